@@ -1,0 +1,121 @@
+//! Where hints run: cairo-vm's Rust processor first, an extension for everything else.
+//!
+//! cairo-vm's `BuiltinHintProcessor` implements the common library's hints in Rust. A hint it does
+//! not know (for instance arbitrary Python) goes to a [`HintExtension`]. The two keep separate
+//! variables: Rust hints keep theirs in cairo-vm's `ExecutionScopes`, an extension keeps its own and
+//! sees only the depth of the scope stack, so that `vm_enter_scope`/`vm_exit_scope` stay in step.
+
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+
+use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
+    BuiltinHintProcessor, HintProcessorData,
+};
+use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
+use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_vm::vm::errors::hint_errors::HintError;
+use cairo_vm::vm::runners::cairo_runner::ResourceTracker;
+use cairo_vm::vm::vm_core::VirtualMachine;
+
+/// A compiled hint as cairo-vm hands it over: its code, the `ids` it may reference, its ap tracking.
+pub type HintData = HintProcessorData;
+
+/// Runs the hints cairo-vm's Rust processor does not know.
+pub trait HintExtension {
+    /// Executes one hint. Return [`HintError::UnknownHint`] for code the extension does not
+    /// handle either; any other error stops the run and is reported at the hint's pc.
+    fn execute(
+        &mut self,
+        vm: &mut VirtualMachine,
+        scopes: &mut ScopeStack<'_>,
+        hint: &HintData,
+    ) -> Result<(), HintError>;
+}
+
+/// The part of the VM's scope stack an extension may touch: its depth, not Rust's variables.
+pub struct ScopeStack<'a> {
+    scopes: &'a mut ExecutionScopes,
+}
+
+impl ScopeStack<'_> {
+    /// How many scopes are open, the main scope included (so at least 1).
+    pub fn depth(&self) -> usize {
+        self.scopes.data.len()
+    }
+
+    /// Opens a new scope, as `vm_enter_scope()` does.
+    pub fn enter(&mut self) {
+        self.scopes.enter_scope(HashMap::new());
+    }
+
+    /// Closes the innermost scope, as `vm_exit_scope()` does; the main scope cannot be closed.
+    pub fn exit(&mut self) -> Result<(), HintError> {
+        self.scopes.exit_scope().map_err(HintError::FromScopeError)
+    }
+}
+
+/// The hint processor a [`crate::Runner`] hands to cairo-vm: routes hints and counts steps.
+pub(crate) struct HintDispatcher {
+    builtin: BuiltinHintProcessor,
+    extension: Option<Box<dyn HintExtension>>,
+    /// Hint codes the Rust processor turned down once, so they go straight to the extension.
+    extension_codes: HashSet<String>,
+    /// Steps cairo-vm may still take before it must hand control back; `None` is unbounded.
+    pub(crate) step_budget: Option<usize>,
+}
+
+impl HintDispatcher {
+    pub(crate) fn new(extension: Option<Box<dyn HintExtension>>) -> Self {
+        Self {
+            builtin: BuiltinHintProcessor::new_empty(),
+            extension,
+            extension_codes: HashSet::new(),
+            step_budget: None,
+        }
+    }
+}
+
+impl HintProcessorLogic for HintDispatcher {
+    fn execute_hint(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint_data: &Box<dyn Any>,
+    ) -> Result<(), HintError> {
+        let hint = hint_data
+            .downcast_ref::<HintProcessorData>()
+            .ok_or(HintError::WrongHintData)?;
+        if !self.extension_codes.contains(&hint.code) {
+            // The Rust processor matches on the code before touching the VM, so an unknown hint
+            // leaves no trace and can safely be retried by the extension.
+            match self.builtin.execute_hint(vm, exec_scopes, hint_data) {
+                Err(HintError::UnknownHint(_)) if self.extension.is_some() => {
+                    self.extension_codes.insert(hint.code.clone());
+                }
+                result => return result,
+            }
+        }
+        match &mut self.extension {
+            Some(extension) => extension.execute(
+                vm,
+                &mut ScopeStack {
+                    scopes: exec_scopes,
+                },
+                hint,
+            ),
+            None => Err(HintError::UnknownHint(hint.code.clone().into_boxed_str())),
+        }
+    }
+}
+
+impl ResourceTracker for HintDispatcher {
+    fn consumed(&self) -> bool {
+        self.step_budget == Some(0)
+    }
+
+    fn consume_step(&mut self) {
+        if let Some(budget) = &mut self.step_budget {
+            *budget = budget.saturating_sub(1);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Cairn's interpreted backend: runs compiled Cairo programs on the [`cairo_vm`] crate.
+//!
+//! [`CairoProgram`] loads a compiled Cairo 0 program; [`Runner`] runs it to the end or a few
+//! steps at a time, and exposes memory, registers, output, trace and the AIR inputs. Hints that
+//! cairo-vm implements run in Rust; a [`HintExtension`] runs the others.
+//!
+//! ```no_run
+//! use cairn_vm_core::{CairoProgram, RunConfig, Runner};
+//!
+//! let program = CairoProgram::from_file("fib.json".as_ref(), "main")?;
+//! let mut runner = Runner::new(&program, RunConfig::default())?;
+//! while !runner.run_steps(1_000)? {
+//!     println!("paused at pc={} after {} steps", runner.pc(), runner.step_count());
+//! }
+//! println!("{:?}", runner.output());
+//! # Ok::<(), cairn_vm_core::VmCoreError>(())
+//! ```
+
+mod error;
+mod hints;
+mod layout;
+pub mod output;
+mod program;
+mod runner;
+
+pub use cairo_vm;
+pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+pub use cairo_vm::Felt252;
+pub use error::{Result, VmCoreError};
+pub use hints::{HintData, HintExtension, ScopeStack};
+pub use layout::{Layout, ALL_LAYOUTS};
+pub use program::CairoProgram;
+pub use runner::{RunConfig, Runner};

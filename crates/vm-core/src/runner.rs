@@ -1,0 +1,361 @@
+//! A pausable run of one program.
+
+use std::io::Write;
+
+use cairo_vm::cairo_run::{write_encoded_memory, write_encoded_trace};
+use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
+use cairo_vm::vm::errors::vm_exception::VmException;
+use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+use cairo_vm::vm::security::verify_secure_runner;
+use cairo_vm::vm::trace::trace_entry::{RelocatedTraceEntry, TraceEntry};
+use cairo_vm::vm::vm_core::VirtualMachine;
+
+use crate::error::{Result, VmCoreError};
+use crate::hints::{HintDispatcher, HintExtension};
+use crate::layout::Layout;
+use crate::program::CairoProgram;
+
+/// How a program is run. The defaults match `cairo-run` without flags.
+#[derive(Clone, Debug, Default)]
+pub struct RunConfig {
+    /// The layout, which decides the builtins available and their ratios.
+    pub layout: Layout,
+    /// Run as for a proof: the program's `__start__` wrapper, trace padding, segment finalisation.
+    pub proof_mode: bool,
+    /// Record the execution trace (needed for trace files and the AIR private input).
+    pub trace: bool,
+    /// Relocate memory when the run ends (needed for memory files and the AIR inputs).
+    pub relocate_memory: bool,
+    /// Fail with [`VmCoreError::StepLimitReached`] if the program needs more steps than this.
+    pub max_steps: Option<usize>,
+    /// Check memory accesses after the run; defaults to on outside proof mode, as in cairo-run.
+    pub secure_run: Option<bool>,
+    /// Accept programs using builtins the layout lacks; defaults to on in proof mode.
+    pub allow_missing_builtins: Option<bool>,
+}
+
+impl RunConfig {
+    fn secure_run(&self) -> bool {
+        self.secure_run.unwrap_or(!self.proof_mode)
+    }
+
+    fn allow_missing_builtins(&self) -> bool {
+        self.allow_missing_builtins.unwrap_or(self.proof_mode)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Running,
+    Finished,
+    Failed,
+}
+
+/// One program's run on cairo-vm, which can be advanced a few steps at a time.
+///
+/// Running `n` steps, then `m`, ends in exactly the state of running `n + m` at once: the pauses
+/// happen between steps, and the run is finished (padding, return values, relocation) only once
+/// the program reaches its end.
+pub struct Runner {
+    runner: CairoRunner,
+    hints: HintDispatcher,
+    end_pc: Relocatable,
+    config: RunConfig,
+    phase: Phase,
+}
+
+impl Runner {
+    /// Prepares a run of `program`: segments, builtins and the entrypoint's frame.
+    pub fn new(program: &CairoProgram, config: RunConfig) -> Result<Self> {
+        Self::build(program, config, None)
+    }
+
+    /// Like [`Runner::new`], with an extension that runs the hints cairo-vm does not know.
+    pub fn with_hint_extension(
+        program: &CairoProgram,
+        config: RunConfig,
+        extension: Box<dyn HintExtension>,
+    ) -> Result<Self> {
+        Self::build(program, config, Some(extension))
+    }
+
+    fn build(
+        program: &CairoProgram,
+        config: RunConfig,
+        extension: Option<Box<dyn HintExtension>>,
+    ) -> Result<Self> {
+        let mut runner = CairoRunner::new(
+            program.as_cairo_vm(),
+            config.layout.cairo_vm_name(),
+            config.layout.dynamic_params()?,
+            config.proof_mode,
+            config.trace,
+            false,
+        )
+        .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
+        let end_pc = runner
+            .initialize(config.allow_missing_builtins())
+            .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
+        Ok(Self {
+            runner,
+            hints: HintDispatcher::new(extension),
+            end_pc,
+            config,
+            phase: Phase::Running,
+        })
+    }
+
+    /// Runs at most `max_steps` more steps; returns whether the program has finished.
+    ///
+    /// When the program reaches its end the run is finished on the spot, so [`Runner::output`],
+    /// the trace and the relocated memory are ready as soon as this returns `true`.
+    pub fn run_steps(&mut self, max_steps: usize) -> Result<bool> {
+        match self.phase {
+            Phase::Finished => return Ok(true),
+            Phase::Failed => return Err(VmCoreError::InvalidState("the run has already failed")),
+            Phase::Running => {}
+        }
+        let steps_left_under_limit = self
+            .config
+            .max_steps
+            .map(|limit| limit.saturating_sub(self.step_count()));
+        let budget = steps_left_under_limit.map_or(max_steps, |left| left.min(max_steps));
+        self.hints.step_budget = Some(budget);
+        let outcome = self.runner.run_until_pc(self.end_pc, &mut self.hints);
+        self.hints.step_budget = None;
+        match outcome {
+            Ok(()) => self.finish().map(|()| true),
+            Err(VirtualMachineError::UnfinishedExecution) => match self.config.max_steps {
+                Some(limit) if self.step_count() >= limit => {
+                    self.phase = Phase::Failed;
+                    Err(VmCoreError::StepLimitReached {
+                        limit,
+                        pc: self.pc(),
+                    })
+                }
+                _ => Ok(false),
+            },
+            Err(error) => {
+                self.phase = Phase::Failed;
+                Err(VmCoreError::Execution(
+                    VmException::from_vm_error(&self.runner, error).to_string(),
+                ))
+            }
+        }
+    }
+
+    /// Runs the program to its end (or to the step limit).
+    pub fn run_until_end(&mut self) -> Result<()> {
+        self.run_steps(usize::MAX).map(|_| ())
+    }
+
+    /// Ends the run as cairo-run does once `pc` reaches the end.
+    fn finish(&mut self) -> Result<()> {
+        let result = self.finish_inner();
+        self.phase = if result.is_ok() {
+            Phase::Finished
+        } else {
+            Phase::Failed
+        };
+        result
+    }
+
+    fn finish_inner(&mut self) -> Result<()> {
+        let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
+        let proof_mode = self.config.proof_mode;
+        if proof_mode {
+            // The proof-mode wrapper ends in `jmp rel 0`; one more step makes it the last one run.
+            self.runner
+                .run_for_steps(1, &mut self.hints)
+                .map_err(|error| failed(&error))?;
+        }
+        self.runner
+            .end_run(false, false, &mut self.hints, false)
+            .map_err(|error| failed(&error))?;
+        self.runner
+            .read_return_values(self.config.allow_missing_builtins())
+            .map_err(|error| failed(&error))?;
+        if proof_mode {
+            self.runner
+                .finalize_segments()
+                .map_err(|error| failed(&error))?;
+        }
+        if self.config.secure_run() {
+            verify_secure_runner(&self.runner, true, None).map_err(|error| failed(&error))?;
+        }
+        self.runner
+            .relocate(self.config.relocate_memory, true)
+            .map_err(|error| failed(&error))
+    }
+
+    /// Whether the program has reached its end and the run has been finished.
+    pub fn is_finished(&self) -> bool {
+        self.phase == Phase::Finished
+    }
+
+    /// Steps executed so far (in proof mode, after the end, including the padding).
+    pub fn step_count(&self) -> usize {
+        self.runner.vm.get_current_step()
+    }
+
+    /// The program counter.
+    pub fn pc(&self) -> Relocatable {
+        self.runner.vm.get_pc()
+    }
+
+    /// The allocation pointer.
+    pub fn ap(&self) -> Relocatable {
+        self.runner.vm.get_ap()
+    }
+
+    /// The frame pointer.
+    pub fn fp(&self) -> Relocatable {
+        self.runner.vm.get_fp()
+    }
+
+    /// The value at `address`, if that cell has been written.
+    pub fn memory_get(&self, address: Relocatable) -> Option<MaybeRelocatable> {
+        self.runner.vm.get_maybe(&address)
+    }
+
+    /// Writes a cell. Cairo memory is write-once: writing another value to a set cell fails.
+    pub fn memory_set(&mut self, address: Relocatable, value: MaybeRelocatable) -> Result<()> {
+        self.runner
+            .vm
+            .insert_value(address, value)
+            .map_err(|error| VmCoreError::Memory(error.to_string()))
+    }
+
+    /// Adds a new memory segment and returns its base.
+    pub fn add_segment(&mut self) -> Relocatable {
+        self.runner.vm.add_memory_segment()
+    }
+
+    /// The number of (non-temporary) segments.
+    pub fn segment_count(&self) -> usize {
+        self.runner.vm.segments.num_segments()
+    }
+
+    /// Every segment's cells, as cairo-vm holds them before relocation.
+    pub fn memory_segments(&self) -> Vec<Vec<Option<MaybeRelocatable>>> {
+        self.runner.get_relocatable_memory()
+    }
+
+    /// The segment each builtin of the run writes to.
+    pub fn builtin_segments(&self) -> Vec<(BuiltinName, usize)> {
+        self.runner
+            .vm
+            .builtin_runners
+            .iter()
+            .map(|builtin| (builtin.name(), builtin.base()))
+            .collect()
+    }
+
+    /// The values the program has written to the output builtin, in order.
+    ///
+    /// Before the end of the run this is the output written so far, up to the first unwritten
+    /// cell; a program without the output builtin has an empty output.
+    pub fn output(&self) -> Vec<MaybeRelocatable> {
+        let Some(segment) = self
+            .builtin_segments()
+            .into_iter()
+            .find_map(|(name, base)| (name == BuiltinName::output).then_some(base))
+        else {
+            return Vec::new();
+        };
+        let used = self.runner.vm.segments.get_segment_used_size(segment);
+        (0..)
+            .map(|offset| Relocatable::from((segment as isize, offset)))
+            .take(used.unwrap_or(usize::MAX))
+            .map_while(|address| self.runner.vm.get_maybe(&address))
+            .collect()
+    }
+
+    /// The execution trace so far, in relocatable form (empty unless tracing is on).
+    pub fn trace(&self) -> &[TraceEntry] {
+        self.runner.get_relocatable_trace().unwrap_or(&[])
+    }
+
+    /// The relocated trace, once the run has finished with tracing on.
+    pub fn relocated_trace(&self) -> Option<&[RelocatedTraceEntry]> {
+        self.runner.relocated_trace.as_deref()
+    }
+
+    /// The relocated memory (address → value, address 0 unused), once the run has finished with
+    /// [`RunConfig::relocate_memory`] on.
+    pub fn relocated_memory(&self) -> Option<&[Option<cairo_vm::Felt252>]> {
+        let memory = &self.runner.relocated_memory;
+        (self.is_finished() && !memory.is_empty()).then_some(memory.as_slice())
+    }
+
+    /// Writes the relocated trace in cairo-run's binary format.
+    pub fn write_trace(&self, out: &mut impl Write) -> Result<()> {
+        let trace = self.relocated_trace().ok_or(VmCoreError::InvalidState(
+            "the trace is written after a finished run with tracing enabled",
+        ))?;
+        write_encoded_trace(trace, out)
+            .map_err(|error| VmCoreError::Finalization(error.to_string()))
+    }
+
+    /// Writes the relocated memory in cairo-run's binary format.
+    pub fn write_memory(&self, out: &mut impl Write) -> Result<()> {
+        let memory = self.relocated_memory().ok_or(VmCoreError::InvalidState(
+            "the memory is written after a finished run with memory relocation enabled",
+        ))?;
+        write_encoded_memory(memory, out)
+            .map_err(|error| VmCoreError::Finalization(error.to_string()))
+    }
+
+    /// The AIR public input as JSON, for a finished proof-mode run with trace and relocated memory.
+    pub fn air_public_input(&self) -> Result<String> {
+        let error = |reason: String| VmCoreError::AirInput {
+            kind: "public",
+            reason,
+        };
+        if !self.config.proof_mode || !self.is_finished() {
+            return Err(error("it needs a finished run in proof mode".to_owned()));
+        }
+        self.runner
+            .get_air_public_input()
+            .and_then(|input| input.serialize_json())
+            .map_err(|reason| error(reason.to_string()))
+    }
+
+    /// The AIR private input as JSON, naming the trace and memory files it refers to.
+    pub fn air_private_input(&self, trace_path: &str, memory_path: &str) -> Result<String> {
+        let error = |reason: String| VmCoreError::AirInput {
+            kind: "private",
+            reason,
+        };
+        if !self.config.proof_mode || !self.is_finished() {
+            return Err(error("it needs a finished run in proof mode".to_owned()));
+        }
+        self.runner
+            .get_air_private_input()
+            .to_serializable(trace_path.to_owned(), memory_path.to_owned())
+            .serialize_json()
+            .map_err(|reason| error(reason.to_string()))
+    }
+
+    /// The configuration the run was started with.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// cairo-vm's virtual machine, for what this type does not wrap.
+    pub fn vm(&self) -> &VirtualMachine {
+        &self.runner.vm
+    }
+
+    /// cairo-vm's virtual machine, mutable.
+    pub fn vm_mut(&mut self) -> &mut VirtualMachine {
+        &mut self.runner.vm
+    }
+
+    /// cairo-vm's runner, for what this type does not wrap.
+    pub fn cairo_runner(&self) -> &CairoRunner {
+        &self.runner
+    }
+}

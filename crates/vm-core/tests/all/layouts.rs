@@ -1,0 +1,82 @@
+//! Every cairo-vm layout runs, and programs using each builtin run on the layouts that have it.
+
+use cairn_vm_core::{Layout, RunConfig, ALL_LAYOUTS};
+
+use crate::extension::ToyHints;
+use crate::support::{fixtures_dir, printed_output, recorded_output, recording, run_to_end};
+
+#[test]
+fn fib_runs_on_every_layout_with_an_output_builtin() {
+    let expected = recorded_output(&recording("fib"));
+    for layout in ALL_LAYOUTS.map(|layout| layout.to_str()) {
+        let layout = match layout {
+            // plain has no builtins at all; errors.rs checks that it refuses fib.
+            "plain" => continue,
+            "dynamic" => {
+                Layout::dynamic(&fixtures_dir().join("dynamic_layout_params.json")).expect("params")
+            }
+            name => Layout::named(name).expect("layout"),
+        };
+        let name = layout.name();
+        let runner = run_to_end(
+            "fib",
+            RunConfig {
+                layout,
+                ..RunConfig::default()
+            },
+        );
+        assert_eq!(printed_output(&runner), expected, "layout {name}");
+    }
+}
+
+#[test]
+fn proof_mode_runs_on_a_bigger_layout() {
+    let config = RunConfig {
+        layout: Layout::named("all_cairo").expect("layout"),
+        proof_mode: true,
+        ..RunConfig::default()
+    };
+    let runner = run_to_end("fib_proof", config);
+    assert_eq!(
+        printed_output(&runner),
+        recorded_output(&recording("fib_proof"))
+    );
+    // Proof mode pads the trace to a power of two.
+    assert!(
+        runner.step_count().is_power_of_two(),
+        "{}",
+        runner.step_count()
+    );
+}
+
+#[test]
+fn every_recorded_builtin_program_matches_cairo_run() {
+    let mut checked = 0;
+    for recording in crate::support::recordings() {
+        if recording.exit_code != 0 {
+            continue;
+        }
+        let program =
+            cairn_vm_core::CairoProgram::from_file(&recording.program, "main").expect("program");
+        let config = RunConfig {
+            layout: Layout::named(&recording.layout).expect("layout"),
+            proof_mode: recording.proof_mode,
+            ..RunConfig::default()
+        };
+        // The toy extension stands in for Python in the two programs with hints of their own.
+        let extension = Box::new(ToyHints::new(23));
+        let mut runner = cairn_vm_core::Runner::with_hint_extension(&program, config, extension)
+            .expect("runner");
+        runner
+            .run_until_end()
+            .unwrap_or_else(|error| panic!("{}: {error}", recording.run));
+        assert_eq!(
+            printed_output(&runner),
+            recorded_output(&recording),
+            "{}",
+            recording.run
+        );
+        checked += 1;
+    }
+    assert!(checked >= 24, "only {checked} recordings checked");
+}

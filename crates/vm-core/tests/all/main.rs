@@ -1,0 +1,9 @@
+//! vm-core's integration tests, in one binary to keep link time down.
+
+mod errors;
+mod extension;
+mod files;
+mod layouts;
+mod pause_resume;
+mod support;
+mod threads;

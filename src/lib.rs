@@ -1,0 +1,16 @@
+//! Cairn runs Cairo programs three ways and makes them meet: an interpreted VM, a native
+//! compiler, and Python.
+//!
+//! This crate is the facade: depend on it and choose backends by feature.
+//! - `vm` (default): [`vm`], the interpreted backend on the `cairo-vm` crate.
+//! - `native`: `native`, Sierra compiled to machine code (needs LLVM/MLIR).
+//! - `python`: `python`, Python hints and the Python module (needs CPython).
+
+#[cfg(feature = "vm")]
+pub use cairn_vm_core as vm;
+
+#[cfg(feature = "native")]
+pub use cairn_native_codegen as native;
+
+#[cfg(feature = "python")]
+pub use cairn_hint_bridge_py as python;

@@ -50,17 +50,29 @@ fn run_cairn(program: &CairoProgram, pause_every: Option<usize>) -> usize {
 fn bench(c: &mut Criterion) {
     let program = load();
     let steps = run_direct(&program);
-    assert_eq!(run_cairn(&program, None), steps, "both runs execute the same steps");
+    assert_eq!(
+        run_cairn(&program, None),
+        steps,
+        "both runs execute the same steps"
+    );
     let mut group = c.benchmark_group(format!("long_loop ({steps} steps)"));
     group.sample_size(10);
     group.bench_function("cairo-vm direct", |b| {
         b.iter_batched(|| (), |()| run_direct(&program), BatchSize::PerIteration)
     });
     group.bench_function("cairn Runner", |b| {
-        b.iter_batched(|| (), |()| run_cairn(&program, None), BatchSize::PerIteration)
+        b.iter_batched(
+            || (),
+            |()| run_cairn(&program, None),
+            BatchSize::PerIteration,
+        )
     });
     group.bench_function("cairn Runner, paused every 10k steps", |b| {
-        b.iter_batched(|| (), |()| run_cairn(&program, Some(10_000)), BatchSize::PerIteration)
+        b.iter_batched(
+            || (),
+            |()| run_cairn(&program, Some(10_000)),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 }
@@ -95,7 +107,9 @@ criterion_group!(benches, bench);
 
 fn main() {
     benches();
-    criterion::Criterion::default().configure_from_args().final_summary();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
     // `cargo test` runs benches once as a smoke test; the ratio is only worth measuring for real.
     if std::env::args().any(|arg| arg == "--bench") {
         report_overhead();

@@ -1,0 +1,76 @@
+# Sourced by demo.sh and test.sh: installs what Cairn needs and is missing, and sets the
+# environment. Idempotent: when everything is present it only checks, in about a second.
+#
+# What it provides:
+#   - a Rust toolchain (checked; rustup is the only supported installer);
+#   - Debian packages: a C compiler and pkg-config for -sys crates;
+#   - a Python venv with maturin and pytest (for the Python bridge), in $CAIRN_CACHE/venv;
+#   - CARGO_TARGET_DIR in $CAIRN_CACHE/target, outside the clone, so clean clones reuse builds;
+#   - CAIRO_CORELIB_DIR, when the development corelib is beside the project (../shared/...).
+
+CAIRN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CAIRN_CACHE="${CAIRN_CACHE:-$HOME/.cache/cairn}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CAIRN_CACHE/target}"
+
+APT_PACKAGES=(build-essential pkg-config python3-venv)
+PYTHON_PACKAGES=(maturin==1.16.0 pytest==9.2.0)
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+ensure_rust() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        say "no Rust toolchain found: install one with rustup (https://rustup.rs), then re-run"
+        return 1
+    fi
+}
+
+ensure_apt_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        say "missing packages ${missing[*]}, and no apt-get to install them"
+        return 1
+    fi
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    say "installing ${missing[*]}"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+ensure_python_venv() {
+    local venv="$CAIRN_CACHE/venv"
+    local stamp="$venv/.cairn-packages"
+    if [ ! -x "$venv/bin/python" ]; then
+        say "creating the Python venv in $venv"
+        python3 -m venv "$venv" >&2
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "${PYTHON_PACKAGES[*]}" ]; then
+        say "installing ${PYTHON_PACKAGES[*]} into $venv"
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_PACKAGES[@]}" >&2
+        echo "${PYTHON_PACKAGES[*]}" > "$stamp"
+    fi
+    export CAIRN_VENV="$venv"
+}
+
+ensure_corelib_variable() {
+    local corelib="$CAIRN_ROOT/../shared/cairo-corelib-2.20.0/corelib"
+    if [ -z "${CAIRO_CORELIB_DIR:-}" ] && [ -d "$corelib" ]; then
+        CAIRO_CORELIB_DIR="$(cd "$corelib" && pwd)"
+        export CAIRO_CORELIB_DIR
+    fi
+}
+
+cairn_setup() {
+    ensure_rust
+    ensure_apt_packages "${APT_PACKAGES[@]}"
+    ensure_python_venv
+    ensure_corelib_variable
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: set up what is missing, check formatting and lints, run every test.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+cairn_setup
+cd "$CAIRN_ROOT"
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test"
+# --all-targets also runs each criterion bench once, so benches cannot rot.
+cargo test --workspace --all-targets
+cargo test --workspace --doc

@@ -1,6 +1,9 @@
 //! `cairn`: run Cairo programs on Cairn's backends.
 
+mod compile;
 mod run;
+mod run_cairo0;
+mod run_sierra;
 
 use std::process::ExitCode;
 
@@ -16,9 +19,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a compiled Cairo 0 program (the JSON written by cairo-compile).
-    Run(run::RunArgs),
+    /// Run a compiled Cairo 0 program, a Sierra program, or Cairo 1 source.
+    Run(Box<run::RunArgs>),
+    /// Compile Cairo 1 source to Sierra JSON.
+    Compile(compile::CompileArgs),
 }
+
+/// An error whose story has already been told on stdout (a panicking Cairo 1 run): exit 1
+/// without another message.
+#[derive(Debug)]
+pub struct ExitQuietly;
+
+impl std::fmt::Display for ExitQuietly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the run panicked")
+    }
+}
+
+impl std::error::Error for ExitQuietly {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,10 +46,12 @@ fn main() -> ExitCode {
         eprintln!("error: internal error in cairn (please report it): {info}");
     }));
     let outcome = std::panic::catch_unwind(|| match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(*args),
+        Command::Compile(args) => compile::compile(args),
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) if error.is::<ExitQuietly>() => ExitCode::FAILURE,
         Ok(Err(error)) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

@@ -1,143 +1,95 @@
-//! `cairn run`: one program, start to end, with cairo-run's outputs.
+//! `cairn run`: what kind of program the file is, and which runner takes it.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use cairn_vm_core::output::render_program_output;
-use cairn_vm_core::{CairoProgram, Layout, RunConfig, Runner, VmCoreError};
-use clap::Args;
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::{run_cairo0, run_sierra};
+
+/// Which engine runs the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// The interpreted VM (cairo-vm).
+    Vm,
+}
 
 /// Flags follow cairo-run and cairo-vm-cli; their underscore spellings are accepted too.
 #[derive(Args)]
 pub struct RunArgs {
-    /// The compiled program (JSON).
-    program: PathBuf,
+    /// A compiled Cairo 0 program (JSON), a Sierra program (JSON), or Cairo 1 source (a
+    /// `.cairo` file or a folder with `cairo_project.toml`).
+    pub program: PathBuf,
 
-    /// The function to run.
-    #[arg(long, default_value = "main")]
-    entrypoint: String,
+    /// The engine that runs the program.
+    #[arg(long, value_enum, default_value = "vm")]
+    pub backend: Backend,
 
-    /// The layout: plain, small, dex, recursive, starknet, starknet_with_keccak,
-    /// recursive_large_output, recursive_with_poseidon, all_cairo, all_solidity, dynamic, ...
-    #[arg(long, default_value = "plain")]
-    layout: String,
-
-    /// Parameters of the dynamic layout (JSON).
-    #[arg(long, alias = "cairo_layout_params_file", value_name = "FILE")]
-    cairo_layout_params_file: Option<PathBuf>,
-
-    /// Run in proof mode (the program must be compiled with --proof_mode).
-    #[arg(long, alias = "proof_mode")]
-    proof_mode: bool,
-
-    /// Print the output builtin's values.
-    #[arg(long, alias = "print_output")]
-    print_output: bool,
+    /// The function to run: a name, or a fully-qualified path for Cairo 1.
+    #[arg(long, alias = "entrypoint", default_value = "main")]
+    pub entry: String,
 
     /// Fail if the program has not finished after this many steps.
     #[arg(long, alias = "max_steps", value_name = "N")]
-    max_steps: Option<usize>,
+    pub max_steps: Option<usize>,
 
-    /// Write the relocated trace in cairo-run's binary format.
-    #[arg(long, alias = "trace_file", value_name = "FILE")]
-    trace_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub cairo0: run_cairo0::Cairo0Args,
 
-    /// Write the relocated memory in cairo-run's binary format.
-    #[arg(long, alias = "memory_file", value_name = "FILE")]
-    memory_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub sierra: run_sierra::SierraArgs,
+}
 
-    /// Write the AIR public input (proof mode only).
-    #[arg(
-        long,
-        alias = "air_public_input",
-        value_name = "FILE",
-        requires = "proof_mode"
-    )]
-    air_public_input: Option<PathBuf>,
+/// What a program file holds.
+pub enum ProgramFile {
+    /// Compiled Cairo 0 (`cairo-compile` output).
+    Cairo0(Vec<u8>),
+    /// Sierra JSON.
+    Sierra(Vec<u8>),
+    /// Cairo 1 source.
+    Source,
+}
 
-    /// Write the AIR private input (proof mode only; needs --trace-file and --memory-file).
-    #[arg(
-        long,
-        alias = "air_private_input",
-        value_name = "FILE",
-        requires_all = ["proof_mode", "trace_file", "memory_file"]
-    )]
-    air_private_input: Option<PathBuf>,
-
-    /// Check memory accesses after the run (default: on, except in proof mode).
-    #[arg(long, alias = "secure_run", value_name = "BOOL")]
-    secure_run: Option<bool>,
-
-    /// Accept programs whose builtins the layout lacks (default: on in proof mode).
-    #[arg(long, alias = "allow_missing_builtins", value_name = "BOOL")]
-    allow_missing_builtins: Option<bool>,
+pub fn classify(path: &Path) -> Result<ProgramFile> {
+    if path.is_dir()
+        || path
+            .extension()
+            .is_some_and(|extension| extension == "cairo")
+    {
+        return Ok(ProgramFile::Source);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not valid JSON", path.display()))?;
+    let has = |key: &str| json.get(key).is_some();
+    if has("type_declarations") || has("libfunc_declarations") {
+        Ok(ProgramFile::Sierra(bytes))
+    } else if has("data") || has("prime") || has("builtins") {
+        Ok(ProgramFile::Cairo0(bytes))
+    } else {
+        bail!(
+            "{} is neither a compiled Cairo 0 program nor a Sierra program",
+            path.display()
+        )
+    }
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
-    let program = match CairoProgram::from_file(&args.program, &args.entrypoint) {
-        Ok(program) => program,
-        // An unreadable file already names itself.
-        Err(error @ VmCoreError::Io { .. }) => return Err(error.into()),
-        Err(error) => {
-            return Err(anyhow::Error::new(error)
-                .context(format!("cannot load {}", args.program.display())))
+    match classify(&args.program)? {
+        ProgramFile::Cairo0(bytes) => {
+            args.sierra.reject_for("a Cairo 0 program")?;
+            run_cairo0::run(&args, &bytes)
         }
-    };
-    let layout = match &args.cairo_layout_params_file {
-        Some(params) if args.layout == "dynamic" => Layout::dynamic(params)?,
-        Some(_) => anyhow::bail!("--cairo-layout-params-file goes with --layout dynamic"),
-        None => Layout::named(&args.layout)?,
-    };
-    let needs_relocated_memory = args.memory_file.is_some()
-        || args.air_public_input.is_some()
-        || args.air_private_input.is_some();
-    let config = RunConfig {
-        layout,
-        proof_mode: args.proof_mode,
-        trace: args.trace_file.is_some() || args.air_public_input.is_some(),
-        relocate_memory: needs_relocated_memory,
-        max_steps: args.max_steps,
-        secure_run: args.secure_run,
-        allow_missing_builtins: args.allow_missing_builtins,
-    };
-    let mut runner = Runner::new(&program, config)?;
-    runner.run_until_end()?;
-
-    if args.print_output {
-        print!("{}", render_program_output(&runner.output()));
+        ProgramFile::Sierra(bytes) => {
+            args.cairo0.reject_for("a Sierra program")?;
+            let program = cairn_frontend::load_sierra_json(&bytes)
+                .with_context(|| format!("cannot load {}", args.program.display()))?;
+            run_sierra::run(&args, program)
+        }
+        ProgramFile::Source => {
+            args.cairo0.reject_for("a Cairo 1 program")?;
+            let program = run_sierra::compile_for_run(&args)?;
+            run_sierra::run(&args, program)
+        }
     }
-    if let Some(path) = &args.trace_file {
-        write_file(path, |out| Ok(runner.write_trace(out)?))?;
-    }
-    if let Some(path) = &args.memory_file {
-        write_file(path, |out| Ok(runner.write_memory(out)?))?;
-    }
-    if let Some(path) = &args.air_public_input {
-        let json = runner.air_public_input()?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
-    }
-    if let (Some(path), Some(trace), Some(memory)) =
-        (&args.air_private_input, &args.trace_file, &args.memory_file)
-    {
-        let json = runner.air_private_input(&absolute(trace)?, &absolute(memory)?)?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
-    }
-    Ok(())
-}
-
-fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
-    out.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// The AIR private input names the trace and memory files; provers expect absolute paths.
-fn absolute(path: &Path) -> Result<String> {
-    let path =
-        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    Ok(path.display().to_string())
 }

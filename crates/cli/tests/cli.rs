@@ -141,6 +141,12 @@ fn bad_inputs_fail_with_one_clear_line() {
     let malformed = dir.path().join("malformed.json");
     std::fs::write(&malformed, "{ \"prime\": ").expect("write");
     let malformed = malformed.display().to_string();
+    let not_cairo0 = dir.path().join("not_cairo0.json");
+    std::fs::write(&not_cairo0, r#"{"prime": "0x1", "data": 5}"#).expect("write");
+    let not_cairo0 = not_cairo0.display().to_string();
+    let neither = dir.path().join("neither.json");
+    std::fs::write(&neither, r#"{"hello": "world"}"#).expect("write");
+    let neither = neither.display().to_string();
 
     let cases: [(&[&str], &str); 7] = [
         (

@@ -1,3 +1,25 @@
-//! Not built yet. This crate will hold the one description of Sierra values that every Cairn
-//! backend shares: the `Value` enum, type layouts computed from Sierra types, conversion to and
-//! from native memory, and the calling-convention packing for x86_64 and aarch64.
+//! The one description of Sierra values that every Cairn backend shares.
+//!
+//! - [`Value`]: any value a Sierra function takes or returns, backend-independent.
+//! - [`TypeShape`]: what a Sierra type is, read off the program registry; the VM's memory
+//!   conversion (in vm-core) and the native layouts (in native-codegen) both dispatch on it.
+//! - [`json`]: the JSON form of values used on the command line, checked against the types.
+//!
+//! This crate knows nothing of cairo-vm, MLIR or Python.
+
+mod error;
+pub mod json;
+mod shape;
+mod value;
+
+pub use cairo_lang_sierra;
+pub use error::ValueError;
+pub use shape::{BuiltinKind, IntWidth, TypeShape};
+pub use starknet_types_core::felt::Felt;
+pub use value::{DictKey, U128Half, Value};
+
+/// The program registry of the core library, which every type lookup goes through.
+pub type Registry = cairo_lang_sierra::program_registry::ProgramRegistry<
+    cairo_lang_sierra::extensions::core::CoreType,
+    cairo_lang_sierra::extensions::core::CoreLibfunc,
+>;

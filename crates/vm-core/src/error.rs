@@ -79,6 +79,40 @@ pub enum VmCoreError {
     #[error("memory access failed: {0}")]
     Memory(String),
 
+    /// The Sierra program does not compile to CASM (gas, ap changes, unknown libfuncs).
+    #[error("cannot compile the Sierra program to CASM: {0}")]
+    SierraCompilation(String),
+
+    /// The function to run is not in the program.
+    #[error("function `{name}` not found in the program (functions: {known})")]
+    FunctionNotFound {
+        /// The name asked for.
+        name: String,
+        /// Some of the program's functions.
+        known: String,
+    },
+
+    /// The arguments do not fit the function's parameters.
+    #[error("bad arguments: {0}")]
+    Arguments(String),
+
+    /// The program counts gas and no available gas was given.
+    #[error("the program counts gas: give the available gas (--available-gas N)")]
+    GasRequired,
+
+    /// Not even the function's entry cost can be paid.
+    #[error("not enough gas to call the function: {available} available, {cost} needed")]
+    NotEnoughGasToCall {
+        /// The available gas.
+        available: u64,
+        /// The function's entry cost.
+        cost: u64,
+    },
+
+    /// The return values in memory do not match the function's return types.
+    #[error("cannot read the function's result: {0}")]
+    ResultDecoding(String),
+
     /// The AIR public or private input could not be produced.
     #[error("cannot produce the AIR {kind} input: {reason}")]
     AirInput {

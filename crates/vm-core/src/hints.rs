@@ -7,15 +7,19 @@
 
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintProcessorData,
 };
-use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
+use cairo_vm::hint_processor::hint_processor_definition::{HintProcessorLogic, HintReference};
+use cairo_vm::serde::deserialize_program::ApTracking;
 use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::vm::errors::hint_errors::HintError;
+use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::runners::cairo_runner::ResourceTracker;
 use cairo_vm::vm::vm_core::VirtualMachine;
+use cairo_vm::Felt252;
 
 /// A compiled hint as cairo-vm hands it over: its code, the `ids` it may reference, its ap tracking.
 pub type HintData = HintProcessorData;
@@ -54,14 +58,12 @@ impl ScopeStack<'_> {
     }
 }
 
-/// The hint processor a [`crate::Runner`] hands to cairo-vm: routes hints and counts steps.
+/// The hint processor for Cairo 0 programs: cairo-vm's Rust hints, then the extension.
 pub(crate) struct HintDispatcher {
     builtin: BuiltinHintProcessor,
     extension: Option<Box<dyn HintExtension>>,
     /// Hint codes the Rust processor turned down once, so they go straight to the extension.
     extension_codes: HashSet<String>,
-    /// Steps cairo-vm may still take before it must hand control back; `None` is unbounded.
-    pub(crate) step_budget: Option<usize>,
 }
 
 impl HintDispatcher {
@@ -70,7 +72,6 @@ impl HintDispatcher {
             builtin: BuiltinHintProcessor::new_empty(),
             extension,
             extension_codes: HashSet::new(),
-            step_budget: None,
         }
     }
 }
@@ -108,14 +109,52 @@ impl HintProcessorLogic for HintDispatcher {
     }
 }
 
-impl ResourceTracker for HintDispatcher {
+/// Wraps a run's hint processor and hands control back to the [`crate::Runner`] after a
+/// number of steps: cairo-vm stops `run_until_pc` as soon as its tracker says it is consumed.
+pub(crate) struct StepBudget {
+    pub(crate) hints: Box<dyn HintProcessorLogic>,
+    /// Steps cairo-vm may still take; `None` is unbounded.
+    pub(crate) remaining: Option<usize>,
+}
+
+impl HintProcessorLogic for StepBudget {
+    fn execute_hint(
+        &mut self,
+        vm: &mut VirtualMachine,
+        exec_scopes: &mut ExecutionScopes,
+        hint_data: &Box<dyn Any>,
+    ) -> Result<(), HintError> {
+        self.hints.execute_hint(vm, exec_scopes, hint_data)
+    }
+
+    fn compile_hint(
+        &self,
+        hint_code: &str,
+        ap_tracking_data: &ApTracking,
+        reference_ids: &HashMap<String, usize>,
+        references: &[HintReference],
+        accessible_scopes: &[String],
+        constants: Arc<HashMap<String, Felt252>>,
+    ) -> Result<Box<dyn Any>, VirtualMachineError> {
+        self.hints.compile_hint(
+            hint_code,
+            ap_tracking_data,
+            reference_ids,
+            references,
+            accessible_scopes,
+            constants,
+        )
+    }
+}
+
+impl ResourceTracker for StepBudget {
     fn consumed(&self) -> bool {
-        self.step_budget == Some(0)
+        self.remaining == Some(0)
     }
 
     fn consume_step(&mut self) {
-        if let Some(budget) = &mut self.step_budget {
-            *budget = budget.saturating_sub(1);
+        if let Some(remaining) = &mut self.remaining {
+            *remaining = remaining.saturating_sub(1);
         }
     }
 }

@@ -22,7 +22,9 @@ mod layout;
 pub mod output;
 mod program;
 mod runner;
+pub mod sierra;
 
+pub use cairn_values_abi as values;
 pub use cairo_vm;
 pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 pub use cairo_vm::Felt252;

@@ -38,6 +38,14 @@ impl CairoProgram {
         Self::from_bytes(&json, entrypoint)
     }
 
+    /// Wraps a program built in memory (such as the entry code of a Sierra function).
+    pub(crate) fn from_cairo_vm(program: Program, entrypoint: &str) -> Self {
+        Self {
+            program,
+            entrypoint: entrypoint.to_owned(),
+        }
+    }
+
     /// The entrypoint the program was resolved against.
     pub fn entrypoint(&self) -> &str {
         &self.entrypoint

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use cairo_vm::cairo_run::{write_encoded_memory, write_encoded_trace};
+use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
 use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
@@ -13,7 +14,7 @@ use cairo_vm::vm::trace::trace_entry::{RelocatedTraceEntry, TraceEntry};
 use cairo_vm::vm::vm_core::VirtualMachine;
 
 use crate::error::{Result, VmCoreError};
-use crate::hints::{HintDispatcher, HintExtension};
+use crate::hints::{HintDispatcher, HintExtension, StepBudget};
 use crate::layout::Layout;
 use crate::program::CairoProgram;
 
@@ -46,6 +47,15 @@ impl RunConfig {
     }
 }
 
+/// How a run ends once `pc` reaches the end: Cairo 0 programs as cairo-run ends them, Sierra
+/// entry code as cairo-lang-runner does (no return-value or security checks, whose builtin
+/// pointers the test entry code does not return).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ending {
+    CairoRun,
+    SierraEntryCode,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Running,
@@ -60,16 +70,23 @@ enum Phase {
 /// the program reaches its end.
 pub struct Runner {
     runner: CairoRunner,
-    hints: HintDispatcher,
+    hints: StepBudget,
     end_pc: Relocatable,
     config: RunConfig,
+    ending: Ending,
     phase: Phase,
 }
 
 impl Runner {
     /// Prepares a run of `program`: segments, builtins and the entrypoint's frame.
     pub fn new(program: &CairoProgram, config: RunConfig) -> Result<Self> {
-        Self::build(program, config, None)
+        Self::build(
+            program,
+            config,
+            Box::new(HintDispatcher::new(None)),
+            Ending::CairoRun,
+            |_| Ok(()),
+        )
     }
 
     /// Like [`Runner::new`], with an extension that runs the hints cairo-vm does not know.
@@ -78,13 +95,17 @@ impl Runner {
         config: RunConfig,
         extension: Box<dyn HintExtension>,
     ) -> Result<Self> {
-        Self::build(program, config, Some(extension))
+        let hints = Box::new(HintDispatcher::new(Some(extension)));
+        Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))
     }
 
-    fn build(
+    /// Prepares a run with any hint processor; `prepare` may fill memory before the first step.
+    pub(crate) fn build(
         program: &CairoProgram,
         config: RunConfig,
-        extension: Option<Box<dyn HintExtension>>,
+        hints: Box<dyn HintProcessorLogic>,
+        ending: Ending,
+        prepare: impl FnOnce(&mut VirtualMachine) -> Result<()>,
     ) -> Result<Self> {
         let mut runner = CairoRunner::new(
             program.as_cairo_vm(),
@@ -98,11 +119,16 @@ impl Runner {
         let end_pc = runner
             .initialize(config.allow_missing_builtins())
             .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
+        prepare(&mut runner.vm)?;
         Ok(Self {
             runner,
-            hints: HintDispatcher::new(extension),
+            hints: StepBudget {
+                hints,
+                remaining: None,
+            },
             end_pc,
             config,
+            ending,
             phase: Phase::Running,
         })
     }
@@ -122,9 +148,9 @@ impl Runner {
             .max_steps
             .map(|limit| limit.saturating_sub(self.step_count()));
         let budget = steps_left_under_limit.map_or(max_steps, |left| left.min(max_steps));
-        self.hints.step_budget = Some(budget);
+        self.hints.remaining = Some(budget);
         let outcome = self.runner.run_until_pc(self.end_pc, &mut self.hints);
-        self.hints.step_budget = None;
+        self.hints.remaining = None;
         match outcome {
             Ok(()) => self.finish().map(|()| true),
             Err(VirtualMachineError::UnfinishedExecution) => match self.config.max_steps {
@@ -164,6 +190,15 @@ impl Runner {
 
     fn finish_inner(&mut self) -> Result<()> {
         let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
+        if self.ending == Ending::SierraEntryCode {
+            self.runner
+                .end_run(true, false, &mut self.hints, false)
+                .map_err(|error| failed(&error))?;
+            return self
+                .runner
+                .relocate(self.config.relocate_memory, true)
+                .map_err(|error| failed(&error));
+        }
         let proof_mode = self.config.proof_mode;
         if proof_mode {
             // The proof-mode wrapper ends in `jmp rel 0`; one more step makes it the last one run.

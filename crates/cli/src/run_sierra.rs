@@ -1,0 +1,120 @@
+//! `cairn run` for Cairo 1: compile if needed, run one function, print its result.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use cairn_frontend::{CompileOptions, Program};
+use cairn_vm_core::sierra::{SierraOutcome, SierraProgram};
+use cairn_vm_core::values::json::args_from_json;
+use clap::Args;
+
+use crate::run::RunArgs;
+
+/// Flags for Cairo 1 programs (source or Sierra).
+#[derive(Args)]
+pub struct SierraArgs {
+    /// The function's arguments as a JSON array, one element per parameter (see the README).
+    #[arg(long, value_name = "JSON")]
+    args: Option<String>,
+
+    /// Gas available to the run (required for programs that count gas); for Cairo 1 source
+    /// it also compiles gas accounting in, as cairo-run does.
+    #[arg(long, alias = "available_gas", value_name = "N")]
+    available_gas: Option<u64>,
+
+    /// Print `Run completed successfully, returning [...]` or `Run panicked with [...].` as the
+    /// Cairo compiler's runner does (the default unless --json is given).
+    #[arg(long, alias = "print_result")]
+    print_result: bool,
+
+    /// Print the result as JSON: values, panic data, gas and steps.
+    #[arg(long)]
+    json: bool,
+
+    /// The Cairo corelib to compile source against (default: $CAIRO_CORELIB_DIR, then a
+    /// `corelib/` beside the current folder or the executable).
+    #[arg(long, value_name = "DIR")]
+    corelib: Option<PathBuf>,
+}
+
+impl SierraArgs {
+    /// Fails if a Cairo 1 flag was given for another kind of program.
+    pub fn reject_for(&self, kind: &str) -> Result<()> {
+        let given = [
+            ("--args", self.args.is_some()),
+            ("--available-gas", self.available_gas.is_some()),
+            ("--print-result", self.print_result),
+            ("--json", self.json),
+            ("--corelib", self.corelib.is_some()),
+        ];
+        match given.iter().find(|(_, present)| *present) {
+            Some((flag, _)) => anyhow::bail!("{flag} applies to Cairo 1 programs, not to {kind}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Compiles source as cairo-run does: gas accounting only when gas is given.
+pub fn compile_for_run(run: &RunArgs) -> Result<Program> {
+    let corelib = cairn_frontend::locate_corelib(run.sierra.corelib.as_deref())?;
+    let options = CompileOptions {
+        gas: run.sierra.available_gas.is_some(),
+    };
+    Ok(cairn_frontend::compile_cairo(
+        &run.program,
+        &corelib,
+        &options,
+    )?)
+}
+
+pub fn run(run: &RunArgs, program: Program) -> Result<()> {
+    let args = &run.sierra;
+    let program = SierraProgram::new(program)?;
+    let func = program.function(&run.entry)?;
+    let param_types = program.user_param_types(func);
+    let json_args: serde_json::Value = match &args.args {
+        Some(text) => serde_json::from_str(text).context("--args is not valid JSON")?,
+        None => serde_json::Value::Array(Vec::new()),
+    };
+    let values = args_from_json(&json_args, &param_types, program.registry())
+        .context("--args does not fit the function's parameters")?;
+    let mut runner = program.prepare(func, &values, args.available_gas)?;
+    if let Some(limit) = run.max_steps {
+        let mut taken = 0;
+        while !runner.run_steps(limit.saturating_sub(taken).min(1 << 20))? {
+            taken = runner.runner().step_count();
+            if taken >= limit {
+                anyhow::bail!("step limit of {limit} reached before the function returned");
+            }
+        }
+    }
+    let result = runner.run_until_end()?;
+
+    if args.json {
+        let (values, panic) = match &result.outcome {
+            SierraOutcome::Success(values) => (Some(values), None),
+            SierraOutcome::Panic(data) => (
+                None,
+                Some(data.iter().map(|felt| felt.to_string()).collect::<Vec<_>>()),
+            ),
+        };
+        let report = serde_json::json!({
+            "status": if panic.is_some() { "panicked" } else { "success" },
+            "values": values,
+            "panic_data": panic,
+            "remaining_gas": result.remaining_gas,
+            "gas_used": result.gas_used,
+            "steps": result.steps,
+        });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{}", result.summary_line());
+        if let Some(gas) = result.remaining_gas {
+            println!("Remaining gas: {gas}");
+        }
+    }
+    match result.outcome {
+        SierraOutcome::Success(_) => Ok(()),
+        SierraOutcome::Panic(_) => Err(crate::ExitQuietly.into()),
+    }
+}

@@ -1,0 +1,72 @@
+//! Cairo 1 source to Sierra, with `cairo-lang-compiler`.
+
+use std::path::Path;
+
+use cairo_lang_compiler::db::RootDatabase;
+use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
+use cairo_lang_compiler::project::setup_project;
+use cairo_lang_compiler::{compile_prepared_db_program, CompilerConfig};
+use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
+use cairo_lang_filesystem::db::init_dev_corelib;
+use cairo_lang_filesystem::ids::CrateInput;
+use cairo_lang_sierra::program::Program;
+
+use crate::{Corelib, FrontendError};
+
+/// How to compile.
+#[derive(Clone, Debug)]
+pub struct CompileOptions {
+    /// Insert `withdraw_gas` calls and compile gas accounting in (as with
+    /// `cairo-run --available-gas`); off compiles with `cfg(gas: "disabled")`.
+    pub gas: bool,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        Self { gas: true }
+    }
+}
+
+/// Compiles a `.cairo` file (a crate of its own) or a folder with a `cairo_project.toml`.
+pub fn compile_cairo(
+    path: &Path,
+    corelib: &Corelib,
+    options: &CompileOptions,
+) -> Result<Program, FrontendError> {
+    let failed = |reason: String| FrontendError::Compiler {
+        path: path.to_owned(),
+        reason,
+    };
+    let mut builder = RootDatabase::builder();
+    if !options.gas {
+        builder
+            .skip_auto_withdraw_gas()
+            .with_cfg(CfgSet::from_iter([Cfg::kv("gas", "disabled")]));
+    }
+    let mut db = builder
+        .build()
+        .map_err(|error| failed(format!("{error:#}")))?;
+    init_dev_corelib(&mut db, corelib.src.clone());
+    let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
+
+    let mut diagnostics = String::new();
+    let reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
+    let config = CompilerConfig {
+        diagnostics_reporter: reporter,
+        replace_ids: true,
+        ..CompilerConfig::default()
+    };
+    let result =
+        compile_prepared_db_program(&db, CrateInput::into_crate_ids(&db, crates.clone()), config);
+    match result {
+        Ok(program) => Ok(program),
+        Err(error) => Err(if diagnostics.trim().is_empty() {
+            failed(format!("{error:#}"))
+        } else {
+            FrontendError::Diagnostics {
+                path: path.to_owned(),
+                diagnostics: diagnostics.trim_end().to_owned(),
+            }
+        }),
+    }
+}

@@ -1,0 +1,71 @@
+//! Cairn's front end: Cairo 1 source to Sierra, finding the corelib, and Sierra JSON.
+//!
+//! Compiling needs the Cairo corelib of exactly the compiler's version ([`COMPILER_VERSION`]);
+//! running Sierra JSON needs none. [`locate_corelib`] finds one in this order: an explicit
+//! path, `CAIRO_CORELIB_DIR`, then the compiler's own detection (a `corelib/` in the current
+//! folder or a few levels above the executable).
+
+mod compile;
+mod corelib;
+mod sierra_json;
+
+use std::path::PathBuf;
+
+pub use cairo_lang_sierra::program::Program;
+pub use compile::{compile_cairo, CompileOptions};
+pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
+pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
+
+/// What can go wrong between a source file and a Sierra program.
+#[derive(Debug, thiserror::Error)]
+pub enum FrontendError {
+    /// No corelib was given and none was found.
+    #[error(
+        "no Cairo corelib found: pass --corelib DIR or set CAIRO_CORELIB_DIR to the `corelib/` \
+         folder of the Cairo compiler's repository at tag v{COMPILER_VERSION} (or of a Scarb \
+         {COMPILER_VERSION} installation)"
+    )]
+    CorelibNotFound,
+    /// The corelib at `path` is not a corelib, or not of the compiler's version.
+    #[error(
+        "the corelib at {path} {problem}; the compiler needs corelib {COMPILER_VERSION} (the \
+         `corelib/` folder of the Cairo repository at tag v{COMPILER_VERSION})"
+    )]
+    BadCorelib {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {cause}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        cause: std::io::Error,
+    },
+    /// The source does not compile; the compiler's diagnostics follow.
+    #[error("{path} does not compile:\n{diagnostics}")]
+    Diagnostics {
+        /// The file or project compiled.
+        path: PathBuf,
+        /// The compiler's diagnostics, as it prints them.
+        diagnostics: String,
+    },
+    /// The compiler failed for another reason (a bad project path, for instance).
+    #[error("cannot compile {path}: {reason}")]
+    Compiler {
+        /// The file or project compiled.
+        path: PathBuf,
+        /// The compiler's message.
+        reason: String,
+    },
+    /// The Sierra JSON is not a Sierra program.
+    #[error("malformed Sierra JSON: {0}")]
+    MalformedSierra(String),
+    /// The Sierra program uses a type or libfunc the pinned Cairo version does not know, or
+    /// declares them inconsistently.
+    #[error("invalid Sierra program: {0}")]
+    InvalidSierra(String),
+}

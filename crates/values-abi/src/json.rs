@@ -1,0 +1,474 @@
+//! The JSON form of values, for arguments and results on the command line.
+//!
+//! Two forms are accepted wherever a value of a known Sierra type is read:
+//!
+//! - **plain**, directed by the type: a felt252 or integer is a JSON number or a string (decimal,
+//!   `0x` hex, or negative: `"-1"` is `P - 1` for felt252); a struct or tuple is an array of its
+//!   members; an enum is `{"variant": i, "value": v}` (`value` may be left out for a unit
+//!   payload); an array or span is an array; a `Nullable` is `null` or its value; a
+//!   `Felt252Dict` is an object from keys to values; `Box`, `NonZero` and snapshots are their
+//!   inner value. Conveniences: `bool` accepts `true`/`false`, `u256` a single number or string.
+//! - **tagged**, the serde form of [`Value`] (`{"u8": 7}`, `{"struct": [...]}`, ...), which is
+//!   also what results are written as; it is checked against the type like the plain form.
+
+use cairo_lang_sierra::ids::ConcreteTypeId;
+use num_bigint::{BigInt, BigUint, Sign};
+use num_traits::{Num, ToPrimitive, Zero};
+use serde_json::Value as Json;
+use starknet_types_core::felt::Felt;
+
+use crate::shape::{IntWidth, TypeShape};
+use crate::value::DictKey;
+use crate::{Registry, Value, ValueError};
+
+/// The tags of [`Value`]'s serde form.
+const VALUE_TAGS: [&str; 25] = [
+    "felt252",
+    "bytes31",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "bounded_int",
+    "struct",
+    "enum",
+    "array",
+    "nullable",
+    "felt252_dict",
+    "squashed_felt252_dict",
+    "ec_point",
+    "ec_state",
+    "secp256_point",
+    "qm31",
+    "builtin",
+    "gas",
+];
+
+/// Parses a felt252 written as decimal, `0x` hex, or a negative decimal (taken modulo P).
+pub fn parse_felt(text: &str) -> Result<Felt, String> {
+    let number = parse_integer(text).ok_or_else(|| format!("`{text}` is not a number"))?;
+    felt_from_integer(&number).ok_or_else(|| format!("{text} is out of range for felt252"))
+}
+
+fn parse_integer(text: &str) -> Option<BigInt> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let magnitude = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => BigUint::from_str_radix(hex, 16).ok()?,
+        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            BigUint::from_str_radix(digits, 10).ok()?
+        }
+        None => return None,
+    };
+    Some(BigInt::from_biguint(
+        if negative { Sign::Minus } else { Sign::Plus },
+        magnitude,
+    ))
+}
+
+/// A felt from an integer in `(-P, P)`; negative numbers wrap around the prime.
+fn felt_from_integer(number: &BigInt) -> Option<Felt> {
+    let prime = BigInt::from_biguint(Sign::Plus, Felt::prime());
+    if number.magnitude() >= prime.magnitude() {
+        return None;
+    }
+    let canonical = if number.sign() == Sign::Minus {
+        number + &prime
+    } else {
+        number.clone()
+    };
+    Some(Felt::from(canonical))
+}
+
+fn json_integer(json: &Json) -> Option<BigInt> {
+    match json {
+        Json::Number(number) => number
+            .as_u64()
+            .map(BigInt::from)
+            .or_else(|| number.as_i64().map(BigInt::from)),
+        Json::String(text) => parse_integer(text),
+        _ => None,
+    }
+}
+
+fn describe(json: &Json) -> String {
+    let text = json.to_string();
+    if text.len() > 60 {
+        format!("{}…", &text[..60])
+    } else {
+        text
+    }
+}
+
+/// Reads the arguments of a function, given the types of its user parameters, from a JSON
+/// array (one element per parameter).
+pub fn args_from_json(
+    json: &Json,
+    param_types: &[ConcreteTypeId],
+    registry: &Registry,
+) -> Result<Vec<Value>, ValueError> {
+    let items = match json {
+        Json::Array(items) => items.as_slice(),
+        other => {
+            return Err(ValueError::Mismatch {
+                path: "arguments".to_owned(),
+                expected: format!("a JSON array of {} arguments", param_types.len()),
+                found: describe(other),
+            })
+        }
+    };
+    if items.len() != param_types.len() {
+        return Err(ValueError::WrongArgumentCount {
+            expected: param_types.len(),
+            found: items.len(),
+        });
+    }
+    items
+        .iter()
+        .zip(param_types)
+        .enumerate()
+        .map(|(index, (item, ty))| value_from_json(item, ty, registry, &format!("arg {index}")))
+        .collect()
+}
+
+/// Reads one value of type `ty` from JSON (plain or tagged form). `path` names the place in
+/// error messages.
+pub fn value_from_json(
+    json: &Json,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+    path: &str,
+) -> Result<Value, ValueError> {
+    if let Json::Object(object) = json {
+        if object.len() == 1 && object.keys().all(|key| VALUE_TAGS.contains(&key.as_str())) {
+            let value: Value =
+                serde_json::from_value(json.clone()).map_err(|error| ValueError::Mismatch {
+                    path: path.to_owned(),
+                    expected: format!("a tagged value of type {ty}"),
+                    found: error.to_string(),
+                })?;
+            check(&value, ty, registry, path)?;
+            return Ok(value);
+        }
+    }
+    let shape = TypeShape::of(registry, ty)?;
+    let mismatch = |expected: &str| ValueError::Mismatch {
+        path: path.to_owned(),
+        expected: expected.to_owned(),
+        found: describe(json),
+    };
+    let out_of_range = || ValueError::OutOfRange {
+        path: path.to_owned(),
+        value: describe(json),
+        ty: ty.to_string(),
+    };
+    match shape {
+        TypeShape::Felt252 | TypeShape::Bytes31 => {
+            let number = json_integer(json).ok_or_else(|| mismatch("a felt252 number"))?;
+            let felt = felt_from_integer(&number).ok_or_else(out_of_range)?;
+            if shape == TypeShape::Bytes31 {
+                if number.sign() == Sign::Minus || number.bits() > 248 {
+                    return Err(out_of_range());
+                }
+                return Ok(Value::Bytes31(felt));
+            }
+            Ok(Value::Felt252(felt))
+        }
+        TypeShape::Int(width) => {
+            let number = json_integer(json).ok_or_else(|| mismatch(width.name()))?;
+            int_value(width, &number).ok_or_else(out_of_range)
+        }
+        TypeShape::BoundedInt { lower, upper } => {
+            let number = json_integer(json).ok_or_else(|| mismatch("an integer"))?;
+            if number < lower || number > upper {
+                return Err(out_of_range());
+            }
+            Ok(Value::BoundedInt(number))
+        }
+        TypeShape::Struct { ref members, .. } => {
+            if shape.is_user_type("core::integer::u256") && !json.is_array() {
+                let number = json_integer(json).ok_or_else(|| mismatch("a u256 number"))?;
+                let (sign, magnitude) = number.into_parts();
+                if sign == Sign::Minus || magnitude.bits() > 256 {
+                    return Err(out_of_range());
+                }
+                let mask = (BigUint::from(1u8) << 128) - 1u8;
+                let low = (&magnitude & &mask).to_u128().unwrap_or_default();
+                let high = (magnitude >> 128usize).to_u128().unwrap_or_default();
+                return Ok(Value::u256(low, high));
+            }
+            let items = match json {
+                Json::Array(items) => items.as_slice(),
+                Json::Null if members.is_empty() => &[],
+                _ => return Err(mismatch(&format!("an array of {} members", members.len()))),
+            };
+            if items.len() != members.len() {
+                return Err(ValueError::WrongMemberCount {
+                    path: path.to_owned(),
+                    ty: ty.to_string(),
+                    expected: members.len(),
+                    found: items.len(),
+                });
+            }
+            items
+                .iter()
+                .zip(members)
+                .enumerate()
+                .map(|(index, (item, member))| {
+                    value_from_json(item, member, registry, &format!("{path}.{index}"))
+                })
+                .collect::<Result<_, _>>()
+                .map(Value::Struct)
+        }
+        TypeShape::Enum { ref variants, .. } => {
+            if let (Json::Bool(flag), true) = (json, shape.is_user_type("core::bool")) {
+                return Ok(Value::bool(*flag));
+            }
+            let object = json
+                .as_object()
+                .ok_or_else(|| mismatch("{\"variant\": index, \"value\": payload}"))?;
+            let variant = object
+                .get("variant")
+                .and_then(Json::as_u64)
+                .and_then(|index| usize::try_from(index).ok())
+                .ok_or_else(|| mismatch("{\"variant\": index, \"value\": payload}"))?;
+            let payload_ty = variants
+                .get(variant)
+                .ok_or_else(|| ValueError::NoSuchVariant {
+                    path: path.to_owned(),
+                    variant,
+                    count: variants.len(),
+                    ty: ty.to_string(),
+                })?;
+            let payload = object.get("value").unwrap_or(&Json::Null);
+            let payload = value_from_json(payload, payload_ty, registry, &format!("{path}.value"))?;
+            Ok(Value::variant(variant, payload))
+        }
+        TypeShape::Array(element) | TypeShape::Span(element) => {
+            let items = json.as_array().ok_or_else(|| mismatch("an array"))?;
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    value_from_json(item, &element, registry, &format!("{path}[{index}]"))
+                })
+                .collect::<Result<_, _>>()
+                .map(Value::Array)
+        }
+        TypeShape::Snapshot(inner) | TypeShape::Box(inner) => {
+            value_from_json(json, &inner, registry, path)
+        }
+        TypeShape::NonZero(inner) => {
+            let value = value_from_json(json, &inner, registry, path)?;
+            if is_zero(&value) {
+                return Err(ValueError::OutOfRange {
+                    path: path.to_owned(),
+                    value: "0".to_owned(),
+                    ty: ty.to_string(),
+                });
+            }
+            Ok(value)
+        }
+        TypeShape::Nullable(inner) => match json {
+            Json::Null => Ok(Value::Nullable(None)),
+            other => value_from_json(other, &inner, registry, path)
+                .map(|value| Value::Nullable(Some(Box::new(value)))),
+        },
+        TypeShape::Felt252Dict(inner) => {
+            let object = json
+                .as_object()
+                .ok_or_else(|| mismatch("an object from keys to values"))?;
+            let mut entries = object
+                .iter()
+                .map(|(key, item)| {
+                    let key = parse_felt(key).map_err(|reason| ValueError::Mismatch {
+                        path: path.to_owned(),
+                        expected: "felt252 keys".to_owned(),
+                        found: reason,
+                    })?;
+                    let value = value_from_json(item, &inner, registry, &format!("{path}[{key}]"))?;
+                    Ok((DictKey(key), value))
+                })
+                .collect::<Result<Vec<_>, ValueError>>()?;
+            entries.sort_by_key(|(key, _)| *key);
+            Ok(Value::Felt252Dict(entries))
+        }
+        TypeShape::EcPoint => {
+            let [x, y] = felts::<2>(json).ok_or_else(|| mismatch("[x, y]"))?;
+            Ok(Value::EcPoint { x, y })
+        }
+        TypeShape::EcState => {
+            let [x, y, x0, y0] = felts::<4>(json).ok_or_else(|| mismatch("[x, y, x0, y0]"))?;
+            Ok(Value::EcState { x, y, x0, y0 })
+        }
+        TypeShape::SquashedFelt252Dict(_)
+        | TypeShape::Secp256Point
+        | TypeShape::Qm31
+        | TypeShape::Builtin(_)
+        | TypeShape::Opaque(_) => Err(ValueError::UnsupportedType {
+            path: path.to_owned(),
+            ty: ty.to_string(),
+        }),
+    }
+}
+
+fn felts<const N: usize>(json: &Json) -> Option<[Felt; N]> {
+    let items = json.as_array()?;
+    let felts: Vec<Felt> = items
+        .iter()
+        .map(|item| json_integer(item).and_then(|number| felt_from_integer(&number)))
+        .collect::<Option<_>>()?;
+    felts.try_into().ok()
+}
+
+fn int_value(width: IntWidth, number: &BigInt) -> Option<Value> {
+    Some(match width {
+        IntWidth::U8 => Value::U8(number.to_u8()?),
+        IntWidth::U16 => Value::U16(number.to_u16()?),
+        IntWidth::U32 => Value::U32(number.to_u32()?),
+        IntWidth::U64 => Value::U64(number.to_u64()?),
+        IntWidth::U128 => Value::U128(number.to_u128()?),
+        IntWidth::I8 => Value::I8(number.to_i8()?),
+        IntWidth::I16 => Value::I16(number.to_i16()?),
+        IntWidth::I32 => Value::I32(number.to_i32()?),
+        IntWidth::I64 => Value::I64(number.to_i64()?),
+        IntWidth::I128 => Value::I128(number.to_i128()?),
+    })
+}
+
+fn is_zero(value: &Value) -> bool {
+    match value {
+        Value::Felt252(felt) | Value::Bytes31(felt) => *felt == Felt::ZERO,
+        Value::U8(v) => *v == 0,
+        Value::U16(v) => *v == 0,
+        Value::U32(v) => *v == 0,
+        Value::U64(v) => *v == 0,
+        Value::U128(v) => *v == 0,
+        Value::I8(v) => *v == 0,
+        Value::I16(v) => *v == 0,
+        Value::I32(v) => *v == 0,
+        Value::I64(v) => *v == 0,
+        Value::I128(v) => *v == 0,
+        Value::BoundedInt(v) => v.is_zero(),
+        Value::Struct(members) => members.iter().all(is_zero),
+        _ => false,
+    }
+}
+
+/// Checks that `value` is a value of type `ty`.
+pub fn check(
+    value: &Value,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+    path: &str,
+) -> Result<(), ValueError> {
+    let shape = TypeShape::of(registry, ty)?;
+    let mismatch = || ValueError::Mismatch {
+        path: path.to_owned(),
+        expected: ty.to_string(),
+        found: format!("{value:?}").chars().take(60).collect(),
+    };
+    match (&shape, value) {
+        (TypeShape::Felt252, Value::Felt252(_)) => Ok(()),
+        (TypeShape::Bytes31, Value::Bytes31(felt)) => {
+            if felt.bits() > 248 {
+                return Err(ValueError::OutOfRange {
+                    path: path.to_owned(),
+                    value: felt.to_string(),
+                    ty: ty.to_string(),
+                });
+            }
+            Ok(())
+        }
+        (TypeShape::Int(width), value) => {
+            let fits = matches!(
+                (width, value),
+                (IntWidth::U8, Value::U8(_))
+                    | (IntWidth::U16, Value::U16(_))
+                    | (IntWidth::U32, Value::U32(_))
+                    | (IntWidth::U64, Value::U64(_))
+                    | (IntWidth::U128, Value::U128(_))
+                    | (IntWidth::I8, Value::I8(_))
+                    | (IntWidth::I16, Value::I16(_))
+                    | (IntWidth::I32, Value::I32(_))
+                    | (IntWidth::I64, Value::I64(_))
+                    | (IntWidth::I128, Value::I128(_))
+            );
+            fits.then_some(()).ok_or_else(mismatch)
+        }
+        (TypeShape::BoundedInt { lower, upper }, Value::BoundedInt(number)) => {
+            if number < lower || number > upper {
+                return Err(ValueError::OutOfRange {
+                    path: path.to_owned(),
+                    value: number.to_string(),
+                    ty: ty.to_string(),
+                });
+            }
+            Ok(())
+        }
+        (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
+            if members.len() != items.len() {
+                return Err(ValueError::WrongMemberCount {
+                    path: path.to_owned(),
+                    ty: ty.to_string(),
+                    expected: members.len(),
+                    found: items.len(),
+                });
+            }
+            members
+                .iter()
+                .zip(items)
+                .enumerate()
+                .try_for_each(|(index, (member, item))| {
+                    check(item, member, registry, &format!("{path}.{index}"))
+                })
+        }
+        (TypeShape::Enum { variants, .. }, Value::Enum { variant, value }) => {
+            let payload_ty = variants
+                .get(*variant)
+                .ok_or_else(|| ValueError::NoSuchVariant {
+                    path: path.to_owned(),
+                    variant: *variant,
+                    count: variants.len(),
+                    ty: ty.to_string(),
+                })?;
+            check(value, payload_ty, registry, &format!("{path}.value"))
+        }
+        (TypeShape::Array(element) | TypeShape::Span(element), Value::Array(items)) => {
+            items.iter().enumerate().try_for_each(|(index, item)| {
+                check(item, element, registry, &format!("{path}[{index}]"))
+            })
+        }
+        (TypeShape::Snapshot(inner) | TypeShape::Box(inner) | TypeShape::NonZero(inner), value) => {
+            check(value, inner, registry, path)
+        }
+        (TypeShape::Nullable(_), Value::Nullable(None)) => Ok(()),
+        (TypeShape::Nullable(inner), Value::Nullable(Some(value))) => {
+            check(value, inner, registry, path)
+        }
+        (TypeShape::Felt252Dict(inner), Value::Felt252Dict(entries))
+        | (TypeShape::SquashedFelt252Dict(inner), Value::SquashedFelt252Dict(entries)) => {
+            entries.iter().try_for_each(|(key, item)| {
+                check(item, inner, registry, &format!("{path}[{}]", key.0))
+            })
+        }
+        (TypeShape::EcPoint, Value::EcPoint { .. })
+        | (TypeShape::EcState, Value::EcState { .. })
+        | (TypeShape::Secp256Point, Value::Secp256Point { .. })
+        | (TypeShape::Qm31, Value::Qm31(_))
+        | (TypeShape::Builtin(_), Value::Builtin | Value::Gas(_)) => Ok(()),
+        _ => Err(mismatch()),
+    }
+}

@@ -1,0 +1,315 @@
+//! Sierra programs on the VM: Sierra → CASM with gas metadata, the entry code that calls one
+//! function with its builtins, and the run on a [`Runner`] with Cairo 1's hint processor.
+//!
+//! The pieces of `cairo-lang-runner` are reused (the CASM builder, its hint processor, the
+//! builtin-costs segment); the run itself is a vm-core [`Runner`], so it pauses, resumes and
+//! observes memory like any other.
+
+mod args;
+mod results;
+
+use cairo_lang_runnable_utils::builder::{EntryCodeConfig, RunnableBuilder};
+use cairo_lang_runner::casm_run::format_next_item;
+use cairo_lang_runner::{build_hints_dict, initialize_vm, token_gas_cost, CairoHintProcessor};
+use cairo_lang_sierra::extensions::gas::{CostTokenType, GasBuiltinType};
+use cairo_lang_sierra::extensions::NamedType;
+use cairo_lang_sierra::program::{Function, Program as SierraProgramData};
+use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
+use cairo_vm::serde::deserialize_program::ReferenceManager;
+use cairo_vm::types::program::Program;
+use cairo_vm::types::relocatable::MaybeRelocatable;
+use cairo_vm::Felt252;
+
+use cairn_values_abi::{Registry, Value};
+
+use crate::error::{Result, VmCoreError};
+use crate::layout::Layout;
+use crate::program::CairoProgram;
+use crate::runner::{Ending, RunConfig, Runner};
+
+pub use results::{SierraOutcome, SierraResult};
+
+/// A Sierra program compiled to CASM, ready to run any of its functions.
+pub struct SierraProgram {
+    builder: RunnableBuilder,
+    uses_gas: bool,
+}
+
+impl SierraProgram {
+    /// Compiles `program` to CASM. Gas metadata is computed when the program counts gas (its
+    /// code calls `withdraw_gas`), as cairo-run does when given `--available-gas`.
+    pub fn new(program: SierraProgramData) -> Result<Self> {
+        let uses_gas = program.requires_gas_counter();
+        let metadata = uses_gas.then(MetadataComputationConfig::default);
+        let builder = RunnableBuilder::new(program, metadata)
+            .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        Ok(Self { builder, uses_gas })
+    }
+
+    /// Whether the program counts gas, so runs need an amount of available gas.
+    pub fn uses_gas(&self) -> bool {
+        self.uses_gas
+    }
+
+    /// The program's type and libfunc registry.
+    pub fn registry(&self) -> &Registry {
+        self.builder.registry()
+    }
+
+    /// The Sierra program.
+    pub fn sierra(&self) -> &SierraProgramData {
+        self.builder.sierra_program()
+    }
+
+    /// Finds a function by its full name (`crate::module::name`) or by its last segments
+    /// (`name`, `module::name`).
+    pub fn function(&self, name: &str) -> Result<&Function> {
+        let funcs = &self.builder.sierra_program().funcs;
+        let suffix = format!("::{name}");
+        funcs
+            .iter()
+            .find(|func| func.id.debug_name.as_deref() == Some(name))
+            .or_else(|| {
+                funcs.iter().find(|func| {
+                    func.id
+                        .debug_name
+                        .as_deref()
+                        .is_some_and(|debug| debug.ends_with(&suffix))
+                })
+            })
+            .ok_or_else(|| {
+                let known: Vec<_> = funcs
+                    .iter()
+                    .filter_map(|func| func.id.debug_name.as_deref())
+                    .take(8)
+                    .collect();
+                VmCoreError::FunctionNotFound {
+                    name: name.to_owned(),
+                    known: known.join(", "),
+                }
+            })
+    }
+
+    /// The types of the parameters a caller passes (builtins and gas excluded).
+    pub fn user_param_types(&self, func: &Function) -> Vec<cairo_lang_sierra::ids::ConcreteTypeId> {
+        func.signature
+            .param_types
+            .iter()
+            .filter(|ty| {
+                self.builder
+                    .is_user_arg_type(&self.builder.type_long_id(ty).generic_id)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The arguments as `cairo-lang-runner`'s `SierraCasmRunner` takes them: each parameter's
+    /// cells in order, arrays nested.
+    pub fn runner_args(
+        &self,
+        func: &Function,
+        args: &[Value],
+    ) -> Result<Vec<cairo_lang_runner::Arg>> {
+        let param_types = self.user_param_types(func);
+        if args.len() != param_types.len() {
+            return Err(VmCoreError::Arguments(format!(
+                "expected {} arguments, got {}",
+                param_types.len(),
+                args.len()
+            )));
+        }
+        let mut flat = Vec::new();
+        for (index, (value, ty)) in args.iter().zip(&param_types).enumerate() {
+            flat.extend(
+                args::to_runner_args(value, ty, &self.builder, &format!("arg {index}"))
+                    .map_err(|error| VmCoreError::Arguments(error.to_string()))?,
+            );
+        }
+        Ok(flat)
+    }
+
+    /// Prepares a run of `func` with `args` (one [`Value`] per user parameter).
+    ///
+    /// `available_gas` is required when the program counts gas; the function's own entry cost
+    /// is taken from it first, as cairo-run does.
+    pub fn prepare(
+        &self,
+        func: &Function,
+        args: &[Value],
+        available_gas: Option<u64>,
+    ) -> Result<SierraRunner<'_>> {
+        let param_types = self.user_param_types(func);
+        if args.len() != param_types.len() {
+            return Err(VmCoreError::Arguments(format!(
+                "expected {} arguments, got {}",
+                param_types.len(),
+                args.len()
+            )));
+        }
+        let mut user_args = Vec::new();
+        let takes_gas = func
+            .signature
+            .param_types
+            .iter()
+            .any(|ty| self.builder.type_long_id(ty).generic_id == GasBuiltinType::ID);
+        let mut initial_gas = None;
+        if takes_gas {
+            let available = match (available_gas, self.uses_gas) {
+                (Some(gas), _) => gas,
+                (None, true) => return Err(VmCoreError::GasRequired),
+                (None, false) => 0,
+            };
+            let cost = self.entry_cost(func);
+            let gas = available
+                .checked_sub(cost)
+                .ok_or(VmCoreError::NotEnoughGasToCall { available, cost })?;
+            initial_gas = Some(gas);
+            user_args.push(vec![cairo_lang_runner::Arg::Value(Felt252::from(gas))]);
+        }
+        for (index, (value, ty)) in args.iter().zip(&param_types).enumerate() {
+            let arg = args::to_runner_args(value, ty, &self.builder, &format!("arg {index}"))
+                .map_err(|error| VmCoreError::Arguments(error.to_string()))?;
+            user_args.push(arg);
+        }
+
+        let (assembled, builtins) = self
+            .builder
+            .assemble_function_program(func, EntryCodeConfig::testing())
+            .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
+        let data: Vec<MaybeRelocatable> = assembled
+            .bytecode
+            .iter()
+            .map(|word| MaybeRelocatable::from(Felt252::from(word)))
+            .collect();
+        let data_len = data.len();
+        let program = Program::new(
+            builtins,
+            data,
+            Some(0),
+            hints_dict,
+            ReferenceManager {
+                references: Vec::new(),
+            },
+            Default::default(),
+            Vec::new(),
+            None,
+        )
+        .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        let hints = CairoHintProcessor {
+            runner: None,
+            user_args,
+            string_to_hint,
+            starknet_state: Default::default(),
+            run_resources: Default::default(),
+            syscalls_used_resources: Default::default(),
+            no_temporary_segments: true,
+            markers: Vec::new(),
+            panic_traceback: Vec::new(),
+        };
+        let config = RunConfig {
+            layout: Layout::named("all_cairo")?,
+            trace: true,
+            relocate_memory: false,
+            allow_missing_builtins: Some(true),
+            ..RunConfig::default()
+        };
+        let runner = Runner::build(
+            &CairoProgram::from_cairo_vm(program, "sierra entry code"),
+            config,
+            Box::new(hints),
+            Ending::SierraEntryCode,
+            |vm| {
+                initialize_vm(vm, data_len)
+                    .map_err(|error| VmCoreError::Initialization(error.to_string()))
+            },
+        )?;
+        Ok(SierraRunner {
+            program: self,
+            func: func.clone(),
+            runner,
+            available_gas,
+            initial_gas,
+        })
+    }
+
+    /// The gas a call to `func` costs up front (its own cost before its first withdraw).
+    fn entry_cost(&self, func: &Function) -> u64 {
+        let Some(costs) = self
+            .builder
+            .metadata()
+            .gas_info
+            .function_costs
+            .get(&func.id)
+        else {
+            return 0;
+        };
+        costs
+            .iter()
+            .map(|(token, count)| {
+                let per_token = match token {
+                    CostTokenType::Step
+                    | CostTokenType::Hole
+                    | CostTokenType::RangeCheck
+                    | CostTokenType::RangeCheck96 => 0,
+                    other => token_gas_cost(*other) as u64,
+                };
+                u64::try_from(*count).unwrap_or(0) * per_token
+            })
+            .sum()
+    }
+}
+
+/// A run of one Sierra function, which can be advanced a few steps at a time.
+pub struct SierraRunner<'p> {
+    program: &'p SierraProgram,
+    func: Function,
+    runner: Runner,
+    available_gas: Option<u64>,
+    initial_gas: Option<u64>,
+}
+
+impl SierraRunner<'_> {
+    /// Runs at most `max_steps` more VM steps; returns whether the function has returned.
+    pub fn run_steps(&mut self, max_steps: usize) -> Result<bool> {
+        self.runner.run_steps(max_steps)
+    }
+
+    /// Runs the function to its end.
+    pub fn run_until_end(&mut self) -> Result<SierraResult> {
+        self.runner.run_until_end()?;
+        self.result()
+    }
+
+    /// The underlying VM run (memory, registers, trace).
+    pub fn runner(&self) -> &Runner {
+        &self.runner
+    }
+
+    /// The function's result, once it has returned.
+    pub fn result(&self) -> Result<SierraResult> {
+        if !self.runner.is_finished() {
+            return Err(VmCoreError::InvalidState(
+                "the function has not returned yet",
+            ));
+        }
+        results::read_result(
+            &self.runner,
+            &self.program.builder,
+            &self.func,
+            self.available_gas,
+            self.initial_gas,
+        )
+    }
+}
+
+/// Formats panic data as the Cairo compiler's runner prints it: short strings quoted,
+/// `Run panicked with [1, 'abc', ...].`.
+pub fn format_panic(data: &[Felt252]) -> String {
+    let mut felts = data.iter().copied();
+    let mut items = Vec::new();
+    while let Some(item) = format_next_item(&mut felts) {
+        items.push(item.quote_if_string());
+    }
+    format!("Run panicked with [{}].", items.join(", "))
+}

@@ -142,18 +142,23 @@ fn bad_inputs_fail_with_one_clear_line() {
     std::fs::write(&malformed, "{ \"prime\": ").expect("write");
     let malformed = malformed.display().to_string();
     let not_cairo0 = dir.path().join("not_cairo0.json");
-    std::fs::write(&not_cairo0, r#"{"prime": "0x1", "data": 5}"#).expect("write");
+    std::fs::write(&not_cairo0, r#"{"prime": "0x800000000000011000000000000000000000000000000000000000000000001", "data": 5}"#).expect("write");
     let not_cairo0 = not_cairo0.display().to_string();
     let neither = dir.path().join("neither.json");
     std::fs::write(&neither, r#"{"hello": "world"}"#).expect("write");
     let neither = neither.display().to_string();
 
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
         (
             &["run", "compiled/missing.json"],
             "cannot read compiled/missing.json",
         ),
-        (&["run", &malformed], "malformed program JSON"),
+        (&["run", &malformed], "is not valid JSON"),
+        (&["run", &not_cairo0], "malformed program JSON"),
+        (
+            &["run", &neither],
+            "neither a compiled Cairo 0 program nor a Sierra program",
+        ),
         (
             &["run", "compiled/fib.json", "--entrypoint", "nope"],
             "entrypoint `nope` not found",

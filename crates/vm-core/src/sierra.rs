@@ -154,16 +154,20 @@ impl SierraProgram {
             .any(|ty| self.builder.type_long_id(ty).generic_id == GasBuiltinType::ID);
         let mut initial_gas = None;
         if takes_gas {
-            let available = match (available_gas, self.uses_gas) {
-                (Some(gas), _) => gas,
+            // A program that does not count gas gets a counter of 0, as in cairo-run: it never
+            // withdraws, and what it shows at the end is only the refunds of its drops.
+            let gas = match (available_gas, self.uses_gas) {
+                (_, false) => 0,
                 (None, true) => return Err(VmCoreError::GasRequired),
-                (None, false) => 0,
+                (Some(available), true) => {
+                    let cost = self.entry_cost(func);
+                    let gas = available
+                        .checked_sub(cost)
+                        .ok_or(VmCoreError::NotEnoughGasToCall { available, cost })?;
+                    initial_gas = Some(gas);
+                    gas
+                }
             };
-            let cost = self.entry_cost(func);
-            let gas = available
-                .checked_sub(cost)
-                .ok_or(VmCoreError::NotEnoughGasToCall { available, cost })?;
-            initial_gas = Some(gas);
             user_args.push(vec![cairo_lang_runner::Arg::Value(Felt252::from(gas))]);
         }
         for (index, (value, ty)) in args.iter().zip(&param_types).enumerate() {

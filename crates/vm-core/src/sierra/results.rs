@@ -32,9 +32,9 @@ pub struct SierraResult {
     pub flat: Vec<Felt252>,
     /// Gas left at the end, for functions that count gas.
     pub remaining_gas: Option<u64>,
-    /// Gas used: the available gas minus what is left (the entry cost included). It can be
-    /// negative when a run ends with refunds it was charged for up front (dropping a dict).
-    pub gas_used: Option<i64>,
+    /// Gas used by a program that counts gas: the available gas minus what is left (the
+    /// entry cost included).
+    pub gas_used: Option<u64>,
     /// VM steps of the function itself (the entry code's excluded, as cairo-run counts).
     pub steps: usize,
 }
@@ -121,9 +121,7 @@ pub(crate) fn read_result(
 
     let steps = reader.function_steps();
     let gas_used = match (available_gas, remaining_gas, initial_gas) {
-        (Some(available), Some(remaining), Some(_)) => {
-            i64::try_from(i128::from(available) - i128::from(remaining)).ok()
-        }
+        (Some(available), Some(remaining), Some(_)) => available.checked_sub(remaining),
         _ => None,
     };
     Ok(SierraResult {

@@ -5,5 +5,7 @@ mod extension;
 mod files;
 mod layouts;
 mod pause_resume;
+mod sierra_oracle;
+mod sierra_values;
 mod support;
 mod threads;

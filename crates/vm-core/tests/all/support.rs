@@ -5,8 +5,21 @@ use std::path::PathBuf;
 use cairn_vm_core::{CairoProgram, Layout, MaybeRelocatable, RunConfig, Runner};
 use serde_json::Value;
 
+pub fn fixtures_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo0")
+    fixtures_root().join("cairo0")
+}
+
+/// A Cairo 1 fixture's committed Sierra, compiled to CASM.
+pub fn sierra_program(name: &str) -> cairn_vm_core::sierra::SierraProgram {
+    let path = fixtures_root().join(format!("cairo1/compiled/{name}.sierra.json"));
+    let program = cairn_frontend::load_sierra_json_file(&path)
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    cairn_vm_core::sierra::SierraProgram::new(program)
+        .unwrap_or_else(|error| panic!("{name}: {error}"))
 }
 
 pub fn program(name: &str) -> CairoProgram {

@@ -1,0 +1,361 @@
+//! `cairn run` on Cairo 1 programs prints what the Cairo compiler's runner prints, and bad
+//! inputs give clear errors.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use cairo_lang_runner::casm_run::format_next_item;
+use cairo_lang_runner::{RunResultValue, SierraCasmRunner, StarknetState};
+use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1")
+}
+
+fn corelib() -> Option<PathBuf> {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/cairo-corelib-2.20.0/corelib");
+    std::env::var_os("CAIRO_CORELIB_DIR")
+        .map(PathBuf::from)
+        .or_else(|| shared.is_dir().then_some(shared))
+}
+
+fn cairn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .current_dir(fixtures())
+        .env_remove("CAIRO_CORELIB_DIR")
+        .output()
+        .expect("cairn runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What the Cairo compiler's `cairo-run` prints for a run: its runner, and its two print lines.
+fn oracle_lines(program: &str, args: &[cairo_lang_runner::Arg], gas: u64) -> String {
+    let path = fixtures().join(format!("compiled/{program}.sierra.json"));
+    let sierra = cairn_frontend::load_sierra_json_file(&path).expect("fixture loads");
+    let metadata = sierra
+        .requires_gas_counter()
+        .then(MetadataComputationConfig::default);
+    let runner = SierraCasmRunner::new(sierra, metadata, Default::default(), None).expect("runner");
+    let func = runner.find_function("::main").expect("main");
+    let result = runner
+        .run_function_with_starknet_context(
+            func,
+            args.to_vec(),
+            Some(gas as usize),
+            StarknetState::default(),
+        )
+        .expect("oracle runs");
+    let mut out = match result.value {
+        RunResultValue::Success(values) => {
+            format!("Run completed successfully, returning {values:?}\n")
+        }
+        RunResultValue::Panic(values) => {
+            let mut felts = values.into_iter();
+            let mut items = Vec::new();
+            while let Some(item) = format_next_item(&mut felts) {
+                items.push(item.quote_if_string());
+            }
+            format!("Run panicked with [{}].\n", items.join(", "))
+        }
+    };
+    if let Some(gas) = result.gas_counter {
+        out.push_str(&format!("Remaining gas: {gas}\n"));
+    }
+    out
+}
+
+/// Arguments for the fixtures whose `main` takes parameters: as JSON for cairn, as cells for
+/// cairo-lang-runner.
+fn main_args(program: &str) -> (&'static str, Vec<cairo_lang_runner::Arg>) {
+    use cairo_lang_runner::Arg;
+    let felt = |n: i64| Arg::Value(n.into());
+    match program {
+        "args" => (
+            r#"["0x10", [3, 4], [1, -2, 30], true, 5]"#,
+            vec![
+                felt(16),
+                felt(3),
+                felt(4),
+                Arg::Array(vec![felt(1), felt(-2), felt(30)]),
+                // bool is an enum of unit variants: one cell, its selector.
+                felt(1),
+                felt(5),
+                felt(0),
+            ],
+        ),
+        "spans" => (
+            "[[1, 2, 3, 4]]",
+            vec![Arg::Array(vec![felt(1), felt(2), felt(3), felt(4)])],
+        ),
+        "u8_overflow" => ("[200, 56]", vec![felt(200), felt(56)]),
+        "gas_exhaustion" => ("[1000000]", vec![felt(1000000)]),
+        _ => ("[]", vec![]),
+    }
+}
+
+#[test]
+fn print_result_matches_the_cairo_runner_for_every_program() {
+    let gas = 2_000_000u64;
+    let mut compared = 0;
+    for entry in std::fs::read_dir(fixtures().join("compiled")).expect("fixtures") {
+        let file = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let program = file.trim_end_matches(".sierra.json").to_owned();
+        let (json_args, runner_args) = main_args(&program);
+        let gas_text = gas.to_string();
+        let output = cairn(&[
+            "run",
+            &format!("compiled/{file}"),
+            "--backend",
+            "vm",
+            "--print-result",
+            "--available-gas",
+            &gas_text,
+            "--args",
+            json_args,
+        ]);
+        let expected = oracle_lines(&program, &runner_args, gas);
+        assert_eq!(
+            text(&output.stdout),
+            expected,
+            "{program}: {}",
+            text(&output.stderr)
+        );
+        // A panicking run still prints its line, and exits 1.
+        assert_eq!(
+            output.status.success(),
+            expected.starts_with("Run completed"),
+            "{program}"
+        );
+        compared += 1;
+    }
+    println!("compared {compared} programs with the Cairo runner");
+    assert!(compared >= 40, "only {compared} programs");
+}
+
+#[test]
+fn json_output_has_values_gas_and_steps() {
+    let output = cairn(&[
+        "run",
+        "compiled/u256_math.sierra.json",
+        "--json",
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["status"], "success");
+    // (a + b) with a = 2^128 - 1, b = 1: low 0, high 1.
+    assert_eq!(
+        report["values"][0]["struct"][0],
+        serde_json::json!({"struct": [{"u128": "0"}, {"u128": "1"}]})
+    );
+    assert!(report["steps"].as_u64().expect("steps") > 0);
+
+    let output = cairn(&[
+        "run",
+        "compiled/gas_exhaustion.sierra.json",
+        "--json",
+        "--args",
+        "[10]",
+        "--available-gas",
+        "1000000",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["values"][0], serde_json::json!({"u64": 45}));
+    let used = report["gas_used"].as_u64().expect("gas used");
+    let remaining = report["remaining_gas"].as_u64().expect("remaining");
+    assert_eq!(used + remaining, 1_000_000);
+}
+
+#[test]
+fn out_of_gas_is_the_runners_panic() {
+    let output = cairn(&[
+        "run",
+        "compiled/gas_exhaustion.sierra.json",
+        "--args",
+        "[1000000]",
+        "--available-gas",
+        "20000",
+    ]);
+    assert!(!output.status.success());
+    assert!(text(&output.stdout)
+        .starts_with("Run panicked with [0x4f7574206f6620676173 ('Out of gas')]."));
+    assert!(output.stderr.is_empty(), "{}", text(&output.stderr));
+}
+
+fn assert_clean_failure(output: &Output, expected: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected `{expected}` in: {stderr}"
+    );
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+}
+
+#[test]
+fn bad_sierra_inputs_fail_clearly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let malformed = dir.path().join("broken.sierra.json");
+    std::fs::write(&malformed, r#"{"type_declarations": 3}"#).expect("write");
+    assert_clean_failure(
+        &cairn(&["run", &malformed.display().to_string()]),
+        "malformed Sierra JSON",
+    );
+
+    // A libfunc the pinned Cairo version does not know.
+    let json = std::fs::read_to_string(fixtures().join("compiled/felt_arith.sierra.json"))
+        .expect("fixture");
+    let unknown = dir.path().join("unknown.sierra.json");
+    let edited = json.replacen(
+        r#""generic_id":"const_as_immediate""#,
+        r#""generic_id":"felt252_warp""#,
+        1,
+    );
+    assert_ne!(edited, json, "the fixture declares const_as_immediate");
+    std::fs::write(&unknown, edited).expect("write");
+    assert_clean_failure(
+        &cairn(&["run", &unknown.display().to_string()]),
+        "felt252_warp",
+    );
+
+    assert_clean_failure(
+        &cairn(&["run", "compiled/fib.sierra.json", "--entry", "nope"]),
+        "function `nope` not found",
+    );
+    assert_clean_failure(
+        &cairn(&["run", "compiled/u8_overflow.sierra.json", "--args", "[1]"]),
+        "expected 2 arguments, got 1",
+    );
+    assert_clean_failure(
+        &cairn(&[
+            "run",
+            "compiled/u8_overflow.sierra.json",
+            "--args",
+            "[1, 256]",
+        ]),
+        "arg 1: 256 is out of range for u8",
+    );
+    assert_clean_failure(
+        &cairn(&[
+            "run",
+            "compiled/u8_overflow.sierra.json",
+            "--args",
+            "[1, [2]]",
+        ]),
+        "arg 1: expected u8",
+    );
+    assert_clean_failure(
+        &cairn(&[
+            "run",
+            "compiled/args.sierra.json",
+            "--available-gas",
+            "100000",
+            "--args",
+            r#"[1, [1, 2], [], {"variant": 2}, 0]"#,
+        ]),
+        "variant 2 does not exist",
+    );
+    assert_clean_failure(
+        &cairn(&["run", "compiled/u8_overflow.sierra.json", "--args", "[1, 2"]),
+        "--args is not valid JSON",
+    );
+    assert_clean_failure(
+        &cairn(&["run", "compiled/fib.sierra.json"]),
+        "--available-gas",
+    );
+    assert_clean_failure(
+        &cairn(&["run", "compiled/fib.sierra.json", "--layout", "small"]),
+        "--layout applies to compiled Cairo 0 programs",
+    );
+}
+
+#[test]
+fn source_needs_a_corelib_of_the_right_version() {
+    // No corelib anywhere the compiler looks (the variable is cleared, the folder is empty).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join("main.cairo");
+    std::fs::write(&source, "fn main() -> felt252 { 1 }").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["run", &source.display().to_string()])
+        .current_dir(dir.path())
+        .env_remove("CAIRO_CORELIB_DIR")
+        .output()
+        .expect("cairn runs");
+    assert_clean_failure(&output, "no Cairo corelib found");
+
+    let fake = dir.path().join("corelib");
+    std::fs::create_dir_all(fake.join("src")).expect("mkdir");
+    std::fs::write(fake.join("src/lib.cairo"), "").expect("write");
+    std::fs::write(
+        fake.join("Scarb.toml"),
+        "[package]\nname = \"core\"\nversion = \"2.9.1\"\n",
+    )
+    .expect("write");
+    let output = cairn(&[
+        "run",
+        &source.display().to_string(),
+        "--corelib",
+        &fake.display().to_string(),
+    ]);
+    assert_clean_failure(&output, "is version 2.9.1");
+}
+
+#[test]
+fn compiling_source_needs_the_corelib_and_matches_the_committed_sierra() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no corelib found (set CAIRO_CORELIB_DIR to compile Cairo source)");
+        return;
+    };
+    let corelib = corelib.display().to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("fib.sierra.json");
+    let output = cairn(&[
+        "compile",
+        "src/fib.cairo",
+        "-o",
+        &out.display().to_string(),
+        "--corelib",
+        &corelib,
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let ours = std::fs::read_to_string(&out).expect("written");
+    let committed =
+        std::fs::read_to_string(fixtures().join("compiled/fib.sierra.json")).expect("committed");
+    assert_eq!(
+        ours, committed,
+        "regenerate fixtures with scripts/regen-cairo1-fixtures.sh"
+    );
+
+    // Running source compiles it first, with gas when gas is given, as cairo-run does.
+    let output = cairn(&["run", "src/fib.cairo", "--corelib", &corelib]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "Run completed successfully, returning [0x27f80ddaa1ba7878, 0x1333db76a7c594bfc3]\n"
+    );
+
+    let broken = dir.path().join("broken.cairo");
+    std::fs::write(
+        &broken,
+        "fn main() -> felt252 { let x: u8 = 'abc'; undefined_function(x) }",
+    )
+    .expect("write");
+    let output = cairn(&["run", &broken.display().to_string(), "--corelib", &corelib]);
+    assert_clean_failure(&output, "does not compile");
+    assert!(
+        text(&output.stderr).contains("undefined_function"),
+        "{}",
+        text(&output.stderr)
+    );
+}

@@ -1,0 +1,55 @@
+//! The VM backend against cairo-lang-runner's own `SierraCasmRunner` (what the Cairo
+//! compiler's `cairo-run` uses): the same flat result, panic data, remaining gas and steps.
+
+use cairn_vm_core::sierra::SierraOutcome;
+use cairn_vm_core::values::json::args_from_json;
+use cairo_lang_runner::{RunResultValue, SierraCasmRunner, StarknetState};
+use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
+
+use crate::sierra_values::{cases, run_case};
+use crate::support::sierra_program;
+
+#[test]
+fn every_case_matches_cairo_lang_runner() {
+    for case in cases() {
+        let name = format!("{}::{}({})", case.program, case.entry, case.args);
+        let program = sierra_program(case.program);
+        let ours = run_case(&case, &program);
+
+        let metadata = program.uses_gas().then(MetadataComputationConfig::default);
+        let oracle =
+            SierraCasmRunner::new(program.sierra().clone(), metadata, Default::default(), None)
+                .expect("oracle builds");
+        let func = program.function(case.entry).expect("entry");
+        let json: serde_json::Value = serde_json::from_str(case.args).expect("args");
+        let values = args_from_json(&json, &program.user_param_types(func), program.registry())
+            .expect("args fit");
+        let args = program.runner_args(func, &values).expect("runner args");
+        let theirs = oracle
+            .run_function_with_starknet_context(
+                func,
+                args,
+                case.gas.map(|gas| gas as usize),
+                StarknetState::default(),
+            )
+            .expect("oracle runs");
+
+        match (&theirs.value, &ours.outcome) {
+            (RunResultValue::Success(flat), SierraOutcome::Success(_)) => {
+                assert_eq!(&ours.flat, flat, "{name}: flat result")
+            }
+            (RunResultValue::Panic(data), SierraOutcome::Panic(ours_data)) => {
+                assert_eq!(ours_data, data, "{name}: panic data")
+            }
+            (theirs, ours) => panic!("{name}: oracle {theirs:?}, Cairn {ours:?}"),
+        }
+        let their_gas = theirs
+            .gas_counter
+            .map(|gas| u64::try_from(gas).expect("gas fits u64"));
+        assert_eq!(ours.remaining_gas, their_gas, "{name}: remaining gas");
+        assert_eq!(
+            ours.steps, theirs.used_resources.basic_resources.n_steps,
+            "{name}: steps"
+        );
+    }
+}

@@ -6,6 +6,7 @@ mod files;
 mod layouts;
 mod pause_resume;
 mod sierra_oracle;
+mod sierra_runs;
 mod sierra_values;
 mod support;
 mod threads;

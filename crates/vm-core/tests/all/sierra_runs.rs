@@ -1,0 +1,146 @@
+//! Sierra runs behave like any vm-core run: they pause and resume to the same end, and bad
+//! calls are typed errors.
+
+use cairn_vm_core::sierra::SierraOutcome;
+use cairn_vm_core::values::Value;
+use cairn_vm_core::VmCoreError;
+
+use crate::support::sierra_program;
+
+#[test]
+fn a_paused_sierra_run_ends_like_an_uninterrupted_one() {
+    let program = sierra_program("recursion");
+    let func = program.function("main").expect("main");
+    let mut whole = program
+        .prepare(func, &[], Some(10_000_000))
+        .expect("prepare");
+    let expected = whole.run_until_end().expect("run");
+    for k in [1, 7, 1000] {
+        let mut paused = program
+            .prepare(func, &[], Some(10_000_000))
+            .expect("prepare");
+        let mut pauses = 0;
+        while !paused.run_steps(k).expect("run") {
+            pauses += 1;
+        }
+        assert!(pauses > 0);
+        assert_eq!(
+            paused.result().expect("result"),
+            expected,
+            "paused every {k} steps"
+        );
+        assert_eq!(
+            paused.runner().memory_segments(),
+            whole.runner().memory_segments(),
+            "memory, paused every {k} steps"
+        );
+    }
+}
+
+#[test]
+fn results_are_refused_before_the_function_returns() {
+    let program = sierra_program("loops");
+    let func = program.function("main").expect("main");
+    let mut runner = program
+        .prepare(func, &[], Some(10_000_000))
+        .expect("prepare");
+    assert!(!runner.run_steps(10).expect("ten steps"));
+    assert!(matches!(runner.result(), Err(VmCoreError::InvalidState(_))));
+}
+
+#[test]
+fn functions_are_found_by_short_or_full_name() {
+    let program = sierra_program("enums");
+    assert!(program.function("pick").is_ok());
+    assert!(program.function("enums::pick").is_ok());
+    let error = program
+        .function("enums::nope")
+        .expect_err("no such function");
+    let message = error.to_string();
+    assert!(
+        message.contains("function `enums::nope` not found"),
+        "{message}"
+    );
+    assert!(
+        message.contains("enums::main"),
+        "lists the functions: {message}"
+    );
+}
+
+#[test]
+fn bad_calls_are_typed_errors() {
+    let program = sierra_program("u8_overflow");
+    let func = program.function("main").expect("main");
+    let error = program
+        .prepare(func, &[Value::U8(1)], None)
+        .err()
+        .expect("one argument short");
+    assert!(
+        matches!(&error, VmCoreError::Arguments(m) if m.contains("expected 2 arguments, got 1")),
+        "{error:?}"
+    );
+    let error = program
+        .prepare(func, &[Value::U8(1), Value::U64(2)], None)
+        .err()
+        .expect("wrong type");
+    assert!(
+        matches!(&error, VmCoreError::Arguments(m) if m.contains("arg 1")),
+        "{error:?}"
+    );
+
+    let program = sierra_program("fib");
+    let func = program.function("main").expect("main");
+    assert!(matches!(
+        program.prepare(func, &[], None),
+        Err(VmCoreError::GasRequired)
+    ));
+    let error = program
+        .prepare(func, &[], Some(10))
+        .err()
+        .expect("not enough gas");
+    assert!(
+        matches!(error, VmCoreError::NotEnoughGasToCall { available: 10, cost } if cost > 10),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn out_of_gas_is_a_panic_not_an_error() {
+    let program = sierra_program("gas_exhaustion");
+    let func = program.function("main").expect("main");
+    let mut runner = program
+        .prepare(func, &[Value::U64(1_000_000)], Some(50_000))
+        .expect("prepare");
+    let result = runner.run_until_end().expect("the run ends");
+    assert_eq!(
+        result.outcome,
+        SierraOutcome::Panic(vec![crate::sierra_values::short("Out of gas")])
+    );
+    assert!(result.remaining_gas.expect("gas") < 50_000);
+    assert_eq!(
+        result.summary_line(),
+        "Run panicked with [0x4f7574206f6620676173 ('Out of gas')]."
+    );
+}
+
+#[test]
+fn arguments_that_need_allocation_are_refused_clearly() {
+    let program = sierra_program("nullables");
+    let func = program.function("value_or").expect("value_or");
+    let boxed = Value::Nullable(Some(Box::new(Value::U64(1))));
+    let error = program
+        .prepare(func, &[boxed, Value::U64(2)], Some(1_000_000))
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("not supported"), "{error}");
+    // A null needs no allocation.
+    let mut runner = program
+        .prepare(
+            func,
+            &[Value::Nullable(None), Value::U64(2)],
+            Some(1_000_000),
+        )
+        .expect("null is fine");
+    let result = runner.run_until_end().expect("run");
+    assert_eq!(result.outcome, SierraOutcome::Success(vec![Value::U64(2)]));
+}

@@ -110,6 +110,19 @@ impl SierraProgram {
         func: &Function,
         args: &[Value],
     ) -> Result<Vec<cairo_lang_runner::Arg>> {
+        Ok(self
+            .cells_per_param(func, args)?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// Each user parameter's cells, checked against its type.
+    fn cells_per_param(
+        &self,
+        func: &Function,
+        args: &[Value],
+    ) -> Result<Vec<Vec<cairo_lang_runner::Arg>>> {
         let param_types = self.user_param_types(func);
         if args.len() != param_types.len() {
             return Err(VmCoreError::Arguments(format!(
@@ -118,14 +131,14 @@ impl SierraProgram {
                 args.len()
             )));
         }
-        let mut flat = Vec::new();
-        for (index, (value, ty)) in args.iter().zip(&param_types).enumerate() {
-            flat.extend(
+        args.iter()
+            .zip(&param_types)
+            .enumerate()
+            .map(|(index, (value, ty))| {
                 args::to_runner_args(value, ty, &self.builder, &format!("arg {index}"))
-                    .map_err(|error| VmCoreError::Arguments(error.to_string()))?,
-            );
-        }
-        Ok(flat)
+                    .map_err(|error| VmCoreError::Arguments(error.to_string()))
+            })
+            .collect()
     }
 
     /// Prepares a run of `func` with `args` (one [`Value`] per user parameter).
@@ -138,14 +151,7 @@ impl SierraProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<SierraRunner<'_>> {
-        let param_types = self.user_param_types(func);
-        if args.len() != param_types.len() {
-            return Err(VmCoreError::Arguments(format!(
-                "expected {} arguments, got {}",
-                param_types.len(),
-                args.len()
-            )));
-        }
+        let param_cells = self.cells_per_param(func, args)?;
         let mut user_args = Vec::new();
         let takes_gas = func
             .signature
@@ -170,11 +176,7 @@ impl SierraProgram {
             };
             user_args.push(vec![cairo_lang_runner::Arg::Value(Felt252::from(gas))]);
         }
-        for (index, (value, ty)) in args.iter().zip(&param_types).enumerate() {
-            let arg = args::to_runner_args(value, ty, &self.builder, &format!("arg {index}"))
-                .map_err(|error| VmCoreError::Arguments(error.to_string()))?;
-            user_args.push(arg);
-        }
+        user_args.extend(param_cells);
 
         let (assembled, builtins) = self
             .builder

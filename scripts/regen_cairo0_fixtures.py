@@ -45,6 +45,15 @@ RUNS = [
     dict(name="hints_in_loop", layout="starknet", files=True),
     dict(name="program_input", layout="small", program_input={"n": 23}),
     dict(name="mixed_hints", layout="small"),
+    dict(name="py_memory", layout="small"),
+    dict(name="py_ids", layout="small"),
+    dict(name="py_segments", layout="small"),
+    dict(name="py_scopes", layout="small"),
+    dict(name="py_import", layout="small"),
+    dict(name="py_nested", layout="small"),
+    dict(name="py_raise", layout="small"),
+    dict(name="py_syscall", layout="small", syscall_handler=True),
+    dict(name="py_heavy", layout="small", program_input={"n": 100000}),
     dict(name="assert_fail", layout="small"),
     dict(name="hint_fail", layout="small"),
     dict(name="long_loop", layout="small"),
@@ -110,6 +119,11 @@ def main() -> None:
                 files["air_private_input"] = f"recorded/{run_name}.air_private.json"
                 cmd += ["--air_public_input", files["air_public_input"]]
                 cmd += ["--air_private_input", files["air_private_input"]]
+        if spec.get("syscall_handler"):
+            # cairo-run's command line cannot pass objects to hints: use its Python API.
+            helper = Path(__file__).resolve().parent / "cairo_run_with_locals.py"
+            cmd = [str(venv / "bin" / "python"), str(helper), str(program.relative_to(ROOT)), spec["layout"]]
+            flags["hint_locals"] = "syscall_handler"
         result = run(cmd, cwd=ROOT)
         recordings.append(
             dict(

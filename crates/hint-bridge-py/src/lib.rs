@@ -1,2 +1,61 @@
-//! Not built yet. This crate will run Cairo 0 hints written in Python (through PyO3) as a
-//! `cairn_vm_core::HintExtension`, and expose the VM runner as the `cairn` Python module.
+//! Cairn's Python bridge: Cairo 0 hints written in Python, and the VM as a Python module.
+//!
+//! - [`PythonHints`] is a `cairn_vm_core::HintExtension`: every hint cairo-vm's Rust processor
+//!   does not know runs as Python, in the same interpreter, with the locals cairo-run gives it
+//!   (`memory`, `segments`, `ids`, `ap`, `fp`, `pc`, scopes, `PRIME`, `current_step`, the
+//!   caller's `hint_locals` and `static_locals`). Rust hints and Python hints keep separate
+//!   variables.
+//! - The `cairn` Python module (built with maturin from this crate) exposes `CairoRunner`,
+//!   `run`, `RelocatableValue`, `HintError` and `VmError`. The GIL is released while Cairo steps
+//!   run and re-taken for each Python hint.
+//! - [`run_program`] lets a Rust program (the CLI's `--python-hints`) run a program with
+//!   Python hints in an embedded interpreter.
+
+mod embed;
+mod hints;
+mod ids;
+mod memory;
+mod relocatable;
+mod runner;
+mod segments;
+mod state;
+mod thread_bound;
+mod types;
+mod values;
+
+use pyo3::prelude::*;
+
+pub use embed::{run_program, BridgeError};
+pub use hints::PythonHints;
+pub use relocatable::RelocatableValue;
+
+pyo3::create_exception!(
+    cairn,
+    HintError,
+    pyo3::exceptions::PyException,
+    "A Python hint raised: the message has the Cairo pc and location and the Python traceback; \
+     the hint's own exception is the __cause__."
+);
+pyo3::create_exception!(
+    cairn,
+    VmError,
+    pyo3::exceptions::PyException,
+    "The VM stopped: a failed assertion, an unknown hint, a step limit, a bad program."
+);
+
+/// The `cairn._cairn` extension module, re-exported by the `cairn` package.
+#[pymodule]
+#[pyo3(name = "_cairn")]
+fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    module.add_class::<runner::PyCairoRunner>()?;
+    module.add_class::<RelocatableValue>()?;
+    module.add_class::<memory::Memory>()?;
+    module.add_class::<segments::Segments>()?;
+    module.add_class::<ids::Ids>()?;
+    module.add_class::<ids::StructView>()?;
+    module.add_function(wrap_pyfunction!(runner::run, module)?)?;
+    module.add("HintError", py.get_type::<HintError>())?;
+    module.add("VmError", py.get_type::<VmError>())?;
+    Ok(())
+}

@@ -394,3 +394,14 @@ impl Runner {
         &self.runner
     }
 }
+
+/// The number of cells used in each segment so far, also in the middle of a run.
+///
+/// cairo-vm caches segment sizes once computed, which must only happen when a run ends; this
+/// computes them without leaving a cache behind.
+pub fn segment_used_sizes(vm: &mut VirtualMachine) -> Vec<usize> {
+    let cached = vm.segments.segment_used_sizes.take();
+    let sizes = vm.segments.compute_effective_sizes().clone();
+    vm.segments.segment_used_sizes = cached;
+    sizes
+}

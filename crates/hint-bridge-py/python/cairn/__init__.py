@@ -1,0 +1,17 @@
+"""Cairn: run Cairo 0 programs on a Rust VM, with hints written in Python.
+
+Hints that cairo-vm implements in Rust run in Rust; every other hint runs as Python in this
+interpreter, with the names cairo-run gives it.
+"""
+
+from ._cairn import (
+    CairoRunner,
+    HintError,
+    Memory,
+    RelocatableValue,
+    Segments,
+    VmError,
+    run,
+)
+
+__all__ = ["CairoRunner", "HintError", "Memory", "RelocatableValue", "Segments", "VmError", "run"]

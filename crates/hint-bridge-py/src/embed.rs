@@ -1,0 +1,61 @@
+//! Running a program with Python hints from Rust, in an embedded interpreter.
+
+use cairn_vm_core::{CairoProgram, RunConfig, Runner, VmCoreError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::hints::PythonHints;
+
+/// What can go wrong running with Python hints from Rust.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// The VM stopped (a Python hint's traceback is part of the message).
+    #[error(transparent)]
+    Vm(#[from] VmCoreError),
+    /// Python itself failed before the run (e.g. the program input is not JSON).
+    #[error("Python: {0}")]
+    Python(String),
+}
+
+/// Runs `program` to its end with Python hints; `program_input` (JSON text) is available to
+/// hints as `program_input`, as with cairo-run's `--program_input`.
+pub fn run_program(
+    program: &CairoProgram,
+    config: RunConfig,
+    program_input: Option<&str>,
+) -> Result<Runner, BridgeError> {
+    Python::initialize();
+    Python::attach(|py| {
+        let python = |error: PyErr| BridgeError::Python(error.to_string());
+        let hint_locals = PyDict::new(py);
+        let input = match program_input {
+            Some(text) => py
+                .import("json")
+                .and_then(|json| json.getattr("loads")?.call1((text,)))
+                .map_err(python)?,
+            None => PyDict::new(py).into_any(),
+        };
+        hint_locals
+            .set_item("program_input", input)
+            .map_err(python)?;
+        let hints = PythonHints::new(py, program, Some(&hint_locals), None).map_err(python)?;
+        let mut runner = Runner::with_hint_extension(program, config, Box::new(hints))?;
+        // The hints re-attach to the interpreter; nothing else needs it meanwhile.
+        let runner_ref = OnThisThread(&mut runner);
+        let outcome = py.detach(move || OnThisThread(runner_ref.into_inner().run_until_end()));
+        outcome.0?;
+        Ok(runner)
+    })
+}
+
+struct OnThisThread<T>(T);
+// SAFETY: `detach` runs its closure on the calling thread; the wrapped value never leaves it.
+unsafe impl<T> Send for OnThisThread<T> {}
+
+impl<T> OnThisThread<T> {
+    // A method call moves the whole wrapper into the closure (a pattern would capture only
+    // the field, which is not `Send`).
+    fn into_inner(self) -> T {
+        self.0
+    }
+}

@@ -1,0 +1,277 @@
+//! [`PythonHints`]: runs the hints cairo-vm does not know as Python, as cairo-run does.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cairn_vm_core::cairo_vm::vm::errors::hint_errors::HintError;
+use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
+use cairn_vm_core::{CairoProgram, HintData, HintExtension, ScopeStack};
+use pyo3::exceptions::PyAssertionError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::ids::Ids;
+use crate::memory::Memory;
+use crate::relocatable::RelocatableValue;
+use crate::segments::Segments;
+use crate::state::{HintState, ScopeChange};
+use crate::thread_bound::ThreadBound;
+use crate::types::Structs;
+use crate::values::int_of_felt;
+
+/// `vm_enter_scope` and `vm_exit_scope` for Python hints.
+#[pyclass(module = "cairn")]
+pub struct Scopes {
+    state: ThreadBound<Rc<HintState>>,
+}
+
+#[pymethods]
+impl Scopes {
+    /// Opens a scope holding a copy of `new_scope_locals`; it takes effect from the next hint.
+    #[pyo3(signature = (new_scope_locals=None))]
+    fn enter(&self, py: Python<'_>, new_scope_locals: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+        let scope = match new_scope_locals {
+            Some(locals) => locals.copy()?,
+            None => PyDict::new(py),
+        };
+        let state = self.state.get()?;
+        state.scopes.borrow_mut().push(scope.unbind());
+        state.scope_changes.borrow_mut().push(ScopeChange::Enter);
+        Ok(())
+    }
+
+    /// Closes the innermost scope.
+    fn exit(&self) -> PyResult<()> {
+        let state = self.state.get()?;
+        let mut scopes = state.scopes.borrow_mut();
+        if scopes.len() <= 1 {
+            return Err(PyAssertionError::new_err("Cannot exit main scope."));
+        }
+        scopes.pop();
+        state.scope_changes.borrow_mut().push(ScopeChange::Exit);
+        Ok(())
+    }
+}
+
+/// Names put into a scope for the length of one hint, and taken out after it.
+const INJECTED: [&str; 8] = [
+    "memory",
+    "ap",
+    "fp",
+    "pc",
+    "current_step",
+    "ids",
+    "vm_enter_scope",
+    "vm_exit_scope",
+];
+
+/// Runs Python hints with the locals cairo-run gives them. Its variables live in Python dicts,
+/// one per scope, apart from the Rust hints' variables.
+pub struct PythonHints {
+    pub(crate) state: Rc<HintState>,
+    structs: Rc<Structs>,
+    /// Code objects by hint source, compiled on first use.
+    compiled: HashMap<String, Py<PyAny>>,
+    memory: Py<Memory>,
+    segments: Py<Segments>,
+    scopes: Py<Scopes>,
+    static_locals: Py<PyDict>,
+    exec: Py<PyAny>,
+    compile: Py<PyAny>,
+    linecache: Py<PyDict>,
+    format_exception: Py<PyAny>,
+    /// The Python exception of the hint that stopped the run, for the caller to re-raise.
+    pub(crate) failure: Rc<RefCell<Option<PyErr>>>,
+}
+
+impl PythonHints {
+    /// Prepares Python hints for `program`: `hint_locals` seed the main scope (cairo-run's
+    /// `program_input` is one), `static_locals` are visible in every hint.
+    pub fn new(
+        py: Python<'_>,
+        program: &CairoProgram,
+        hint_locals: Option<&Bound<'_, PyDict>>,
+        static_locals: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let main_scope = match hint_locals {
+            Some(locals) => locals.copy()?,
+            None => PyDict::new(py),
+        };
+        let state = Rc::new(HintState::new(main_scope.unbind()));
+        let memory = Py::new(
+            py,
+            Memory {
+                state: ThreadBound::new(state.clone()),
+            },
+        )?;
+        let segments = Py::new(
+            py,
+            Segments {
+                state: ThreadBound::new(state.clone()),
+            },
+        )?;
+        let scopes = Py::new(
+            py,
+            Scopes {
+                state: ThreadBound::new(state.clone()),
+            },
+        )?;
+        let statics = PyDict::new(py);
+        statics.set_item("PRIME", int_of_felt(&cairn_vm_core::Felt252::MAX) + 1u8)?;
+        statics.set_item("segments", segments.bind(py))?;
+        if let Some(extra) = static_locals {
+            statics.update(extra.as_mapping())?;
+        }
+        let builtins = py.import("builtins")?;
+        let linecache = py
+            .import("linecache")?
+            .getattr("cache")?
+            .cast_into::<PyDict>()?;
+        Ok(Self {
+            state,
+            structs: Rc::new(Structs::of(program.as_cairo_vm())),
+            compiled: HashMap::new(),
+            memory,
+            segments,
+            scopes,
+            static_locals: statics.unbind(),
+            exec: builtins.getattr("exec")?.unbind(),
+            compile: builtins.getattr("compile")?.unbind(),
+            linecache: linecache.unbind(),
+            format_exception: py
+                .import("traceback")?
+                .getattr("format_exception")?
+                .unbind(),
+            failure: Rc::default(),
+        })
+    }
+
+    /// The object hints see as `memory`.
+    pub fn memory(&self, py: Python<'_>) -> Py<Memory> {
+        self.memory.clone_ref(py)
+    }
+
+    /// The object hints see as `segments`.
+    pub fn segments(&self, py: Python<'_>) -> Py<Segments> {
+        self.segments.clone_ref(py)
+    }
+
+    /// Takes the Python exception of the hint that stopped the run, if one did.
+    pub fn take_failure(&self) -> Option<PyErr> {
+        self.failure.borrow_mut().take()
+    }
+
+    /// A handle on the failure slot, for a caller that hands `self` to a runner.
+    pub fn failure_slot(&self) -> Rc<RefCell<Option<PyErr>>> {
+        self.failure.clone()
+    }
+
+    fn code<'py>(&mut self, py: Python<'py>, source: &str) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(code) = self.compiled.get(source) {
+            return Ok(code.bind(py).clone());
+        }
+        // Registering the source with linecache lets tracebacks show the hint's lines.
+        let filename = format!("<hint{}>", self.compiled.len());
+        let lines = PyList::new(py, source.split_inclusive('\n'))?;
+        self.linecache
+            .bind(py)
+            .set_item(&filename, (source.len(), py.None(), lines, &filename))?;
+        let code = self.compile.bind(py).call1((source, &filename, "exec"))?;
+        self.compiled
+            .insert(source.to_owned(), code.clone().unbind());
+        Ok(code)
+    }
+
+    fn run_hint(
+        &mut self,
+        py: Python<'_>,
+        vm: &mut VirtualMachine,
+        scopes: &mut ScopeStack<'_>,
+        hint: &HintData,
+    ) -> PyResult<()> {
+        let locals = {
+            let mut python_scopes = self.state.scopes.borrow_mut();
+            // Rust hints (memcpy's, dict's...) open and close scopes too; follow their depth.
+            while python_scopes.len() < scopes.depth() {
+                python_scopes.push(PyDict::new(py).unbind());
+            }
+            python_scopes.truncate(scopes.depth().max(1));
+            python_scopes.last().map(|scope| scope.bind(py).clone())
+        };
+        let Some(locals) = locals else {
+            return Ok(());
+        };
+        let code = self.code(py, &hint.code)?;
+        let ids = Ids {
+            state: ThreadBound::new(self.state.clone()),
+            structs: ThreadBound::new(self.structs.clone()),
+            references: hint.ids_data.clone(),
+            ap_tracking: hint.ap_tracking.clone(),
+        };
+        locals.set_item("memory", self.memory.bind(py))?;
+        locals.set_item("ap", RelocatableValue::from(vm.get_ap()))?;
+        locals.set_item("fp", RelocatableValue::from(vm.get_fp()))?;
+        locals.set_item("pc", RelocatableValue::from(vm.get_pc()))?;
+        locals.set_item("current_step", vm.get_current_step())?;
+        locals.set_item("ids", Bound::new(py, ids)?)?;
+        let scope_functions = self.scopes.bind(py);
+        locals.set_item("vm_enter_scope", scope_functions.getattr("enter")?)?;
+        locals.set_item("vm_exit_scope", scope_functions.getattr("exit")?)?;
+        locals.update(self.static_locals.bind(py).as_mapping())?;
+
+        let outcome = self
+            .state
+            .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
+
+        for name in INJECTED {
+            if locals.contains(name)? {
+                locals.del_item(name)?;
+            }
+        }
+        for name in self.static_locals.bind(py).keys() {
+            if locals.contains(&name)? {
+                locals.del_item(name)?;
+            }
+        }
+        for change in self.state.scope_changes.borrow_mut().drain(..) {
+            match change {
+                ScopeChange::Enter => scopes.enter(),
+                ScopeChange::Exit => scopes
+                    .exit()
+                    .map_err(|error| PyAssertionError::new_err(error.to_string()))?,
+            }
+        }
+        outcome
+    }
+
+    fn describe(&self, py: Python<'_>, error: &PyErr) -> String {
+        let lines = self
+            .format_exception
+            .bind(py)
+            .call1((error.get_type(py), error.value(py), error.traceback(py)))
+            .and_then(|lines| lines.extract::<Vec<String>>());
+        match lines {
+            Ok(lines) => lines.concat().trim_end().to_owned(),
+            Err(_) => error.to_string(),
+        }
+    }
+}
+
+impl HintExtension for PythonHints {
+    fn execute(
+        &mut self,
+        vm: &mut VirtualMachine,
+        scopes: &mut ScopeStack<'_>,
+        hint: &HintData,
+    ) -> Result<(), HintError> {
+        Python::attach(|py| match self.run_hint(py, vm, scopes, hint) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let message = self.describe(py, &error);
+                *self.failure.borrow_mut() = Some(error);
+                Err(HintError::CustomHint(message.into_boxed_str()))
+            }
+        })
+    }
+}

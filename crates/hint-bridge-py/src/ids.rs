@@ -1,0 +1,214 @@
+//! `ids`: the Cairo references a hint may use, with struct members and typed pointers.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use cairn_vm_core::cairo_vm::hint_processor::hint_processor_definition::HintReference;
+use cairn_vm_core::cairo_vm::hint_processor::hint_processor_utils::{
+    compute_addr_from_reference, get_maybe_relocatable_from_reference,
+};
+use cairn_vm_core::cairo_vm::serde::deserialize_program::ApTracking;
+use cairn_vm_core::{MaybeRelocatable, Relocatable};
+use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::relocatable::RelocatableValue;
+use crate::state::HintState;
+use crate::thread_bound::ThreadBound;
+use crate::types::{kind, Kind, Structs};
+use crate::values::{maybe_relocatable, to_python};
+
+/// The references of one hint: `ids.x`, `ids.x = v`, `ids.s.member`, `ids.p.member`,
+/// `ids.s.address_`.
+#[pyclass(module = "cairn")]
+pub struct Ids {
+    pub(crate) state: ThreadBound<Rc<HintState>>,
+    pub(crate) structs: ThreadBound<Rc<Structs>>,
+    pub(crate) references: HashMap<String, HintReference>,
+    pub(crate) ap_tracking: ApTracking,
+}
+
+/// A struct in memory: its members are read and written through attributes.
+#[pyclass(module = "cairn")]
+pub struct StructView {
+    state: ThreadBound<Rc<HintState>>,
+    structs: ThreadBound<Rc<Structs>>,
+    address: Relocatable,
+    cairo_type: String,
+}
+
+fn view<'py>(
+    py: Python<'py>,
+    state: &Rc<HintState>,
+    structs: &Rc<Structs>,
+    cairo_type: &str,
+    address: Relocatable,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = StructView {
+        state: ThreadBound::new(state.clone()),
+        structs: ThreadBound::new(structs.clone()),
+        address,
+        cairo_type: cairo_type.to_owned(),
+    };
+    Ok(Bound::new(py, view)?.into_any())
+}
+
+fn pointer(value: Option<MaybeRelocatable>, name: &str) -> PyResult<Relocatable> {
+    match value {
+        Some(MaybeRelocatable::RelocatableValue(address)) => Ok(address),
+        Some(MaybeRelocatable::Int(felt)) => Err(PyTypeError::new_err(format!(
+            "{name} is a pointer, but holds the number {felt}"
+        ))),
+        None => Err(PyValueError::new_err(format!("{name} is not set yet"))),
+    }
+}
+
+impl Ids {
+    fn reference(&self, name: &str) -> PyResult<&HintReference> {
+        self.references.get(name).ok_or_else(|| {
+            PyAttributeError::new_err(format!("'ids' has no reference named '{name}'"))
+        })
+    }
+}
+
+#[pymethods]
+impl Ids {
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let reference = self.reference(name)?;
+        let cairo_type = reference.cairo_type.as_deref().unwrap_or("felt");
+        let ap_tracking = &self.ap_tracking;
+        match kind(self.structs.get()?, cairo_type) {
+            Kind::Struct(struct_name) => {
+                let address = self
+                    .state
+                    .get()?
+                    .with_vm(|vm| compute_addr_from_reference(reference, vm, ap_tracking))?
+                    .ok_or_else(|| {
+                        PyValueError::new_err(format!("cannot compute the address of ids.{name}"))
+                    })?;
+                view(
+                    py,
+                    self.state.get()?,
+                    self.structs.get()?,
+                    struct_name,
+                    address,
+                )
+            }
+            Kind::StructPointer(struct_name) => {
+                let value = self.state.get()?.with_vm(|vm| {
+                    get_maybe_relocatable_from_reference(vm, reference, ap_tracking)
+                })?;
+                view(
+                    py,
+                    self.state.get()?,
+                    self.structs.get()?,
+                    struct_name,
+                    pointer(value, name)?,
+                )
+            }
+            Kind::Value => {
+                let value = self
+                    .state
+                    .get()?
+                    .with_vm(|vm| get_maybe_relocatable_from_reference(vm, reference, ap_tracking))?
+                    .ok_or_else(|| PyValueError::new_err(format!("ids.{name} is not set yet")))?;
+                to_python(py, &value)
+            }
+        }
+    }
+
+    fn __setattr__(&self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let reference = self.reference(name)?;
+        let cairo_type = reference.cairo_type.as_deref().unwrap_or("felt");
+        if let Kind::Struct(_) = kind(self.structs.get()?, cairo_type) {
+            return Err(PyTypeError::new_err(format!(
+                "ids.{name} is a struct: assign its members instead"
+            )));
+        }
+        let value = maybe_relocatable(value)?;
+        let ap_tracking = &self.ap_tracking;
+        self.state.get()?.with_vm(|vm| {
+            let address =
+                compute_addr_from_reference(reference, vm, ap_tracking).ok_or_else(|| {
+                    PyValueError::new_err(format!("cannot compute the address of ids.{name}"))
+                })?;
+            vm.insert_value(address, value)
+                .map_err(|error| PyValueError::new_err(error.to_string()))
+        })?
+    }
+}
+
+impl StructView {
+    fn member(&self, name: &str) -> PyResult<crate::types::Member> {
+        self.structs
+            .get()?
+            .members(&self.cairo_type)
+            .and_then(|members| members.get(name))
+            .cloned()
+            .ok_or_else(|| {
+                PyAttributeError::new_err(format!(
+                    "struct {} has no member '{name}'",
+                    self.cairo_type
+                ))
+            })
+    }
+
+    fn member_address(&self, offset: usize) -> PyResult<Relocatable> {
+        (self.address + offset).map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+}
+
+#[pymethods]
+impl StructView {
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        if name == "address_" {
+            return Ok(Bound::new(py, RelocatableValue::from(self.address))?.into_any());
+        }
+        let member = self.member(name)?;
+        let address = self.member_address(member.offset)?;
+        match kind(self.structs.get()?, &member.cairo_type) {
+            Kind::Struct(struct_name) => view(
+                py,
+                self.state.get()?,
+                self.structs.get()?,
+                struct_name,
+                address,
+            ),
+            Kind::StructPointer(struct_name) => {
+                let value = self.state.get()?.with_vm(|vm| vm.get_maybe(&address))?;
+                view(
+                    py,
+                    self.state.get()?,
+                    self.structs.get()?,
+                    struct_name,
+                    pointer(value, name)?,
+                )
+            }
+            Kind::Value => match self.state.get()?.with_vm(|vm| vm.get_maybe(&address))? {
+                Some(value) => to_python(py, &value),
+                None => Err(PyValueError::new_err(format!(
+                    "member {name} at {address} is not set yet"
+                ))),
+            },
+        }
+    }
+
+    fn __setattr__(&self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let member = self.member(name)?;
+        if let Kind::Struct(_) = kind(self.structs.get()?, &member.cairo_type) {
+            return Err(PyTypeError::new_err(format!(
+                "member {name} is a struct: assign its members"
+            )));
+        }
+        let address = self.member_address(member.offset)?;
+        let value = maybe_relocatable(value)?;
+        self.state
+            .get()?
+            .with_vm(|vm| vm.insert_value(address, value))?
+            .map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<{} at {}>", self.cairo_type, self.address)
+    }
+}

@@ -1,0 +1,63 @@
+//! `memory`: the VM's memory, indexed by address.
+
+use std::rc::Rc;
+
+use pyo3::exceptions::{PyKeyError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::state::HintState;
+use crate::thread_bound::ThreadBound;
+use crate::values::{address, maybe_relocatable, to_python};
+
+/// The VM's memory as hints see it: `memory[addr]`, `memory[addr] = value`, `memory.get(addr)`.
+/// Cells are write-once, as in Cairo.
+#[pyclass(module = "cairn")]
+pub struct Memory {
+    pub(crate) state: ThreadBound<Rc<HintState>>,
+}
+
+#[pymethods]
+impl Memory {
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = address(key)?;
+        match self.state.get()?.with_vm(|vm| vm.get_maybe(&at))? {
+            Some(value) => to_python(py, &value),
+            None => Err(PyKeyError::new_err(format!(
+                "unknown value for memory cell at address {at}"
+            ))),
+        }
+    }
+
+    fn __setitem__(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let at = address(key)?;
+        let value = maybe_relocatable(value)?;
+        self.state
+            .get()?
+            .with_vm(|vm| vm.insert_value(at, value))?
+            .map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+
+    fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let at = address(key)?;
+        self.state.get()?.with_vm(|vm| vm.get_maybe(&at).is_some())
+    }
+
+    /// `memory.get(addr, default=None)`.
+    #[pyo3(signature = (key, default=None))]
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let at = address(key)?;
+        match self.state.get()?.with_vm(|vm| vm.get_maybe(&at))? {
+            Some(value) => to_python(py, &value).map(Some),
+            None => Ok(default),
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! `cairn.CairoRunner` and `cairn.run`: the vm-core runner driven from Python.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use cairn_vm_core::output::render_program_output;
+use cairn_vm_core::{CairoProgram, Layout, RunConfig, Runner, VmCoreError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::hints::PythonHints;
+use crate::memory::Memory;
+use crate::relocatable::RelocatableValue;
+use crate::segments::Segments;
+use crate::state::HintState;
+use crate::thread_bound::ThreadBound;
+use crate::{HintError, VmError};
+
+/// A run of a Cairo 0 program whose hints may be Python.
+///
+/// Create it, `initialize()` it (with `hint_locals` such as `{"program_input": ...}`), then
+/// `run_steps(n)` as often as you like or `run_until_end()`. It belongs to the thread that
+/// created it.
+#[pyclass(module = "cairn", name = "CairoRunner")]
+pub struct PyCairoRunner {
+    program: CairoProgram,
+    config: RunConfig,
+    run: ThreadBound<Option<Initialized>>,
+}
+
+struct Initialized {
+    runner: Runner,
+    state: Rc<HintState>,
+    memory: Py<Memory>,
+    segments: Py<Segments>,
+    failure: Rc<RefCell<Option<PyErr>>>,
+}
+
+impl Drop for Initialized {
+    fn drop(&mut self) {
+        // Python objects may outlive the runner; they must not reach a freed VM.
+        self.state.take_back_vm();
+    }
+}
+
+/// Lets the run leave the GIL: the runner moves to no other thread (`detach` runs the closure
+/// on this one), and Python objects are touched only after re-attaching inside hints.
+struct OnThisThread<T>(T);
+// SAFETY: see the type's documentation: the value is used only on the thread that sent it.
+unsafe impl<T> Send for OnThisThread<T> {}
+
+impl<T> OnThisThread<T> {
+    // A method call moves the whole wrapper into the closure (a pattern would capture only
+    // the field, which is not `Send`).
+    fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+fn vm_error(error: VmCoreError) -> PyErr {
+    VmError::new_err(error.to_string())
+}
+
+impl PyCairoRunner {
+    fn initialized(&self) -> PyResult<&Initialized> {
+        self.run
+            .get()?
+            .as_ref()
+            .ok_or_else(|| PyRuntimeError::new_err("call initialize() first"))
+    }
+
+    fn initialized_mut(&mut self) -> PyResult<&mut Initialized> {
+        self.run
+            .get_mut()?
+            .as_mut()
+            .ok_or_else(|| PyRuntimeError::new_err("call initialize() first"))
+    }
+}
+
+#[pymethods]
+impl PyCairoRunner {
+    #[new]
+    #[pyo3(signature = (program_json, *, entrypoint="main", layout="plain", proof_mode=false, max_steps=None, trace=false))]
+    fn new(
+        program_json: &str,
+        entrypoint: &str,
+        layout: &str,
+        proof_mode: bool,
+        max_steps: Option<usize>,
+        trace: bool,
+    ) -> PyResult<Self> {
+        let program =
+            CairoProgram::from_bytes(program_json.as_bytes(), entrypoint).map_err(vm_error)?;
+        let config = RunConfig {
+            layout: Layout::named(layout).map_err(vm_error)?,
+            proof_mode,
+            trace,
+            relocate_memory: trace,
+            max_steps,
+            ..RunConfig::default()
+        };
+        Ok(Self {
+            program,
+            config,
+            run: ThreadBound::new(None),
+        })
+    }
+
+    /// Sets up segments, builtins and hint variables; `hint_locals` seed the main scope,
+    /// `static_locals` are visible in every hint.
+    #[pyo3(signature = (hint_locals=None, static_locals=None))]
+    fn initialize(
+        &mut self,
+        py: Python<'_>,
+        hint_locals: Option<&Bound<'_, PyDict>>,
+        static_locals: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        if self.run.get()?.is_some() {
+            return Err(PyRuntimeError::new_err("the runner is already initialized"));
+        }
+        let hints = PythonHints::new(py, &self.program, hint_locals, static_locals)?;
+        let state = hints.state.clone();
+        let memory = hints.memory(py);
+        let segments = hints.segments(py);
+        let failure = hints.failure_slot();
+        let runner =
+            Runner::with_hint_extension(&self.program, self.config.clone(), Box::new(hints))
+                .map_err(vm_error)?;
+        let run = self.run.get_mut()?.insert(Initialized {
+            runner,
+            state,
+            memory,
+            segments,
+            failure,
+        });
+        // SAFETY: the runner lives in `self.run` and is never moved out while initialized;
+        // `run_steps` takes the VM back before running, and `Initialized::drop` takes it back
+        // before the runner is freed.
+        unsafe { run.state.lend_vm_until_taken_back(run.runner.vm_mut()) };
+        Ok(())
+    }
+
+    /// Runs at most `n` steps; returns True once the program has finished.
+    fn run_steps(&mut self, py: Python<'_>, n: usize) -> PyResult<bool> {
+        let run = self.initialized_mut()?;
+        run.state.take_back_vm();
+        let runner = OnThisThread(&mut run.runner);
+        let outcome = py.detach(move || OnThisThread(runner.into_inner().run_steps(n)));
+        // SAFETY: as in `initialize`.
+        unsafe { run.state.lend_vm_until_taken_back(run.runner.vm_mut()) };
+        match outcome.0 {
+            Ok(finished) => Ok(finished),
+            Err(error) => match run.failure.borrow_mut().take() {
+                Some(cause) => {
+                    let error = HintError::new_err(error.to_string());
+                    error.set_cause(py, Some(cause));
+                    Err(error)
+                }
+                None => Err(vm_error(error)),
+            },
+        }
+    }
+
+    /// Runs to the end of the program.
+    fn run_until_end(&mut self, py: Python<'_>) -> PyResult<()> {
+        while !self.run_steps(py, 1 << 20)? {}
+        Ok(())
+    }
+
+    /// Whether the program has finished.
+    #[getter]
+    fn finished(&self) -> PyResult<bool> {
+        Ok(self.initialized()?.runner.is_finished())
+    }
+
+    /// Steps executed so far.
+    #[getter]
+    fn step_count(&self) -> PyResult<usize> {
+        Ok(self.initialized()?.runner.step_count())
+    }
+
+    /// The program counter.
+    #[getter]
+    fn pc(&self) -> PyResult<RelocatableValue> {
+        Ok(self.initialized()?.runner.pc().into())
+    }
+
+    /// The allocation pointer.
+    #[getter]
+    fn ap(&self) -> PyResult<RelocatableValue> {
+        Ok(self.initialized()?.runner.ap().into())
+    }
+
+    /// The frame pointer.
+    #[getter]
+    fn fp(&self) -> PyResult<RelocatableValue> {
+        Ok(self.initialized()?.runner.fp().into())
+    }
+
+    /// The output builtin's values so far, as field elements in [0, P).
+    fn output<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.initialized()?
+            .runner
+            .output()
+            .iter()
+            .map(|value| crate::values::to_python(py, value))
+            .collect()
+    }
+
+    /// The output as cairo-run prints it with --print_output.
+    fn format_output(&self) -> PyResult<String> {
+        Ok(render_program_output(&self.initialized()?.runner.output()))
+    }
+
+    /// The VM's memory.
+    #[getter]
+    fn memory(&self, py: Python<'_>) -> PyResult<Py<Memory>> {
+        Ok(self.initialized()?.memory.clone_ref(py))
+    }
+
+    /// The VM's segments.
+    #[getter]
+    fn segments(&self, py: Python<'_>) -> PyResult<Py<Segments>> {
+        Ok(self.initialized()?.segments.clone_ref(py))
+    }
+
+    /// Writes the relocated trace (the runner must be created with trace=True).
+    fn write_trace(&self, path: &str) -> PyResult<()> {
+        let mut out = Vec::new();
+        self.initialized()?
+            .runner
+            .write_trace(&mut out)
+            .map_err(vm_error)?;
+        std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
+    }
+
+    /// Writes the relocated memory (the runner must be created with trace=True).
+    fn write_memory(&self, path: &str) -> PyResult<()> {
+        let mut out = Vec::new();
+        self.initialized()?
+            .runner
+            .write_memory(&mut out)
+            .map_err(vm_error)?;
+        std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
+    }
+}
+
+/// Loads, initialises and runs a program to its end; `path_or_json` is a file path or the
+/// program's JSON text.
+#[pyfunction]
+#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    py: Python<'_>,
+    path_or_json: &str,
+    layout: &str,
+    entrypoint: &str,
+    hint_locals: Option<&Bound<'_, PyDict>>,
+    static_locals: Option<&Bound<'_, PyDict>>,
+    print_output: bool,
+    proof_mode: bool,
+) -> PyResult<Py<PyCairoRunner>> {
+    let json = if path_or_json.trim_start().starts_with('{') {
+        path_or_json.to_owned()
+    } else {
+        std::fs::read_to_string(path_or_json).map_err(|error| {
+            PyValueError::new_err(format!("cannot read {path_or_json}: {error}"))
+        })?
+    };
+    let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, None, false)?;
+    runner.initialize(py, hint_locals, static_locals)?;
+    runner.run_until_end(py)?;
+    if print_output {
+        print!("{}", runner.format_output()?);
+    }
+    Py::new(py, runner)
+}

@@ -1,0 +1,191 @@
+"""The cairn Python module against StarkWare's cairo-run, on programs with Python hints."""
+
+import json
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import cairn
+
+FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "cairo0"
+sys.path.insert(0, str(FIXTURES / "py"))
+from handlers import ToySyscallHandler  # noqa: E402
+
+RECORDINGS = {r["run"]: r for r in json.loads((FIXTURES / "recordings.json").read_text())}
+PYTHON_HINT_RUNS = sorted(
+    name for name in RECORDINGS if name.startswith("py_") or name in ("program_input", "mixed_hints")
+)
+
+
+def program_json(run):
+    return (FIXTURES / RECORDINGS[run]["program"]).read_text()
+
+
+def hint_locals(run):
+    flags = RECORDINGS[run]["flags"]
+    locals_ = {"program_input": flags.get("program_input", {})}
+    if flags.get("hint_locals") == "syscall_handler":
+        locals_["syscall_handler"] = ToySyscallHandler()
+    return locals_
+
+
+def new_runner(run, **kwargs):
+    runner = cairn.CairoRunner(program_json(run), layout=RECORDINGS[run]["flags"]["layout"], **kwargs)
+    runner.initialize(hint_locals=hint_locals(run))
+    return runner
+
+
+@pytest.mark.parametrize("run", [r for r in PYTHON_HINT_RUNS if RECORDINGS[r]["cairo_run"]["exit_code"] == 0])
+def test_output_matches_cairo_run(run):
+    runner = new_runner(run)
+    runner.run_until_end()
+    assert runner.finished
+    assert runner.format_output() == RECORDINGS[run]["cairo_run"]["stdout"]
+
+
+def test_a_raising_hint_gives_traceback_and_cairo_location():
+    runner = new_runner("py_raise")
+    with pytest.raises(cairn.HintError) as caught:
+        runner.run_until_end()
+    message = str(caught.value)
+    # The same location and traceback frame cairo-run reports.
+    assert "py_raise.cairo:3:5: Error at pc=0:0:" in message
+    assert "py_raise.cairo:12:5: (pc=0:7)" in message
+    assert "ValueError: x is too large: 12" in message
+    assert "raise ValueError" in message, "the traceback shows the hint's source line"
+    assert isinstance(caught.value.__cause__, ValueError)
+
+
+def test_vm_errors_are_vm_errors():
+    runner = cairn.CairoRunner((FIXTURES / "compiled/assert_fail.json").read_text(), layout="small")
+    runner.initialize()
+    with pytest.raises(cairn.VmError, match="An ASSERT_EQ instruction failed: 41 != 42"):
+        runner.run_until_end()
+    with pytest.raises(cairn.VmError, match="unknown layout"):
+        cairn.CairoRunner(program_json("py_ids"), layout="huge")
+    with pytest.raises(cairn.VmError, match="malformed program JSON"):
+        cairn.CairoRunner("{}")
+
+
+def test_step_limit():
+    runner = cairn.CairoRunner((FIXTURES / "compiled/endless.json").read_text(), max_steps=100)
+    runner.initialize()
+    with pytest.raises(cairn.VmError, match="step limit of 100"):
+        runner.run_until_end()
+
+
+@pytest.mark.parametrize("k", [1, 7, 1000])
+def test_pausing_and_resuming_ends_like_one_run(k):
+    whole = new_runner("py_scopes")
+    whole.run_until_end()
+    paused = new_runner("py_scopes")
+    pauses = 0
+    while not paused.run_steps(k):
+        pauses += 1
+        assert paused.step_count == pauses * k
+        assert not paused.finished
+    assert paused.format_output() == whole.format_output()
+    assert paused.step_count == whole.step_count
+    assert (paused.pc, paused.ap, paused.fp) == (whole.pc, whole.ap, whole.fp)
+
+
+def test_two_runners_in_one_interpreter_keep_their_own_memory():
+    first = new_runner("py_memory")
+    second = new_runner("py_ids")
+    while not (first.run_steps(3) & second.run_steps(3)):
+        pass
+    first.run_until_end()
+    second.run_until_end()
+    assert first.output() == [41, cairn_prime() - 3, 38, 76]
+    assert second.output() == [25, 7]
+
+
+def cairn_prime():
+    return 2**251 + 17 * 2**192 + 1
+
+
+def test_a_runner_stays_on_its_thread():
+    runner = new_runner("py_nested")
+    errors = []
+
+    def use_elsewhere():
+        try:
+            runner.run_steps(1)
+        except Exception as error:  # noqa: BLE001 - any error is what we expect
+            errors.append(error)
+
+    thread = threading.Thread(target=use_elsewhere)
+    thread.start()
+    thread.join()
+    assert errors and isinstance(errors[0], RuntimeError), errors
+    assert "belongs to the thread that created it" in str(errors[0])
+    runner.run_until_end()
+    assert runner.output() == [110]
+
+
+def test_runners_on_several_threads():
+    results = {}
+
+    def work(n):
+        runner = cairn.CairoRunner(program_json("py_heavy"), layout="small")
+        runner.initialize(hint_locals={"program_input": {"n": n}})
+        runner.run_until_end()
+        results[n] = runner.output()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in (1000, 2000, 3000)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for n, output in results.items():
+        a, b = 0, 1
+        for _ in range(n):
+            a, b = b, (a + b) % cairn_prime()
+        assert output == [a, 1]
+
+
+def test_memory_and_segments_from_the_runner():
+    runner = new_runner("py_segments")
+    runner.run_until_end()
+    memory, segments = runner.memory, runner.segments
+    fp = runner.fp
+    assert isinstance(fp, cairn.RelocatableValue)
+    assert fp + 2 - 2 == fp and (fp + 5) - fp == 5
+    assert str(cairn.RelocatableValue(1, 4)) == "1:4"
+    sizes = segments.get_segments_used_sizes()
+    assert len(sizes) == segments.n_segments
+    base = segments.add()
+    memory[base] = -1
+    memory[base + 1] = base
+    assert memory[base] == cairn_prime() - 1
+    assert memory[base + 1] == base
+    assert memory.get(base + 2) is None and (base + 2) not in memory
+    with pytest.raises(KeyError):
+        memory[base + 2]
+    with pytest.raises(ValueError):
+        memory[base] = 5  # write-once
+    assert segments.get_segment_used_size(base.segment_index) == 2
+
+
+def test_rust_and_python_hint_variables_are_separate():
+    runner = new_runner("py_scopes")
+    runner.run_until_end()
+    assert runner.output() == [101, 6, 9]
+
+
+def test_static_locals_are_visible_to_every_hint():
+    runner = cairn.CairoRunner(program_json("py_heavy"), layout="small")
+
+    class Input(dict):
+        pass
+
+    runner.initialize(hint_locals={"program_input": Input(n=10)}, static_locals={"unused": 1})
+    runner.run_until_end()
+    assert runner.output()[1] == 1
+
+
+def test_run_helper_prints_like_cairo_run(capfd):
+    cairn.run(str(FIXTURES / "compiled/py_import.json"), layout="small", print_output=True)
+    assert capfd.readouterr().out == RECORDINGS["py_import"]["cairo_run"]["stdout"]

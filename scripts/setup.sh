@@ -4,7 +4,8 @@
 # What it provides:
 #   - a Rust toolchain (checked; rustup is the only supported installer);
 #   - Debian packages: a C compiler and pkg-config for -sys crates;
-#   - a Python venv with maturin and pytest (for the Python bridge), in $CAIRN_CACHE/venv;
+#   - Python headers, and a venv with maturin and pytest (for the Python bridge), in
+#     $CAIRN_CACHE/venv;
 #   - CARGO_TARGET_DIR in $CAIRN_CACHE/target, outside the clone, so clean clones reuse builds;
 #   - CAIRO_CORELIB_DIR, when the development corelib is beside the project (../shared/...).
 
@@ -12,7 +13,7 @@ CAIRN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CAIRN_CACHE="${CAIRN_CACHE:-$HOME/.cache/cairn}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CAIRN_CACHE/target}"
 
-APT_PACKAGES=(build-essential pkg-config python3-venv)
+APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev)
 PYTHON_PACKAGES=(maturin==1.16.0 pytest==9.2.0)
 
 say() { printf '[setup] %s\n' "$*" >&2; }

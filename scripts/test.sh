@@ -12,3 +12,6 @@ echo "== cargo test"
 # --all-targets also runs each criterion bench once, so benches cannot rot.
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+echo "== Python bridge: maturin develop, then pytest"
+(cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
+"$CAIRN_VENV/bin/python" -m pytest -q crates/hint-bridge-py/tests

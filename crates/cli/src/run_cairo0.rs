@@ -64,6 +64,19 @@ pub struct Cairo0Args {
     /// Accept programs whose builtins the layout lacks (default: on in proof mode).
     #[arg(long, alias = "allow_missing_builtins", value_name = "BOOL")]
     allow_missing_builtins: Option<bool>,
+
+    /// Run hints that cairo-vm does not implement as Python, in an embedded interpreter.
+    #[arg(long, alias = "python_hints")]
+    python_hints: bool,
+
+    /// A JSON file that hints see as `program_input` (with --python-hints), as in cairo-run.
+    #[arg(
+        long,
+        alias = "program_input",
+        value_name = "FILE",
+        requires = "python_hints"
+    )]
+    program_input: Option<PathBuf>,
 }
 
 impl Cairo0Args {
@@ -118,8 +131,13 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         secure_run: args.secure_run,
         allow_missing_builtins: args.allow_missing_builtins,
     };
-    let mut runner = Runner::new(&program, config)?;
-    runner.run_until_end()?;
+    let runner = if args.python_hints {
+        run_with_python_hints(&program, config, args.program_input.as_deref())?
+    } else {
+        let mut runner = Runner::new(&program, config)?;
+        runner.run_until_end()?;
+        runner
+    };
 
     if args.print_output {
         print!("{}", render_program_output(&runner.output()));
@@ -141,6 +159,29 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
     }
     Ok(())
+}
+
+#[cfg(feature = "python")]
+fn run_with_python_hints(
+    program: &CairoProgram,
+    config: RunConfig,
+    input: Option<&Path>,
+) -> Result<Runner> {
+    let input = input
+        .map(|path| {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        })
+        .transpose()?;
+    Ok(cairn_hint_bridge_py::run_program(
+        program,
+        config,
+        input.as_deref(),
+    )?)
+}
+
+#[cfg(not(feature = "python"))]
+fn run_with_python_hints(_: &CairoProgram, _: RunConfig, _: Option<&Path>) -> Result<Runner> {
+    anyhow::bail!("this cairn was built without Python support (cargo feature `python`)")
 }
 
 fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {

@@ -40,15 +40,19 @@ fn recordings() -> Vec<Value> {
     serde_json::from_str(&text).expect("JSON")
 }
 
-/// Programs whose own hints are Python: the CLI runs them once the Python bridge exists.
-const NEEDS_PYTHON_HINTS: [&str; 2] = ["program_input", "mixed_hints"];
+/// Whether a fixture has hints of its own, written in Python.
+fn has_python_hints(run: &str) -> bool {
+    run.starts_with("py_") || run == "program_input" || run == "mixed_hints"
+}
 
 #[test]
 fn print_output_matches_cairo_run_for_every_fixture() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let (mut compared, mut skipped) = (0, Vec::new());
     for recording in recordings() {
         let run = recording["run"].as_str().expect("run");
-        if NEEDS_PYTHON_HINTS.contains(&run) {
+        if recording["flags"].get("hint_locals").is_some() {
+            // Its hints call an object the caller passes in; the Python tests cover it.
             skipped.push(run.to_owned());
             continue;
         }
@@ -60,6 +64,15 @@ fn print_output_matches_cairo_run_for_every_fixture() {
             .expect("proof_mode")
         {
             args.push("--proof-mode");
+        }
+        let input_path = dir.path().join(format!("{run}.input.json"));
+        let input_path = input_path.display().to_string();
+        if has_python_hints(run) {
+            args.push("--python-hints");
+            if let Some(input) = recording["flags"].get("program_input") {
+                std::fs::write(&input_path, input.to_string()).expect("write input");
+                args.extend(["--program-input", input_path.as_str()]);
+            }
         }
         let output = cairn(&args);
         let expected = &recording["cairo_run"];
@@ -87,9 +100,34 @@ fn print_output_matches_cairo_run_for_every_fixture() {
         compared += 1;
     }
     println!(
-        "compared {compared} runs with cairo-run; skipped until Python hints run: {skipped:?}"
+        "compared {compared} runs with cairo-run; skipped (objects in hint_locals): {skipped:?}"
     );
-    assert!(compared >= 25, "only {compared} compared");
+    assert!(compared >= 34, "only {compared} compared");
+}
+
+#[test]
+fn python_hint_errors_show_the_traceback() {
+    let output = cairn(&[
+        "run",
+        "compiled/py_raise.json",
+        "--layout",
+        "small",
+        "--python-hints",
+    ]);
+    let stderr = assert_clean_failure(&output);
+    assert!(
+        stderr.contains("py_raise.cairo:3:5: Error at pc=0:0:"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("raise ValueError(f\"x is too large: {ids.x}\")"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ValueError: x is too large: 12"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("py_raise.cairo:12:5: (pc=0:7)"), "{stderr}");
 }
 
 #[test]

@@ -53,7 +53,9 @@ fn proof_mode_runs_on_a_bigger_layout() {
 fn every_recorded_builtin_program_matches_cairo_run() {
     let mut checked = 0;
     for recording in crate::support::recordings() {
-        if recording.exit_code != 0 {
+        // py_* fixtures have Python hints, which the bridge's tests run against these same
+        // recordings.
+        if recording.exit_code != 0 || recording.run.starts_with("py_") {
             continue;
         }
         let program =

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The Python bridge against StarkWare's cairo-run (cairo-lang's Python VM).
+
+Run through benches/python_bridge/run.sh, which builds the module in release mode and provides
+both venvs. Prints a table with: a compute-heavy program with a few Python hints on both VMs,
+the cost of one trivial Python hint, and two runners on two threads against one.
+Times are medians; ratios are measured in the same run, so machine load affects both sides.
+"""
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import cairn
+
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "cairo0" / "compiled"
+HEAVY = (FIXTURES / "py_heavy.json").read_text()
+HINT_LOOP = (FIXTURES / "py_hint_loop.json").read_text()
+HINT_LOOP_ITERATIONS = 10000
+
+CAIRO_LANG_TIMER = r"""
+import json, sys, time
+from starkware.cairo.lang.compiler.program import Program
+from starkware.cairo.lang.vm.cairo_runner import CairoRunner
+program = Program.load(data=json.load(open(sys.argv[1])))
+entry, n, repeat = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+times = []
+for _ in range(repeat):
+    start = time.perf_counter()
+    runner = CairoRunner(program=program, layout="small", proof_mode=False)
+    runner.initialize_segments()
+    if entry == "main":
+        end = runner.initialize_main_entrypoint()
+    else:
+        stack = [value for builtin in runner.builtin_runners.values() for value in builtin.initial_stack()]
+        end = runner.initialize_function_entrypoint(entry, stack)
+    runner.initialize_vm(hint_locals={"program_input": {"n": n}})
+    runner.run_until_pc(end)
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": sorted(times)[len(times) // 2], "steps": runner.vm.current_step}))
+"""
+
+
+def cairn_run(program, entry="main", n=0):
+    start = time.perf_counter()
+    runner = cairn.CairoRunner(program, entrypoint=entry, layout="small")
+    runner.initialize(hint_locals={"program_input": {"n": n}})
+    runner.run_until_end()
+    return time.perf_counter() - start, runner.step_count
+
+
+def median_of(repeat, fn):
+    results = [fn() for _ in range(repeat)]
+    return statistics.median(r[0] for r in results), results[0][1]
+
+
+def cairo_lang(cairo_lang_python, program_file, entry, n, repeat):
+    out = subprocess.run(
+        [cairo_lang_python, "-c", CAIRO_LANG_TIMER, str(program_file), entry, str(n), str(repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(out.stdout)
+    return result["seconds"], result["steps"]
+
+
+def main():
+    cairo_lang_python = sys.argv[1] if len(sys.argv) > 1 else None
+    rows = []
+
+    n = 30000
+    cairn_time, steps = median_of(5, lambda: cairn_run(HEAVY, n=n))
+    rows.append(("py_heavy (n=30000), cairn", steps, cairn_time))
+    if cairo_lang_python:
+        lang_time, lang_steps = cairo_lang(cairo_lang_python, FIXTURES / "py_heavy.json", "main", n, 3)
+        rows.append(("py_heavy (n=30000), cairo-run's VM", lang_steps, lang_time))
+
+    with_hints, _ = median_of(7, lambda: cairn_run(HINT_LOOP, entry="bench_with_hints"))
+    without_hints, _ = median_of(7, lambda: cairn_run(HINT_LOOP, entry="bench_without_hints"))
+    per_hint_cairn = (with_hints - without_hints) / HINT_LOOP_ITERATIONS
+    per_hint_lang = None
+    if cairo_lang_python:
+        lang_with, _ = cairo_lang(cairo_lang_python, FIXTURES / "py_hint_loop.json", "bench_with_hints", 0, 3)
+        lang_without, _ = cairo_lang(cairo_lang_python, FIXTURES / "py_hint_loop.json", "bench_without_hints", 0, 3)
+        per_hint_lang = (lang_with - lang_without) / HINT_LOOP_ITERATIONS
+
+    big = 200000
+    one, _ = median_of(3, lambda: cairn_run(HEAVY, n=big))
+
+    def two_threads():
+        start = time.perf_counter()
+        threads = [threading.Thread(target=cairn_run, args=(HEAVY, "main", big)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - start, 0
+
+    two, _ = median_of(3, two_threads)
+
+    print("| measurement | steps | time |")
+    print("| --- | ---: | ---: |")
+    for name, steps, seconds in rows:
+        print(f"| {name} | {steps:,} | {seconds * 1000:,.1f} ms |")
+    if cairo_lang_python:
+        print(f"\nbridge speed-up over cairo-run's VM: {rows[1][2] / rows[0][2]:.1f}x (target: at least 20x)")
+    print(f"one trivial Python hint: {per_hint_cairn * 1e6:.2f} us in cairn (target: under 10 us)", end="")
+    print(f", {per_hint_lang * 1e6:.2f} us in cairo-run's VM" if per_hint_lang else "")
+    print(
+        f"two runners on two threads: {two * 1000:,.1f} ms vs one runner {one * 1000:,.1f} ms: "
+        f"{two / one:.2f}x (target: under 1.5x, i.e. the GIL is released)"
+    )
+
+
+if __name__ == "__main__":
+    main()

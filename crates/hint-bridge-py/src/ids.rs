@@ -8,6 +8,7 @@ use cairn_vm_core::cairo_vm::hint_processor::hint_processor_utils::{
     compute_addr_from_reference, get_maybe_relocatable_from_reference,
 };
 use cairn_vm_core::cairo_vm::serde::deserialize_program::ApTracking;
+use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
 use cairn_vm_core::{MaybeRelocatable, Relocatable};
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -53,6 +54,35 @@ fn view<'py>(
     Ok(Bound::new(py, view)?.into_any())
 }
 
+/// What Python sees for a value of `cairo_type` named `name`: a struct becomes a view at its
+/// `address`, a pointer to a struct a view at the pointed-to address, anything else its `value`.
+fn present<'py>(
+    py: Python<'py>,
+    state: &Rc<HintState>,
+    structs: &Rc<Structs>,
+    cairo_type: &str,
+    name: &str,
+    address: impl FnOnce(&VirtualMachine) -> Option<Relocatable>,
+    value: impl FnOnce(&VirtualMachine) -> Option<MaybeRelocatable>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match kind(structs, cairo_type) {
+        Kind::Struct(struct_name) => {
+            let address = state.with_vm(|vm| address(vm))?.ok_or_else(|| {
+                PyValueError::new_err(format!("cannot compute the address of {name}"))
+            })?;
+            view(py, state, structs, struct_name, address)
+        }
+        Kind::StructPointer(struct_name) => {
+            let target = pointer(state.with_vm(|vm| value(vm))?, name)?;
+            view(py, state, structs, struct_name, target)
+        }
+        Kind::Value => match state.with_vm(|vm| value(vm))? {
+            Some(value) => to_python(py, &value),
+            None => Err(PyValueError::new_err(format!("{name} is not set yet"))),
+        },
+    }
+}
+
 fn pointer(value: Option<MaybeRelocatable>, name: &str) -> PyResult<Relocatable> {
     match value {
         Some(MaybeRelocatable::RelocatableValue(address)) => Ok(address),
@@ -75,46 +105,16 @@ impl Ids {
 impl Ids {
     fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         let reference = self.reference(name)?;
-        let cairo_type = reference.cairo_type.as_deref().unwrap_or("felt");
         let ap_tracking = &self.ap_tracking;
-        match kind(self.structs.get()?, cairo_type) {
-            Kind::Struct(struct_name) => {
-                let address = self
-                    .state
-                    .get()?
-                    .with_vm(|vm| compute_addr_from_reference(reference, vm, ap_tracking))?
-                    .ok_or_else(|| {
-                        PyValueError::new_err(format!("cannot compute the address of ids.{name}"))
-                    })?;
-                view(
-                    py,
-                    self.state.get()?,
-                    self.structs.get()?,
-                    struct_name,
-                    address,
-                )
-            }
-            Kind::StructPointer(struct_name) => {
-                let value = self.state.get()?.with_vm(|vm| {
-                    get_maybe_relocatable_from_reference(vm, reference, ap_tracking)
-                })?;
-                view(
-                    py,
-                    self.state.get()?,
-                    self.structs.get()?,
-                    struct_name,
-                    pointer(value, name)?,
-                )
-            }
-            Kind::Value => {
-                let value = self
-                    .state
-                    .get()?
-                    .with_vm(|vm| get_maybe_relocatable_from_reference(vm, reference, ap_tracking))?
-                    .ok_or_else(|| PyValueError::new_err(format!("ids.{name} is not set yet")))?;
-                to_python(py, &value)
-            }
-        }
+        present(
+            py,
+            self.state.get()?,
+            self.structs.get()?,
+            reference.cairo_type.as_deref().unwrap_or("felt"),
+            &format!("ids.{name}"),
+            |vm| compute_addr_from_reference(reference, vm, ap_tracking),
+            |vm| get_maybe_relocatable_from_reference(vm, reference, ap_tracking),
+        )
     }
 
     fn __setattr__(&self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -166,31 +166,15 @@ impl StructView {
         }
         let member = self.member(name)?;
         let address = self.member_address(member.offset)?;
-        match kind(self.structs.get()?, &member.cairo_type) {
-            Kind::Struct(struct_name) => view(
-                py,
-                self.state.get()?,
-                self.structs.get()?,
-                struct_name,
-                address,
-            ),
-            Kind::StructPointer(struct_name) => {
-                let value = self.state.get()?.with_vm(|vm| vm.get_maybe(&address))?;
-                view(
-                    py,
-                    self.state.get()?,
-                    self.structs.get()?,
-                    struct_name,
-                    pointer(value, name)?,
-                )
-            }
-            Kind::Value => match self.state.get()?.with_vm(|vm| vm.get_maybe(&address))? {
-                Some(value) => to_python(py, &value),
-                None => Err(PyValueError::new_err(format!(
-                    "member {name} at {address} is not set yet"
-                ))),
-            },
-        }
+        present(
+            py,
+            self.state.get()?,
+            self.structs.get()?,
+            &member.cairo_type,
+            &format!("member {name}"),
+            |_| Some(address),
+            |vm| vm.get_maybe(&address),
+        )
     }
 
     fn __setattr__(&self, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {

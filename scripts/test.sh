@@ -12,6 +12,14 @@ echo "== cargo test"
 # --all-targets also runs each criterion bench once, so benches cannot rot.
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+if command -v valgrind >/dev/null 2>&1; then
+    echo "== values in native memory under valgrind (invalid accesses, leaks)"
+    native_tests=$(cargo test -p cairn-values-abi --test native --no-run --message-format=json 2>/dev/null \
+        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
+        --errors-for-leak-kinds=definite \
+        --error-exitcode=7 "$native_tests" --quiet
+fi
 echo "== Python bridge: maturin develop, then pytest"
 (cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
 "$CAIRN_VENV/bin/python" -m pytest -q crates/hint-bridge-py/tests

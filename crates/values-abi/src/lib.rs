@@ -4,11 +4,16 @@
 //! - [`TypeShape`]: what a Sierra type is, read off the program registry; the VM's memory
 //!   conversion (in vm-core) and the native layouts (in native-codegen) both dispatch on it.
 //! - [`json`]: the JSON form of values used on the command line, checked against the types.
+//! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there.
+//! - [`abi`]: packing arguments for the x86_64 and aarch64 calling conventions.
 //!
 //! This crate knows nothing of cairo-vm, MLIR or Python.
 
+pub mod abi;
 mod error;
 pub mod json;
+pub mod layout;
+pub mod native;
 mod shape;
 mod value;
 

@@ -1,52 +1,13 @@
 //! The JSON form of values: parsing against types, errors for values that do not fit, and
 //! the tagged form's round trip.
 
-use cairn_values_abi::cairo_lang_sierra::ProgramParser;
+mod common;
+
 use cairn_values_abi::json::{args_from_json, check, parse_felt, value_from_json};
-use cairn_values_abi::{DictKey, Felt, Registry, Value, ValueError};
-use cairo_lang_sierra::ids::ConcreteTypeId;
+use cairn_values_abi::{DictKey, Felt, Value, ValueError};
+use common::{registry, ty, typed_value};
 use proptest::prelude::*;
 use serde_json::json;
-
-/// A small Sierra program declaring the types the tests need, with one function taking them.
-const TYPES: &str = r#"
-type felt252 = felt252;
-type u8 = u8;
-type u64 = u64;
-type u128 = u128;
-type i8 = i8;
-type i128 = i128;
-type Unit = Struct<ut@Tuple>;
-type bool = Enum<ut@core::bool, Unit, Unit>;
-type u256 = Struct<ut@core::integer::u256, u128, u128>;
-type Pair = Struct<ut@Pair, u8, felt252>;
-type Shape = Enum<ut@Shape, u64, Pair, Unit>;
-type ArrU8 = Array<u8>;
-type NzU64 = NonZero<u64>;
-type NullU64 = Nullable<u64>;
-type BoxPair = Box<Pair>;
-type DictU64 = Felt252Dict<u64>;
-type b31 = bytes31;
-type Small = BoundedInt<-3, 10>;
-
-libfunc drop_u8 = drop<u8>;
-
-drop_u8([0]) -> ();
-return();
-
-test::f@0([0]: u8) -> ();
-"#;
-
-fn registry() -> Registry {
-    let program = ProgramParser::new()
-        .parse(TYPES)
-        .expect("test program parses");
-    Registry::new(&program).expect("registry")
-}
-
-fn ty(name: &str) -> ConcreteTypeId {
-    ConcreteTypeId::from_string(name)
-}
 
 fn parse(value: serde_json::Value, type_name: &str) -> Result<Value, ValueError> {
     value_from_json(&value, &ty(type_name), &registry(), "arg 0")
@@ -237,39 +198,6 @@ fn argument_lists_are_counted() {
     let error = args_from_json(&json!([1, 2]), &[ty("u8")], &registry()).expect_err("two for one");
     assert_eq!(error.to_string(), "expected 1 arguments, got 2");
     assert!(args_from_json(&json!({"a": 1}), &[ty("u8")], &registry()).is_err());
-}
-
-/// Random values of the test program's types, with the type they belong to.
-fn typed_value() -> impl Strategy<Value = (Value, &'static str)> {
-    let felt = any::<[u8; 31]>().prop_map(|bytes| Felt::from_bytes_be_slice(&bytes));
-    prop_oneof![
-        felt.clone().prop_map(|f| (Value::Felt252(f), "felt252")),
-        any::<u8>().prop_map(|v| (Value::U8(v), "u8")),
-        any::<u64>().prop_map(|v| (Value::U64(v), "u64")),
-        any::<u128>().prop_map(|v| (Value::U128(v), "u128")),
-        any::<i8>().prop_map(|v| (Value::I8(v), "i8")),
-        any::<i128>().prop_map(|v| (Value::I128(v), "i128")),
-        (-3i32..=10).prop_map(|v| (Value::BoundedInt(v.into()), "Small")),
-        (any::<u128>(), any::<u128>()).prop_map(|(low, high)| (Value::u256(low, high), "u256")),
-        (any::<u8>(), felt.clone())
-            .prop_map(|(k, f)| (Value::Struct(vec![Value::U8(k), Value::Felt252(f)]), "Pair")),
-        prop::collection::vec(any::<u8>(), 0..8).prop_map(|items| (
-            Value::Array(items.into_iter().map(Value::U8).collect()),
-            "ArrU8"
-        )),
-        prop::option::of(any::<u64>()).prop_map(|v| (
-            Value::Nullable(v.map(|v| Box::new(Value::U64(v)))),
-            "NullU64"
-        )),
-        (0usize..3, any::<u64>(), any::<u8>()).prop_map(|(variant, n, k)| {
-            let payload = match variant {
-                0 => Value::U64(n),
-                1 => Value::Struct(vec![Value::U8(k), Value::Felt252(Felt::from(n))]),
-                _ => Value::unit(),
-            };
-            (Value::variant(variant, payload), "Shape")
-        }),
-    ]
 }
 
 proptest! {

@@ -1,0 +1,186 @@
+//! How each Sierra type is laid out in native memory: the contract the native code generator
+//! follows and [`crate::native`] reads and writes.
+//!
+//! - Integers take the smallest power-of-two size that holds them (u8: 1 byte … u128: 16,
+//!   aligned to their size); felt252 and bytes31 are 252/248-bit integers in 32 bytes, little
+//!   endian, aligned to 16 (as LLVM lays out i252 on x86_64 and aarch64).
+//! - A `BoundedInt<lo, hi>` holds `value - lo` in the smallest integer that fits `hi - lo`.
+//! - Structs are laid out like C structs; an enum is its tag (the smallest integer holding the
+//!   variant index, none for one variant) followed by the payload at the payloads' alignment.
+//! - `Array<T>`/`Span<T>` are `{ptr: *mut T, start: u32, end: u32, capacity: u32}`: elements
+//!   `start..end` of a buffer of `capacity` from `malloc`.
+//! - `Box<T>` and `Nullable<T>` are pointers (null is `None`); snapshots and `NonZero` are their
+//!   inner type; dictionaries are pointers to the runtime's dictionary.
+//! - Builtins are `u64` counters, the gas counter a `u64`, the system pointer a pointer.
+
+use std::alloc::Layout;
+
+use cairo_lang_sierra::ids::ConcreteTypeId;
+use num_bigint::BigInt;
+
+use crate::shape::{IntWidth, TypeShape};
+use crate::{Registry, ValueError};
+
+/// The layout of a felt252 (and of bytes31).
+pub const FELT_LAYOUT: Layout = match Layout::from_size_align(32, 16) {
+    Ok(layout) => layout,
+    Err(_) => panic!("32 bytes aligned to 16 is a valid layout"),
+};
+
+/// The layout of an array or span: pointer, start, end, capacity.
+pub const ARRAY_LAYOUT: Layout = match Layout::from_size_align(24, 8) {
+    Ok(layout) => layout,
+    Err(_) => panic!("24 bytes aligned to 8 is a valid layout"),
+};
+
+/// Offsets of the fields of an array's representation.
+pub(crate) mod array_fields {
+    pub const PTR: usize = 0;
+    pub const START: usize = 8;
+    pub const END: usize = 12;
+    pub const CAPACITY: usize = 16;
+}
+
+/// The unsigned integer that holds an enum's tag or a bounded int's offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// No bytes at all (one possible value).
+    Zero,
+    /// One byte.
+    U8,
+    /// Two bytes.
+    U16,
+    /// Four bytes.
+    U32,
+    /// Eight bytes.
+    U64,
+    /// Sixteen bytes.
+    U128,
+    /// A felt-sized integer (32 bytes).
+    U256,
+}
+
+impl Storage {
+    /// The smallest storage for values `0..=max`.
+    pub fn for_max(max: &BigInt) -> Self {
+        match max.bits() {
+            0 => Storage::Zero,
+            1..=8 => Storage::U8,
+            9..=16 => Storage::U16,
+            17..=32 => Storage::U32,
+            33..=64 => Storage::U64,
+            65..=128 => Storage::U128,
+            _ => Storage::U256,
+        }
+    }
+
+    /// Its size and alignment.
+    pub fn layout(self) -> Layout {
+        match self {
+            Storage::Zero => Layout::new::<()>(),
+            Storage::U8 => Layout::new::<u8>(),
+            Storage::U16 => Layout::new::<u16>(),
+            Storage::U32 => Layout::new::<u32>(),
+            Storage::U64 => Layout::new::<u64>(),
+            Storage::U128 => aligned_u128(),
+            Storage::U256 => FELT_LAYOUT,
+        }
+    }
+}
+
+/// u128 is aligned to 16 in LLVM on both targets, whatever the host's Rust says.
+fn aligned_u128() -> Layout {
+    Layout::from_size_align(16, 16).unwrap_or(Layout::new::<u128>())
+}
+
+/// `count` felts one after another.
+fn felts(count: usize) -> Layout {
+    Layout::from_size_align(FELT_LAYOUT.size() * count, FELT_LAYOUT.align()).unwrap_or(FELT_LAYOUT)
+}
+
+/// The layout of a native integer type.
+pub fn int_layout(width: IntWidth) -> Layout {
+    match width {
+        IntWidth::U8 | IntWidth::I8 => Layout::new::<u8>(),
+        IntWidth::U16 | IntWidth::I16 => Layout::new::<u16>(),
+        IntWidth::U32 | IntWidth::I32 => Layout::new::<u32>(),
+        IntWidth::U64 | IntWidth::I64 => Layout::new::<u64>(),
+        IntWidth::U128 | IntWidth::I128 => aligned_u128(),
+    }
+}
+
+/// The tag storage of an enum with `variants` variants.
+pub fn enum_tag(variants: usize) -> Storage {
+    Storage::for_max(&BigInt::from(variants.saturating_sub(1)))
+}
+
+/// Where an enum's payload starts: after the tag, at the payloads' largest alignment.
+pub fn enum_payload_offset(
+    registry: &Registry,
+    variants: &[ConcreteTypeId],
+) -> Result<usize, ValueError> {
+    let tag = enum_tag(variants.len()).layout();
+    let align = variants
+        .iter()
+        .map(|variant| layout_of(registry, variant).map(|layout| layout.align()))
+        .try_fold(1, |max, align| align.map(|align| max.max(align)))?;
+    Ok(tag.size().next_multiple_of(align))
+}
+
+/// The offsets of a struct's members, and the struct's layout.
+pub fn struct_layout(
+    registry: &Registry,
+    members: &[ConcreteTypeId],
+) -> Result<(Vec<usize>, Layout), ValueError> {
+    let mut layout = Layout::from_size_align(0, 1).unwrap_or(Layout::new::<()>());
+    let mut offsets = Vec::with_capacity(members.len());
+    for member in members {
+        let member_layout = layout_of(registry, member)?;
+        let (extended, offset) = layout
+            .extend(member_layout)
+            .map_err(|_| ValueError::UnknownType("a struct too large to lay out".to_owned()))?;
+        layout = extended;
+        offsets.push(offset);
+    }
+    Ok((offsets, layout.pad_to_align()))
+}
+
+/// The layout of type `ty`.
+pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, ValueError> {
+    Ok(match TypeShape::of(registry, ty)? {
+        TypeShape::Felt252 | TypeShape::Bytes31 => FELT_LAYOUT,
+        TypeShape::Int(width) => int_layout(width),
+        TypeShape::BoundedInt { lower, upper } => Storage::for_max(&(upper - lower)).layout(),
+        TypeShape::Struct { members, .. } => struct_layout(registry, &members)?.1,
+        TypeShape::Enum { variants, .. } => {
+            let tag = enum_tag(variants.len()).layout();
+            let payload_offset = enum_payload_offset(registry, &variants)?;
+            let mut size = payload_offset;
+            let mut align = tag.align();
+            for variant in &variants {
+                let layout = layout_of(registry, variant)?;
+                size = size.max(payload_offset + layout.size());
+                align = align.max(layout.align());
+            }
+            Layout::from_size_align(size, align)
+                .map_err(|_| ValueError::UnknownType(ty.to_string()))?
+                .pad_to_align()
+        }
+        TypeShape::Array(_) | TypeShape::Span(_) => ARRAY_LAYOUT,
+        TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => layout_of(registry, &inner)?,
+        TypeShape::Box(_)
+        | TypeShape::Nullable(_)
+        | TypeShape::Felt252Dict(_)
+        | TypeShape::SquashedFelt252Dict(_) => Layout::new::<*mut u8>(),
+        TypeShape::EcPoint => felts(2),
+        TypeShape::EcState => felts(4),
+        TypeShape::Builtin(crate::BuiltinKind::System) => Layout::new::<*mut u8>(),
+        TypeShape::Builtin(_) => Layout::new::<u64>(),
+        TypeShape::Secp256Point | TypeShape::Qm31 | TypeShape::Opaque(_) => {
+            return Err(ValueError::UnsupportedType {
+                path: "layout".to_owned(),
+                ty: ty.to_string(),
+            })
+        }
+    })
+}

@@ -1,0 +1,423 @@
+//! Values in native memory: written into a `bumpalo` arena (heap parts — array buffers, boxes —
+//! with `malloc`, as native code frees them with `free`), and read back.
+
+use std::ptr::NonNull;
+
+use bumpalo::Bump;
+use cairo_lang_sierra::ids::ConcreteTypeId;
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+use starknet_types_core::felt::Felt;
+
+use crate::layout::{
+    array_fields, enum_payload_offset, enum_tag, layout_of, struct_layout, Storage,
+};
+use crate::shape::{IntWidth, TypeShape};
+use crate::{Registry, Value, ValueError};
+
+fn unsupported(ty: &ConcreteTypeId) -> ValueError {
+    ValueError::UnsupportedType {
+        path: "native value".to_owned(),
+        ty: ty.to_string(),
+    }
+}
+
+impl Value {
+    /// Writes this value, of type `ty`, into memory from `arena` and returns where. Array
+    /// buffers and boxed values are allocated with `malloc`; they belong to whoever consumes
+    /// the value (native code, or [`free_heap_parts`]).
+    pub fn to_ptr(
+        &self,
+        arena: &Bump,
+        registry: &Registry,
+        ty: &ConcreteTypeId,
+    ) -> Result<NonNull<u8>, ValueError> {
+        crate::json::check(self, ty, registry, "value")?;
+        let layout = layout_of(registry, ty)?;
+        let ptr = arena.alloc_layout(layout);
+        // SAFETY: `ptr` is a fresh allocation of `layout`, the layout of `ty`, which is what
+        // `write` fills; `check` above made sure the value is of that type.
+        unsafe { write(self, ty, registry, ptr.as_ptr())? };
+        Ok(ptr)
+    }
+
+    /// Reads a value of type `ty` from `ptr`.
+    ///
+    /// # Safety
+    /// `ptr` must point to a valid value of type `ty` laid out as [`crate::layout`] describes,
+    /// with its heap parts alive.
+    pub unsafe fn from_ptr(
+        ptr: NonNull<u8>,
+        registry: &Registry,
+        ty: &ConcreteTypeId,
+    ) -> Result<Value, ValueError> {
+        // SAFETY: forwarded from the caller.
+        unsafe { read(ptr.as_ptr(), ty, registry) }
+    }
+}
+
+/// Frees the `malloc`ed parts (array buffers, boxes) of the value of type `ty` at `ptr`.
+///
+/// # Safety
+/// `ptr` must point to a valid value of type `ty` whose heap parts were allocated with `malloc`
+/// and are owned by the caller; they must not be used afterwards.
+pub unsafe fn free_heap_parts(
+    ptr: NonNull<u8>,
+    registry: &Registry,
+    ty: &ConcreteTypeId,
+) -> Result<(), ValueError> {
+    // SAFETY: forwarded from the caller.
+    unsafe { free(ptr.as_ptr(), ty, registry) }
+}
+
+fn storage_bytes(storage: Storage, value: &BigInt) -> Vec<u8> {
+    let size = storage.layout().size();
+    let mut bytes = value.to_signed_bytes_le();
+    let fill = if value.sign() == num_bigint::Sign::Minus {
+        0xff
+    } else {
+        0
+    };
+    bytes.resize(size, fill);
+    bytes
+}
+
+fn int_storage(width: IntWidth) -> Storage {
+    match width {
+        IntWidth::U8 | IntWidth::I8 => Storage::U8,
+        IntWidth::U16 | IntWidth::I16 => Storage::U16,
+        IntWidth::U32 | IntWidth::I32 => Storage::U32,
+        IntWidth::U64 | IntWidth::I64 => Storage::U64,
+        IntWidth::U128 | IntWidth::I128 => Storage::U128,
+    }
+}
+
+fn int_of(value: &Value) -> Option<BigInt> {
+    Some(match value {
+        Value::U8(v) => (*v).into(),
+        Value::U16(v) => (*v).into(),
+        Value::U32(v) => (*v).into(),
+        Value::U64(v) => (*v).into(),
+        Value::U128(v) => (*v).into(),
+        Value::I8(v) => (*v).into(),
+        Value::I16(v) => (*v).into(),
+        Value::I32(v) => (*v).into(),
+        Value::I64(v) => (*v).into(),
+        Value::I128(v) => (*v).into(),
+        _ => return None,
+    })
+}
+
+/// # Safety
+/// `dst` is valid for writes of the layout of `ty`.
+unsafe fn write_bytes(dst: *mut u8, bytes: &[u8]) {
+    // SAFETY: the caller guarantees room for the type's layout, which `bytes` never exceeds.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len()) }
+}
+
+/// # Safety
+/// `src` is valid for reads of `len` bytes.
+unsafe fn read_bytes(src: *const u8, len: usize) -> Vec<u8> {
+    let mut bytes = vec![0; len];
+    // SAFETY: as the caller guarantees.
+    unsafe { std::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), len) };
+    bytes
+}
+
+/// # Safety
+/// `dst` is valid for writes of the layout of `ty`, and `value` is of type `ty`.
+unsafe fn write(
+    value: &Value,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+    dst: *mut u8,
+) -> Result<(), ValueError> {
+    let shape = TypeShape::of(registry, ty)?;
+    // SAFETY (for every block below): `dst` has room for `ty`'s layout, and each write stays
+    // inside it at the offsets that layout defines; heap parts get fresh `malloc`ed buffers
+    // of their own layouts.
+    unsafe {
+        match (&shape, value) {
+            (
+                TypeShape::Felt252 | TypeShape::Bytes31,
+                Value::Felt252(felt) | Value::Bytes31(felt),
+            ) => write_bytes(dst, &felt.to_bytes_le()),
+            (TypeShape::Int(width), value) => {
+                let number = int_of(value).ok_or_else(|| unsupported(ty))?;
+                write_bytes(dst, &storage_bytes(int_storage(*width), &number))
+            }
+            (TypeShape::BoundedInt { lower, upper }, Value::BoundedInt(number)) => {
+                let storage = Storage::for_max(&(upper - lower));
+                write_bytes(dst, &storage_bytes(storage, &(number - lower)))
+            }
+            (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
+                let (offsets, _) = struct_layout(registry, members)?;
+                for ((member, item), offset) in members.iter().zip(items).zip(offsets) {
+                    write(item, member, registry, dst.add(offset))?;
+                }
+            }
+            (TypeShape::Enum { variants, .. }, Value::Enum { variant, value }) => {
+                let tag = enum_tag(variants.len());
+                write_bytes(dst, &storage_bytes(tag, &BigInt::from(*variant)));
+                let payload = dst.add(enum_payload_offset(registry, variants)?);
+                write(value, &variants[*variant], registry, payload)?;
+            }
+            (TypeShape::Array(element) | TypeShape::Span(element), Value::Array(items)) => {
+                let stride = layout_of(registry, element)?.pad_to_align().size();
+                let length = u32::try_from(items.len()).map_err(|_| unsupported(ty))?;
+                let buffer = if items.is_empty() || stride == 0 {
+                    std::ptr::null_mut()
+                } else {
+                    let buffer = libc::malloc(stride * items.len()).cast::<u8>();
+                    if buffer.is_null() {
+                        return Err(ValueError::UnsupportedType {
+                            path: "out of memory".to_owned(),
+                            ty: ty.to_string(),
+                        });
+                    }
+                    for (index, item) in items.iter().enumerate() {
+                        write(item, element, registry, buffer.add(index * stride))?;
+                    }
+                    buffer
+                };
+                write_bytes(dst.add(array_fields::PTR), &(buffer as usize).to_le_bytes());
+                write_bytes(dst.add(array_fields::START), &0u32.to_le_bytes());
+                write_bytes(dst.add(array_fields::END), &length.to_le_bytes());
+                write_bytes(dst.add(array_fields::CAPACITY), &length.to_le_bytes());
+            }
+            (TypeShape::Snapshot(inner) | TypeShape::NonZero(inner), value) => {
+                write(value, inner, registry, dst)?
+            }
+            (TypeShape::Box(inner), value) => write_boxed(value, inner, registry, dst, ty)?,
+            (TypeShape::Nullable(inner), Value::Nullable(Some(value))) => {
+                write_boxed(value, inner, registry, dst, ty)?
+            }
+            (TypeShape::Nullable(_), Value::Nullable(None)) => {
+                write_bytes(dst, &0usize.to_le_bytes())
+            }
+            (TypeShape::EcPoint, Value::EcPoint { x, y }) => {
+                write_bytes(dst, &x.to_bytes_le());
+                write_bytes(dst.add(32), &y.to_bytes_le());
+            }
+            (TypeShape::EcState, Value::EcState { x, y, x0, y0 }) => {
+                for (index, felt) in [x, y, x0, y0].into_iter().enumerate() {
+                    write_bytes(dst.add(32 * index), &felt.to_bytes_le());
+                }
+            }
+            (TypeShape::Builtin(_), Value::Builtin) => write_bytes(dst, &0u64.to_le_bytes()),
+            (TypeShape::Builtin(_), Value::Gas(gas)) => write_bytes(dst, &gas.to_le_bytes()),
+            _ => return Err(unsupported(ty)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `value` into a fresh `malloc`ed box and its pointer at `dst`.
+///
+/// # Safety
+/// `dst` is valid for writing a pointer, and `value` is of type `inner`.
+unsafe fn write_boxed(
+    value: &Value,
+    inner: &ConcreteTypeId,
+    registry: &Registry,
+    dst: *mut u8,
+    ty: &ConcreteTypeId,
+) -> Result<(), ValueError> {
+    let layout = layout_of(registry, inner)?;
+    // SAFETY: malloc returns memory aligned for any fundamental type (16 bytes on the 64-bit
+    // targets Cairn supports), enough for every layout; a null result is handled.
+    let boxed = unsafe { libc::malloc(layout.size().max(1)) }.cast::<u8>();
+    if boxed.is_null() {
+        return Err(unsupported(ty));
+    }
+    // SAFETY: `boxed` has room for `inner`'s layout; `dst` has room for a pointer.
+    unsafe {
+        write(value, inner, registry, boxed)?;
+        write_bytes(dst, &(boxed as usize).to_le_bytes());
+    }
+    Ok(())
+}
+
+/// # Safety
+/// `src` holds a valid value of type `ty`.
+unsafe fn read(
+    src: *const u8,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+) -> Result<Value, ValueError> {
+    let shape = TypeShape::of(registry, ty)?;
+    let felt_at = |at: *const u8| {
+        // SAFETY: felts are 32 bytes inside the value's layout.
+        let bytes = unsafe { read_bytes(at, 32) };
+        let array: [u8; 32] = bytes.try_into().unwrap_or([0; 32]);
+        Felt::from_bytes_le(&array)
+    };
+    let pointer_at = |at: *const u8| {
+        // SAFETY: pointers are 8 bytes inside the value's layout.
+        let bytes = unsafe { read_bytes(at, std::mem::size_of::<usize>()) };
+        usize::from_le_bytes(bytes.try_into().unwrap_or_default()) as *const u8
+    };
+    let u32_at = |at: *const u8| {
+        // SAFETY: as above, for a u32 field.
+        let bytes = unsafe { read_bytes(at, 4) };
+        u32::from_le_bytes(bytes.try_into().unwrap_or_default())
+    };
+    // SAFETY (for every block below): reads stay inside `ty`'s layout at `src`, or inside heap
+    // parts the value points to, which the caller guarantees are alive.
+    unsafe {
+        Ok(match shape {
+            TypeShape::Felt252 => Value::Felt252(felt_at(src)),
+            TypeShape::Bytes31 => Value::Bytes31(felt_at(src)),
+            TypeShape::Int(width) => {
+                let storage = int_storage(width);
+                let bytes = read_bytes(src, storage.layout().size());
+                let signed = matches!(
+                    width,
+                    IntWidth::I8 | IntWidth::I16 | IntWidth::I32 | IntWidth::I64 | IntWidth::I128
+                );
+                let number = if signed {
+                    BigInt::from_signed_bytes_le(&bytes)
+                } else {
+                    BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
+                };
+                int_value(width, &number).ok_or_else(|| unsupported(ty))?
+            }
+            TypeShape::BoundedInt { lower, upper } => {
+                let storage = Storage::for_max(&(&upper - &lower));
+                let bytes = read_bytes(src, storage.layout().size());
+                Value::BoundedInt(BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes) + lower)
+            }
+            TypeShape::Struct { members, .. } => {
+                let (offsets, _) = struct_layout(registry, &members)?;
+                let mut items = Vec::with_capacity(members.len());
+                for (member, offset) in members.iter().zip(offsets) {
+                    items.push(read(src.add(offset), member, registry)?);
+                }
+                Value::Struct(items)
+            }
+            TypeShape::Enum { variants, .. } => {
+                let tag = enum_tag(variants.len());
+                let bytes = read_bytes(src, tag.layout().size());
+                let variant = BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
+                    .to_usize()
+                    .filter(|variant| *variant < variants.len())
+                    .ok_or_else(|| unsupported(ty))?;
+                let payload = src.add(enum_payload_offset(registry, &variants)?);
+                Value::variant(variant, read(payload, &variants[variant], registry)?)
+            }
+            TypeShape::Array(element) | TypeShape::Span(element) => {
+                let stride = layout_of(registry, &element)?.pad_to_align().size();
+                let buffer = pointer_at(src.add(array_fields::PTR));
+                let (start, end) = (
+                    u32_at(src.add(array_fields::START)),
+                    u32_at(src.add(array_fields::END)),
+                );
+                let mut items = Vec::new();
+                for index in start..end {
+                    items.push(read(
+                        buffer.add(index as usize * stride),
+                        &element,
+                        registry,
+                    )?);
+                }
+                Value::Array(items)
+            }
+            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => read(src, &inner, registry)?,
+            TypeShape::Box(inner) => read(pointer_at(src), &inner, registry)?,
+            TypeShape::Nullable(inner) => {
+                let pointer = pointer_at(src);
+                if pointer.is_null() {
+                    Value::Nullable(None)
+                } else {
+                    Value::Nullable(Some(Box::new(read(pointer, &inner, registry)?)))
+                }
+            }
+            TypeShape::EcPoint => Value::EcPoint {
+                x: felt_at(src),
+                y: felt_at(src.add(32)),
+            },
+            TypeShape::EcState => Value::EcState {
+                x: felt_at(src),
+                y: felt_at(src.add(32)),
+                x0: felt_at(src.add(64)),
+                y0: felt_at(src.add(96)),
+            },
+            TypeShape::Builtin(crate::BuiltinKind::Gas) => Value::Gas(u64::from_le_bytes(
+                read_bytes(src, 8).try_into().unwrap_or_default(),
+            )),
+            TypeShape::Builtin(_) => Value::Builtin,
+            _ => return Err(unsupported(ty)),
+        })
+    }
+}
+
+fn int_value(width: IntWidth, number: &BigInt) -> Option<Value> {
+    Some(match width {
+        IntWidth::U8 => Value::U8(number.to_u8()?),
+        IntWidth::U16 => Value::U16(number.to_u16()?),
+        IntWidth::U32 => Value::U32(number.to_u32()?),
+        IntWidth::U64 => Value::U64(number.to_u64()?),
+        IntWidth::U128 => Value::U128(number.to_u128()?),
+        IntWidth::I8 => Value::I8(number.to_i8()?),
+        IntWidth::I16 => Value::I16(number.to_i16()?),
+        IntWidth::I32 => Value::I32(number.to_i32()?),
+        IntWidth::I64 => Value::I64(number.to_i64()?),
+        IntWidth::I128 => Value::I128(number.to_i128()?),
+    })
+}
+
+/// # Safety
+/// As [`free_heap_parts`].
+unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result<(), ValueError> {
+    let pointer_at = |at: *const u8| {
+        // SAFETY: pointers are 8 bytes inside the value's layout.
+        let bytes = unsafe { read_bytes(at, std::mem::size_of::<usize>()) };
+        usize::from_le_bytes(bytes.try_into().unwrap_or_default()) as *mut u8
+    };
+    // SAFETY (for every block below): as `read`, and each `malloc`ed part is freed once, after
+    // its own parts.
+    unsafe {
+        match TypeShape::of(registry, ty)? {
+            TypeShape::Struct { members, .. } => {
+                let (offsets, _) = struct_layout(registry, &members)?;
+                for (member, offset) in members.iter().zip(offsets) {
+                    free(src.add(offset), member, registry)?;
+                }
+            }
+            TypeShape::Enum { variants, .. } => {
+                if let Value::Enum { variant, .. } = read(src, ty, registry)? {
+                    let payload = src.add(enum_payload_offset(registry, &variants)?);
+                    free(payload, &variants[variant], registry)?;
+                }
+            }
+            TypeShape::Array(element) | TypeShape::Span(element) => {
+                let stride = layout_of(registry, &element)?.pad_to_align().size();
+                let buffer = pointer_at(src.add(array_fields::PTR));
+                let start = u32::from_le_bytes(
+                    read_bytes(src.add(array_fields::START), 4)
+                        .try_into()
+                        .unwrap_or_default(),
+                );
+                let end = u32::from_le_bytes(
+                    read_bytes(src.add(array_fields::END), 4)
+                        .try_into()
+                        .unwrap_or_default(),
+                );
+                for index in start..end {
+                    free(buffer.add(index as usize * stride), &element, registry)?;
+                }
+                libc::free(buffer.cast());
+            }
+            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => free(src, &inner, registry)?,
+            TypeShape::Box(inner) | TypeShape::Nullable(inner) => {
+                let boxed = pointer_at(src);
+                if !boxed.is_null() {
+                    free(boxed, &inner, registry)?;
+                    libc::free(boxed.cast());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

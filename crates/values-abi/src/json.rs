@@ -188,7 +188,7 @@ pub fn value_from_json(
         }
         TypeShape::Int(width) => {
             let number = json_integer(json).ok_or_else(|| mismatch(width.name()))?;
-            int_value(width, &number).ok_or_else(out_of_range)
+            width.value(&number).ok_or_else(out_of_range)
         }
         TypeShape::BoundedInt { lower, upper } => {
             let number = json_integer(json).ok_or_else(|| mismatch("an integer"))?;
@@ -331,21 +331,6 @@ fn felts<const N: usize>(json: &Json) -> Option<[Felt; N]> {
         .map(|item| json_integer(item).and_then(|number| felt_from_integer(&number)))
         .collect::<Option<_>>()?;
     felts.try_into().ok()
-}
-
-fn int_value(width: IntWidth, number: &BigInt) -> Option<Value> {
-    Some(match width {
-        IntWidth::U8 => Value::U8(number.to_u8()?),
-        IntWidth::U16 => Value::U16(number.to_u16()?),
-        IntWidth::U32 => Value::U32(number.to_u32()?),
-        IntWidth::U64 => Value::U64(number.to_u64()?),
-        IntWidth::U128 => Value::U128(number.to_u128()?),
-        IntWidth::I8 => Value::I8(number.to_i8()?),
-        IntWidth::I16 => Value::I16(number.to_i16()?),
-        IntWidth::I32 => Value::I32(number.to_i32()?),
-        IntWidth::I64 => Value::I64(number.to_i64()?),
-        IntWidth::I128 => Value::I128(number.to_i128()?),
-    })
 }
 
 fn is_zero(value: &Value) -> bool {

@@ -280,7 +280,7 @@ unsafe fn read(
                 } else {
                     BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
                 };
-                int_value(width, &number).ok_or_else(|| unsupported(ty))?
+                width.value(&number).ok_or_else(|| unsupported(ty))?
             }
             TypeShape::BoundedInt { lower, upper } => {
                 let storage = Storage::for_max(&(&upper - &lower));
@@ -349,21 +349,6 @@ unsafe fn read(
             _ => return Err(unsupported(ty)),
         })
     }
-}
-
-fn int_value(width: IntWidth, number: &BigInt) -> Option<Value> {
-    Some(match width {
-        IntWidth::U8 => Value::U8(number.to_u8()?),
-        IntWidth::U16 => Value::U16(number.to_u16()?),
-        IntWidth::U32 => Value::U32(number.to_u32()?),
-        IntWidth::U64 => Value::U64(number.to_u64()?),
-        IntWidth::U128 => Value::U128(number.to_u128()?),
-        IntWidth::I8 => Value::I8(number.to_i8()?),
-        IntWidth::I16 => Value::I16(number.to_i16()?),
-        IntWidth::I32 => Value::I32(number.to_i32()?),
-        IntWidth::I64 => Value::I64(number.to_i64()?),
-        IntWidth::I128 => Value::I128(number.to_i128()?),
-    })
 }
 
 /// # Safety

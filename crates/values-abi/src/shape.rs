@@ -51,6 +51,24 @@ impl IntWidth {
         (min.into(), max.into())
     }
 
+    /// The value of this type holding `number`, if it is in range.
+    pub fn value(self, number: &BigInt) -> Option<crate::Value> {
+        use crate::Value;
+        use num_traits::ToPrimitive;
+        Some(match self {
+            IntWidth::U8 => Value::U8(number.to_u8()?),
+            IntWidth::U16 => Value::U16(number.to_u16()?),
+            IntWidth::U32 => Value::U32(number.to_u32()?),
+            IntWidth::U64 => Value::U64(number.to_u64()?),
+            IntWidth::U128 => Value::U128(number.to_u128()?),
+            IntWidth::I8 => Value::I8(number.to_i8()?),
+            IntWidth::I16 => Value::I16(number.to_i16()?),
+            IntWidth::I32 => Value::I32(number.to_i32()?),
+            IntWidth::I64 => Value::I64(number.to_i64()?),
+            IntWidth::I128 => Value::I128(number.to_i128()?),
+        })
+    }
+
     /// The Cairo name of the type.
     pub fn name(self) -> &'static str {
         match self {

@@ -414,20 +414,9 @@ impl Reader<'_> {
 
     fn int(&self, width: IntWidth, felt: Felt252) -> Result<Value> {
         let number = signed(felt);
-        let out = || self.corrupt(format!("{number} does not fit {}", width.name()));
-        use num_traits::ToPrimitive;
-        Ok(match width {
-            IntWidth::U8 => Value::U8(number.to_u8().ok_or_else(out)?),
-            IntWidth::U16 => Value::U16(number.to_u16().ok_or_else(out)?),
-            IntWidth::U32 => Value::U32(number.to_u32().ok_or_else(out)?),
-            IntWidth::U64 => Value::U64(number.to_u64().ok_or_else(out)?),
-            IntWidth::U128 => Value::U128(u128::try_from(felt).map_err(|_| out())?),
-            IntWidth::I8 => Value::I8(number.to_i8().ok_or_else(out)?),
-            IntWidth::I16 => Value::I16(number.to_i16().ok_or_else(out)?),
-            IntWidth::I32 => Value::I32(number.to_i32().ok_or_else(out)?),
-            IntWidth::I64 => Value::I64(number.to_i64().ok_or_else(out)?),
-            IntWidth::I128 => Value::I128(number.to_i128().ok_or_else(out)?),
-        })
+        width
+            .value(&number)
+            .ok_or_else(|| self.corrupt(format!("{number} does not fit {}", width.name())))
     }
 }
 

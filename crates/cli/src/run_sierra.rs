@@ -79,15 +79,7 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     let values = args_from_json(&json_args, &param_types, program.registry())
         .context("--args does not fit the function's parameters")?;
     let mut runner = program.prepare(func, &values, args.available_gas)?;
-    if let Some(limit) = run.max_steps {
-        let mut taken = 0;
-        while !runner.run_steps(limit.saturating_sub(taken).min(1 << 20))? {
-            taken = runner.runner().step_count();
-            if taken >= limit {
-                anyhow::bail!("step limit of {limit} reached before the function returned");
-            }
-        }
-    }
+    runner.set_max_steps(run.max_steps);
     let result = runner.run_until_end()?;
 
     if args.json {

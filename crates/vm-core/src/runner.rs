@@ -374,6 +374,11 @@ impl Runner {
             .map_err(|reason| error(reason.to_string()))
     }
 
+    /// Changes the step limit (counted from the start of the run).
+    pub fn set_max_steps(&mut self, max_steps: Option<usize>) {
+        self.config.max_steps = max_steps;
+    }
+
     /// The configuration the run was started with.
     pub fn config(&self) -> &RunConfig {
         &self.config

@@ -281,6 +281,12 @@ impl SierraRunner<'_> {
         self.runner.run_steps(max_steps)
     }
 
+    /// Fails the run with [`VmCoreError::StepLimitReached`] past `max_steps` VM steps (the entry
+    /// code's included).
+    pub fn set_max_steps(&mut self, max_steps: Option<usize>) {
+        self.runner.set_max_steps(max_steps);
+    }
+
     /// Runs the function to its end.
     pub fn run_until_end(&mut self) -> Result<SierraResult> {
         self.runner.run_until_end()?;

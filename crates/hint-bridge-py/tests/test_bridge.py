@@ -189,3 +189,28 @@ def test_static_locals_are_visible_to_every_hint():
 def test_run_helper_prints_like_cairo_run(capfd):
     cairn.run(str(FIXTURES / "compiled/py_import.json"), layout="small", print_output=True)
     assert capfd.readouterr().out == RECORDINGS["py_import"]["cairo_run"]["stdout"]
+
+
+def test_trace_and_memory_files_match_cairo_run(tmp_path):
+    runner = cairn.CairoRunner((FIXTURES / "compiled/fib.json").read_text(), layout="small", trace=True)
+    runner.initialize()
+    runner.run_until_end()
+    runner.write_trace(str(tmp_path / "trace"))
+    runner.write_memory(str(tmp_path / "memory"))
+    assert (tmp_path / "trace").read_bytes() == (FIXTURES / "recorded/fib.trace").read_bytes()
+
+    def cells(data):
+        return {data[i : i + 8]: data[i + 8 : i + 40] for i in range(0, len(data), 40)}
+
+    ours = cells((tmp_path / "memory").read_bytes())
+    assert ours == cells((FIXTURES / "recorded/fib.memory").read_bytes())
+
+
+def test_files_need_a_traced_finished_run(tmp_path):
+    runner = cairn.CairoRunner((FIXTURES / "compiled/fib.json").read_text(), layout="small")
+    runner.initialize()
+    runner.run_until_end()
+    with pytest.raises(cairn.VmError, match="tracing enabled"):
+        runner.write_trace(str(tmp_path / "trace"))
+    with pytest.raises(RuntimeError, match="initialize"):
+        cairn.CairoRunner(program_json("py_ids")).run_steps(1)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: set up what is missing, build the `cairn` CLI, and run an example program.
-#   scripts/demo.sh                      runs the Fibonacci example
+#   scripts/demo.sh                      runs three example programs
 #   scripts/demo.sh run PROGRAM.json …   passes its arguments to `cairn` instead
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
@@ -11,6 +11,13 @@ cairn="$CARGO_TARGET_DIR/release/cairn"
 if [ $# -gt 0 ]; then
     exec "$cairn" "$@"
 fi
-example=tests/fixtures/cairo0/compiled/fib.json
-echo "\$ cairn run $example --layout small --print-output"
-"$cairn" run "$example" --layout small --print-output
+show() {
+    echo "\$ cairn $*"
+    "$cairn" "$@"
+    echo
+}
+# A Cairo 0 program on the VM, a Cairo 1 (Sierra) program with gas, and a Cairo 0 program whose
+# hint is Python.
+show run tests/fixtures/cairo0/compiled/fib.json --layout small --print-output
+show run tests/fixtures/cairo1/compiled/fib.sierra.json --available-gas 1000000
+show run tests/fixtures/cairo0/compiled/py_import.json --layout small --print-output --python-hints

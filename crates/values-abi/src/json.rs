@@ -103,12 +103,13 @@ fn json_integer(json: &Json) -> Option<BigInt> {
     }
 }
 
+/// A JSON value in an error message, cut at 60 characters (not bytes: user text can be any
+/// UTF-8).
 fn describe(json: &Json) -> String {
     let text = json.to_string();
-    if text.len() > 60 {
-        format!("{}…", &text[..60])
-    } else {
-        text
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

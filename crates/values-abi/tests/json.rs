@@ -194,6 +194,13 @@ fn tagged_values_are_checked_against_the_type() {
 }
 
 #[test]
+fn long_non_ascii_input_is_cut_in_messages_without_breaking_a_character() {
+    let text = "é".repeat(100);
+    let error = parse(json!(text), "u8").expect_err("not a number");
+    assert!(error.to_string().contains('…'), "{error}");
+}
+
+#[test]
 fn argument_lists_are_counted() {
     let error = args_from_json(&json!([1, 2]), &[ty("u8")], &registry()).expect_err("two for one");
     assert_eq!(error.to_string(), "expected 1 arguments, got 2");

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use serde::de::IgnoredAny;
 
 use crate::{run_cairo0, run_sierra};
 
@@ -59,12 +60,21 @@ pub fn classify(path: &Path) -> Result<ProgramFile> {
         return Ok(ProgramFile::Source);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes)
+    // Only the top-level keys matter; `IgnoredAny` skips the values without building them, so a
+    // large program is not held twice before its loader parses it.
+    #[derive(serde::Deserialize)]
+    struct TopLevel {
+        type_declarations: Option<IgnoredAny>,
+        libfunc_declarations: Option<IgnoredAny>,
+        data: Option<IgnoredAny>,
+        prime: Option<IgnoredAny>,
+        builtins: Option<IgnoredAny>,
+    }
+    let keys: TopLevel = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;
-    let has = |key: &str| json.get(key).is_some();
-    if has("type_declarations") || has("libfunc_declarations") {
+    if keys.type_declarations.is_some() || keys.libfunc_declarations.is_some() {
         Ok(ProgramFile::Sierra(bytes))
-    } else if has("data") || has("prime") || has("builtins") {
+    } else if keys.data.is_some() || keys.prime.is_some() || keys.builtins.is_some() {
         Ok(ProgramFile::Cairo0(bytes))
     } else {
         bail!(

@@ -40,22 +40,7 @@ pub fn run_program(
             .map_err(python)?;
         let hints = PythonHints::new(py, program, Some(&hint_locals), None).map_err(python)?;
         let mut runner = Runner::with_hint_extension(program, config, Box::new(hints))?;
-        // The hints re-attach to the interpreter; nothing else needs it meanwhile.
-        let runner_ref = OnThisThread(&mut runner);
-        let outcome = py.detach(move || OnThisThread(runner_ref.into_inner().run_until_end()));
-        outcome.0?;
+        crate::gil::run_detached(py, &mut runner, Runner::run_until_end)?;
         Ok(runner)
     })
-}
-
-struct OnThisThread<T>(T);
-// SAFETY: `detach` runs its closure on the calling thread; the wrapped value never leaves it.
-unsafe impl<T> Send for OnThisThread<T> {}
-
-impl<T> OnThisThread<T> {
-    // A method call moves the whole wrapper into the closure (a pattern would capture only
-    // the field, which is not `Send`).
-    fn into_inner(self) -> T {
-        self.0
-    }
 }

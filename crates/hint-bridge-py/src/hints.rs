@@ -157,11 +157,6 @@ impl PythonHints {
         self.segments.clone_ref(py)
     }
 
-    /// Takes the Python exception of the hint that stopped the run, if one did.
-    pub fn take_failure(&self) -> Option<PyErr> {
-        self.failure.borrow_mut().take()
-    }
-
     /// A handle on the failure slot, for a caller that hands `self` to a runner.
     pub fn failure_slot(&self) -> Rc<RefCell<Option<PyErr>>> {
         self.failure.clone()

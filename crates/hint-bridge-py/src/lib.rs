@@ -12,6 +12,7 @@
 //!   Python hints in an embedded interpreter.
 
 mod embed;
+mod gil;
 mod hints;
 mod ids;
 mod memory;

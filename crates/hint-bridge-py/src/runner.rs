@@ -44,20 +44,6 @@ impl Drop for Initialized {
     }
 }
 
-/// Lets the run leave the GIL: the runner moves to no other thread (`detach` runs the closure
-/// on this one), and Python objects are touched only after re-attaching inside hints.
-struct OnThisThread<T>(T);
-// SAFETY: see the type's documentation: the value is used only on the thread that sent it.
-unsafe impl<T> Send for OnThisThread<T> {}
-
-impl<T> OnThisThread<T> {
-    // A method call moves the whole wrapper into the closure (a pattern would capture only
-    // the field, which is not `Send`).
-    fn into_inner(self) -> T {
-        self.0
-    }
-}
-
 fn vm_error(error: VmCoreError) -> PyErr {
     VmError::new_err(error.to_string())
 }
@@ -145,11 +131,10 @@ impl PyCairoRunner {
     fn run_steps(&mut self, py: Python<'_>, n: usize) -> PyResult<bool> {
         let run = self.initialized_mut()?;
         run.state.take_back_vm();
-        let runner = OnThisThread(&mut run.runner);
-        let outcome = py.detach(move || OnThisThread(runner.into_inner().run_steps(n)));
+        let outcome = crate::gil::run_detached(py, &mut run.runner, |runner| runner.run_steps(n));
         // SAFETY: as in `initialize`.
         unsafe { run.state.lend_vm_until_taken_back(run.runner.vm_mut()) };
-        match outcome.0 {
+        match outcome {
             Ok(finished) => Ok(finished),
             Err(error) => match run.failure.borrow_mut().take() {
                 Some(cause) => {
@@ -227,23 +212,29 @@ impl PyCairoRunner {
 
     /// Writes the relocated trace (the runner must be created with trace=True).
     fn write_trace(&self, path: &str) -> PyResult<()> {
-        let mut out = Vec::new();
-        self.initialized()?
-            .runner
-            .write_trace(&mut out)
-            .map_err(vm_error)?;
-        std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
+        write_file(path, |out| {
+            self.initialized()?
+                .runner
+                .write_trace(out)
+                .map_err(vm_error)
+        })
     }
 
     /// Writes the relocated memory (the runner must be created with trace=True).
     fn write_memory(&self, path: &str) -> PyResult<()> {
-        let mut out = Vec::new();
-        self.initialized()?
-            .runner
-            .write_memory(&mut out)
-            .map_err(vm_error)?;
-        std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
+        write_file(path, |out| {
+            self.initialized()?
+                .runner
+                .write_memory(out)
+                .map_err(vm_error)
+        })
     }
+}
+
+fn write_file(path: &str, write: impl FnOnce(&mut Vec<u8>) -> PyResult<()>) -> PyResult<()> {
+    let mut out = Vec::new();
+    write(&mut out)?;
+    std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
 }
 
 /// Loads, initialises and runs a program to its end; `path_or_json` is a file path or the

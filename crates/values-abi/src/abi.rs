@@ -118,14 +118,19 @@ impl<C: CallingConvention> AbiArgument<C> for i128 {
     }
 }
 
+/// A felt as four little-endian words.
+fn felt_words(felt: &Felt) -> [u64; 4] {
+    let bytes = felt.to_bytes_le();
+    let mut words = [0u64; 4];
+    for (word, chunk) in words.iter_mut().zip(bytes.chunks_exact(8)) {
+        *word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    }
+    words
+}
+
 impl<C: CallingConvention> AbiArgument<C> for Felt {
     fn to_bytes(&self, buffer: &mut Vec<u8>) {
-        let bytes = self.to_bytes_le();
-        let mut value_words = [0u64; 4];
-        for (word, chunk) in value_words.iter_mut().zip(bytes.chunks_exact(8)) {
-            *word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        }
-        push_wide::<C>(buffer, &value_words);
+        push_wide::<C>(buffer, &felt_words(self));
     }
 }
 
@@ -172,13 +177,7 @@ impl<C: CallingConvention> ValueWithType<C> {
         let direct = |word: u64| Passed::Words(vec![word], false);
         let passed = match (TypeShape::of(registry, ty)?, value) {
             (_, Value::Felt252(felt) | Value::Bytes31(felt)) => {
-                let mut buffer = Vec::new();
-                AbiArgument::<X86_64>::to_bytes(felt, &mut buffer);
-                let words = buffer
-                    .chunks_exact(8)
-                    .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
-                    .collect();
-                Passed::Words(words, true)
+                Passed::Words(felt_words(felt).to_vec(), true)
             }
             (_, Value::U8(v)) => direct(u64::from(*v)),
             (_, Value::U16(v)) => direct(u64::from(*v)),

@@ -2,8 +2,6 @@
 
 use cairn_values_abi::{BuiltinKind, DictKey, IntWidth, TypeShape, Value};
 use cairo_lang_runnable_utils::builder::RunnableBuilder;
-use cairo_lang_sierra::extensions::gas::GasBuiltinType;
-use cairo_lang_sierra::extensions::NamedType;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::Function;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
@@ -94,9 +92,7 @@ pub(crate) fn read_result(
         match TypeShape::of(builder.registry(), ty)
             .map_err(|error| reader.corrupt(error.to_string()))?
         {
-            TypeShape::Builtin(BuiltinKind::Gas)
-                if builder.type_long_id(ty).generic_id == GasBuiltinType::ID =>
-            {
+            TypeShape::Builtin(BuiltinKind::Gas) => {
                 remaining_gas = Some(reader.u64_of(&cells[0])?);
             }
             TypeShape::Builtin(_) => {}
@@ -181,15 +177,14 @@ impl Reader<'_> {
         u64::try_from(felt).map_err(|_| self.corrupt(format!("{felt} does not fit a u64")))
     }
 
+    /// The panic wrapper is recognised by its debug name, as cairo-lang-runner does: its user
+    /// type id hashes the concrete instantiation, so there is no name-free way to tell.
     fn is_panic_result(&self, ty: &ConcreteTypeId) -> bool {
         let long_id = self.builder.type_long_id(ty);
         matches!(
             long_id.generic_args.first(),
             Some(cairo_lang_sierra::program::GenericArg::UserType(user))
                 if user.debug_name.as_deref().is_some_and(|name| name.starts_with("core::panics::PanicResult::"))
-        ) || matches!(
-            TypeShape::of(self.builder.registry(), ty),
-            Ok(shape) if shape.is_user_type("core::panics::PanicResult")
         )
     }
 

@@ -1,0 +1,234 @@
+//! Sierra program → MLIR module → LLVM dialect: the pipeline up to the point where the JIT or the
+//! ahead-of-time writer takes over.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use melior::dialect::{func, llvm, DialectRegistry};
+use melior::ir::attribute::{IntegerAttribute, StringAttribute, TypeAttribute};
+use melior::ir::block::BlockLike;
+use melior::ir::operation::{OperationBuilder, OperationLike};
+use melior::ir::r#type::{FunctionType, IntegerType};
+use melior::ir::{Attribute, Block, Identifier, Location, Module, Region, RegionLike, Value};
+use melior::utility::{register_all_dialects, register_all_llvm_translations};
+use melior::{pass, Context};
+
+use crate::error::{NativeError, Result};
+use crate::helper::{load_at, store_at, CodegenContext};
+use crate::program::ProgramInfo;
+
+/// The symbol of the C-ABI wrapper of Sierra function number `index`:
+/// `void cairn_entry_N(void *results, void *const *arguments)`.
+pub(crate) fn entry_symbol(index: usize) -> String {
+    format!("cairn_entry_{index}")
+}
+
+/// The symbol of the Sierra program's JSON, embedded in ahead-of-time libraries.
+pub(crate) const EMBEDDED_PROGRAM: &str = "cairn_sierra_program";
+/// The symbol of its length in bytes (an `i64`).
+pub(crate) const EMBEDDED_PROGRAM_LEN: &str = "cairn_sierra_program_len";
+
+/// LLVM's optimisation level.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OptLevel {
+    /// No optimisation (fastest compile).
+    O0,
+    /// Light.
+    O1,
+    /// Default.
+    O2,
+    /// Aggressive (the default here: Sierra programs are run many times).
+    #[default]
+    O3,
+}
+
+impl OptLevel {
+    /// The level as LLVM numbers it.
+    pub fn number(self) -> usize {
+        match self {
+            OptLevel::O0 => 0,
+            OptLevel::O1 => 1,
+            OptLevel::O2 => 2,
+            OptLevel::O3 => 3,
+        }
+    }
+
+    /// The level numbered `level` (0 to 3).
+    pub fn from_number(level: u8) -> Option<Self> {
+        Some(match level {
+            0 => OptLevel::O0,
+            1 => OptLevel::O1,
+            2 => OptLevel::O2,
+            3 => OptLevel::O3,
+            _ => return None,
+        })
+    }
+}
+
+/// An MLIR context with every dialect and translation the pipeline needs.
+pub(crate) fn new_context() -> Context {
+    let registry = DialectRegistry::new();
+    register_all_dialects(&registry);
+    let context = Context::new();
+    context.append_dialect_registry(&registry);
+    context.load_all_available_dialects();
+    register_all_llvm_translations(&context);
+    context
+}
+
+/// Collects MLIR's diagnostics while `body` runs, for error messages.
+fn with_diagnostics<T>(context: &Context, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    let messages = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&messages);
+    let handler = context.attach_diagnostic_handler(move |diagnostic| {
+        if let Ok(mut messages) = sink.lock() {
+            messages.push(diagnostic.to_string());
+        }
+        true
+    });
+    let result = body();
+    context.detach_diagnostic_handler(handler);
+    result.map_err(|error| match error {
+        NativeError::Mlir(detail) => {
+            let notes = messages.lock().map(|m| m.join("; ")).unwrap_or_default();
+            if notes.is_empty() {
+                NativeError::Mlir(detail)
+            } else {
+                NativeError::Mlir(format!("{detail}: {notes}"))
+            }
+        }
+        other => other,
+    })
+}
+
+/// Builds the module of `info`'s program in `context` and lowers it to the LLVM dialect.
+pub(crate) fn compile_module<'c>(context: &'c Context, info: &ProgramInfo) -> Result<Module<'c>> {
+    with_diagnostics(context, || {
+        let module = Module::new(Location::unknown(context));
+        {
+            let cx = CodegenContext {
+                context,
+                module: &module,
+                registry: &info.registry,
+                gas: &info.gas,
+                emitted: RefCell::new(HashSet::new()),
+                libfunc_names: &info.libfunc_names,
+                function_indices: &info.function_indices,
+            };
+            let program = &info.program;
+            for (index, function) in program.funcs.iter().enumerate() {
+                crate::function::build(&cx, &program.statements, index, function)?;
+                build_entry_wrapper(&cx, index, function)?;
+            }
+            embed_program(&cx, &info.program_json)?;
+        }
+        let mut module = module;
+        if !module.as_operation().verify() {
+            return Err(NativeError::Mlir(
+                "the generated module does not verify".to_owned(),
+            ));
+        }
+        let passes = pass::PassManager::new(context);
+        passes.add_pass(pass::transform::create_canonicalizer());
+        passes.add_pass(pass::conversion::create_to_llvm());
+        passes.add_pass(pass::conversion::create_reconcile_unrealized_casts());
+        passes
+            .run(&mut module)
+            .map_err(|error| NativeError::Mlir(format!("lowering to LLVM failed: {error}")))?;
+        Ok(module)
+    })
+}
+
+/// `void cairn_entry_N(void *results, void *const *arguments)`: loads each argument from the
+/// pointer in `arguments[i]`, calls the function and stores its results one after another as a
+/// C struct of the return types.
+fn build_entry_wrapper(
+    cx: &CodegenContext<'_, '_>,
+    index: usize,
+    function: &cairo_lang_sierra::program::Function,
+) -> Result<()> {
+    let context = cx.context;
+    let location = cx.location();
+    let ptr = cx.ptr_type();
+    let region = Region::new();
+    let block = region.append_block(Block::new(&[(ptr, location), (ptr, location)]));
+    let results_ptr: Value = block.argument(0)?.into();
+    let args_ptr: Value = block.argument(1)?.into();
+
+    let mut args = Vec::new();
+    for (position, ty) in function.signature.param_types.iter().enumerate() {
+        let slot = load_at(context, &block, args_ptr, position * 8, ptr)?;
+        let mlir_type = cx.ty(ty)?;
+        args.push(load_at(context, &block, slot, 0, mlir_type)?);
+    }
+    let return_types = function
+        .signature
+        .ret_types
+        .iter()
+        .map(|ty| cx.ty(ty))
+        .collect::<Result<Vec<_>>>()?;
+    let call = block.append_operation(func::call(
+        context,
+        melior::ir::attribute::FlatSymbolRefAttribute::new(
+            context,
+            &crate::function::internal_name(index),
+        ),
+        &args,
+        &return_types,
+        location,
+    ));
+    let (offsets, _) =
+        cairn_values_abi::layout::struct_layout(cx.registry, &function.signature.ret_types)?;
+    for (position, offset) in offsets.iter().enumerate() {
+        let value: Value = call.result(position)?.into();
+        store_at(context, &block, results_ptr, *offset, value)?;
+    }
+    block.append_operation(func::r#return(&[], location));
+
+    let function_type = FunctionType::new(context, &[ptr, ptr], &[]);
+    cx.module.body().append_operation(func::func(
+        context,
+        StringAttribute::new(context, &entry_symbol(index)),
+        TypeAttribute::new(function_type.into()),
+        region,
+        &[],
+        location,
+    ));
+    Ok(())
+}
+
+/// Stores the program's Sierra JSON in the module, so an ahead-of-time library carries the
+/// types it needs to marshal values and can be run on its own.
+fn embed_program<'c>(cx: &CodegenContext<'c, '_>, json: &str) -> Result<()> {
+    let context = cx.context;
+    let location = cx.location();
+    let byte = IntegerType::new(context, 8).into();
+    let bytes_type = llvm::r#type::array(byte, json.len() as u32);
+    let linkage = Attribute::parse(context, "#llvm.linkage<external>")
+        .ok_or_else(|| NativeError::Mlir("linkage attribute".to_owned()))?;
+    let global = |name: &str, ty: melior::ir::Type<'c>, value: Attribute<'c>| {
+        OperationBuilder::new("llvm.mlir.global", location)
+            .add_attributes(&[
+                (Identifier::new(context, "sym_name"), StringAttribute::new(context, name).into()),
+                (Identifier::new(context, "global_type"), TypeAttribute::new(ty).into()),
+                (Identifier::new(context, "value"), value),
+                (Identifier::new(context, "linkage"), linkage),
+                (Identifier::new(context, "constant"), Attribute::unit(context)),
+            ])
+            .add_regions([Region::new()])
+            .build()
+    };
+    cx.module.body().append_operation(global(
+        EMBEDDED_PROGRAM,
+        bytes_type,
+        StringAttribute::new(context, json).into(),
+    )?);
+    let i64_type = IntegerType::new(context, 64).into();
+    cx.module.body().append_operation(global(
+        EMBEDDED_PROGRAM_LEN,
+        i64_type,
+        IntegerAttribute::new(i64_type, json.len() as i64).into(),
+    )?);
+    Ok(())
+}

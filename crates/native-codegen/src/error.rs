@@ -1,0 +1,78 @@
+//! The native backend's errors.
+
+use thiserror::Error;
+
+/// Everything that can go wrong compiling or running a Sierra program natively.
+#[derive(Debug, Error)]
+pub enum NativeError {
+    /// The Sierra program does not check (unknown ids, wrong generic arguments, …).
+    #[error("invalid Sierra program: {0}")]
+    InvalidProgram(String),
+    /// The program uses a libfunc the native backend does not compile (yet).
+    #[error("unsupported libfunc {name} (statement {statement})")]
+    UnsupportedLibfunc {
+        /// The libfunc's name, e.g. `felt252_dict_new<felt252>`.
+        name: String,
+        /// Index of the first statement calling it.
+        statement: usize,
+    },
+    /// The program uses a type the native backend cannot represent (yet).
+    #[error("unsupported type {0}")]
+    UnsupportedType(String),
+    /// Variables of one statement disagree between the paths reaching it.
+    #[error("statement {statement}: {detail}")]
+    InconsistentProgram {
+        /// The statement.
+        statement: usize,
+        /// What disagrees.
+        detail: String,
+    },
+    /// Gas costs could not be computed.
+    #[error("gas metadata: {0}")]
+    GasMetadata(String),
+    /// MLIR rejected the generated module, or a pass failed.
+    #[error("MLIR: {0}")]
+    Mlir(String),
+    /// Writing, linking or loading a shared library failed.
+    #[error("shared library {path}: {detail}")]
+    SharedLibrary {
+        /// The library's path.
+        path: String,
+        /// What failed.
+        detail: String,
+    },
+    /// No function of that name in the program.
+    #[error("no function named {name} in the program (functions: {known})")]
+    FunctionNotFound {
+        /// The requested name.
+        name: String,
+        /// Some of the names there are.
+        known: String,
+    },
+    /// Arguments do not match the function's parameters.
+    #[error("arguments: {0}")]
+    Arguments(String),
+    /// The program counts gas, and no amount was given.
+    #[error("this program counts gas: give the available gas")]
+    GasRequired,
+    /// The available gas does not cover the function's entry cost.
+    #[error("not enough gas to call the function: {available} available, {cost} needed")]
+    NotEnoughGasToCall {
+        /// Gas given.
+        available: u64,
+        /// What calling the function costs up front.
+        cost: u64,
+    },
+    /// A value could not be written to or read from native memory.
+    #[error(transparent)]
+    Values(#[from] cairn_values_abi::ValueError),
+}
+
+impl From<melior::Error> for NativeError {
+    fn from(error: melior::Error) -> Self {
+        NativeError::Mlir(error.to_string())
+    }
+}
+
+/// The native backend's result type.
+pub type Result<T, E = NativeError> = std::result::Result<T, E>;

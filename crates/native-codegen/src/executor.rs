@@ -1,0 +1,10 @@
+//! Running compiled programs: in-process JIT ([`JitProgram`]) or ahead-of-time shared libraries
+//! ([`AotProgram`]), both through the same C-ABI entry wrappers and value marshalling.
+
+mod aot;
+mod invoke;
+mod jit;
+
+pub use aot::AotProgram;
+pub use invoke::{NativeOutcome, NativeResult};
+pub use jit::JitProgram;

@@ -1,0 +1,109 @@
+//! Ahead-of-time shared libraries: the JIT's object code linked with the system C compiler
+//! into a `.so` that carries its own Sierra program, so it runs later without recompiling.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cairn_values_abi::Value;
+use cairo_lang_sierra::program::Program;
+use libloading::Library;
+
+use super::invoke::{invoke, EntryPoint, NativeResult};
+use super::jit::Engine;
+use crate::compile::{
+    compile_module, entry_symbol, new_context, OptLevel, EMBEDDED_PROGRAM, EMBEDDED_PROGRAM_LEN,
+};
+use crate::error::{NativeError, Result};
+use crate::program::ProgramInfo;
+
+/// A Sierra program loaded from a shared library written by [`AotProgram::write`].
+pub struct AotProgram {
+    library: Library,
+    info: ProgramInfo,
+    path: PathBuf,
+}
+
+fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
+    NativeError::SharedLibrary {
+        path: path.display().to_string(),
+        detail: detail.to_string(),
+    }
+}
+
+impl AotProgram {
+    /// Compiles `program` at `opt_level` into the shared library `output`.
+    pub fn write(program: Program, opt_level: OptLevel, output: &Path) -> Result<()> {
+        let info = ProgramInfo::new(program)?;
+        let context = new_context();
+        let module = compile_module(&context, &info)?;
+        let engine = Engine::new(&module, opt_level, true)?;
+        // Looking a symbol up makes the JIT compile the module, which fills its object cache.
+        engine
+            .lookup(EMBEDDED_PROGRAM_LEN)
+            .ok_or_else(|| library_error(output, "the compiled module lacks its program"))?;
+        let scratch = tempfile::tempdir().map_err(|error| library_error(output, error))?;
+        let object = scratch.path().join("program.o");
+        let object_text = object
+            .to_str()
+            .ok_or_else(|| library_error(output, "temporary path is not UTF-8"))?;
+        engine.dump_object(object_text);
+        if !object.exists() {
+            return Err(library_error(output, "LLVM wrote no object code"));
+        }
+        let compiler = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+        let status = Command::new(&compiler)
+            .arg("-shared")
+            .arg("-o")
+            .arg(output)
+            .arg(&object)
+            .status()
+            .map_err(|error| library_error(output, format!("running {compiler}: {error}")))?;
+        if !status.success() {
+            return Err(library_error(output, format!("{compiler} failed ({status})")));
+        }
+        Ok(())
+    }
+
+    /// Loads a library written by [`AotProgram::write`].
+    pub fn load(path: &Path) -> Result<Self> {
+        // SAFETY: loading runs the library's initialisers; libraries written by `write` have
+        // none beyond the C runtime's.
+        let library = unsafe { Library::new(path) }.map_err(|error| library_error(path, error))?;
+        // SAFETY: both symbols are data the code generator emitted: the length as an i64 and
+        // that many bytes of JSON.
+        let json = unsafe {
+            let length = library
+                .get::<*const i64>(EMBEDDED_PROGRAM_LEN.as_bytes())
+                .map_err(|_| library_error(path, "not a Cairn library (no embedded program)"))?;
+            let length = usize::try_from(**length).map_err(|error| library_error(path, error))?;
+            let bytes = library
+                .get::<*const u8>(EMBEDDED_PROGRAM.as_bytes())
+                .map_err(|_| library_error(path, "not a Cairn library (no embedded program)"))?;
+            std::slice::from_raw_parts(*bytes, length).to_vec()
+        };
+        let program: Program = serde_json::from_slice(&json)
+            .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
+        let info = ProgramInfo::new(program)?;
+        Ok(Self {
+            library,
+            info,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The program and its types.
+    pub fn info(&self) -> &ProgramInfo {
+        &self.info
+    }
+
+    /// Runs the function `name`, as [`crate::JitProgram::run`] does.
+    pub fn run(&self, name: &str, args: &[Value], available_gas: Option<u64>) -> Result<NativeResult> {
+        let (index, function) = self.info.function(name)?;
+        let symbol = entry_symbol(index);
+        // SAFETY: `cairn_entry_N` symbols have the `EntryPoint` signature.
+        let entry = unsafe { self.library.get::<EntryPoint>(symbol.as_bytes()) }
+            .map_err(|_| library_error(&self.path, format!("symbol {symbol} missing")))?;
+        // SAFETY: `entry` is the wrapper of function `index` of the embedded program.
+        unsafe { invoke(&self.info, *entry, function, args, available_gas) }
+    }
+}

@@ -1,0 +1,105 @@
+//! In-process compilation with MLIR's execution engine (LLVM ORC).
+
+use cairn_values_abi::Value;
+use cairo_lang_sierra::program::Program;
+use melior::ir::Module;
+use melior::StringRef;
+use mlir_sys::{
+    mlirExecutionEngineCreate, mlirExecutionEngineDestroy, mlirExecutionEngineDumpToObjectFile,
+    mlirExecutionEngineLookup, MlirExecutionEngine,
+};
+
+use super::invoke::{invoke, EntryPoint, NativeResult};
+use crate::compile::{compile_module, entry_symbol, new_context, OptLevel};
+use crate::error::{NativeError, Result};
+use crate::program::ProgramInfo;
+
+/// An LLVM ORC JIT holding one compiled module.
+pub(crate) struct Engine {
+    raw: MlirExecutionEngine,
+}
+
+impl Engine {
+    /// JIT-compiles `module` (already lowered to the LLVM dialect).
+    pub fn new(module: &Module, opt_level: OptLevel, keep_object: bool) -> Result<Self> {
+        // SAFETY: `module` is a valid, lowered module; the engine translates it into its own
+        // LLVM context, so it does not borrow the module afterwards. No shared libraries.
+        let raw = unsafe {
+            mlirExecutionEngineCreate(
+                module.to_raw(),
+                opt_level.number() as i32,
+                0,
+                std::ptr::null(),
+                keep_object,
+                keep_object,
+            )
+        };
+        if raw.ptr.is_null() {
+            return Err(NativeError::Mlir(
+                "LLVM could not compile the module".to_owned(),
+            ));
+        }
+        Ok(Self { raw })
+    }
+
+    /// The address of `symbol`, or `None` if the module has no such symbol.
+    pub fn lookup(&self, symbol: &str) -> Option<*mut ()> {
+        let name = StringRef::new(symbol);
+        // SAFETY: `self.raw` is a live engine; the name outlives the call.
+        let address = unsafe { mlirExecutionEngineLookup(self.raw, name.to_raw()) };
+        (!address.is_null()).then_some(address as *mut ())
+    }
+
+    /// Writes the compiled object code (the engine must have been built with `keep_object`,
+    /// and a symbol looked up so the code is compiled).
+    pub fn dump_object(&self, path: &str) {
+        let path = StringRef::new(path);
+        // SAFETY: `self.raw` is a live engine; the path outlives the call.
+        unsafe { mlirExecutionEngineDumpToObjectFile(self.raw, path.to_raw()) }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // SAFETY: the engine is destroyed once, here; nothing it compiled is used afterwards
+        // because every user borrows the owner of the engine.
+        unsafe { mlirExecutionEngineDestroy(self.raw) }
+    }
+}
+
+/// A Sierra program compiled in-process, ready to call.
+pub struct JitProgram {
+    engine: Engine,
+    info: ProgramInfo,
+}
+
+impl JitProgram {
+    /// Compiles `program` to machine code at `opt_level`.
+    pub fn compile(program: Program, opt_level: OptLevel) -> Result<Self> {
+        let info = ProgramInfo::new(program)?;
+        let context = new_context();
+        let module = compile_module(&context, &info)?;
+        let engine = Engine::new(&module, opt_level, false)?;
+        Ok(Self { engine, info })
+    }
+
+    /// The program and its types.
+    pub fn info(&self) -> &ProgramInfo {
+        &self.info
+    }
+
+    /// Runs the function `name` with `args` (one per user parameter; builtins are supplied)
+    /// and `available_gas` for programs that count gas.
+    pub fn run(&self, name: &str, args: &[Value], available_gas: Option<u64>) -> Result<NativeResult> {
+        let (index, function) = self.info.function(name)?;
+        let symbol = entry_symbol(index);
+        let address = self
+            .engine
+            .lookup(&symbol)
+            .ok_or_else(|| NativeError::Mlir(format!("symbol {symbol} missing")))?;
+        // SAFETY: every `cairn_entry_N` has the `EntryPoint` signature.
+        let entry: EntryPoint = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
+        // SAFETY: `entry` is the wrapper of function `index`.
+        unsafe { invoke(&self.info, entry, function, args, available_gas) }
+    }
+}

@@ -1,0 +1,4 @@
+//! Data computed once per compilation and consulted by the libfunc builders.
+
+pub mod gas;
+pub(crate) mod values;

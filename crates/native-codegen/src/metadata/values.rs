@@ -1,0 +1,676 @@
+//! Functions the code generator emits once per module and calls from libfuncs: deep clone and
+//! drop of values that own heap memory, the C allocator, the felt252 inverse and integer square
+//! roots.
+
+use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
+use cairo_lang_sierra::ids::ConcreteTypeId;
+use melior::dialect::arith::{self, CmpiPredicate};
+use melior::dialect::{cf, func, llvm};
+use melior::ir::attribute::{DenseI64ArrayAttribute, FlatSymbolRefAttribute, StringAttribute, TypeAttribute};
+use melior::ir::block::BlockLike;
+use melior::ir::operation::OperationBuilder;
+use melior::ir::r#type::FunctionType;
+use melior::ir::{Attribute, Block, BlockRef, Identifier, Region, RegionLike, Type, Value, ValueLike};
+
+use crate::error::{NativeError, Result};
+use crate::helper::{const_int, load_at, push, store_at, CodegenContext};
+use crate::types::{concrete, has_heap_parts, layout, EnumLayout};
+
+/// The field's prime, 2^251 + 17 * 2^192 + 1.
+pub(crate) const PRIME: &str =
+    "3618502788666131213697322783095070105623107215331596699973092056135872020481";
+
+fn private() -> &'static str {
+    "private"
+}
+
+/// Adds `func.func private @name(inputs) -> outputs` if missing, with `body` filling its single
+/// entry block (or a declaration when `body` is `None`).
+fn emit_function<'c>(
+    cx: &CodegenContext<'c, '_>,
+    name: &str,
+    inputs: &[Type<'c>],
+    outputs: &[Type<'c>],
+    body: Option<&dyn Fn(&Region<'c>, BlockRef<'c, '_>) -> Result<()>>,
+) -> Result<()> {
+    if !cx.first_emission(name) {
+        return Ok(());
+    }
+    let context = cx.context;
+    let location = cx.location();
+    let region = Region::new();
+    if let Some(body) = body {
+        let entry = region.append_block(Block::new(
+            &inputs.iter().map(|ty| (*ty, location)).collect::<Vec<_>>(),
+        ));
+        body(&region, entry)?;
+    }
+    cx.module.body().append_operation(func::func(
+        context,
+        StringAttribute::new(context, name),
+        TypeAttribute::new(FunctionType::new(context, inputs, outputs).into()),
+        region,
+        &[(
+            Identifier::new(context, "sym_visibility"),
+            StringAttribute::new(context, private()).into(),
+        )],
+        location,
+    ));
+    Ok(())
+}
+
+/// Calls `name` and returns its results.
+pub(crate) fn call<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    name: &str,
+    args: &[Value<'c, '_>],
+    outputs: &[Type<'c>],
+) -> Result<Vec<Value<'c, 'a>>> {
+    let operation = block.append_operation(func::call(
+        cx.context,
+        FlatSymbolRefAttribute::new(cx.context, name),
+        args,
+        outputs,
+        cx.location(),
+    ));
+    (0..outputs.len())
+        .map(|index| Ok(operation.result(index)?.into()))
+        .collect()
+}
+
+/// `malloc(bytes)`.
+pub(crate) fn malloc<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    bytes: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    let ptr = cx.ptr_type();
+    emit_function(cx, "malloc", &[cx.int_type(64)], &[ptr], None)?;
+    Ok(call(cx, block, "malloc", &[bytes], &[ptr])?.remove(0))
+}
+
+/// `realloc(ptr, bytes)`.
+pub(crate) fn realloc<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, '_>,
+    bytes: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    let ptr = cx.ptr_type();
+    emit_function(cx, "realloc", &[ptr, cx.int_type(64)], &[ptr], None)?;
+    Ok(call(cx, block, "realloc", &[pointer, bytes], &[ptr])?.remove(0))
+}
+
+/// `free(ptr)`.
+pub(crate) fn free<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, '_>,
+) -> Result<()> {
+    emit_function(cx, "free", &[cx.ptr_type()], &[], None)?;
+    call(cx, block, "free", &[pointer], &[])?;
+    Ok(())
+}
+
+/// `memcpy(destination, source, bytes)`.
+pub(crate) fn memcpy<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    destination: Value<'c, '_>,
+    source: Value<'c, '_>,
+    bytes: Value<'c, '_>,
+) -> Result<()> {
+    let is_volatile = Attribute::parse(cx.context, "false")
+        .ok_or_else(|| NativeError::Mlir("bool attribute".to_owned()))?;
+    block.append_operation(
+        OperationBuilder::new("llvm.intr.memcpy", cx.location())
+            .add_operands(&[destination, source, bytes])
+            .add_attributes(&[(Identifier::new(cx.context, "isVolatile"), is_volatile)])
+            .build()?,
+    );
+    Ok(())
+}
+
+/// A copy of `value` (of type `ty`) that owns its own heap parts.
+pub(crate) fn clone_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
+    if !has_heap_parts(cx.registry, ty)? {
+        return Ok(value);
+    }
+    let name = format!("cairn_clone_{}", ty.id);
+    let mlir_type = cx.ty(ty)?;
+    if cx.first_emission(&format!("{name}.requested")) {
+        emit_function(cx, &name, &[mlir_type], &[mlir_type], Some(&|region, entry| {
+            let input: Value = entry.argument(0)?.into();
+            let output = build_clone(cx, region, entry, input, ty)?;
+            entry_return(cx, region, output)
+        }))?;
+    }
+    Ok(call(cx, block, &name, &[value], &[mlir_type])?.remove(0))
+}
+
+/// Releases the heap parts of `value` (of type `ty`).
+pub(crate) fn drop_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<()> {
+    if !has_heap_parts(cx.registry, ty)? {
+        return Ok(());
+    }
+    let name = format!("cairn_drop_{}", ty.id);
+    let mlir_type = cx.ty(ty)?;
+    if cx.first_emission(&format!("{name}.requested")) {
+        emit_function(cx, &name, &[mlir_type], &[], Some(&|region, entry| {
+            let input: Value = entry.argument(0)?.into();
+            build_drop(cx, region, entry, input, ty)?;
+            entry_return_void(cx, region)
+        }))?;
+    }
+    call(cx, block, &name, &[value], &[])?;
+    Ok(())
+}
+
+// Generated bodies end in the region's last block: builders that branch append blocks and
+// leave the continuation last, so the return goes there.
+fn last_block<'c, 'a>(region: &'a Region<'c>) -> Result<BlockRef<'c, 'a>> {
+    let mut block = region
+        .first_block()
+        .ok_or_else(|| NativeError::Mlir("empty helper".to_owned()))?;
+    while let Some(next) = block.next_in_region() {
+        block = next;
+    }
+    Ok(block)
+}
+
+fn entry_return<'c>(cx: &CodegenContext<'c, '_>, region: &Region<'c>, value: Value<'c, '_>) -> Result<()> {
+    let block = last_block(region)?;
+    block.append_operation(func::r#return(&[value], cx.location()));
+    Ok(())
+}
+
+fn entry_return_void<'c>(cx: &CodegenContext<'c, '_>, region: &Region<'c>) -> Result<()> {
+    let block = last_block(region)?;
+    block.append_operation(func::r#return(&[], cx.location()));
+    Ok(())
+}
+
+/// `for index in start..end { body(block, index) }`; returns the block after the loop.
+fn emit_loop<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    region: &'a Region<'c>,
+    block: BlockRef<'c, 'a>,
+    start: Value<'c, 'a>,
+    end: Value<'c, 'a>,
+    body: &dyn Fn(BlockRef<'c, 'a>, Value<'c, 'a>) -> Result<()>,
+) -> Result<BlockRef<'c, 'a>> {
+    let location = cx.location();
+    let index_type = start.r#type();
+    let header = region.append_block(Block::new(&[(index_type, location)]));
+    let body_block = region.append_block(Block::new(&[]));
+    let exit = region.append_block(Block::new(&[]));
+    block.append_operation(cf::br(&header, &[start], location));
+    let index: Value = header.argument(0)?.into();
+    let more = push(&header, arith::cmpi(cx.context, CmpiPredicate::Ult, index, end, location))?;
+    header.append_operation(cf::cond_br(cx.context, more, &body_block, &exit, &[], &[], location));
+    body(body_block, index)?;
+    let one = const_int(cx.context, &body_block, index_type, 1)?;
+    let next = push(&body_block, arith::addi(index, one, location))?;
+    body_block.append_operation(cf::br(&header, &[next], location));
+    Ok(exit)
+}
+
+fn element_size(cx: &CodegenContext<'_, '_>, ty: &ConcreteTypeId) -> Result<usize> {
+    Ok(layout(cx.registry, ty)?.size())
+}
+
+fn build_clone<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    region: &'a Region<'c>,
+    block: BlockRef<'c, 'a>,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
+    let context = cx.context;
+    let location = cx.location();
+    let mlir_type = cx.ty(ty)?;
+    let i32_type = cx.int_type(32);
+    let i64_type = cx.int_type(64);
+    match concrete(cx.registry, ty)? {
+        CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
+            let element = &inner.ty;
+            let size = element_size(cx, element)?;
+            let pointer = extract(cx, &block, value, 0, cx.ptr_type())?;
+            let start = extract(cx, &block, value, 1, i32_type)?;
+            let end = extract(cx, &block, value, 2, i32_type)?;
+            let length = push(&block, arith::subi(end, start, location))?;
+            let length64 = push(&block, arith::extui(length, i64_type, location))?;
+            let start64 = push(&block, arith::extui(start, i64_type, location))?;
+            let size_value = const_int(context, &block, i64_type, size)?;
+            let bytes = push(&block, arith::muli(length64, size_value, location))?;
+            let fresh = malloc(cx, &block, bytes)?;
+            let offset = push(&block, arith::muli(start64, size_value, location))?;
+            let source = gep_bytes(cx, &block, pointer, offset)?;
+            memcpy(cx, &block, fresh, source, bytes)?;
+            let mut after = block;
+            if has_heap_parts(cx.registry, element)? {
+                let zero = const_int(context, &block, i64_type, 0)?;
+                let element_type = cx.ty(element)?;
+                after = emit_loop(cx, region, block, zero, length64, &|body, index| {
+                    let offset = push(&body, arith::muli(index, size_value, location))?;
+                    let slot = gep_bytes(cx, &body, fresh, offset)?;
+                    let item = load_at(context, &body, slot, 0, element_type)?;
+                    let copy = clone_value(cx, &body, item, element)?;
+                    store_at(context, &body, slot, 0, copy)?;
+                    Ok(())
+                })?;
+            }
+            let zero32 = const_int(context, &after, i32_type, 0)?;
+            let result = push(&after, llvm::undef(mlir_type, location))?;
+            let result = insert(cx, &after, result, 0, fresh)?;
+            let result = insert(cx, &after, result, 1, zero32)?;
+            let result = insert(cx, &after, result, 2, length)?;
+            insert(cx, &after, result, 3, length)
+        }
+        CoreTypeConcrete::Box(inner) => {
+            let copy = clone_boxed(cx, &block, value, &inner.ty)?;
+            Ok(copy)
+        }
+        CoreTypeConcrete::Nullable(inner) => {
+            let null = push(&block, llvm::zero(cx.ptr_type(), location))?;
+            let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;
+            let some = region.append_block(Block::new(&[]));
+            let join = region.append_block(Block::new(&[(cx.ptr_type(), location)]));
+            block.append_operation(cf::cond_br(context, is_null, &join, &some, &[null], &[], location));
+            let copy = clone_boxed(cx, &some, value, &inner.ty)?;
+            some.append_operation(cf::br(&join, &[copy], location));
+            Ok(join.argument(0)?.into())
+        }
+        CoreTypeConcrete::Struct(info) => {
+            let mut result = value;
+            for (position, member) in info.members.iter().enumerate() {
+                if has_heap_parts(cx.registry, member)? {
+                    let member_type = cx.ty(member)?;
+                    let item = extract(cx, &block, result, position, member_type)?;
+                    let copy = clone_value(cx, &block, item, member)?;
+                    result = insert(cx, &block, result, position, copy)?;
+                }
+            }
+            Ok(result)
+        }
+        CoreTypeConcrete::Enum(info) => {
+            let layout = EnumLayout::of(context, cx.registry, &info.variants)?;
+            let slot = stack_slot(cx, &block, mlir_type, ty)?;
+            store_at(context, &block, slot, 0, value)?;
+            let join = per_variant(cx, region, block, slot, &layout, info.variants.len(), &|variant_block, index| {
+                let variant = &info.variants[index];
+                if has_heap_parts(cx.registry, variant)? {
+                    let variant_type = cx.ty(variant)?;
+                    let payload = load_at(context, &variant_block, slot, layout.payload_offset, variant_type)?;
+                    let copy = clone_value(cx, &variant_block, payload, variant)?;
+                    store_at(context, &variant_block, slot, layout.payload_offset, copy)?;
+                }
+                Ok(())
+            })?;
+            load_at(context, &join, slot, 0, mlir_type)
+        }
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) | CoreTypeConcrete::Uninitialized(inner) => {
+            build_clone(cx, region, block, value, &inner.ty)
+        }
+        _ => Err(NativeError::UnsupportedType(format!(
+            "copying {}",
+            crate::types::type_name(ty)
+        ))),
+    }
+}
+
+fn build_drop<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    region: &'a Region<'c>,
+    block: BlockRef<'c, 'a>,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<()> {
+    let context = cx.context;
+    let location = cx.location();
+    let i32_type = cx.int_type(32);
+    let i64_type = cx.int_type(64);
+    match concrete(cx.registry, ty)? {
+        CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
+            let element = &inner.ty;
+            let pointer = extract(cx, &block, value, 0, cx.ptr_type())?;
+            let mut after = block;
+            if has_heap_parts(cx.registry, element)? {
+                let size = element_size(cx, element)?;
+                let start = extract(cx, &block, value, 1, i32_type)?;
+                let end = extract(cx, &block, value, 2, i32_type)?;
+                let start = push(&block, arith::extui(start, i64_type, location))?;
+                let end = push(&block, arith::extui(end, i64_type, location))?;
+                let size_value = const_int(context, &block, i64_type, size)?;
+                let element_type = cx.ty(element)?;
+                after = emit_loop(cx, region, block, start, end, &|body, index| {
+                    let offset = push(&body, arith::muli(index, size_value, location))?;
+                    let slot = gep_bytes(cx, &body, pointer, offset)?;
+                    let item = load_at(context, &body, slot, 0, element_type)?;
+                    drop_value(cx, &body, item, element)
+                })?;
+            }
+            free(cx, &after, pointer)
+        }
+        CoreTypeConcrete::Box(inner) => drop_boxed(cx, &block, value, &inner.ty),
+        CoreTypeConcrete::Nullable(inner) => {
+            let null = push(&block, llvm::zero(cx.ptr_type(), location))?;
+            let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;
+            let some = region.append_block(Block::new(&[]));
+            let join = region.append_block(Block::new(&[]));
+            block.append_operation(cf::cond_br(context, is_null, &join, &some, &[], &[], location));
+            drop_boxed(cx, &some, value, &inner.ty)?;
+            some.append_operation(cf::br(&join, &[], location));
+            Ok(())
+        }
+        CoreTypeConcrete::Struct(info) => {
+            for (position, member) in info.members.iter().enumerate() {
+                if has_heap_parts(cx.registry, member)? {
+                    let member_type = cx.ty(member)?;
+                    let item = extract(cx, &block, value, position, member_type)?;
+                    drop_value(cx, &block, item, member)?;
+                }
+            }
+            Ok(())
+        }
+        CoreTypeConcrete::Enum(info) => {
+            let mlir_type = cx.ty(ty)?;
+            let layout = EnumLayout::of(context, cx.registry, &info.variants)?;
+            let slot = stack_slot(cx, &block, mlir_type, ty)?;
+            store_at(context, &block, slot, 0, value)?;
+            per_variant(cx, region, block, slot, &layout, info.variants.len(), &|variant_block, index| {
+                let variant = &info.variants[index];
+                if has_heap_parts(cx.registry, variant)? {
+                    let variant_type = cx.ty(variant)?;
+                    let payload = load_at(context, &variant_block, slot, layout.payload_offset, variant_type)?;
+                    drop_value(cx, &variant_block, payload, variant)?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        }
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) | CoreTypeConcrete::Uninitialized(inner) => {
+            build_drop(cx, region, block, value, &inner.ty)
+        }
+        _ => Err(NativeError::UnsupportedType(format!(
+            "dropping {}",
+            crate::types::type_name(ty)
+        ))),
+    }
+}
+
+/// Runs `body` in a block per variant of the enum stored at `slot`, then jumps to `join`.
+#[allow(clippy::too_many_arguments)]
+fn per_variant<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    region: &'a Region<'c>,
+    block: BlockRef<'c, 'a>,
+    slot: Value<'c, 'a>,
+    layout: &EnumLayout<'c>,
+    variants: usize,
+    body: &dyn Fn(BlockRef<'c, 'a>, usize) -> Result<()>,
+) -> Result<BlockRef<'c, 'a>> {
+    let location = cx.location();
+    let blocks: Vec<_> = (0..variants)
+        .map(|_| region.append_block(Block::new(&[])))
+        .collect();
+    let join = region.append_block(Block::new(&[]));
+    for (index, variant_block) in blocks.iter().enumerate() {
+        body(*variant_block, index)?;
+        variant_block.append_operation(cf::br(&join, &[], location));
+    }
+    match (layout.tag, blocks.split_last()) {
+        (Some(tag_type), Some((last, rest))) => {
+            let tag = load_at(cx.context, &block, slot, 0, tag_type)?;
+            let cases: Vec<(&Block, &[Value])> = rest.iter().map(|b| (b as &Block, &[] as &[Value])).collect();
+            let values: Vec<i64> = (0..rest.len() as i64).collect();
+            block.append_operation(cf::switch(cx.context, &values, tag, tag_type, (last, &[]), &cases, location)?);
+        }
+        (None, Some((only, _))) => {
+            block.append_operation(cf::br(only, &[], location));
+        }
+        (_, None) => {
+            block.append_operation(llvm::unreachable(location));
+        }
+    }
+    Ok(join)
+}
+
+fn clone_boxed<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, 'a>,
+    inner: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
+    let inner_type = cx.ty(inner)?;
+    let size = const_int(cx.context, block, cx.int_type(64), layout(cx.registry, inner)?.size().max(1))?;
+    let fresh = malloc(cx, block, size)?;
+    let item = load_at(cx.context, block, pointer, 0, inner_type)?;
+    let copy = clone_value(cx, block, item, inner)?;
+    store_at(cx.context, block, fresh, 0, copy)?;
+    Ok(fresh)
+}
+
+fn drop_boxed<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, 'a>,
+    inner: &ConcreteTypeId,
+) -> Result<()> {
+    if has_heap_parts(cx.registry, inner)? {
+        let item = load_at(cx.context, block, pointer, 0, cx.ty(inner)?)?;
+        drop_value(cx, block, item, inner)?;
+    }
+    free(cx, block, pointer)
+}
+
+fn llvm_icmp_eq_ptr<'c>(
+    cx: &CodegenContext<'c, '_>,
+    lhs: Value<'c, '_>,
+    rhs: Value<'c, '_>,
+) -> Result<melior::ir::Operation<'c>> {
+    let predicate = Attribute::parse(cx.context, "0 : i64")
+        .ok_or_else(|| NativeError::Mlir("predicate".to_owned()))?;
+    Ok(OperationBuilder::new("llvm.icmp", cx.location())
+        .add_attributes(&[(Identifier::new(cx.context, "predicate"), predicate)])
+        .add_operands(&[lhs, rhs])
+        .add_results(&[cx.int_type(1)])
+        .build()?)
+}
+
+/// `null == pointer`.
+pub(crate) fn is_null<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    let null = push(block, llvm::zero(cx.ptr_type(), cx.location()))?;
+    push(block, llvm_icmp_eq_ptr(cx, pointer, null)?)
+}
+
+/// A stack slot inside a helper function (its entry block is its first).
+fn stack_slot<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    mlir_type: Type<'c>,
+    ty: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
+    let context = cx.context;
+    let one = const_int(context, block, cx.int_type(64), 1)?;
+    push(
+        block,
+        llvm::alloca(
+            context,
+            one,
+            cx.ptr_type(),
+            cx.location(),
+            llvm::AllocaOptions::new()
+                .elem_type(Some(TypeAttribute::new(mlir_type)))
+                .align(Some(melior::ir::attribute::IntegerAttribute::new(
+                    cx.int_type(64),
+                    layout(cx.registry, ty)?.align() as i64,
+                ))),
+        ),
+    )
+}
+
+/// `pointer + bytes` for a dynamic byte count.
+pub(crate) fn gep_bytes<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    pointer: Value<'c, '_>,
+    bytes: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    push(
+        block,
+        llvm::get_element_ptr_dynamic(
+            cx.context,
+            pointer,
+            &[bytes],
+            cx.int_type(8),
+            cx.ptr_type(),
+            cx.location(),
+        ),
+    )
+}
+
+/// Member `position` of an LLVM struct value.
+pub(crate) fn extract<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, '_>,
+    position: usize,
+    ty: Type<'c>,
+) -> Result<Value<'c, 'a>> {
+    push(
+        block,
+        llvm::extract_value(
+            cx.context,
+            value,
+            DenseI64ArrayAttribute::new(cx.context, &[position as i64]),
+            ty,
+            cx.location(),
+        ),
+    )
+}
+
+/// The LLVM struct `value` with member `position` replaced.
+pub(crate) fn insert<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, '_>,
+    position: usize,
+    member: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    push(
+        block,
+        llvm::insert_value(
+            cx.context,
+            value,
+            DenseI64ArrayAttribute::new(cx.context, &[position as i64]),
+            member,
+            cx.location(),
+        ),
+    )
+}
+
+/// Calls `cairn_felt252_inverse(x)`: the inverse of a non-zero felt, by the extended Euclidean
+/// algorithm on signed 512-bit integers (the Bézout coefficients stay below the prime).
+pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    let felt = cx.int_type(256);
+    let wide = cx.int_type(512);
+    let name = "cairn_felt252_inverse";
+    emit_function(cx, name, &[felt], &[felt], Some(&|region, entry| {
+        let context = cx.context;
+        let location = cx.location();
+        let input: Value = entry.argument(0)?.into();
+        let prime = const_int(context, &entry, wide, PRIME)?;
+        let value = push(&entry, arith::extui(input, wide, location))?;
+        let zero = const_int(context, &entry, wide, 0)?;
+        let one = const_int(context, &entry, wide, 1)?;
+        // Loop state: (old_r, r, old_s, s).
+        let header = region.append_block(Block::new(&[(wide, location); 4]));
+        let body = region.append_block(Block::new(&[]));
+        let exit = region.append_block(Block::new(&[]));
+        entry.append_operation(cf::br(&header, &[prime, value, zero, one], location));
+        let old_r: Value = header.argument(0)?.into();
+        let r: Value = header.argument(1)?.into();
+        let old_s: Value = header.argument(2)?.into();
+        let s: Value = header.argument(3)?.into();
+        let done = push(&header, arith::cmpi(context, CmpiPredicate::Eq, r, zero, location))?;
+        header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
+        let quotient = push(&body, arith::divui(old_r, r, location))?;
+        let product = push(&body, arith::muli(quotient, r, location))?;
+        let next_r = push(&body, arith::subi(old_r, product, location))?;
+        let product = push(&body, arith::muli(quotient, s, location))?;
+        let next_s = push(&body, arith::subi(old_s, product, location))?;
+        body.append_operation(cf::br(&header, &[r, next_r, s, next_s], location));
+        let negative = push(&exit, arith::cmpi(context, CmpiPredicate::Slt, old_s, zero, location))?;
+        let adjusted = push(&exit, arith::addi(old_s, prime, location))?;
+        let result = push(&exit, arith::select(negative, adjusted, old_s, location))?;
+        let result = push(&exit, arith::trunci(result, felt, location))?;
+        exit.append_operation(func::r#return(&[result], location));
+        Ok(())
+    }))?;
+    Ok(call(cx, block, name, &[value], &[felt])?.remove(0))
+}
+
+/// Calls `cairn_isqrt_iN(x)`: the integer square root of an unsigned `bits`-bit integer, digit
+/// by digit.
+pub(crate) fn isqrt<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, '_>,
+    bits: u32,
+) -> Result<Value<'c, 'a>> {
+    let int = cx.int_type(bits);
+    let name = format!("cairn_isqrt_i{bits}");
+    emit_function(cx, &name, &[int], &[int], Some(&|region, entry| {
+        let context = cx.context;
+        let location = cx.location();
+        let input: Value = entry.argument(0)?.into();
+        let zero = const_int(context, &entry, int, 0)?;
+        let top_bit = num_bigint::BigUint::from(1u8) << (bits - 2);
+        let top = const_int(context, &entry, int, top_bit)?;
+        let one = const_int(context, &entry, int, 1)?;
+        let two = const_int(context, &entry, int, 2)?;
+        // Loop state: (remainder, root, bit).
+        let header = region.append_block(Block::new(&[(int, location); 3]));
+        let body = region.append_block(Block::new(&[]));
+        let exit = region.append_block(Block::new(&[]));
+        entry.append_operation(cf::br(&header, &[input, zero, top], location));
+        let rest: Value = header.argument(0)?.into();
+        let root: Value = header.argument(1)?.into();
+        let bit: Value = header.argument(2)?.into();
+        let done = push(&header, arith::cmpi(context, CmpiPredicate::Eq, bit, zero, location))?;
+        header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
+        let candidate = push(&body, arith::addi(root, bit, location))?;
+        let fits = push(&body, arith::cmpi(context, CmpiPredicate::Uge, rest, candidate, location))?;
+        let reduced = push(&body, arith::subi(rest, candidate, location))?;
+        let next_rest = push(&body, arith::select(fits, reduced, rest, location))?;
+        let half = push(&body, arith::shrui(root, one, location))?;
+        let with_bit = push(&body, arith::addi(half, bit, location))?;
+        let next_root = push(&body, arith::select(fits, with_bit, half, location))?;
+        let next_bit = push(&body, arith::shrui(bit, two, location))?;
+        body.append_operation(cf::br(&header, &[next_rest, next_root, next_bit], location));
+        exit.append_operation(func::r#return(&[root], location));
+        Ok(())
+    }))?;
+    Ok(call(cx, block, &name, &[value], &[int])?.remove(0))
+}
+

@@ -5,6 +5,7 @@ mod extension;
 mod files;
 mod layouts;
 mod pause_resume;
+mod sierra_cases;
 mod sierra_oracle;
 mod sierra_runs;
 mod sierra_values;

@@ -6,7 +6,8 @@ use cairn_vm_core::values::json::args_from_json;
 use cairo_lang_runner::{RunResultValue, SierraCasmRunner, StarknetState};
 use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
 
-use crate::sierra_values::{cases, run_case};
+use crate::sierra_cases::cases;
+use crate::sierra_values::run_case;
 use crate::support::sierra_program;
 
 #[test]

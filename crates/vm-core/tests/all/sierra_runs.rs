@@ -114,7 +114,7 @@ fn out_of_gas_is_a_panic_not_an_error() {
     let result = runner.run_until_end().expect("the run ends");
     assert_eq!(
         result.outcome,
-        SierraOutcome::Panic(vec![crate::sierra_values::short("Out of gas")])
+        SierraOutcome::Panic(vec![crate::sierra_cases::short("Out of gas")])
     );
     assert!(result.remaining_gas.expect("gas") < 50_000);
     assert_eq!(

@@ -1,0 +1,616 @@
+//! The Cairo 1 fixtures' calls and what each must return, worked out from the source (hashes
+//! and curve points with starknet-types-core, an implementation independent of the VM's
+//! builtins). Also compiled into the workspace's native differential test, which uses only the
+//! calls.
+
+use cairn_vm_core::values::{DictKey, Value};
+use cairn_vm_core::Felt252;
+use starknet_types_core_hash::curve::{AffinePoint, ProjectivePoint};
+use starknet_types_core_hash::hash::{Pedersen, Poseidon, StarkHash};
+
+/// What a run must end with.
+pub enum Expect {
+    Values(Vec<Value>),
+    Panic(Vec<Felt252>),
+}
+
+pub struct Case {
+    pub program: &'static str,
+    pub entry: &'static str,
+    pub args: &'static str,
+    pub gas: Option<u64>,
+    pub expect: Expect,
+}
+
+fn felt(n: i128) -> Felt252 {
+    Felt252::from(n)
+}
+
+fn hex(text: &str) -> Felt252 {
+    Felt252::from_hex(text).expect("hex literal")
+}
+
+/// A Cairo short string ('abc') as the felt it is.
+pub fn short(text: &str) -> Felt252 {
+    Felt252::from_bytes_be_slice(text.as_bytes())
+}
+
+fn f(value: Felt252) -> Value {
+    Value::Felt252(value)
+}
+
+fn tuple(items: Vec<Value>) -> Value {
+    Value::Struct(items)
+}
+
+fn some(value: Value) -> Value {
+    Value::variant(0, value)
+}
+
+fn none() -> Value {
+    Value::variant(1, Value::unit())
+}
+
+fn ok(value: Value) -> Value {
+    Value::variant(0, value)
+}
+
+fn err(value: Value) -> Value {
+    Value::variant(1, value)
+}
+
+fn b(value: bool) -> Value {
+    Value::bool(value)
+}
+
+fn one(value: Value) -> Expect {
+    Expect::Values(vec![value])
+}
+
+fn panic(data: Vec<Felt252>) -> Expect {
+    Expect::Panic(data)
+}
+
+fn case(program: &'static str, expect: Expect) -> Case {
+    Case {
+        program,
+        entry: "main",
+        args: "[]",
+        gas: Some(100_000_000),
+        expect,
+    }
+}
+
+fn call(program: &'static str, entry: &'static str, args: &'static str, expect: Expect) -> Case {
+    Case {
+        program,
+        entry,
+        args,
+        gas: Some(100_000_000),
+        expect,
+    }
+}
+
+fn factorial(n: u128) -> u128 {
+    (1..=n).product()
+}
+
+fn point(p: &ProjectivePoint) -> (Felt252, Felt252) {
+    let affine = p.to_affine().expect("not the identity");
+    (affine.x(), affine.y())
+}
+
+/// The panic data of `panic!("...")`: a magic felt, then the serialised ByteArray.
+fn byte_array_panic(text: &str) -> Vec<Felt252> {
+    let magic = hex("0x46a6158a16a947e5916b2a2ca68501a45e93d7110e81aa2d6438b1c57c879a3");
+    let mut data = vec![magic];
+    data.extend(serialised_byte_array(text));
+    data
+}
+
+fn serialised_byte_array(text: &str) -> Vec<Felt252> {
+    let bytes = text.as_bytes();
+    let full_words = bytes.len() / 31;
+    let mut out = vec![felt(full_words as i128)];
+    for word in bytes.chunks(31).take(full_words) {
+        out.push(Felt252::from_bytes_be_slice(word));
+    }
+    let pending = &bytes[full_words * 31..];
+    out.push(Felt252::from_bytes_be_slice(pending));
+    out.push(felt(pending.len() as i128));
+    out
+}
+
+pub fn cases() -> Vec<Case> {
+    let p = Felt252::from_hex("0x800000000000011000000000000000000000000000000000000000000000000")
+        .expect("P - 1");
+    let u128_max = u128::MAX;
+    let g =
+        ProjectivePoint::from_affine(AffinePoint::generator().x(), AffinePoint::generator().y())
+            .expect("generator");
+    let (x2, y2) = point(&(&g + &g));
+    let (x3, y3) = point(&(&(&g + &g) + &g));
+    let mut hades = [felt(1), felt(2), felt(3)];
+    Poseidon::hades_permutation(&mut hades);
+    let pair = |key: u8, value: u64| tuple(vec![Value::U8(key), Value::U64(value)]);
+    let bytes = |items: &[u8]| Value::Array(items.iter().map(|&byte| Value::U8(byte)).collect());
+    let point_value = |x: i32, y: i32| tuple(vec![Value::I32(x), Value::I32(y)]);
+
+    vec![
+        case(
+            "fib",
+            one(tuple(vec![
+                f(felt(2880067194370816120)),
+                Value::U128(354224848179261915075),
+            ])),
+        ),
+        case(
+            "felt_arith",
+            one(tuple(vec![
+                f(felt(1998244360)),
+                f(felt(-1755654)),
+                f(felt(1000000007) * felt(998244353)),
+                f(p),
+            ])),
+        ),
+        case(
+            "felt_div",
+            one(tuple(vec![
+                f(felt(10).field_div(&felt(4).try_into().expect("non-zero"))),
+                f(felt(10)),
+                f(felt(1)),
+            ])),
+        ),
+        case(
+            "felt_is_zero",
+            one(tuple(vec![f(short("zero")), f(short("nonzero")), b(true)])),
+        ),
+        case(
+            "u8_ops",
+            one(tuple(vec![
+                Value::U8(255),
+                Value::U8(145),
+                Value::U8(255),
+                Value::U8(28),
+                Value::U8(4),
+                b(true),
+            ])),
+        ),
+        call(
+            "u8_ops",
+            "wrapping",
+            "[]",
+            one(tuple(vec![Value::U8(4), none()])),
+        ),
+        call("u8_overflow", "main", "[200, 55]", one(Value::U8(255))),
+        call(
+            "u8_overflow",
+            "main",
+            "[200, 56]",
+            panic(vec![short("u8_add Overflow")]),
+        ),
+        case(
+            "u16_ops",
+            one(tuple(vec![
+                Value::U16(65279),
+                Value::U16(65280),
+                Value::U16(255),
+                b(true),
+                b(false),
+            ])),
+        ),
+        call(
+            "u16_ops",
+            "underflow",
+            "[]",
+            panic(vec![short("u16_sub Overflow")]),
+        ),
+        case(
+            "u32_ops",
+            one(tuple(vec![
+                Value::U32(61035),
+                Value::U32(10240),
+                Value::U32(10240),
+                Value::U32(3_000_000_000),
+            ])),
+        ),
+        call("u32_ops", "div_by_zero", "[7]", one(Value::U32(14))),
+        call(
+            "u32_ops",
+            "div_by_zero",
+            "[0]",
+            panic(vec![short("Division by 0")]),
+        ),
+        case(
+            "u64_ops",
+            one(tuple(vec![
+                Value::U64(u64::MAX - 1),
+                Value::U64(u64::MAX / 3),
+                Value::U64(4294967296 * 4294967295),
+            ])),
+        ),
+        call(
+            "u64_ops",
+            "mul_overflow",
+            "[]",
+            panic(vec![short("u64_mul Overflow")]),
+        ),
+        case(
+            "u128_ops",
+            one(tuple(vec![
+                Value::U128(u128_max / 2),
+                Value::U128(u128_max % 1000),
+                Value::U128(5),
+                Value::U128((1 << 64) * u128::from(u64::MAX)),
+            ])),
+        ),
+        call(
+            "u128_ops",
+            "add_overflow",
+            "[\"340282366920938463463374607431768211455\"]",
+            panic(vec![short("u128_add Overflow")]),
+        ),
+        case(
+            "signed_ints",
+            one(tuple(vec![
+                Value::I8(-128),
+                Value::I16(-32767),
+                Value::I32(-1073741823),
+                Value::I64(-18_000_000_000),
+                Value::I128(i128::MIN + 1),
+                Value::I32(-3),
+                Value::I32(-1),
+            ])),
+        ),
+        case("signed_overflow", panic(vec![short("i8_add Overflow")])),
+        call(
+            "signed_overflow",
+            "sub_min",
+            "[]",
+            panic(vec![short("i8_add Underflow")]),
+        ),
+        case(
+            "u256_math",
+            one(tuple(vec![
+                Value::u256(0, 1),
+                Value::u256(1, u128_max - 1),
+                Value::u256(0, 1),
+                Value::u256(416, 0),
+                b(true),
+            ])),
+        ),
+        case("u256_overflow", panic(vec![short("u256_add Overflow")])),
+        case(
+            "u512_math",
+            one(tuple(vec![
+                Value::U128(1),
+                Value::U128(0),
+                Value::U128(u128_max - 1),
+                Value::U128(u128_max),
+                Value::u256(0, 0),
+                Value::u256(1, 0),
+            ])),
+        ),
+        case(
+            "bool_logic",
+            one(tuple(
+                [false, true, true, false, true, true, false, false]
+                    .map(b)
+                    .to_vec(),
+            )),
+        ),
+        case(
+            "structs",
+            one(tuple(vec![point_value(5, 4), Value::U32(14)])),
+        ),
+        case(
+            "enums",
+            one(tuple(vec![
+                Value::U32(12),
+                Value::U32(15),
+                Value::U32(0),
+                Value::U32(12),
+            ])),
+        ),
+        call(
+            "enums",
+            "pick",
+            "[1]",
+            one(Value::variant(1, tuple(vec![Value::U32(2), Value::U32(9)]))),
+        ),
+        call(
+            "enums",
+            "pick",
+            "[2]",
+            one(Value::variant(2, Value::unit())),
+        ),
+        call(
+            "enums",
+            "pick",
+            "[3]",
+            one(Value::variant(
+                3,
+                tuple(vec![Value::U32(1), Value::U32(2), Value::U32(3)]),
+            )),
+        ),
+        case(
+            "match_felt",
+            one(tuple(vec![
+                f(short("zero")),
+                f(short("one")),
+                f(short("two")),
+                f(short("many")),
+            ])),
+        ),
+        case(
+            "option_result",
+            one(tuple(vec![
+                some(Value::U32(5)),
+                none(),
+                Value::U32(99),
+                ok(Value::U8(42)),
+                err(f(short("not a digit"))),
+            ])),
+        ),
+        case(
+            "arrays",
+            one(tuple(vec![
+                Value::U32(10),
+                f(felt(9)),
+                f(felt(81)),
+                some(f(felt(0))),
+                f(felt(285)),
+                Value::U32(9),
+            ])),
+        ),
+        case(
+            "array_out_of_bounds",
+            panic(vec![short("Index out of bounds")]),
+        ),
+        call(
+            "spans",
+            "main",
+            "[[1, 2, 3, 4]]",
+            // slice(1, 3) is three elements from index 1: 2 + 3 + 4.
+            one(tuple(vec![
+                Value::U64(10),
+                Value::U64(9),
+                some(Value::U64(1)),
+                some(Value::U64(4)),
+                Value::U32(2),
+            ])),
+        ),
+        case(
+            "array_of_structs",
+            one(tuple(vec![
+                Value::Array(vec![pair(1, 1000), pair(2, 2000), pair(3, 3000)]),
+                Value::Array(vec![bytes(&[0]), bytes(&[0, 1]), bytes(&[0, 1, 2])]),
+            ])),
+        ),
+        case(
+            "snapshots",
+            one(tuple(vec![Value::U32(3), Value::U16(7), Value::U16(10)])),
+        ),
+        case(
+            "boxes",
+            one(tuple(vec![
+                Value::U128(3),
+                f(short("three")),
+                tuple(vec![Value::U128(10), Value::U128(20), f(felt(30))]),
+            ])),
+        ),
+        case(
+            "nullables",
+            one(tuple(vec![
+                Value::U64(42),
+                Value::U64(7),
+                Value::Nullable(Some(Box::new(Value::U64(42)))),
+                Value::Nullable(None),
+            ])),
+        ),
+        case(
+            "dict_basic",
+            one(tuple(vec![
+                Value::U64(111),
+                Value::U64(200),
+                Value::U64(0),
+                Value::U64(311),
+            ])),
+        ),
+        case(
+            "dict_entry",
+            one(tuple(vec![Value::U32(3), Value::U32(2), Value::U32(1)])),
+        ),
+        case(
+            "dict_squash",
+            one(tuple(vec![
+                Value::Felt252Dict(vec![
+                    (DictKey(felt(10)), f(felt(3))),
+                    (DictKey(felt(20)), f(felt(2))),
+                ]),
+                Value::SquashedFelt252Dict(vec![
+                    (DictKey(felt(5)), f(felt(55))),
+                    (DictKey(felt(7)), f(felt(70))),
+                ]),
+            ])),
+        ),
+        case(
+            "dict_nullable",
+            one(tuple(vec![Value::U32(3), Value::U32(1), f(felt(7))])),
+        ),
+        case(
+            "recursion",
+            one(tuple(vec![
+                Value::U128(factorial(10)),
+                Value::U128(factorial(30)),
+                Value::U64(9),
+            ])),
+        ),
+        case(
+            "mutual_recursion",
+            one(tuple(vec![b(true), b(false), Value::U32(6), Value::U32(6)])),
+        ),
+        case(
+            "loops",
+            one(tuple(vec![
+                Value::U32(23),
+                Value::U32(111),
+                Value::U32(5050),
+            ])),
+        ),
+        case(
+            "panic_data",
+            panic(vec![short("custom error"), felt(42), felt(-1)]),
+        ),
+        call("panic_data", "with_macro", "[3]", one(Value::U32(3))),
+        call(
+            "panic_data",
+            "with_macro",
+            "[11]",
+            panic(byte_array_panic("x is too big: 11")),
+        ),
+        call(
+            "panic_data",
+            "assert_fails",
+            "[]",
+            panic(vec![short("one is not two")]),
+        ),
+        call("gas_exhaustion", "main", "[10]", one(Value::U64(45))),
+        Case {
+            program: "gas_exhaustion",
+            entry: "main",
+            args: "[1000000]",
+            gas: Some(100_000),
+            expect: panic(vec![short("Out of gas")]),
+        },
+        case(
+            "pedersen",
+            one(tuple(vec![
+                f(Pedersen::hash(&felt(1), &felt(2))),
+                f(Pedersen::hash(
+                    &Pedersen::hash(&felt(0), &felt(1)),
+                    &felt(2),
+                )),
+                f(Pedersen::hash(
+                    &Pedersen::hash(&felt(0), &felt(1)),
+                    &felt(2),
+                )),
+            ])),
+        ),
+        case(
+            "poseidon",
+            one(tuple(vec![
+                f(Poseidon::hash_array(&[felt(1)])),
+                f(Poseidon::hash_array(&[felt(1), felt(2), felt(3)])),
+                f(hades[0]),
+                f(hades[1]),
+                f(hades[2]),
+            ])),
+        ),
+        case(
+            "bitwise",
+            one(tuple(vec![
+                Value::U128(
+                    0xff00ff00ff00ff00ff00ff00ff00ff00 & 0x0ff00ff00ff00ff00ff00ff00ff00ff0,
+                ),
+                Value::U128(
+                    0xff00ff00ff00ff00ff00ff00ff00ff00 | 0x0ff00ff00ff00ff00ff00ff00ff00ff0,
+                ),
+                Value::U128(
+                    0xff00ff00ff00ff00ff00ff00ff00ff00 ^ 0x0ff00ff00ff00ff00ff00ff00ff00ff0,
+                ),
+                // 0xf0f0…f0 (160 bits) & 0xffff…0000 (160 bits), as (low, high).
+                Value::u256(0xf0f0f0f0f0f0f0f0f0f0f0f0f0f00000, 0xf0f0f0f0),
+                Value::U64(0b1110),
+            ])),
+        ),
+        case(
+            "ec_ops",
+            one(tuple(vec![f(x2), f(y2), f(x3), f(y3), b(true)])),
+        ),
+        case(
+            "ec_from_x",
+            one(tuple(vec![b(true), f(AffinePoint::generator().x())])),
+        ),
+        case(
+            "bytes31",
+            one(tuple(vec![
+                Value::U8(b'o'),
+                Value::U8(b'h'),
+                f(short("hello")),
+                Value::U32(5),
+            ])),
+        ),
+        case(
+            "byte_array",
+            one(tuple(vec![
+                Value::U32(49),
+                some(Value::U8(b'q')),
+                none(),
+                // ByteArray { data, pending_word, pending_word_len: BoundedInt<0, 30> }.
+                tuple(vec![
+                    Value::Array(vec![]),
+                    f(short("Cairn")),
+                    Value::BoundedInt(5.into()),
+                ]),
+            ])),
+        ),
+        case(
+            "casts",
+            one(tuple(vec![
+                Value::U64(200),
+                Value::U128(200),
+                f(felt(200)),
+                some(Value::U8(255)),
+                none(),
+                none(),
+                none(),
+            ])),
+        ),
+        case(
+            "sqrt",
+            one(tuple(vec![
+                Value::U32(1000),
+                Value::U64(u64::MAX),
+                Value::U128(1 << 64),
+            ])),
+        ),
+        case(
+            "tuples",
+            one(tuple(vec![
+                tuple(vec![f(short("nine")), Value::U8(9)]),
+                Value::unit(),
+                tuple(vec![
+                    tuple(vec![Value::U16(3), Value::U16(2)]),
+                    Value::U16(1),
+                ]),
+            ])),
+        ),
+        call(
+            "args",
+            "main",
+            r#"["0x10", [3, 4], [1, -2, 30], true, "0xffffffffffffffffffffffffffffffffff"]"#,
+            one(tuple(vec![
+                f(felt(32)),
+                Value::U32(12),
+                Value::I16(29),
+                b(false),
+                Value::u256(0, 256),
+            ])),
+        ),
+        case(
+            "traits_generics",
+            one(tuple(vec![Value::U32(120), Value::U32(820)])),
+        ),
+        case(
+            "u128_wide",
+            one(tuple(vec![
+                Value::U128(u128_max - 1),
+                Value::U128(1),
+                Value::U128(142857142857142857142),
+                Value::U128(6),
+            ])),
+        ),
+    ]
+}
+

@@ -44,7 +44,9 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
         let vm_program = SierraProgram::new(sierra.clone())?;
         let native = match JitProgram::compile(sierra, OptLevel::default()) {
             Ok(native) => native,
-            Err(error @ (NativeError::UnsupportedLibfunc { .. } | NativeError::UnsupportedType(_))) => {
+            Err(
+                error @ (NativeError::UnsupportedLibfunc { .. } | NativeError::UnsupportedType(_)),
+            ) => {
                 skipped.push(format!("{name}: {error}"));
                 continue;
             }
@@ -55,7 +57,11 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
             let label = format!("{name}::{}({})", case.entry, case.args);
             let func = vm_program.function(case.entry)?;
             let json: serde_json::Value = serde_json::from_str(case.args)?;
-            let args = args_from_json(&json, &vm_program.user_param_types(func), vm_program.registry())?;
+            let args = args_from_json(
+                &json,
+                &vm_program.user_param_types(func),
+                vm_program.registry(),
+            )?;
 
             let vm = vm_program.prepare(func, &args, case.gas)?.run_until_end()?;
             let vm = Observed {
@@ -91,7 +97,14 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
     for reason in &skipped {
         println!("  skipped {reason}");
     }
-    assert!(mismatches.is_empty(), "native differs from the VM:\n{}", mismatches.join("\n"));
-    assert!(compared_programs >= 25, "only {compared_programs} programs compiled natively");
+    assert!(
+        mismatches.is_empty(),
+        "native differs from the VM:\n{}",
+        mismatches.join("\n")
+    );
+    assert!(
+        compared_programs >= 25,
+        "only {compared_programs} programs compiled natively"
+    );
     Ok(())
 }

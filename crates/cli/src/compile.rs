@@ -1,4 +1,5 @@
-//! `cairn compile`: Cairo 1 source to Sierra JSON.
+//! `cairn compile`: Cairo 1 source to Sierra JSON, or (with `--native`) source or Sierra to a
+//! shared library that `cairn run` loads without recompiling.
 
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ use clap::Args;
 
 #[derive(Args)]
 pub struct CompileArgs {
-    /// A `.cairo` file, or a folder with a `cairo_project.toml`.
+    /// A `.cairo` file, a folder with a `cairo_project.toml`, or (with `--native`) a Sierra
+    /// JSON file.
     path: PathBuf,
 
     /// Where to write the Sierra JSON (default: standard output).
@@ -23,12 +25,41 @@ pub struct CompileArgs {
     /// folder or the executable).
     #[arg(long, value_name = "DIR")]
     corelib: Option<PathBuf>,
+
+    /// Compile to native code and write a shared library (`-o` required).
+    #[arg(long)]
+    native: bool,
+
+    /// LLVM optimisation level for `--native` (0 to 3).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
+    opt_level: u8,
 }
 
 pub fn compile(args: CompileArgs) -> Result<()> {
-    let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
-    let options = CompileOptions { gas: !args.no_gas };
-    let program = cairn_frontend::compile_cairo(&args.path, &corelib, &options)?;
+    let is_sierra = args
+        .path
+        .extension()
+        .is_some_and(|extension| extension == "json");
+    if is_sierra && !args.native {
+        anyhow::bail!(
+            "{} is already Sierra; add --native to compile it to a library",
+            args.path.display()
+        );
+    }
+    let program = if is_sierra {
+        cairn_frontend::load_sierra_json_file(&args.path)?
+    } else {
+        let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
+        let options = CompileOptions { gas: !args.no_gas };
+        cairn_frontend::compile_cairo(&args.path, &corelib, &options)?
+    };
+    if args.native {
+        let output = args
+            .output
+            .as_deref()
+            .context("--native needs -o LIBRARY.so")?;
+        return native_library(program, args.opt_level, output);
+    }
     let json = cairn_frontend::sierra_to_json(&program);
     match &args.output {
         Some(path) => std::fs::write(path, json + "\n")
@@ -36,4 +67,21 @@ pub fn compile(args: CompileArgs) -> Result<()> {
         None => println!("{json}"),
     }
     Ok(())
+}
+
+#[cfg(feature = "native")]
+fn native_library(
+    program: cairn_frontend::Program,
+    opt_level: u8,
+    output: &std::path::Path,
+) -> Result<()> {
+    let level = cairn_native_codegen::OptLevel::from_number(opt_level)
+        .context("--opt-level takes 0 to 3")?;
+    cairn_native_codegen::AotProgram::write(program, level, output)?;
+    Ok(())
+}
+
+#[cfg(not(feature = "native"))]
+fn native_library(_: cairn_frontend::Program, _: u8, _: &std::path::Path) -> Result<()> {
+    anyhow::bail!("this cairn was built without the `native` feature")
 }

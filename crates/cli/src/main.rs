@@ -3,6 +3,8 @@
 mod compile;
 mod run;
 mod run_cairo0;
+#[cfg(feature = "native")]
+mod run_native;
 mod run_sierra;
 
 use std::process::ExitCode;
@@ -21,7 +23,7 @@ struct Cli {
 enum Command {
     /// Run a compiled Cairo 0 program, a Sierra program, or Cairo 1 source.
     Run(Box<run::RunArgs>),
-    /// Compile Cairo 1 source to Sierra JSON.
+    /// Compile Cairo 1 source to Sierra JSON, or Sierra to a native shared library.
     Compile(compile::CompileArgs),
 }
 

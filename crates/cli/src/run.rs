@@ -13,6 +13,8 @@ use crate::{run_cairo0, run_sierra};
 pub enum Backend {
     /// The interpreted VM (cairo-vm).
     Vm,
+    /// Machine code compiled through MLIR and LLVM (Cairo 1 only).
+    Native,
 }
 
 /// Flags follow cairo-run and cairo-vm-cli; their underscore spellings are accepted too.
@@ -25,6 +27,10 @@ pub struct RunArgs {
     /// The engine that runs the program.
     #[arg(long, value_enum, default_value = "vm")]
     pub backend: Backend,
+
+    /// LLVM optimisation level for `--backend native` (0 to 3).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
+    pub opt_level: u8,
 
     /// The function to run: a name, or a fully-qualified path for Cairo 1.
     #[arg(long, alias = "entrypoint", default_value = "main")]
@@ -49,6 +55,8 @@ pub enum ProgramFile {
     Sierra(Vec<u8>),
     /// Cairo 1 source.
     Source,
+    /// A shared library written by `cairn compile --native`.
+    NativeLibrary,
 }
 
 pub fn classify(path: &Path) -> Result<ProgramFile> {
@@ -60,6 +68,9 @@ pub fn classify(path: &Path) -> Result<ProgramFile> {
         return Ok(ProgramFile::Source);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.starts_with(b"\x7fELF") || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe]) {
+        return Ok(ProgramFile::NativeLibrary);
+    }
     // Only the top-level keys matter; `IgnoredAny` skips the values without building them, so a
     // large program is not held twice before its loader parses it.
     #[derive(serde::Deserialize)]
@@ -88,18 +99,52 @@ pub fn run(args: RunArgs) -> Result<()> {
     match classify(&args.program)? {
         ProgramFile::Cairo0(bytes) => {
             args.sierra.reject_for("a Cairo 0 program")?;
+            if args.backend == Backend::Native {
+                bail!("--backend native runs Cairo 1 programs; Cairo 0 runs on the VM");
+            }
             run_cairo0::run(&args, &bytes)
         }
         ProgramFile::Sierra(bytes) => {
             args.cairo0.reject_for("a Sierra program")?;
             let program = cairn_frontend::load_sierra_json(&bytes)
                 .with_context(|| format!("cannot load {}", args.program.display()))?;
-            run_sierra::run(&args, program)
+            run_sierra_on(&args, program)
         }
         ProgramFile::Source => {
             args.cairo0.reject_for("a Cairo 1 program")?;
             let program = run_sierra::compile_for_run(&args)?;
-            run_sierra::run(&args, program)
+            run_sierra_on(&args, program)
+        }
+        ProgramFile::NativeLibrary => {
+            args.cairo0.reject_for("a native library")?;
+            native_library(&args)
         }
     }
+}
+
+fn run_sierra_on(args: &RunArgs, program: cairn_frontend::Program) -> Result<()> {
+    match args.backend {
+        Backend::Vm => run_sierra::run(args, program),
+        Backend::Native => native_program(args, program),
+    }
+}
+
+#[cfg(feature = "native")]
+fn native_program(args: &RunArgs, program: cairn_frontend::Program) -> Result<()> {
+    crate::run_native::run_jit(args, program)
+}
+
+#[cfg(feature = "native")]
+fn native_library(args: &RunArgs) -> Result<()> {
+    crate::run_native::run_library(args)
+}
+
+#[cfg(not(feature = "native"))]
+fn native_program(_: &RunArgs, _: cairn_frontend::Program) -> Result<()> {
+    bail!("this cairn was built without the `native` feature")
+}
+
+#[cfg(not(feature = "native"))]
+fn native_library(_: &RunArgs) -> Result<()> {
+    bail!("this cairn was built without the `native` feature")
 }

@@ -15,21 +15,21 @@ use crate::run::RunArgs;
 pub struct SierraArgs {
     /// The function's arguments as a JSON array, one element per parameter (see the README).
     #[arg(long, value_name = "JSON")]
-    args: Option<String>,
+    pub(crate) args: Option<String>,
 
     /// Gas available to the run (required for programs that count gas); for Cairo 1 source
     /// it also compiles gas accounting in, as cairo-run does.
     #[arg(long, alias = "available_gas", value_name = "N")]
-    available_gas: Option<u64>,
+    pub(crate) available_gas: Option<u64>,
 
     /// Print `Run completed successfully, returning [...]` or `Run panicked with [...].` as the
     /// Cairo compiler's runner does (the default unless --json is given).
     #[arg(long, alias = "print_result")]
-    print_result: bool,
+    pub(crate) print_result: bool,
 
     /// Print the result as JSON: values, panic data, gas and steps.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 
     /// The Cairo corelib to compile source against (default: $CAIRO_CORELIB_DIR, then a
     /// `corelib/` beside the current folder or the executable).

@@ -210,11 +210,20 @@ fn embed_program<'c>(cx: &CodegenContext<'c, '_>, json: &str) -> Result<()> {
     let global = |name: &str, ty: melior::ir::Type<'c>, value: Attribute<'c>| {
         OperationBuilder::new("llvm.mlir.global", location)
             .add_attributes(&[
-                (Identifier::new(context, "sym_name"), StringAttribute::new(context, name).into()),
-                (Identifier::new(context, "global_type"), TypeAttribute::new(ty).into()),
+                (
+                    Identifier::new(context, "sym_name"),
+                    StringAttribute::new(context, name).into(),
+                ),
+                (
+                    Identifier::new(context, "global_type"),
+                    TypeAttribute::new(ty).into(),
+                ),
                 (Identifier::new(context, "value"), value),
                 (Identifier::new(context, "linkage"), linkage),
-                (Identifier::new(context, "constant"), Attribute::unit(context)),
+                (
+                    Identifier::new(context, "constant"),
+                    Attribute::unit(context),
+                ),
             ])
             .add_regions([Region::new()])
             .build()

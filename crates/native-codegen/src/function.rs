@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use cairo_lang_sierra::extensions::lib_func::ConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
-use cairo_lang_sierra::program::{
-    BranchTarget as SierraTarget, Function, Statement, StatementIdx,
-};
+use cairo_lang_sierra::program::{BranchTarget as SierraTarget, Function, Statement, StatementIdx};
 use melior::dialect::{cf, func};
 use melior::ir::attribute::{StringAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
@@ -61,10 +59,12 @@ fn var_states(
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         let mut remaining = state;
         for arg in &invocation.args {
-            remaining.remove(&arg.id).ok_or_else(|| NativeError::InconsistentProgram {
-                statement: index,
-                detail: format!("argument [{}] is not alive", arg.id),
-            })?;
+            remaining
+                .remove(&arg.id)
+                .ok_or_else(|| NativeError::InconsistentProgram {
+                    statement: index,
+                    detail: format!("argument [{}] is not alive", arg.id),
+                })?;
         }
         for (branch, signature) in invocation.branches.iter().zip(libfunc.branch_signatures()) {
             let mut next = remaining.clone();
@@ -107,7 +107,10 @@ pub(crate) fn build(
 
     let region = Region::new();
     let entry = region.append_block(Block::new(
-        &param_types.iter().map(|ty| (*ty, location)).collect::<Vec<_>>(),
+        &param_types
+            .iter()
+            .map(|ty| (*ty, location))
+            .collect::<Vec<_>>(),
     ));
     let mut blocks: BTreeMap<usize, BlockRef<'_, '_>> = BTreeMap::new();
     for (statement, state) in &states {
@@ -120,9 +123,9 @@ pub(crate) fn build(
 
     // The entry block only jumps to the first statement, so that stack slots can go before
     // its terminator and jumps back to the first statement stay possible.
-    let first = blocks
-        .get(&function.entry_point.0)
-        .ok_or_else(|| NativeError::InvalidProgram("function entry point unreachable".to_owned()))?;
+    let first = blocks.get(&function.entry_point.0).ok_or_else(|| {
+        NativeError::InvalidProgram("function entry point unreachable".to_owned())
+    })?;
     let entry_state = &states[&function.entry_point.0];
     let entry_args = entry_state
         .keys()
@@ -167,10 +170,12 @@ pub(crate) fn build(
                     .args
                     .iter()
                     .map(|var| {
-                        values.remove(&var.id).ok_or_else(|| NativeError::InconsistentProgram {
-                            statement: statement_index,
-                            detail: format!("argument [{}] is not alive", var.id),
-                        })
+                        values
+                            .remove(&var.id)
+                            .ok_or_else(|| NativeError::InconsistentProgram {
+                                statement: statement_index,
+                                detail: format!("argument [{}] is not alive", var.id),
+                            })
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let mut branches = Vec::new();
@@ -220,19 +225,21 @@ pub(crate) fn build(
                         .collect(),
                     branches,
                 };
-                crate::libfuncs::build(&invocation_context, libfunc).map_err(|error| match error {
-                    NativeError::UnsupportedLibfunc { name, .. } => {
-                        NativeError::UnsupportedLibfunc {
-                            name: cx
-                                .libfunc_names
-                                .get(&invocation.libfunc_id.id)
-                                .cloned()
-                                .unwrap_or(name),
-                            statement: statement_index,
+                crate::libfuncs::build(&invocation_context, libfunc).map_err(
+                    |error| match error {
+                        NativeError::UnsupportedLibfunc { name, .. } => {
+                            NativeError::UnsupportedLibfunc {
+                                name: cx
+                                    .libfunc_names
+                                    .get(&invocation.libfunc_id.id)
+                                    .cloned()
+                                    .unwrap_or(name),
+                                statement: statement_index,
+                            }
                         }
-                    }
-                    other => other,
-                })?;
+                        other => other,
+                    },
+                )?;
             }
         }
     }

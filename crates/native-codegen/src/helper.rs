@@ -10,7 +10,10 @@ use melior::dialect::{arith, cf, llvm};
 use melior::ir::attribute::{DenseI32ArrayAttribute, IntegerAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
 use melior::ir::r#type::IntegerType;
-use melior::ir::{Attribute, Block, BlockRef, Location, Module, Operation, Region, RegionLike, Type, Value, ValueLike};
+use melior::ir::{
+    Attribute, Block, BlockRef, Location, Module, Operation, Region, RegionLike, Type, Value,
+    ValueLike,
+};
 use melior::Context;
 
 use crate::error::{NativeError, Result};
@@ -55,7 +58,10 @@ impl<'c> CodegenContext<'c, '_> {
 }
 
 /// Appends `operation` and returns its single result.
-pub(crate) fn push<'c: 'a, 'a, B: BlockLike<'c, 'a>>(block: &B, operation: Operation<'c>) -> Result<Value<'c, 'a>> {
+pub(crate) fn push<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    block: &B,
+    operation: Operation<'c>,
+) -> Result<Value<'c, 'a>> {
     Ok(block.append_operation(operation).result(0)?.into())
 }
 
@@ -69,7 +75,10 @@ pub(crate) fn const_int<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let text = format!("{value} : {ty}");
     let attribute = Attribute::parse(context, &text)
         .ok_or_else(|| NativeError::Mlir(format!("bad constant {text}")))?;
-    push(block, arith::constant(context, attribute, Location::unknown(context)))
+    push(
+        block,
+        arith::constant(context, attribute, Location::unknown(context)),
+    )
 }
 
 /// Loads a `ty` from `ptr + offset` bytes.
@@ -98,7 +107,13 @@ pub(crate) fn store_at<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 ) -> Result<()> {
     let location = Location::unknown(context);
     let address = byte_offset(context, block, ptr, offset)?;
-    block.append_operation(llvm::store(context, value, address, location, Default::default()));
+    block.append_operation(llvm::store(
+        context,
+        value,
+        address,
+        location,
+        Default::default(),
+    ));
     Ok(())
 }
 
@@ -212,15 +227,12 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
             .iter()
             .map(|operand| match *operand {
                 Operand::Kept(value) => Ok(value),
-                Operand::Result(index) => results
-                    .get(index)
-                    .copied()
-                    .ok_or_else(|| {
-                        NativeError::InvalidProgram(format!(
-                            "statement {}: branch {branch} has no result {index}",
-                            self.statement.0
-                        ))
-                    }),
+                Operand::Result(index) => results.get(index).copied().ok_or_else(|| {
+                    NativeError::InvalidProgram(format!(
+                        "statement {}: branch {branch} has no result {index}",
+                        self.statement.0
+                    ))
+                }),
             })
             .collect()
     }
@@ -235,7 +247,12 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
     }
 
     /// Ends `block` with a jump to branch `branch`, passing `results`.
-    pub fn br<B: BlockLike<'c, 'a>>(&self, block: &B, branch: usize, results: &[Value<'c, 'a>]) -> Result<()> {
+    pub fn br<B: BlockLike<'c, 'a>>(
+        &self,
+        block: &B,
+        branch: usize,
+        results: &[Value<'c, 'a>],
+    ) -> Result<()> {
         let operands = self.operands(branch, results)?;
         let target = self.target(branch)?;
         block.append_operation(cf::br(&target.block, &operands, self.location()));
@@ -284,7 +301,9 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
         let cases = first_operands
             .iter()
             .enumerate()
-            .map(|(branch, values)| Ok((&self.target(branch)?.block as &Block<'c>, values.as_slice())))
+            .map(|(branch, values)| {
+                Ok((&self.target(branch)?.block as &Block<'c>, values.as_slice()))
+            })
             .collect::<Result<Vec<_>>>()?;
         let case_values: Vec<i64> = (0..cases.len() as i64).collect();
         block.append_operation(cf::switch(
@@ -310,9 +329,10 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
     pub fn alloca(&self, ty: Type<'c>, align: usize) -> Result<Value<'c, 'a>> {
         let context = self.context();
         let location = self.location();
-        let terminator = self.entry.terminator().ok_or_else(|| {
-            NativeError::Mlir("entry block without terminator".to_owned())
-        })?;
+        let terminator = self
+            .entry
+            .terminator()
+            .ok_or_else(|| NativeError::Mlir("entry block without terminator".to_owned()))?;
         let one = self.entry.insert_operation_before(
             terminator,
             arith::constant(

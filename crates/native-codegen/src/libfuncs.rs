@@ -29,10 +29,15 @@ use crate::error::{NativeError, Result};
 use crate::helper::Invocation;
 
 /// Emits the code of one libfunc call.
-pub(crate) fn build(invocation: &Invocation<'_, '_, '_>, libfunc: &CoreConcreteLibfunc) -> Result<()> {
+pub(crate) fn build(
+    invocation: &Invocation<'_, '_, '_>,
+    libfunc: &CoreConcreteLibfunc,
+) -> Result<()> {
     use CoreConcreteLibfunc as L;
     match libfunc {
-        L::ApTracking(_) | L::BranchAlign(_) | L::UnconditionalJump(_) => control::build(invocation),
+        L::ApTracking(_) | L::BranchAlign(_) | L::UnconditionalJump(_) => {
+            control::build(invocation)
+        }
         L::Mem(selector) => mem::build(invocation, selector),
         L::UnwrapNonZero(_) => control::build_identity(invocation),
         L::Drop(_) => ownership::build_drop(invocation),

@@ -27,7 +27,11 @@ pub(crate) use bounded_int::BoundedRange;
 pub(crate) use enumeration::EnumLayout;
 
 /// The MLIR type of values of the Sierra type `ty`.
-pub fn build<'c>(context: &'c Context, registry: &Registry, ty: &ConcreteTypeId) -> Result<Type<'c>> {
+pub fn build<'c>(
+    context: &'c Context,
+    registry: &Registry,
+    ty: &ConcreteTypeId,
+) -> Result<Type<'c>> {
     let concrete = concrete(registry, ty)?;
     Ok(match concrete {
         CoreTypeConcrete::Felt252(_) | CoreTypeConcrete::Bytes31(_) => felt252::build(context),
@@ -136,7 +140,6 @@ fn any_heap(registry: &Registry, types: &[ConcreteTypeId]) -> Result<bool> {
     }
     Ok(false)
 }
-
 
 /// The size and alignment of `ty` in native memory.
 pub(crate) fn layout(registry: &Registry, ty: &ConcreteTypeId) -> Result<std::alloc::Layout> {

@@ -59,7 +59,10 @@ impl AotProgram {
             .status()
             .map_err(|error| library_error(output, format!("running {compiler}: {error}")))?;
         if !status.success() {
-            return Err(library_error(output, format!("{compiler} failed ({status})")));
+            return Err(library_error(
+                output,
+                format!("{compiler} failed ({status})"),
+            ));
         }
         Ok(())
     }
@@ -97,7 +100,12 @@ impl AotProgram {
     }
 
     /// Runs the function `name`, as [`crate::JitProgram::run`] does.
-    pub fn run(&self, name: &str, args: &[Value], available_gas: Option<u64>) -> Result<NativeResult> {
+    pub fn run(
+        &self,
+        name: &str,
+        args: &[Value],
+        available_gas: Option<u64>,
+    ) -> Result<NativeResult> {
         let (index, function) = self.info.function(name)?;
         let symbol = entry_symbol(index);
         // SAFETY: `cairn_entry_N` symbols have the `EntryPoint` signature.

@@ -159,9 +159,11 @@ fn is_panic_result(info: &ProgramInfo, ty: &ConcreteTypeId) -> bool {
 /// `Ok(T)` (variant 0) holds the tuple of return values; `Err((Panic, Array<felt252>))`
 /// (variant 1) the panic data.
 fn unwrap_panic_result(value: &Value) -> Result<NativeOutcome> {
-    let corrupt = || NativeError::Values(cairn_values_abi::ValueError::UnknownType(
-        "a panic result of an unexpected shape".to_owned(),
-    ));
+    let corrupt = || {
+        NativeError::Values(cairn_values_abi::ValueError::UnknownType(
+            "a panic result of an unexpected shape".to_owned(),
+        ))
+    };
     let Value::Enum { variant, value } = value else {
         return Err(corrupt());
     };

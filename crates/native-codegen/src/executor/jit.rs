@@ -90,7 +90,12 @@ impl JitProgram {
 
     /// Runs the function `name` with `args` (one per user parameter; builtins are supplied)
     /// and `available_gas` for programs that count gas.
-    pub fn run(&self, name: &str, args: &[Value], available_gas: Option<u64>) -> Result<NativeResult> {
+    pub fn run(
+        &self,
+        name: &str,
+        args: &[Value],
+        available_gas: Option<u64>,
+    ) -> Result<NativeResult> {
         let (index, function) = self.info.function(name)?;
         let symbol = entry_symbol(index);
         let address = self

@@ -9,7 +9,6 @@ use melior::dialect::{cf, llvm};
 use melior::ir::block::BlockLike;
 use melior::ir::{BlockRef, Value};
 
-
 use super::unsupported;
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, push, store_at, Invocation};
@@ -24,7 +23,11 @@ struct Parts<'c, 'a> {
     capacity: Value<'c, 'a>,
 }
 
-fn parts<'c: 'a, 'a, B: BlockLike<'c, 'a>>(invocation: &Invocation<'c, 'a, '_>, block: &B, array: Value<'c, 'a>) -> Result<Parts<'c, 'a>> {
+fn parts<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    invocation: &Invocation<'c, 'a, '_>,
+    block: &B,
+    array: Value<'c, 'a>,
+) -> Result<Parts<'c, 'a>> {
     let cx = invocation.cx;
     let u32_type = cx.int_type(32);
     Ok(Parts {
@@ -36,12 +39,17 @@ fn parts<'c: 'a, 'a, B: BlockLike<'c, 'a>>(invocation: &Invocation<'c, 'a, '_>, 
 }
 
 /// The element type of `Array<T>`, `Span<T>` or a snapshot of either.
-fn element_type(invocation: &Invocation<'_, '_, '_>, ty: &ConcreteTypeId) -> Result<ConcreteTypeId> {
+fn element_type(
+    invocation: &Invocation<'_, '_, '_>,
+    ty: &ConcreteTypeId,
+) -> Result<ConcreteTypeId> {
     use cairo_lang_sierra::extensions::core::CoreTypeConcrete as T;
     match concrete(invocation.registry(), ty)? {
         T::Array(inner) | T::Span(inner) => Ok(inner.ty.clone()),
         T::Snapshot(inner) => element_type(invocation, &inner.ty),
-        _ => Err(NativeError::InvalidProgram("an array libfunc on a non-array".to_owned())),
+        _ => Err(NativeError::InvalidProgram(
+            "an array libfunc on a non-array".to_owned(),
+        )),
     }
 }
 
@@ -56,7 +64,12 @@ fn element_address<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let cx = invocation.cx;
     let location = invocation.location();
     let i64_type = cx.int_type(64);
-    let size = crate::helper::const_int(cx.context, block, i64_type, layout(cx.registry, element)?.size())?;
+    let size = crate::helper::const_int(
+        cx.context,
+        block,
+        i64_type,
+        layout(cx.registry, element)?.size(),
+    )?;
     let index = push(block, arith::extui(index, i64_type, location))?;
     let offset = push(block, arith::muli(index, size, location))?;
     gep_bytes(cx, block, ptr, offset)
@@ -80,7 +93,10 @@ fn with_start_end<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 }
 
 /// Two fresh blocks and a jump to the first when `condition` holds.
-fn split<'c, 'a>(invocation: &Invocation<'c, 'a, '_>, condition: Value<'c, 'a>) -> (BlockRef<'c, 'a>, BlockRef<'c, 'a>) {
+fn split<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    condition: Value<'c, 'a>,
+) -> (BlockRef<'c, 'a>, BlockRef<'c, 'a>) {
     let when_true = invocation.append_block(&[]);
     let when_false = invocation.append_block(&[]);
     invocation.block.append_operation(cf::cond_br(
@@ -114,19 +130,55 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let array = invocation.input(0)?;
             let value = invocation.input(1)?;
             let p = parts(invocation, block, array)?;
-            let full = invocation.push(arith::cmpi(context, CmpiPredicate::Eq, p.end, p.capacity, location))?;
+            let full = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Eq,
+                p.end,
+                p.capacity,
+                location,
+            ))?;
             let ptr_type = cx.ptr_type();
             let grow = invocation.append_block(&[]);
             let store = invocation.append_block(&[ptr_type, u32_type]);
-            block.append_operation(cf::cond_br(context, full, &grow, &store, &[], &[p.ptr, p.capacity], location));
+            block.append_operation(cf::cond_br(
+                context,
+                full,
+                &grow,
+                &store,
+                &[],
+                &[p.ptr, p.capacity],
+                location,
+            ));
 
-            let zero = push(&grow, arith::constant(context, melior::ir::attribute::IntegerAttribute::new(u32_type, 0).into(), location))?;
-            let initial = push(&grow, arith::constant(context, melior::ir::attribute::IntegerAttribute::new(u32_type, 8).into(), location))?;
+            let zero = push(
+                &grow,
+                arith::constant(
+                    context,
+                    melior::ir::attribute::IntegerAttribute::new(u32_type, 0).into(),
+                    location,
+                ),
+            )?;
+            let initial = push(
+                &grow,
+                arith::constant(
+                    context,
+                    melior::ir::attribute::IntegerAttribute::new(u32_type, 8).into(),
+                    location,
+                ),
+            )?;
             let doubled = push(&grow, arith::addi(p.capacity, p.capacity, location))?;
-            let empty = push(&grow, arith::cmpi(context, CmpiPredicate::Eq, p.capacity, zero, location))?;
+            let empty = push(
+                &grow,
+                arith::cmpi(context, CmpiPredicate::Eq, p.capacity, zero, location),
+            )?;
             let capacity = push(&grow, arith::select(empty, initial, doubled, location))?;
             let i64_type = cx.int_type(64);
-            let size = crate::helper::const_int(context, &grow, i64_type, layout(cx.registry, &element)?.size())?;
+            let size = crate::helper::const_int(
+                context,
+                &grow,
+                i64_type,
+                layout(cx.registry, &element)?.size(),
+            )?;
             let wide_capacity = push(&grow, arith::extui(capacity, i64_type, location))?;
             let bytes = push(&grow, arith::muli(wide_capacity, size, location))?;
             let grown = realloc(cx, &grow, p.ptr, bytes)?;
@@ -158,7 +210,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let element = element_type(invocation, array_ty)?;
             let array = invocation.input(0)?;
             let p = parts(invocation, block, array)?;
-            let empty = invocation.push(arith::cmpi(context, CmpiPredicate::Uge, p.start, p.end, location))?;
+            let empty = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Uge,
+                p.start,
+                p.end,
+                location,
+            ))?;
             let (empty_block, item_block) = split(invocation, empty);
             if matches!(selector, ArrayConcreteLibfunc::PopFrontConsume(_)) {
                 drop_value(cx, &empty_block, array, array_ty)?;
@@ -169,10 +227,16 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let one = crate::helper::const_int(context, &item_block, u32_type, 1)?;
             let (index, rest) = if matches!(selector, ArrayConcreteLibfunc::SnapshotPopBack(_)) {
                 let last = push(&item_block, arith::subi(p.end, one, location))?;
-                (last, with_start_end(invocation, &item_block, array, None, Some(last))?)
+                (
+                    last,
+                    with_start_end(invocation, &item_block, array, None, Some(last))?,
+                )
             } else {
                 let next = push(&item_block, arith::addi(p.start, one, location))?;
-                (p.start, with_start_end(invocation, &item_block, array, Some(next), None)?)
+                (
+                    p.start,
+                    with_start_end(invocation, &item_block, array, Some(next), None)?,
+                )
             };
             let address = element_address(invocation, &item_block, p.ptr, index, &element)?;
             // The element moves out of the buffer into its box.
@@ -187,7 +251,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let element = element_type(invocation, array_ty)?;
             let p = parts(invocation, block, array)?;
             let length = invocation.push(arith::subi(p.end, p.start, location))?;
-            let inside = invocation.push(arith::cmpi(context, CmpiPredicate::Ult, index, length, location))?;
+            let inside = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Ult,
+                index,
+                length,
+                location,
+            ))?;
             let (item_block, out_block) = split(invocation, inside);
             drop_value(cx, &out_block, array, array_ty)?;
             invocation.br(&out_block, 1, &[range_check])?;
@@ -208,9 +278,21 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let p = parts(invocation, block, array)?;
             let length = invocation.push(arith::subi(p.end, p.start, location))?;
             // from + count <= length, without overflowing u32.
-            let from_ok = invocation.push(arith::cmpi(context, CmpiPredicate::Ule, from, length, location))?;
+            let from_ok = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Ule,
+                from,
+                length,
+                location,
+            ))?;
             let room = invocation.push(arith::subi(length, from, location))?;
-            let count_ok = invocation.push(arith::cmpi(context, CmpiPredicate::Ule, count, room, location))?;
+            let count_ok = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Ule,
+                count,
+                room,
+                location,
+            ))?;
             let fits = invocation.push(arith::andi(from_ok, count_ok, location))?;
             let (inside, outside) = split(invocation, fits);
             drop_value(cx, &outside, array, array_ty)?;
@@ -230,7 +312,13 @@ fn move_into_box<'c, 'a>(
     address: Value<'c, 'a>,
     element: &ConcreteTypeId,
 ) -> Result<Value<'c, 'a>> {
-    let item = load_at(invocation.context(), block, address, 0, invocation.cx.ty(element)?)?;
+    let item = load_at(
+        invocation.context(),
+        block,
+        address,
+        0,
+        invocation.cx.ty(element)?,
+    )?;
     store_in_box(invocation, block, item, element)
 }
 
@@ -241,9 +329,13 @@ fn store_in_box<'c, 'a>(
     element: &ConcreteTypeId,
 ) -> Result<Value<'c, 'a>> {
     let size = layout(invocation.registry(), element)?.size().max(1);
-    let bytes = crate::helper::const_int(invocation.context(), block, invocation.cx.int_type(64), size)?;
+    let bytes = crate::helper::const_int(
+        invocation.context(),
+        block,
+        invocation.cx.int_type(64),
+        size,
+    )?;
     let pointer = crate::metadata::values::malloc(invocation.cx, block, bytes)?;
     store_at(invocation.context(), block, pointer, 0, item)?;
     Ok(pointer)
 }
-

@@ -10,20 +10,34 @@ use crate::error::Result;
 use crate::helper::Invocation;
 
 /// Builds one bounded-int libfunc.
-pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &BoundedIntConcreteLibfunc) -> Result<()> {
+pub fn build(
+    invocation: &Invocation<'_, '_, '_>,
+    selector: &BoundedIntConcreteLibfunc,
+) -> Result<()> {
     let cx = invocation.cx;
     let block = &invocation.block;
     let location = invocation.location();
     let wide_of = |index: usize| -> Result<_> {
-        to_wide(cx, block, invocation.input(index)?, invocation.param_type(index)?)
+        to_wide(
+            cx,
+            block,
+            invocation.input(index)?,
+            invocation.param_type(index)?,
+        )
     };
     match selector {
-        BoundedIntConcreteLibfunc::Add(_) | BoundedIntConcreteLibfunc::Sub(_) | BoundedIntConcreteLibfunc::Mul(_) => {
+        BoundedIntConcreteLibfunc::Add(_)
+        | BoundedIntConcreteLibfunc::Sub(_)
+        | BoundedIntConcreteLibfunc::Mul(_) => {
             let lhs = wide_of(0)?;
             let rhs = wide_of(1)?;
             let exact = match selector {
-                BoundedIntConcreteLibfunc::Add(_) => invocation.push(arith::addi(lhs, rhs, location))?,
-                BoundedIntConcreteLibfunc::Sub(_) => invocation.push(arith::subi(lhs, rhs, location))?,
+                BoundedIntConcreteLibfunc::Add(_) => {
+                    invocation.push(arith::addi(lhs, rhs, location))?
+                }
+                BoundedIntConcreteLibfunc::Sub(_) => {
+                    invocation.push(arith::subi(lhs, rhs, location))?
+                }
                 _ => invocation.push(arith::muli(lhs, rhs, location))?,
             };
             let value = from_wide(cx, block, exact, invocation.result_type(0, 0)?)?;
@@ -43,27 +57,52 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &BoundedIntConcreteL
             // (rc, value): branch 0 below the boundary, branch 1 at or above it.
             let value = wide_of(1)?;
             let boundary = invocation.constant(wide_type(cx), &info.boundary)?;
-            let below = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Slt, value, boundary, location))?;
+            let below = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Slt,
+                value,
+                boundary,
+                location,
+            ))?;
             let low = from_wide(cx, block, value, invocation.result_type(0, 1)?)?;
             let high = from_wide(cx, block, value, invocation.result_type(1, 1)?)?;
             let range_check = invocation.input(0)?;
-            invocation.cond_br(block, below, (0, &[range_check, low]), (1, &[range_check, high]))
+            invocation.cond_br(
+                block,
+                below,
+                (0, &[range_check, low]),
+                (1, &[range_check, high]),
+            )
         }
         BoundedIntConcreteLibfunc::TrimMin(info) | BoundedIntConcreteLibfunc::TrimMax(info) => {
             // Branch 0 when the value is the trimmed one, branch 1 with it in the narrower type.
             let value = wide_of(0)?;
             let trimmed = invocation.constant(wide_type(cx), &info.trimmed_value)?;
-            let is_trimmed = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Eq, value, trimmed, location))?;
+            let is_trimmed = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Eq,
+                value,
+                trimmed,
+                location,
+            ))?;
             let narrowed = from_wide(cx, block, value, invocation.result_type(1, 0)?)?;
             invocation.cond_br(block, is_trimmed, (0, &[]), (1, &[narrowed]))
         }
         BoundedIntConcreteLibfunc::IsZero(_) => {
             let value = wide_of(0)?;
             let zero = invocation.constant(wide_type(cx), 0)?;
-            let is_zero = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Eq, value, zero, location))?;
+            let is_zero = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Eq,
+                value,
+                zero,
+                location,
+            ))?;
             invocation.cond_br(block, is_zero, (0, &[]), (1, &[invocation.input(0)?]))
         }
-        BoundedIntConcreteLibfunc::WrapNonZero(_) => invocation.br(block, 0, &[invocation.input(0)?]),
+        BoundedIntConcreteLibfunc::WrapNonZero(_) => {
+            invocation.br(block, 0, &[invocation.input(0)?])
+        }
         _ => Err(unsupported()),
     }
 }

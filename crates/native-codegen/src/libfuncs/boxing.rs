@@ -11,7 +11,11 @@ use crate::metadata::values::{free, malloc};
 use crate::types::layout;
 
 /// A fresh box holding `value` of type `ty`.
-pub(crate) fn boxed<'c, 'a>(invocation: &Invocation<'c, 'a, '_>, value: Value<'c, 'a>, ty: &ConcreteTypeId) -> Result<Value<'c, 'a>> {
+pub(crate) fn boxed<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
     let size = layout(invocation.registry(), ty)?.size().max(1);
     let bytes = invocation.constant(invocation.cx.int_type(64), size)?;
     let pointer = malloc(invocation.cx, &invocation.block, bytes)?;
@@ -33,6 +37,8 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &BoxConcreteLibfunc)
             free(invocation.cx, &invocation.block, pointer)?;
             invocation.br(&invocation.block, 0, &[value])
         }
-        BoxConcreteLibfunc::ForwardSnapshot(_) => invocation.br(&invocation.block, 0, &invocation.inputs),
+        BoxConcreteLibfunc::ForwardSnapshot(_) => {
+            invocation.br(&invocation.block, 0, &invocation.inputs)
+        }
     }
 }

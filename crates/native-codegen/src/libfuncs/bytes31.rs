@@ -15,13 +15,26 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Bytes31ConcreteLibf
             let value = invocation.constant(felt, &info.c)?;
             invocation.br(&invocation.block, 0, &[value])
         }
-        Bytes31ConcreteLibfunc::ToFelt252(_) => invocation.br(&invocation.block, 0, &invocation.inputs),
+        Bytes31ConcreteLibfunc::ToFelt252(_) => {
+            invocation.br(&invocation.block, 0, &invocation.inputs)
+        }
         Bytes31ConcreteLibfunc::TryFromFelt252(_) => {
             let range_check = invocation.input(0)?;
             let value = invocation.input(1)?;
             let limit = invocation.constant(felt, BigInt::from(1) << 248)?;
-            let fits = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Ult, value, limit, invocation.location()))?;
-            invocation.cond_br(&invocation.block, fits, (0, &[range_check, value]), (1, &[range_check]))
+            let fits = invocation.push(arith::cmpi(
+                invocation.context(),
+                CmpiPredicate::Ult,
+                value,
+                limit,
+                invocation.location(),
+            ))?;
+            invocation.cond_br(
+                &invocation.block,
+                fits,
+                (0, &[range_check, value]),
+                (1, &[range_check]),
+            )
         }
     }
 }

@@ -34,10 +34,16 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ConstConcreteLibfun
     }
 }
 
-fn const_inner(invocation: &Invocation<'_, '_, '_>, const_type: &ConcreteTypeId) -> Result<(ConcreteTypeId, Vec<GenericArg>)> {
+fn const_inner(
+    invocation: &Invocation<'_, '_, '_>,
+    const_type: &ConcreteTypeId,
+) -> Result<(ConcreteTypeId, Vec<GenericArg>)> {
     match concrete(invocation.registry(), const_type)? {
         CoreTypeConcrete::Const(info) => Ok((info.inner_ty.clone(), info.inner_data.clone())),
-        _ => Err(NativeError::InvalidProgram(format!("{} is not a Const type", type_name(const_type)))),
+        _ => Err(NativeError::InvalidProgram(format!(
+            "{} is not a Const type",
+            type_name(const_type)
+        ))),
     }
 }
 
@@ -46,7 +52,10 @@ fn bad_const(ty: &ConcreteTypeId) -> NativeError {
 }
 
 /// The value a `Const<…>` type describes.
-fn constant<'c, 'a>(invocation: &Invocation<'c, 'a, '_>, const_type: &ConcreteTypeId) -> Result<Value<'c, 'a>> {
+fn constant<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    const_type: &ConcreteTypeId,
+) -> Result<Value<'c, 'a>> {
     let cx = invocation.cx;
     let (inner, data) = const_inner(invocation, const_type)?;
     match concrete(cx.registry, &inner)? {
@@ -65,7 +74,9 @@ fn constant<'c, 'a>(invocation: &Invocation<'c, 'a, '_>, const_type: &ConcreteTy
             Ok(value)
         }
         CoreTypeConcrete::Enum(_) => {
-            let (Some(GenericArg::Value(index)), Some(GenericArg::Type(payload_const))) = (data.first(), data.get(1)) else {
+            let (Some(GenericArg::Value(index)), Some(GenericArg::Type(payload_const))) =
+                (data.first(), data.get(1))
+            else {
                 return Err(bad_const(&inner));
             };
             let index = usize::try_from(index).map_err(|_| bad_const(&inner))?;

@@ -14,14 +14,21 @@ use crate::error::{NativeError, Result};
 use crate::helper::{load_at, store_at, Invocation};
 use crate::types::{concrete, EnumLayout};
 
-fn variants<'r>(invocation: &'r Invocation<'_, '_, '_>, ty: &ConcreteTypeId) -> Result<&'r [ConcreteTypeId]> {
+fn variants<'r>(
+    invocation: &'r Invocation<'_, '_, '_>,
+    ty: &ConcreteTypeId,
+) -> Result<&'r [ConcreteTypeId]> {
     match concrete(invocation.registry(), ty)? {
         CoreTypeConcrete::Enum(info) => Ok(&info.variants),
         CoreTypeConcrete::Snapshot(inner) => match concrete(invocation.registry(), &inner.ty)? {
             CoreTypeConcrete::Enum(info) => Ok(&info.variants),
-            _ => Err(NativeError::InvalidProgram("enum_snapshot_match on a non-enum".to_owned())),
+            _ => Err(NativeError::InvalidProgram(
+                "enum_snapshot_match on a non-enum".to_owned(),
+            )),
         },
-        _ => Err(NativeError::InvalidProgram("an enum libfunc on a non-enum".to_owned())),
+        _ => Err(NativeError::InvalidProgram(
+            "an enum libfunc on a non-enum".to_owned(),
+        )),
     }
 }
 
@@ -30,14 +37,24 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &EnumConcreteLibfunc
     match selector {
         EnumConcreteLibfunc::Init(info) => {
             let payload = invocation.input(0)?;
-            let value = init(invocation, invocation.result_type(0, 0)?, info.index, Some(payload))?;
+            let value = init(
+                invocation,
+                invocation.result_type(0, 0)?,
+                info.index,
+                Some(payload),
+            )?;
             invocation.br(&invocation.block, 0, &[value])
         }
         EnumConcreteLibfunc::FromBoundedInt(_) => {
             let cx = invocation.cx;
             let enum_type = invocation.result_type(0, 0)?;
             let layout = EnumLayout::of(cx.context, cx.registry, variants(invocation, enum_type)?)?;
-            let wide = to_wide(cx, &invocation.block, invocation.input(0)?, invocation.param_type(0)?)?;
+            let wide = to_wide(
+                cx,
+                &invocation.block,
+                invocation.input(0)?,
+                invocation.param_type(0)?,
+            )?;
             let (slot, mlir_type) = invocation.alloca_for(enum_type)?;
             if let Some(tag_type) = layout.tag {
                 let tag = invocation.push(arith::trunci(wide, tag_type, invocation.location()))?;
@@ -46,7 +63,9 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &EnumConcreteLibfunc
             let value = load_at(cx.context, &invocation.block, slot, 0, mlir_type)?;
             invocation.br(&invocation.block, 0, &[value])
         }
-        EnumConcreteLibfunc::Match(_) | EnumConcreteLibfunc::SnapshotMatch(_) => matching(invocation),
+        EnumConcreteLibfunc::Match(_) | EnumConcreteLibfunc::SnapshotMatch(_) => {
+            matching(invocation)
+        }
         EnumConcreteLibfunc::BoxedMatch(_) => Err(unsupported()),
     }
 }
@@ -66,7 +85,13 @@ pub(crate) fn init<'c, 'a>(
         store_at(cx.context, &invocation.block, slot, 0, tag)?;
     }
     if let Some(payload) = payload {
-        store_at(cx.context, &invocation.block, slot, layout.payload_offset, payload)?;
+        store_at(
+            cx.context,
+            &invocation.block,
+            slot,
+            layout.payload_offset,
+            payload,
+        )?;
     }
     load_at(cx.context, &invocation.block, slot, 0, mlir_type)
 }
@@ -82,7 +107,9 @@ fn matching(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let (slot, _) = invocation.alloca_for(enum_type)?;
     store_at(cx.context, &invocation.block, slot, 0, value)?;
 
-    let blocks: Vec<_> = (0..variant_types.len()).map(|_| invocation.append_block(&[])).collect();
+    let blocks: Vec<_> = (0..variant_types.len())
+        .map(|_| invocation.append_block(&[]))
+        .collect();
     for (index, block) in blocks.iter().enumerate() {
         let payload_type = cx.ty(invocation.result_type(index, 0)?)?;
         let payload = load_at(cx.context, block, slot, layout.payload_offset, payload_type)?;
@@ -91,15 +118,30 @@ fn matching(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     match (layout.tag, blocks.split_last()) {
         (Some(tag_type), Some((last, rest))) => {
             let tag = load_at(cx.context, &invocation.block, slot, 0, tag_type)?;
-            let cases: Vec<(&Block, &[Value])> = rest.iter().map(|block| (block as &Block, &[] as &[Value])).collect();
+            let cases: Vec<(&Block, &[Value])> = rest
+                .iter()
+                .map(|block| (block as &Block, &[] as &[Value]))
+                .collect();
             let values: Vec<i64> = (0..rest.len() as i64).collect();
-            invocation.block.append_operation(cf::switch(cx.context, &values, tag, tag_type, (last, &[]), &cases, location)?);
+            invocation.block.append_operation(cf::switch(
+                cx.context,
+                &values,
+                tag,
+                tag_type,
+                (last, &[]),
+                &cases,
+                location,
+            )?);
         }
         (None, Some((only, _))) => {
-            invocation.block.append_operation(cf::br(only, &[], location));
+            invocation
+                .block
+                .append_operation(cf::br(only, &[], location));
         }
         (_, None) => {
-            invocation.block.append_operation(llvm::unreachable(location));
+            invocation
+                .block
+                .append_operation(llvm::unreachable(location));
         }
     }
     Ok(())

@@ -28,10 +28,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Felt252Concrete) ->
         Felt252Concrete::BinaryOperation(operation) => {
             let lhs = invocation.input(0)?;
             let (operator, rhs) = match operation {
-                Felt252BinaryOperationConcrete::WithVar(info) => (info.operator, invocation.input(1)?),
-                Felt252BinaryOperationConcrete::WithConst(info) => {
-                    (info.operator, invocation.constant(felt, felt_constant(&info.c))?)
+                Felt252BinaryOperationConcrete::WithVar(info) => {
+                    (info.operator, invocation.input(1)?)
                 }
+                Felt252BinaryOperationConcrete::WithConst(info) => (
+                    info.operator,
+                    invocation.constant(felt, felt_constant(&info.c))?,
+                ),
             };
             let result = binary(cx, block, operator, lhs, rhs)?;
             invocation.br(block, 0, &[result])
@@ -43,7 +46,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Felt252Concrete) ->
         Felt252Concrete::IsZero(_) => {
             let value = invocation.input(0)?;
             let zero = invocation.constant(felt, 0)?;
-            let is_zero = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Eq, value, zero, invocation.location()))?;
+            let is_zero = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Eq,
+                value,
+                zero,
+                invocation.location(),
+            ))?;
             invocation.cond_br(block, is_zero, (0, &[]), (1, &[value]))
         }
     }
@@ -64,13 +73,19 @@ pub(crate) fn binary<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
         Felt252BinaryOperator::Add => {
             // Both below P < 2^252: the sum fits in 256 bits.
             let sum = push(block, arith::addi(lhs, rhs, location))?;
-            let wraps = push(block, arith::cmpi(cx.context, CmpiPredicate::Uge, sum, prime, location))?;
+            let wraps = push(
+                block,
+                arith::cmpi(cx.context, CmpiPredicate::Uge, sum, prime, location),
+            )?;
             let reduced = push(block, arith::subi(sum, prime, location))?;
             push(block, arith::select(wraps, reduced, sum, location))?
         }
         Felt252BinaryOperator::Sub => {
             let difference = push(block, arith::subi(lhs, rhs, location))?;
-            let wraps = push(block, arith::cmpi(cx.context, CmpiPredicate::Ult, lhs, rhs, location))?;
+            let wraps = push(
+                block,
+                arith::cmpi(cx.context, CmpiPredicate::Ult, lhs, rhs, location),
+            )?;
             let raised = push(block, arith::addi(difference, prime, location))?;
             push(block, arith::select(wraps, raised, difference, location))?
         }

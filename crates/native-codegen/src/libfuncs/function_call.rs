@@ -10,11 +10,17 @@ use crate::error::{NativeError, Result};
 use crate::helper::Invocation;
 
 /// Calls the function and passes its results to the single branch.
-pub fn build(invocation: &Invocation<'_, '_, '_>, info: &SignatureAndFunctionConcreteLibfunc) -> Result<()> {
+pub fn build(
+    invocation: &Invocation<'_, '_, '_>,
+    info: &SignatureAndFunctionConcreteLibfunc,
+) -> Result<()> {
     let cx = invocation.cx;
-    let index = *cx.function_indices.get(&info.function.id.id).ok_or_else(|| {
-        NativeError::InvalidProgram(format!("call of unknown function {}", info.function.id))
-    })?;
+    let index = *cx
+        .function_indices
+        .get(&info.function.id.id)
+        .ok_or_else(|| {
+            NativeError::InvalidProgram(format!("call of unknown function {}", info.function.id))
+        })?;
     let result_types = info
         .function
         .signature

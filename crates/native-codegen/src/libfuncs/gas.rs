@@ -19,9 +19,20 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &GasConcreteLibfunc)
             let range_check = invocation.input(0)?;
             let gas = invocation.input(1)?;
             let cost = invocation.constant(counter_type, cost)?;
-            let enough = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Uge, gas, cost, location))?;
+            let enough = invocation.push(arith::cmpi(
+                invocation.context(),
+                CmpiPredicate::Uge,
+                gas,
+                cost,
+                location,
+            ))?;
             let rest = invocation.push(arith::subi(gas, cost, location))?;
-            invocation.cond_br(&invocation.block, enough, (0, &[range_check, rest]), (1, &[range_check, gas]))
+            invocation.cond_br(
+                &invocation.block,
+                enough,
+                (0, &[range_check, rest]),
+                (1, &[range_check, gas]),
+            )
         }
         GasConcreteLibfunc::RedepositGas(_) => {
             let cost = invocation.constant(counter_type, cost)?;
@@ -32,12 +43,14 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &GasConcreteLibfunc)
             let gas = invocation.input(0)?;
             let cost = invocation.constant(counter_type, cost)?;
             let unspent = invocation.push(arith::addi(gas, cost, location))?;
-            let unspent = invocation.push(arith::extui(unspent, invocation.cx.int_type(128), location))?;
+            let unspent =
+                invocation.push(arith::extui(unspent, invocation.cx.int_type(128), location))?;
             invocation.br(&invocation.block, 0, &[gas, unspent])
         }
         GasConcreteLibfunc::GetAvailableGas(_) => {
             let gas = invocation.input(0)?;
-            let available = invocation.push(arith::extui(gas, invocation.cx.int_type(128), location))?;
+            let available =
+                invocation.push(arith::extui(gas, invocation.cx.int_type(128), location))?;
             invocation.br(&invocation.block, 0, &[gas, available])
         }
         GasConcreteLibfunc::GetBuiltinCosts(_) => {

@@ -9,13 +9,18 @@ use crate::helper::Invocation;
 use crate::metadata::values::is_null;
 
 /// Builds one nullable libfunc.
-pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &NullableConcreteLibfunc) -> Result<()> {
+pub fn build(
+    invocation: &Invocation<'_, '_, '_>,
+    selector: &NullableConcreteLibfunc,
+) -> Result<()> {
     match selector {
         NullableConcreteLibfunc::Null(_) => {
-            let null = invocation.push(llvm::zero(invocation.cx.ptr_type(), invocation.location()))?;
+            let null =
+                invocation.push(llvm::zero(invocation.cx.ptr_type(), invocation.location()))?;
             invocation.br(&invocation.block, 0, &[null])
         }
-        NullableConcreteLibfunc::NullableFromBox(_) | NullableConcreteLibfunc::ForwardSnapshot(_) => {
+        NullableConcreteLibfunc::NullableFromBox(_)
+        | NullableConcreteLibfunc::ForwardSnapshot(_) => {
             invocation.br(&invocation.block, 0, &invocation.inputs)
         }
         NullableConcreteLibfunc::MatchNullable(_) => {

@@ -52,7 +52,12 @@ pub fn build_128(invocation: &Invocation<'_, '_, '_>, selector: &Sint128Concrete
 
 fn to_felt252(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let cx = invocation.cx;
-    let wide = to_wide(cx, &invocation.block, invocation.input(0)?, invocation.param_type(0)?)?;
+    let wide = to_wide(
+        cx,
+        &invocation.block,
+        invocation.input(0)?,
+        invocation.param_type(0)?,
+    )?;
     let felt = from_wide(cx, &invocation.block, wide, invocation.result_type(0, 0)?)?;
     invocation.br(&invocation.block, 0, &[felt])
 }
@@ -86,8 +91,20 @@ fn overflowing(invocation: &Invocation<'_, '_, '_>, operator: IntOperator) -> Re
     let wide = super::wide::wide_type(cx);
     let lower = invocation.constant(wide, lower)?;
     let upper = invocation.constant(wide, upper)?;
-    let below = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Slt, exact, lower, location))?;
-    let above = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Sgt, exact, upper, location))?;
+    let below = invocation.push(arith::cmpi(
+        cx.context,
+        CmpiPredicate::Slt,
+        exact,
+        lower,
+        location,
+    ))?;
+    let above = invocation.push(arith::cmpi(
+        cx.context,
+        CmpiPredicate::Sgt,
+        exact,
+        upper,
+        location,
+    ))?;
     let selector_type = cx.int_type(8);
     let zero = invocation.constant(selector_type, 0)?;
     let one = invocation.constant(selector_type, 1)?;
@@ -99,7 +116,11 @@ fn overflowing(invocation: &Invocation<'_, '_, '_>, operator: IntOperator) -> Re
     invocation.switch(
         block,
         branch,
-        &[vec![range_check, result], vec![range_check, result], vec![range_check, result]],
+        &[
+            vec![range_check, result],
+            vec![range_check, result],
+            vec![range_check, result],
+        ],
     )
 }
 
@@ -109,7 +130,18 @@ fn diff(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let lhs = invocation.input(1)?;
     let rhs = invocation.input(2)?;
     let difference = invocation.push(arith::subi(lhs, rhs, location))?;
-    let smaller = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Slt, lhs, rhs, location))?;
+    let smaller = invocation.push(arith::cmpi(
+        invocation.context(),
+        CmpiPredicate::Slt,
+        lhs,
+        rhs,
+        location,
+    ))?;
     let range_check = invocation.input(0)?;
-    invocation.cond_br(&invocation.block, smaller, (1, &[range_check, difference]), (0, &[range_check, difference]))
+    invocation.cond_br(
+        &invocation.block,
+        smaller,
+        (1, &[range_check, difference]),
+        (0, &[range_check, difference]),
+    )
 }

@@ -13,10 +13,15 @@ use crate::helper::Invocation;
 use crate::metadata::values::isqrt;
 
 /// The width of an unsigned integer type.
-pub(super) fn width(invocation: &Invocation<'_, '_, '_>, ty: &cairo_lang_sierra::ids::ConcreteTypeId) -> Result<u32> {
+pub(super) fn width(
+    invocation: &Invocation<'_, '_, '_>,
+    ty: &cairo_lang_sierra::ids::ConcreteTypeId,
+) -> Result<u32> {
     match IntRepr::of(invocation.cx, ty)? {
         IntRepr::Unsigned(bits) => Ok(bits),
-        _ => Err(NativeError::InvalidProgram("expected an unsigned integer".to_owned())),
+        _ => Err(NativeError::InvalidProgram(
+            "expected an unsigned integer".to_owned(),
+        )),
     }
 }
 
@@ -49,7 +54,10 @@ pub(super) fn constant(invocation: &Invocation<'_, '_, '_>, c: BigInt) -> Result
 }
 
 /// `(rc, a, b)`: branch 0 without overflow, branch 1 with the wrapped result.
-pub(super) fn overflowing(invocation: &Invocation<'_, '_, '_>, operator: IntOperator) -> Result<()> {
+pub(super) fn overflowing(
+    invocation: &Invocation<'_, '_, '_>,
+    operator: IntOperator,
+) -> Result<()> {
     let context = invocation.context();
     let location = invocation.location();
     let range_check = invocation.input(0)?;
@@ -58,16 +66,23 @@ pub(super) fn overflowing(invocation: &Invocation<'_, '_, '_>, operator: IntOper
     let (result, overflow) = match operator {
         IntOperator::OverflowingAdd => {
             let sum = invocation.push(arith::addi(lhs, rhs, location))?;
-            let overflow = invocation.push(arith::cmpi(context, CmpiPredicate::Ult, sum, lhs, location))?;
+            let overflow =
+                invocation.push(arith::cmpi(context, CmpiPredicate::Ult, sum, lhs, location))?;
             (sum, overflow)
         }
         IntOperator::OverflowingSub => {
             let difference = invocation.push(arith::subi(lhs, rhs, location))?;
-            let overflow = invocation.push(arith::cmpi(context, CmpiPredicate::Ult, lhs, rhs, location))?;
+            let overflow =
+                invocation.push(arith::cmpi(context, CmpiPredicate::Ult, lhs, rhs, location))?;
             (difference, overflow)
         }
     };
-    invocation.cond_br(&invocation.block, overflow, (1, &[range_check, result]), (0, &[range_check, result]))
+    invocation.cond_br(
+        &invocation.block,
+        overflow,
+        (1, &[range_check, result]),
+        (0, &[range_check, result]),
+    )
 }
 
 /// `(rc, value) -> (rc, floor(sqrt(value)))` in half the width.
@@ -94,7 +109,11 @@ pub(super) fn equal(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
 }
 
 pub(super) fn to_felt252(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
-    let felt = invocation.push(arith::extui(invocation.input(0)?, invocation.cx.int_type(256), invocation.location()))?;
+    let felt = invocation.push(arith::extui(
+        invocation.input(0)?,
+        invocation.cx.int_type(256),
+        invocation.location(),
+    ))?;
     invocation.br(&invocation.block, 0, &[felt])
 }
 
@@ -105,9 +124,20 @@ pub(super) fn from_felt252(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let felt = invocation.input(1)?;
     let bits = width(invocation, invocation.result_type(0, 1)?)?;
     let limit = invocation.constant(invocation.cx.int_type(256), BigInt::from(1) << bits)?;
-    let fits = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Ult, felt, limit, location))?;
+    let fits = invocation.push(arith::cmpi(
+        invocation.context(),
+        CmpiPredicate::Ult,
+        felt,
+        limit,
+        location,
+    ))?;
     let value = invocation.push(arith::trunci(felt, invocation.cx.int_type(bits), location))?;
-    invocation.cond_br(&invocation.block, fits, (0, &[range_check, value]), (1, &[range_check]))
+    invocation.cond_br(
+        &invocation.block,
+        fits,
+        (0, &[range_check, value]),
+        (1, &[range_check]),
+    )
 }
 
 /// `(value)`: branch 0 if zero, branch 1 with the value as non-zero.
@@ -115,7 +145,13 @@ pub(super) fn is_zero(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let value = invocation.input(0)?;
     let bits = width(invocation, invocation.param_type(0)?)?;
     let zero = invocation.constant(invocation.cx.int_type(bits), 0)?;
-    let is_zero = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Eq, value, zero, invocation.location()))?;
+    let is_zero = invocation.push(arith::cmpi(
+        invocation.context(),
+        CmpiPredicate::Eq,
+        value,
+        zero,
+        invocation.location(),
+    ))?;
     invocation.cond_br(&invocation.block, is_zero, (0, &[]), (1, &[value]))
 }
 
@@ -126,7 +162,11 @@ pub(super) fn divmod(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let rhs = invocation.input(2)?;
     let quotient = invocation.push(arith::divui(lhs, rhs, location))?;
     let remainder = invocation.push(arith::remui(lhs, rhs, location))?;
-    invocation.br(&invocation.block, 0, &[invocation.input(0)?, quotient, remainder])
+    invocation.br(
+        &invocation.block,
+        0,
+        &[invocation.input(0)?, quotient, remainder],
+    )
 }
 
 /// `(a, b) -> a * b` in twice the width.

@@ -46,15 +46,27 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint128Concrete) ->
             let felt = invocation.input(1)?;
             let wide = invocation.cx.int_type(256);
             let limit = invocation.constant(wide, BigInt::from(1) << 128)?;
-            let fits = invocation.push(arith::cmpi(invocation.context(), CmpiPredicate::Ult, felt, limit, location))?;
+            let fits = invocation.push(arith::cmpi(
+                invocation.context(),
+                CmpiPredicate::Ult,
+                felt,
+                limit,
+                location,
+            ))?;
             let low = invocation.push(arith::trunci(felt, u128_type, location))?;
             let shift = invocation.constant(wide, 128)?;
             let high = invocation.push(arith::shrui(felt, shift, location))?;
             let high = invocation.push(arith::trunci(high, u128_type, location))?;
-            invocation.cond_br(&invocation.block, fits, (0, &[range_check, low]), (1, &[range_check, high, low]))
+            invocation.cond_br(
+                &invocation.block,
+                fits,
+                (0, &[range_check, low]),
+                (1, &[range_check, high, low]),
+            )
         }
         Uint128Concrete::ByteReverse(_) => {
-            let reversed = invocation.push(llvm::intr_bswap(invocation.input(1)?, u128_type, location))?;
+            let reversed =
+                invocation.push(llvm::intr_bswap(invocation.input(1)?, u128_type, location))?;
             invocation.br(&invocation.block, 0, &[invocation.input(0)?, reversed])
         }
     }

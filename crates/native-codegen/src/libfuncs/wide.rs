@@ -42,7 +42,9 @@ impl IntRepr {
             CoreTypeConcrete::Sint32(_) => IntRepr::Signed(32),
             CoreTypeConcrete::Sint64(_) => IntRepr::Signed(64),
             CoreTypeConcrete::Sint128(_) => IntRepr::Signed(128),
-            CoreTypeConcrete::BoundedInt(info) => IntRepr::Offset(BoundedRange::from_range(&info.range)),
+            CoreTypeConcrete::BoundedInt(info) => {
+                IntRepr::Offset(BoundedRange::from_range(&info.range))
+            }
             CoreTypeConcrete::NonZero(inner) | CoreTypeConcrete::Snapshot(inner) => {
                 IntRepr::of(cx, &inner.ty)?
             }
@@ -90,8 +92,16 @@ pub(crate) fn to_wide<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     Ok(match IntRepr::of(cx, ty)? {
         IntRepr::Felt => {
             let prime = const_int(cx.context, block, wide, PRIME)?;
-            let half = const_int(cx.context, block, wide, (PRIME.parse::<BigInt>().unwrap_or_default() - 1) / 2)?;
-            let negative = push(block, arith::cmpi(cx.context, CmpiPredicate::Ugt, value, half, location))?;
+            let half = const_int(
+                cx.context,
+                block,
+                wide,
+                (PRIME.parse::<BigInt>().unwrap_or_default() - 1) / 2,
+            )?;
+            let negative = push(
+                block,
+                arith::cmpi(cx.context, CmpiPredicate::Ugt, value, half, location),
+            )?;
             let shifted = push(block, arith::subi(value, prime, location))?;
             push(block, arith::select(negative, shifted, value, location))?
         }
@@ -125,13 +135,20 @@ pub(crate) fn from_wide<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
         IntRepr::Felt => {
             let prime = const_int(cx.context, block, wide, PRIME)?;
             let zero = const_int(cx.context, block, wide, 0)?;
-            let negative = push(block, arith::cmpi(cx.context, CmpiPredicate::Slt, wide_value, zero, location))?;
+            let negative = push(
+                block,
+                arith::cmpi(cx.context, CmpiPredicate::Slt, wide_value, zero, location),
+            )?;
             let shifted = push(block, arith::addi(wide_value, prime, location))?;
-            push(block, arith::select(negative, shifted, wide_value, location))?
+            push(
+                block,
+                arith::select(negative, shifted, wide_value, location),
+            )?
         }
-        IntRepr::Unsigned(bits) | IntRepr::Signed(bits) => {
-            push(block, arith::trunci(wide_value, cx.int_type(bits), location))?
-        }
+        IntRepr::Unsigned(bits) | IntRepr::Signed(bits) => push(
+            block,
+            arith::trunci(wide_value, cx.int_type(bits), location),
+        )?,
         IntRepr::Offset(range) => {
             let storage = crate::types::storage_type(cx.context, range.storage());
             match storage {
@@ -161,7 +178,13 @@ pub(crate) fn in_range<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let wide = wide_type(cx);
     let lower = const_int(cx.context, block, wide, lower)?;
     let upper = const_int(cx.context, block, wide, upper)?;
-    let above_lower = push(block, arith::cmpi(cx.context, CmpiPredicate::Sge, wide_value, lower, location))?;
-    let below_upper = push(block, arith::cmpi(cx.context, CmpiPredicate::Sle, wide_value, upper, location))?;
+    let above_lower = push(
+        block,
+        arith::cmpi(cx.context, CmpiPredicate::Sge, wide_value, lower, location),
+    )?;
+    let below_upper = push(
+        block,
+        arith::cmpi(cx.context, CmpiPredicate::Sle, wide_value, upper, location),
+    )?;
     push(block, arith::andi(above_lower, below_upper, location))
 }

@@ -82,7 +82,9 @@ impl GasMetadata {
             .map_or(0, |costs| {
                 costs
                     .iter()
-                    .map(|(token, count)| u64::try_from(*count).unwrap_or(0) * token_gas_cost(*token))
+                    .map(|(token, count)| {
+                        u64::try_from(*count).unwrap_or(0) * token_gas_cost(*token)
+                    })
                     .sum()
             })
     }

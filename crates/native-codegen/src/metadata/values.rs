@@ -6,11 +6,15 @@ use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use melior::dialect::arith::{self, CmpiPredicate};
 use melior::dialect::{cf, func, llvm};
-use melior::ir::attribute::{DenseI64ArrayAttribute, FlatSymbolRefAttribute, StringAttribute, TypeAttribute};
+use melior::ir::attribute::{
+    DenseI64ArrayAttribute, FlatSymbolRefAttribute, StringAttribute, TypeAttribute,
+};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::OperationBuilder;
 use melior::ir::r#type::FunctionType;
-use melior::ir::{Attribute, Block, BlockRef, Identifier, Region, RegionLike, Type, Value, ValueLike};
+use melior::ir::{
+    Attribute, Block, BlockRef, Identifier, Region, RegionLike, Type, Value, ValueLike,
+};
 
 use crate::error::{NativeError, Result};
 use crate::helper::{const_int, load_at, push, store_at, CodegenContext};
@@ -145,11 +149,17 @@ pub(crate) fn clone_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let name = format!("cairn_clone_{}", ty.id);
     let mlir_type = cx.ty(ty)?;
     if cx.first_emission(&format!("{name}.requested")) {
-        emit_function(cx, &name, &[mlir_type], &[mlir_type], Some(&|region, entry| {
-            let input: Value = entry.argument(0)?.into();
-            let output = build_clone(cx, region, entry, input, ty)?;
-            entry_return(cx, region, output)
-        }))?;
+        emit_function(
+            cx,
+            &name,
+            &[mlir_type],
+            &[mlir_type],
+            Some(&|region, entry| {
+                let input: Value = entry.argument(0)?.into();
+                let output = build_clone(cx, region, entry, input, ty)?;
+                entry_return(cx, region, output)
+            }),
+        )?;
     }
     Ok(call(cx, block, &name, &[value], &[mlir_type])?.remove(0))
 }
@@ -167,11 +177,17 @@ pub(crate) fn drop_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let name = format!("cairn_drop_{}", ty.id);
     let mlir_type = cx.ty(ty)?;
     if cx.first_emission(&format!("{name}.requested")) {
-        emit_function(cx, &name, &[mlir_type], &[], Some(&|region, entry| {
-            let input: Value = entry.argument(0)?.into();
-            build_drop(cx, region, entry, input, ty)?;
-            entry_return_void(cx, region)
-        }))?;
+        emit_function(
+            cx,
+            &name,
+            &[mlir_type],
+            &[],
+            Some(&|region, entry| {
+                let input: Value = entry.argument(0)?.into();
+                build_drop(cx, region, entry, input, ty)?;
+                entry_return_void(cx, region)
+            }),
+        )?;
     }
     call(cx, block, &name, &[value], &[])?;
     Ok(())
@@ -189,7 +205,11 @@ fn last_block<'c, 'a>(region: &'a Region<'c>) -> Result<BlockRef<'c, 'a>> {
     Ok(block)
 }
 
-fn entry_return<'c>(cx: &CodegenContext<'c, '_>, region: &Region<'c>, value: Value<'c, '_>) -> Result<()> {
+fn entry_return<'c>(
+    cx: &CodegenContext<'c, '_>,
+    region: &Region<'c>,
+    value: Value<'c, '_>,
+) -> Result<()> {
     let block = last_block(region)?;
     block.append_operation(func::r#return(&[value], cx.location()));
     Ok(())
@@ -217,8 +237,19 @@ fn emit_loop<'c: 'a, 'a>(
     let exit = region.append_block(Block::new(&[]));
     block.append_operation(cf::br(&header, &[start], location));
     let index: Value = header.argument(0)?.into();
-    let more = push(&header, arith::cmpi(cx.context, CmpiPredicate::Ult, index, end, location))?;
-    header.append_operation(cf::cond_br(cx.context, more, &body_block, &exit, &[], &[], location));
+    let more = push(
+        &header,
+        arith::cmpi(cx.context, CmpiPredicate::Ult, index, end, location),
+    )?;
+    header.append_operation(cf::cond_br(
+        cx.context,
+        more,
+        &body_block,
+        &exit,
+        &[],
+        &[],
+        location,
+    ));
     body(body_block, index)?;
     let one = const_int(cx.context, &body_block, index_type, 1)?;
     let next = push(&body_block, arith::addi(index, one, location))?;
@@ -287,7 +318,15 @@ fn build_clone<'c: 'a, 'a>(
             let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;
             let some = region.append_block(Block::new(&[]));
             let join = region.append_block(Block::new(&[(cx.ptr_type(), location)]));
-            block.append_operation(cf::cond_br(context, is_null, &join, &some, &[null], &[], location));
+            block.append_operation(cf::cond_br(
+                context,
+                is_null,
+                &join,
+                &some,
+                &[null],
+                &[],
+                location,
+            ));
             let copy = clone_boxed(cx, &some, value, &inner.ty)?;
             some.append_operation(cf::br(&join, &[copy], location));
             Ok(join.argument(0)?.into())
@@ -308,19 +347,35 @@ fn build_clone<'c: 'a, 'a>(
             let layout = EnumLayout::of(context, cx.registry, &info.variants)?;
             let slot = stack_slot(cx, &block, mlir_type, ty)?;
             store_at(context, &block, slot, 0, value)?;
-            let join = per_variant(cx, region, block, slot, &layout, info.variants.len(), &|variant_block, index| {
-                let variant = &info.variants[index];
-                if has_heap_parts(cx.registry, variant)? {
-                    let variant_type = cx.ty(variant)?;
-                    let payload = load_at(context, &variant_block, slot, layout.payload_offset, variant_type)?;
-                    let copy = clone_value(cx, &variant_block, payload, variant)?;
-                    store_at(context, &variant_block, slot, layout.payload_offset, copy)?;
-                }
-                Ok(())
-            })?;
+            let join = per_variant(
+                cx,
+                region,
+                block,
+                slot,
+                &layout,
+                info.variants.len(),
+                &|variant_block, index| {
+                    let variant = &info.variants[index];
+                    if has_heap_parts(cx.registry, variant)? {
+                        let variant_type = cx.ty(variant)?;
+                        let payload = load_at(
+                            context,
+                            &variant_block,
+                            slot,
+                            layout.payload_offset,
+                            variant_type,
+                        )?;
+                        let copy = clone_value(cx, &variant_block, payload, variant)?;
+                        store_at(context, &variant_block, slot, layout.payload_offset, copy)?;
+                    }
+                    Ok(())
+                },
+            )?;
             load_at(context, &join, slot, 0, mlir_type)
         }
-        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) | CoreTypeConcrete::Uninitialized(inner) => {
+        CoreTypeConcrete::Snapshot(inner)
+        | CoreTypeConcrete::NonZero(inner)
+        | CoreTypeConcrete::Uninitialized(inner) => {
             build_clone(cx, region, block, value, &inner.ty)
         }
         _ => Err(NativeError::UnsupportedType(format!(
@@ -369,7 +424,15 @@ fn build_drop<'c: 'a, 'a>(
             let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;
             let some = region.append_block(Block::new(&[]));
             let join = region.append_block(Block::new(&[]));
-            block.append_operation(cf::cond_br(context, is_null, &join, &some, &[], &[], location));
+            block.append_operation(cf::cond_br(
+                context,
+                is_null,
+                &join,
+                &some,
+                &[],
+                &[],
+                location,
+            ));
             drop_boxed(cx, &some, value, &inner.ty)?;
             some.append_operation(cf::br(&join, &[], location));
             Ok(())
@@ -389,20 +452,34 @@ fn build_drop<'c: 'a, 'a>(
             let layout = EnumLayout::of(context, cx.registry, &info.variants)?;
             let slot = stack_slot(cx, &block, mlir_type, ty)?;
             store_at(context, &block, slot, 0, value)?;
-            per_variant(cx, region, block, slot, &layout, info.variants.len(), &|variant_block, index| {
-                let variant = &info.variants[index];
-                if has_heap_parts(cx.registry, variant)? {
-                    let variant_type = cx.ty(variant)?;
-                    let payload = load_at(context, &variant_block, slot, layout.payload_offset, variant_type)?;
-                    drop_value(cx, &variant_block, payload, variant)?;
-                }
-                Ok(())
-            })?;
+            per_variant(
+                cx,
+                region,
+                block,
+                slot,
+                &layout,
+                info.variants.len(),
+                &|variant_block, index| {
+                    let variant = &info.variants[index];
+                    if has_heap_parts(cx.registry, variant)? {
+                        let variant_type = cx.ty(variant)?;
+                        let payload = load_at(
+                            context,
+                            &variant_block,
+                            slot,
+                            layout.payload_offset,
+                            variant_type,
+                        )?;
+                        drop_value(cx, &variant_block, payload, variant)?;
+                    }
+                    Ok(())
+                },
+            )?;
             Ok(())
         }
-        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) | CoreTypeConcrete::Uninitialized(inner) => {
-            build_drop(cx, region, block, value, &inner.ty)
-        }
+        CoreTypeConcrete::Snapshot(inner)
+        | CoreTypeConcrete::NonZero(inner)
+        | CoreTypeConcrete::Uninitialized(inner) => build_drop(cx, region, block, value, &inner.ty),
         _ => Err(NativeError::UnsupportedType(format!(
             "dropping {}",
             crate::types::type_name(ty)
@@ -433,9 +510,20 @@ fn per_variant<'c: 'a, 'a>(
     match (layout.tag, blocks.split_last()) {
         (Some(tag_type), Some((last, rest))) => {
             let tag = load_at(cx.context, &block, slot, 0, tag_type)?;
-            let cases: Vec<(&Block, &[Value])> = rest.iter().map(|b| (b as &Block, &[] as &[Value])).collect();
+            let cases: Vec<(&Block, &[Value])> = rest
+                .iter()
+                .map(|b| (b as &Block, &[] as &[Value]))
+                .collect();
             let values: Vec<i64> = (0..rest.len() as i64).collect();
-            block.append_operation(cf::switch(cx.context, &values, tag, tag_type, (last, &[]), &cases, location)?);
+            block.append_operation(cf::switch(
+                cx.context,
+                &values,
+                tag,
+                tag_type,
+                (last, &[]),
+                &cases,
+                location,
+            )?);
         }
         (None, Some((only, _))) => {
             block.append_operation(cf::br(only, &[], location));
@@ -454,7 +542,12 @@ fn clone_boxed<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     inner: &ConcreteTypeId,
 ) -> Result<Value<'c, 'a>> {
     let inner_type = cx.ty(inner)?;
-    let size = const_int(cx.context, block, cx.int_type(64), layout(cx.registry, inner)?.size().max(1))?;
+    let size = const_int(
+        cx.context,
+        block,
+        cx.int_type(64),
+        layout(cx.registry, inner)?.size().max(1),
+    )?;
     let fresh = malloc(cx, block, size)?;
     let item = load_at(cx.context, block, pointer, 0, inner_type)?;
     let copy = clone_value(cx, block, item, inner)?;
@@ -595,38 +688,50 @@ pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let felt = cx.int_type(256);
     let wide = cx.int_type(512);
     let name = "cairn_felt252_inverse";
-    emit_function(cx, name, &[felt], &[felt], Some(&|region, entry| {
-        let context = cx.context;
-        let location = cx.location();
-        let input: Value = entry.argument(0)?.into();
-        let prime = const_int(context, &entry, wide, PRIME)?;
-        let value = push(&entry, arith::extui(input, wide, location))?;
-        let zero = const_int(context, &entry, wide, 0)?;
-        let one = const_int(context, &entry, wide, 1)?;
-        // Loop state: (old_r, r, old_s, s).
-        let header = region.append_block(Block::new(&[(wide, location); 4]));
-        let body = region.append_block(Block::new(&[]));
-        let exit = region.append_block(Block::new(&[]));
-        entry.append_operation(cf::br(&header, &[prime, value, zero, one], location));
-        let old_r: Value = header.argument(0)?.into();
-        let r: Value = header.argument(1)?.into();
-        let old_s: Value = header.argument(2)?.into();
-        let s: Value = header.argument(3)?.into();
-        let done = push(&header, arith::cmpi(context, CmpiPredicate::Eq, r, zero, location))?;
-        header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
-        let quotient = push(&body, arith::divui(old_r, r, location))?;
-        let product = push(&body, arith::muli(quotient, r, location))?;
-        let next_r = push(&body, arith::subi(old_r, product, location))?;
-        let product = push(&body, arith::muli(quotient, s, location))?;
-        let next_s = push(&body, arith::subi(old_s, product, location))?;
-        body.append_operation(cf::br(&header, &[r, next_r, s, next_s], location));
-        let negative = push(&exit, arith::cmpi(context, CmpiPredicate::Slt, old_s, zero, location))?;
-        let adjusted = push(&exit, arith::addi(old_s, prime, location))?;
-        let result = push(&exit, arith::select(negative, adjusted, old_s, location))?;
-        let result = push(&exit, arith::trunci(result, felt, location))?;
-        exit.append_operation(func::r#return(&[result], location));
-        Ok(())
-    }))?;
+    emit_function(
+        cx,
+        name,
+        &[felt],
+        &[felt],
+        Some(&|region, entry| {
+            let context = cx.context;
+            let location = cx.location();
+            let input: Value = entry.argument(0)?.into();
+            let prime = const_int(context, &entry, wide, PRIME)?;
+            let value = push(&entry, arith::extui(input, wide, location))?;
+            let zero = const_int(context, &entry, wide, 0)?;
+            let one = const_int(context, &entry, wide, 1)?;
+            // Loop state: (old_r, r, old_s, s).
+            let header = region.append_block(Block::new(&[(wide, location); 4]));
+            let body = region.append_block(Block::new(&[]));
+            let exit = region.append_block(Block::new(&[]));
+            entry.append_operation(cf::br(&header, &[prime, value, zero, one], location));
+            let old_r: Value = header.argument(0)?.into();
+            let r: Value = header.argument(1)?.into();
+            let old_s: Value = header.argument(2)?.into();
+            let s: Value = header.argument(3)?.into();
+            let done = push(
+                &header,
+                arith::cmpi(context, CmpiPredicate::Eq, r, zero, location),
+            )?;
+            header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
+            let quotient = push(&body, arith::divui(old_r, r, location))?;
+            let product = push(&body, arith::muli(quotient, r, location))?;
+            let next_r = push(&body, arith::subi(old_r, product, location))?;
+            let product = push(&body, arith::muli(quotient, s, location))?;
+            let next_s = push(&body, arith::subi(old_s, product, location))?;
+            body.append_operation(cf::br(&header, &[r, next_r, s, next_s], location));
+            let negative = push(
+                &exit,
+                arith::cmpi(context, CmpiPredicate::Slt, old_s, zero, location),
+            )?;
+            let adjusted = push(&exit, arith::addi(old_s, prime, location))?;
+            let result = push(&exit, arith::select(negative, adjusted, old_s, location))?;
+            let result = push(&exit, arith::trunci(result, felt, location))?;
+            exit.append_operation(func::r#return(&[result], location));
+            Ok(())
+        }),
+    )?;
     Ok(call(cx, block, name, &[value], &[felt])?.remove(0))
 }
 
@@ -640,37 +745,48 @@ pub(crate) fn isqrt<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 ) -> Result<Value<'c, 'a>> {
     let int = cx.int_type(bits);
     let name = format!("cairn_isqrt_i{bits}");
-    emit_function(cx, &name, &[int], &[int], Some(&|region, entry| {
-        let context = cx.context;
-        let location = cx.location();
-        let input: Value = entry.argument(0)?.into();
-        let zero = const_int(context, &entry, int, 0)?;
-        let top_bit = num_bigint::BigUint::from(1u8) << (bits - 2);
-        let top = const_int(context, &entry, int, top_bit)?;
-        let one = const_int(context, &entry, int, 1)?;
-        let two = const_int(context, &entry, int, 2)?;
-        // Loop state: (remainder, root, bit).
-        let header = region.append_block(Block::new(&[(int, location); 3]));
-        let body = region.append_block(Block::new(&[]));
-        let exit = region.append_block(Block::new(&[]));
-        entry.append_operation(cf::br(&header, &[input, zero, top], location));
-        let rest: Value = header.argument(0)?.into();
-        let root: Value = header.argument(1)?.into();
-        let bit: Value = header.argument(2)?.into();
-        let done = push(&header, arith::cmpi(context, CmpiPredicate::Eq, bit, zero, location))?;
-        header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
-        let candidate = push(&body, arith::addi(root, bit, location))?;
-        let fits = push(&body, arith::cmpi(context, CmpiPredicate::Uge, rest, candidate, location))?;
-        let reduced = push(&body, arith::subi(rest, candidate, location))?;
-        let next_rest = push(&body, arith::select(fits, reduced, rest, location))?;
-        let half = push(&body, arith::shrui(root, one, location))?;
-        let with_bit = push(&body, arith::addi(half, bit, location))?;
-        let next_root = push(&body, arith::select(fits, with_bit, half, location))?;
-        let next_bit = push(&body, arith::shrui(bit, two, location))?;
-        body.append_operation(cf::br(&header, &[next_rest, next_root, next_bit], location));
-        exit.append_operation(func::r#return(&[root], location));
-        Ok(())
-    }))?;
+    emit_function(
+        cx,
+        &name,
+        &[int],
+        &[int],
+        Some(&|region, entry| {
+            let context = cx.context;
+            let location = cx.location();
+            let input: Value = entry.argument(0)?.into();
+            let zero = const_int(context, &entry, int, 0)?;
+            let top_bit = num_bigint::BigUint::from(1u8) << (bits - 2);
+            let top = const_int(context, &entry, int, top_bit)?;
+            let one = const_int(context, &entry, int, 1)?;
+            let two = const_int(context, &entry, int, 2)?;
+            // Loop state: (remainder, root, bit).
+            let header = region.append_block(Block::new(&[(int, location); 3]));
+            let body = region.append_block(Block::new(&[]));
+            let exit = region.append_block(Block::new(&[]));
+            entry.append_operation(cf::br(&header, &[input, zero, top], location));
+            let rest: Value = header.argument(0)?.into();
+            let root: Value = header.argument(1)?.into();
+            let bit: Value = header.argument(2)?.into();
+            let done = push(
+                &header,
+                arith::cmpi(context, CmpiPredicate::Eq, bit, zero, location),
+            )?;
+            header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
+            let candidate = push(&body, arith::addi(root, bit, location))?;
+            let fits = push(
+                &body,
+                arith::cmpi(context, CmpiPredicate::Uge, rest, candidate, location),
+            )?;
+            let reduced = push(&body, arith::subi(rest, candidate, location))?;
+            let next_rest = push(&body, arith::select(fits, reduced, rest, location))?;
+            let half = push(&body, arith::shrui(root, one, location))?;
+            let with_bit = push(&body, arith::addi(half, bit, location))?;
+            let next_root = push(&body, arith::select(fits, with_bit, half, location))?;
+            let next_bit = push(&body, arith::shrui(bit, two, location))?;
+            body.append_operation(cf::br(&header, &[next_rest, next_root, next_bit], location));
+            exit.append_operation(func::r#return(&[root], location));
+            Ok(())
+        }),
+    )?;
     Ok(call(cx, block, &name, &[value], &[int])?.remove(0))
 }
-

@@ -11,7 +11,12 @@ pub fn build(context: &Context) -> Type<'_> {
     let u32_type = IntegerType::new(context, 32).into();
     llvm::r#type::r#struct(
         context,
-        &[llvm::r#type::pointer(context, 0), u32_type, u32_type, u32_type],
+        &[
+            llvm::r#type::pointer(context, 0),
+            u32_type,
+            u32_type,
+            u32_type,
+        ],
         false,
     )
 }

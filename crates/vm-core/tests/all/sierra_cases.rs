@@ -613,4 +613,3 @@ pub fn cases() -> Vec<Case> {
         ),
     ]
 }
-

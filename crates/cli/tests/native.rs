@@ -1,0 +1,174 @@
+//! `cairn run --backend native` agrees with `--backend vm` on every fixture it compiles, and a
+//! library written by `cairn compile --native` runs in a new process with the same result.
+#![cfg(feature = "native")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn compiled(program: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/cairo1/compiled")
+        .join(format!("{program}.sierra.json"))
+}
+
+fn cairn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .output()
+        .expect("cairn runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The JSON report without the VM-only step count.
+fn report(output: &Output) -> serde_json::Value {
+    let mut report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("JSON report: {}", text(&output.stdout)));
+    if let Some(map) = report.as_object_mut() {
+        map.remove("steps");
+    }
+    report
+}
+
+fn fixture_names() -> Vec<String> {
+    let dir = compiled("x")
+        .parent()
+        .map(PathBuf::from)
+        .expect("fixture folder");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixtures")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".sierra.json").map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn native_backend_prints_what_the_vm_prints() {
+    let mut compared = 0;
+    let mut skipped = Vec::new();
+    for name in fixture_names() {
+        let path = compiled(&name);
+        let path = path.to_str().expect("UTF-8 path");
+        let gas = ["--available-gas", "100000000"];
+        let vm = cairn(&[&["run", path, "--json"][..], &gas].concat());
+        let native = cairn(&[&["run", path, "--json", "--backend", "native"][..], &gas].concat());
+        if text(&native.stderr).contains("unsupported") {
+            skipped.push(name);
+            continue;
+        }
+        assert_eq!(
+            vm.status.code(),
+            native.status.code(),
+            "{name}: {}",
+            text(&native.stderr)
+        );
+        if !vm.status.success() && vm.stdout.is_empty() {
+            // Both refused the call (e.g. it needs arguments); the message is the same.
+            assert_eq!(text(&vm.stderr), text(&native.stderr), "{name}");
+            compared += 1;
+            continue;
+        }
+        assert_eq!(report(&vm), report(&native), "{name}");
+        // The summary line prints cells; for values holding pointers (arrays, boxes, nullables)
+        // the VM prints addresses, which native code does not have.
+        const RETURN_POINTERS: [&str; 4] = ["array_of_structs", "boxes", "byte_array", "nullables"];
+        if !RETURN_POINTERS.contains(&name.as_str()) {
+            let vm_text = cairn(&[&["run", path][..], &gas].concat());
+            let native_text = cairn(
+                &[
+                    &["run", path, "--backend", "native", "--opt-level", "1"][..],
+                    &gas,
+                ]
+                .concat(),
+            );
+            assert_eq!(text(&vm_text.stdout), text(&native_text.stdout), "{name}");
+        }
+        compared += 1;
+    }
+    println!(
+        "compared {compared} programs; skipped (unsupported natively): {}",
+        skipped.join(", ")
+    );
+    assert!(compared >= 30, "only {compared} programs compared");
+}
+
+#[test]
+fn a_native_library_runs_in_a_new_process_with_the_same_result() {
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    for name in ["fib", "panic_data", "option_result", "recursion"] {
+        let library = scratch.path().join(format!("{name}.so"));
+        let library = library.to_str().expect("UTF-8 path");
+        let path = compiled(name);
+        let path = path.to_str().expect("UTF-8 path");
+        let written = cairn(&["compile", path, "--native", "-o", library]);
+        assert!(
+            written.status.success(),
+            "{name}: {}",
+            text(&written.stderr)
+        );
+        let vm = cairn(&["run", path, "--available-gas", "100000000"]);
+        let native = cairn(&["run", library, "--available-gas", "100000000"]);
+        assert_eq!(
+            text(&vm.stdout),
+            text(&native.stdout),
+            "{name}: {}",
+            text(&native.stderr)
+        );
+        assert_eq!(vm.status.code(), native.status.code(), "{name}");
+    }
+}
+
+#[test]
+fn native_errors_name_their_cause() {
+    let pedersen = compiled("pedersen");
+    let output = cairn(&[
+        "run",
+        pedersen.to_str().expect("UTF-8"),
+        "--backend",
+        "native",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("unsupported libfunc pedersen"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let fib = compiled("fib");
+    let output = cairn(&[
+        "run",
+        fib.to_str().expect("UTF-8"),
+        "--backend",
+        "native",
+        "--max-steps",
+        "10",
+    ]);
+    assert!(
+        text(&output.stderr).contains("--max-steps"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let output = cairn(&["compile", fib.to_str().expect("UTF-8"), "--native"]);
+    assert!(
+        text(&output.stderr).contains("-o"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let not_library = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(not_library.path(), b"\x7fELF garbage").expect("write");
+    let output = cairn(&["run", not_library.path().to_str().expect("UTF-8")]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("shared library"),
+        "{}",
+        text(&output.stderr)
+    );
+}

@@ -108,3 +108,112 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+mod random_inputs {
+    //! Property-based differential tests: the integer and felt252 libfuncs on random arguments
+    //! (edges included) give the same results, panics and gas on both backends.
+
+    use cairn::native::{JitProgram, NativeOutcome, OptLevel};
+    use cairn::vm::sierra::{SierraOutcome, SierraProgram};
+    use cairn::vm::values::json::args_from_json;
+    use cairn::vm::Felt252;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+    struct Backends {
+        vm: SierraProgram,
+        native: JitProgram,
+    }
+
+    impl Backends {
+        fn load() -> Self {
+            let sierra = cairn_frontend::load_sierra_json_file(&super::compiled("prop_ints"))
+                .expect("prop_ints fixture");
+            Self {
+                vm: SierraProgram::new(sierra.clone()).expect("VM program"),
+                native: JitProgram::compile(sierra, OptLevel::default()).expect("native program"),
+            }
+        }
+
+        /// Runs `entry(a, b)` on both backends and compares everything they report.
+        fn compare(&self, entry: &str, a: String, b: String) -> Result<(), TestCaseError> {
+            let func = self.vm.function(entry).expect("entry");
+            let json = serde_json::json!([a, b]);
+            let args = args_from_json(&json, &self.vm.user_param_types(func), self.vm.registry())
+                .expect("arguments fit");
+            let gas = Some(100_000_000);
+            let vm = self
+                .vm
+                .prepare(func, &args, gas)
+                .and_then(|mut runner| runner.run_until_end())
+                .expect("VM run");
+            let native = self.native.run(entry, &args, gas).expect("native run");
+            let vm_outcome = match vm.outcome {
+                SierraOutcome::Success(values) => format!("values {values:?}"),
+                SierraOutcome::Panic(data) => format!("panic {data:?}"),
+            };
+            let native_outcome = match native.outcome {
+                NativeOutcome::Success(values) => format!("values {values:?}"),
+                NativeOutcome::Panic(data) => format!("panic {data:?}"),
+            };
+            prop_assert_eq!(
+                vm_outcome,
+                native_outcome,
+                "{}({}, {})",
+                entry,
+                json[0],
+                json[1]
+            );
+            prop_assert_eq!(vm.remaining_gas, native.remaining_gas, "gas of {}", entry);
+            Ok(())
+        }
+    }
+
+    fn felt() -> impl Strategy<Value = String> + Clone {
+        prop_oneof![
+            Just("0".to_owned()),
+            Just("1".to_owned()),
+            Just((Felt252::ZERO - Felt252::ONE).to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<[u8; 32]>().prop_map(|bytes| Felt252::from_bytes_be(&bytes).to_string()),
+        ]
+    }
+
+    macro_rules! int {
+        ($ty:ty) => {
+            prop_oneof![
+                Just(<$ty>::MIN.to_string()),
+                Just(<$ty>::MAX.to_string()),
+                Just(0.to_string()),
+                any::<$ty>().prop_map(|n| n.to_string()),
+            ]
+        };
+    }
+
+    fn check<S: Strategy<Value = String> + Clone>(backends: &Backends, entry: &str, values: S) {
+        let mut runner = TestRunner::new(Config::with_cases(48));
+        runner
+            .run(&(values.clone(), values), |(a, b)| {
+                backends.compare(entry, a, b)
+            })
+            .unwrap_or_else(|failure| panic!("{entry}: {failure}"));
+    }
+
+    #[test]
+    fn integer_and_felt_libfuncs_agree_on_random_inputs() {
+        let backends = Backends::load();
+        check(&backends, "felt_ops", felt());
+        check(&backends, "u8_ops", int!(u8));
+        check(&backends, "u16_ops", int!(u16));
+        check(&backends, "u32_ops", int!(u32));
+        check(&backends, "u64_ops", int!(u64));
+        check(&backends, "u128_ops", int!(u128));
+        check(&backends, "i8_ops", int!(i8));
+        check(&backends, "i16_ops", int!(i16));
+        check(&backends, "i32_ops", int!(i32));
+        check(&backends, "i64_ops", int!(i64));
+        check(&backends, "i128_ops", int!(i128));
+        check(&backends, "u32_panicking", int!(u32));
+        check(&backends, "i32_panicking", int!(i32));
+    }
+}

@@ -91,8 +91,16 @@ pub(super) fn square_root(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let value = invocation.input(1)?;
     let bits = width(invocation, invocation.param_type(1)?)?;
     let root = isqrt(invocation.cx, &invocation.block, value, bits)?;
-    let result_type = invocation.cx.ty(invocation.result_type(0, 1)?)?;
-    let root = invocation.push(arith::trunci(root, result_type, invocation.location()))?;
+    let result_bits = width(invocation, invocation.result_type(0, 1)?)?;
+    let root = if result_bits < bits {
+        invocation.push(arith::trunci(
+            root,
+            invocation.cx.int_type(result_bits),
+            invocation.location(),
+        ))?
+    } else {
+        root
+    };
     invocation.br(&invocation.block, 0, &[range_check, root])
 }
 

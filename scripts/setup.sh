@@ -3,7 +3,9 @@
 #
 # What it provides:
 #   - a Rust toolchain (checked; rustup is the only supported installer);
-#   - Debian packages: a C compiler and pkg-config for -sys crates;
+#   - Debian packages: a C compiler and pkg-config for -sys crates; LLVM/MLIR 22 for the native
+#     backend (melior 0.27 / mlir-sys 220; .cargo/config.toml points the -sys crates at
+#     /usr/lib/llvm-22) and the compression and XML libraries its static libraries link;
 #   - Python headers, and a venv with maturin and pytest (for the Python bridge), in
 #     $CAIRN_CACHE/venv;
 #   - CARGO_TARGET_DIR in $CAIRN_CACHE/target, outside the clone, so clean clones reuse builds;
@@ -13,7 +15,9 @@ CAIRN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CAIRN_CACHE="${CAIRN_CACHE:-$HOME/.cache/cairn}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CAIRN_CACHE/target}"
 
-APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev)
+APT_PACKAGES=(build-essential pkg-config python3-venv python3-dev
+    llvm-22-dev libmlir-22-dev mlir-22-tools libclang-22-dev clang-22 libpolly-22-dev
+    libzstd-dev zlib1g-dev libxml2-dev libz3-dev)
 PYTHON_PACKAGES=(maturin==1.16.0 pytest==9.2.0)
 
 say() { printf '[setup] %s\n' "$*" >&2; }

@@ -7,11 +7,13 @@ cd "$CAIRN_ROOT"
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --features cairn/native --quiet -- -D warnings
 echo "== cargo test"
-# --all-targets also runs each criterion bench once, so benches cannot rot.
-cargo test --workspace --all-targets
-cargo test --workspace --doc
+# --all-targets also runs each criterion bench once, so benches cannot rot; cairn/native turns
+# on the facade's native backend, for the differential tests and the native bench. (Not
+# --all-features: the Python bridge's `extension-module` feature must stay off for binaries.)
+cargo test --workspace --all-targets --features cairn/native
+cargo test --workspace --features cairn/native --doc
 if command -v valgrind >/dev/null 2>&1; then
     echo "== values in native memory under valgrind (invalid accesses, leaks)"
     native_tests=$(cargo test -p cairn-values-abi --test native --no-run --message-format=json 2>/dev/null \

@@ -105,7 +105,6 @@ pub(crate) fn to_wide<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
             let shifted = push(block, arith::subi(value, prime, location))?;
             push(block, arith::select(negative, shifted, value, location))?
         }
-        IntRepr::Unsigned(bits) if bits == 256 => value,
         IntRepr::Unsigned(_) => push(block, arith::extui(value, wide, location))?,
         IntRepr::Signed(_) => push(block, arith::extsi(value, wide, location))?,
         IntRepr::Offset(range) => {

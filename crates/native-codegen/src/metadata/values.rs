@@ -28,6 +28,9 @@ fn private() -> &'static str {
     "private"
 }
 
+/// Fills a generated function's body, given its region and entry block.
+type HelperBody<'c, 'f> = dyn for<'r, 'b> Fn(&'r Region<'c>, BlockRef<'c, 'b>) -> Result<()> + 'f;
+
 /// Adds `func.func private @name(inputs) -> outputs` if missing, with `body` filling its single
 /// entry block (or a declaration when `body` is `None`).
 fn emit_function<'c>(
@@ -35,7 +38,7 @@ fn emit_function<'c>(
     name: &str,
     inputs: &[Type<'c>],
     outputs: &[Type<'c>],
-    body: Option<&dyn Fn(&Region<'c>, BlockRef<'c, '_>) -> Result<()>>,
+    body: Option<&HelperBody<'c, '_>>,
 ) -> Result<()> {
     if !cx.first_emission(name) {
         return Ok(());

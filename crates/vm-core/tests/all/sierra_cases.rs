@@ -611,5 +611,87 @@ pub fn cases() -> Vec<Case> {
                 Value::U128(6),
             ])),
         ),
+        case(
+            "bench_loops",
+            one(tuple(vec![
+                f(felt(354224848179261915075)),
+                f(felt(2432902008176640000)),
+                int_loop(100),
+            ])),
+        ),
+        call("bench_loops", "fib", "[1000]", one(f(fib(1000)))),
+        call(
+            "bench_loops",
+            "factorial",
+            "[100]",
+            one(f(felt_factorial(100))),
+        ),
+        call("bench_loops", "int_loop", "[2000]", one(int_loop(2000))),
+        case("prop_ints", one(Value::U8(0))),
+        call(
+            "prop_ints",
+            "felt_ops",
+            "[7, 2]",
+            one(tuple(vec![
+                f(felt(9)),
+                f(felt(5)),
+                f(felt(14)),
+                f(felt(7).field_div(&felt(2).try_into().expect("non-zero"))),
+                b(false),
+                some(Value::U128(7)),
+                some(Value::U8(2)),
+                some(Value::I64(7)),
+            ])),
+        ),
+        call(
+            "prop_ints",
+            "u32_panicking",
+            "[7, 3]",
+            one(tuple(vec![
+                Value::U32(10),
+                Value::U32(4),
+                Value::U32(21),
+                Value::U32(2),
+            ])),
+        ),
+        call(
+            "prop_ints",
+            "u32_panicking",
+            "[3, 7]",
+            panic(vec![short("u32_sub Overflow")]),
+        ),
+        call(
+            "prop_ints",
+            "i32_panicking",
+            "[2147483647, 1]",
+            panic(vec![short("i32_add Overflow")]),
+        ),
     ]
+}
+
+/// `fib(n)` of `bench_loops.cairo`, in felts.
+fn fib(n: u64) -> Felt252 {
+    let (mut a, mut b) = (Felt252::ZERO, Felt252::ONE);
+    for _ in 0..n {
+        (a, b) = (b, a + b);
+    }
+    a
+}
+
+/// `factorial(n)` of `bench_loops.cairo`, in felts.
+fn felt_factorial(n: u64) -> Felt252 {
+    (1..=n).fold(Felt252::ONE, |acc, i| acc * Felt252::from(i))
+}
+
+/// `int_loop(n)` of `bench_loops.cairo`.
+fn int_loop(n: u64) -> Value {
+    let mut x: u64 = 0x2545F4914F6CDD1D;
+    let mut acc: u128 = 0;
+    for i in 0..n {
+        x ^= x / 4096;
+        x ^= (x & 0x3ffffffffff) * 512;
+        x = (x % 1000000007) * 31 + i % 17;
+        acc = (acc + u128::from(x)) % 0xffffffffffffffffffffffffffffff;
+    }
+    tuple(vec![Value::U64(x), Value::U128(acc)])
 }

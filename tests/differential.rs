@@ -191,7 +191,12 @@ mod random_inputs {
     }
 
     fn check<S: Strategy<Value = String> + Clone>(backends: &Backends, entry: &str, values: S) {
-        let mut runner = TestRunner::new(Config::with_cases(48));
+        let config = Config {
+            cases: 48,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
         runner
             .run(&(values.clone(), values), |(a, b)| {
                 backends.compare(entry, a, b)

@@ -151,6 +151,18 @@ fn build_entry_wrapper(
     let context = cx.context;
     let location = cx.location();
     let ptr = cx.ptr_type();
+    // Functions with a parameter or result that has no memory form (an `IntRange`, say) are
+    // only called from other Sierra functions; they get no wrapper.
+    let all_types = function
+        .signature
+        .param_types
+        .iter()
+        .chain(&function.signature.ret_types);
+    for ty in all_types {
+        if crate::types::layout(cx.registry, ty).is_err() {
+            return Ok(());
+        }
+    }
     let region = Region::new();
     let block = region.append_block(Block::new(&[(ptr, location), (ptr, location)]));
     let results_ptr: Value = block.argument(0)?.into();

@@ -49,6 +49,10 @@ pub enum NativeError {
         /// Some of the names there are.
         known: String,
     },
+    /// The function takes or returns a value with no memory form (e.g. an `IntRange`), so it
+    /// can only be called from Cairo.
+    #[error("{0} cannot be called from outside Cairo: a parameter or result type has no native memory layout")]
+    NoEntryPoint(String),
     /// Arguments do not match the function's parameters.
     #[error("arguments: {0}")]
     Arguments(String),

@@ -15,6 +15,7 @@ mod helper;
 mod libfuncs;
 pub mod metadata;
 mod program;
+mod runtime;
 pub mod types;
 
 pub use cairn_values_abi::Registry;

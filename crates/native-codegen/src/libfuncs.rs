@@ -14,6 +14,8 @@ mod enumeration;
 mod felt252;
 mod function_call;
 mod gas;
+mod hashes;
+mod int_range;
 mod mem;
 mod nullable;
 mod ownership;
@@ -21,6 +23,7 @@ mod sint;
 mod structure;
 mod uint;
 mod uint128;
+mod uint256;
 pub(crate) mod wide;
 
 use cairo_lang_sierra::extensions::core::CoreConcreteLibfunc;
@@ -50,6 +53,8 @@ pub(crate) fn build(
         L::Uint32(selector) => uint::build(invocation, selector),
         L::Uint64(selector) => uint::build(invocation, selector),
         L::Uint128(selector) => uint128::build(invocation, selector),
+        L::Uint256(selector) => uint256::build(invocation, selector),
+        L::Uint512(selector) => uint256::build_512(invocation, selector),
         L::Sint8(selector) => sint::build(invocation, selector),
         L::Sint16(selector) => sint::build(invocation, selector),
         L::Sint32(selector) => sint::build(invocation, selector),
@@ -66,6 +71,9 @@ pub(crate) fn build(
         L::Nullable(selector) => nullable::build(invocation, selector),
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
+        L::Pedersen(selector) => hashes::build_pedersen(invocation, selector),
+        L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
+        L::IntRange(selector) => int_range::build(invocation, selector),
         _ => Err(unsupported()),
     }
 }

@@ -16,6 +16,7 @@ use cairn_values_abi::layout::Storage;
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::extensions::starknet::StarknetTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
+use melior::dialect::llvm;
 use melior::ir::r#type::IntegerType;
 use melior::ir::Type;
 use melior::Context;
@@ -74,6 +75,10 @@ pub fn build<'c>(
             cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::AddMod(_)
             | cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::MulMod(_),
         ) => builtin::build(context),
+        CoreTypeConcrete::IntRange(info) => {
+            let bound = build(context, registry, &info.ty)?;
+            llvm::r#type::r#struct(context, &[bound, bound], false)
+        }
         CoreTypeConcrete::Coupon(_) | CoreTypeConcrete::Uint128MulGuarantee(_) => {
             structure::build(context, registry, &[])?
         }

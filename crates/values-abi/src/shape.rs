@@ -250,12 +250,16 @@ impl TypeShape {
                 | StarknetTypeConcrete::StorageBaseAddress(_)
                 | StarknetTypeConcrete::StorageAddress(_),
             ) => TypeShape::Felt252,
+            // `[start, end)`: two integers, on the VM as in native memory.
+            CoreTypeConcrete::IntRange(range) => TypeShape::Struct {
+                name: UserTypeId::from_string("core::ops::range::IntRange"),
+                members: vec![range.ty.clone(), range.ty.clone()],
+            },
             CoreTypeConcrete::Starknet(_)
             | CoreTypeConcrete::Coupon(_)
             | CoreTypeConcrete::Blake(_)
             | CoreTypeConcrete::Const(_)
             | CoreTypeConcrete::GasReserve(_)
-            | CoreTypeConcrete::IntRange(_)
             | CoreTypeConcrete::Uint128MulGuarantee(_)
             | CoreTypeConcrete::BoundedIntGuarantee(_)
             | CoreTypeConcrete::Uninitialized(_)

@@ -1,7 +1,7 @@
 //! Ahead-of-time shared libraries: the JIT's object code linked with the system C compiler
 //! into a `.so` that carries its own Sierra program, so it runs later without recompiling.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use cairn_values_abi::Value;
@@ -20,7 +20,6 @@ use crate::program::ProgramInfo;
 pub struct AotProgram {
     library: Library,
     info: ProgramInfo,
-    path: PathBuf,
 }
 
 fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
@@ -87,11 +86,17 @@ impl AotProgram {
         let program: Program = serde_json::from_slice(&json)
             .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
         let info = ProgramInfo::new(program)?;
-        Ok(Self {
-            library,
-            info,
-            path: path.to_owned(),
-        })
+        // SAFETY: the library's `cairn_rt_*` symbols are the pointer-sized globals the code
+        // generator declares; nothing runs the library's code yet.
+        unsafe {
+            crate::runtime::bind(|name| {
+                library
+                    .get::<*mut ()>(name.as_bytes())
+                    .ok()
+                    .map(|symbol| *symbol)
+            })
+        };
+        Ok(Self { library, info })
     }
 
     /// The program and its types.
@@ -110,7 +115,7 @@ impl AotProgram {
         let symbol = entry_symbol(index);
         // SAFETY: `cairn_entry_N` symbols have the `EntryPoint` signature.
         let entry = unsafe { self.library.get::<EntryPoint>(symbol.as_bytes()) }
-            .map_err(|_| library_error(&self.path, format!("symbol {symbol} missing")))?;
+            .map_err(|_| NativeError::NoEntryPoint(name.to_owned()))?;
         // SAFETY: `entry` is the wrapper of function `index` of the embedded program.
         unsafe { invoke(&self.info, *entry, function, args, available_gas) }
     }

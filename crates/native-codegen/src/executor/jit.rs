@@ -80,6 +80,9 @@ impl JitProgram {
         let context = new_context();
         let module = compile_module(&context, &info)?;
         let engine = Engine::new(&module, opt_level, false)?;
+        // SAFETY: the engine's `cairn_rt_*` symbols are the pointer-sized globals the code
+        // generator declares; nothing runs the code yet.
+        unsafe { crate::runtime::bind(|name| engine.lookup(name)) };
         Ok(Self { engine, info })
     }
 
@@ -101,7 +104,7 @@ impl JitProgram {
         let address = self
             .engine
             .lookup(&symbol)
-            .ok_or_else(|| NativeError::Mlir(format!("symbol {symbol} missing")))?;
+            .ok_or_else(|| NativeError::NoEntryPoint(name.to_owned()))?;
         // SAFETY: every `cairn_entry_N` has the `EntryPoint` signature.
         let entry: EntryPoint = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
         // SAFETY: `entry` is the wrapper of function `index`.

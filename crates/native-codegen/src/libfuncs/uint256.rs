@@ -55,7 +55,11 @@ fn split<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 }
 
 /// Undefined values for the trailing results (multiplication guarantees) of branch `branch`.
-fn guarantees<'c, 'a>(invocation: &Invocation<'c, 'a, '_>, branch: usize, from: usize) -> Result<Vec<Value<'c, 'a>>> {
+fn guarantees<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    branch: usize,
+    from: usize,
+) -> Result<Vec<Value<'c, 'a>>> {
     invocation.result_types[branch][from..]
         .iter()
         .map(|ty| invocation.push(llvm::undef(invocation.cx.ty(ty)?, invocation.location())))
@@ -74,7 +78,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
             let value = invocation.input(0)?;
             let joined = join(cx, block, value, 2, 256)?;
             let zero = invocation.constant(cx.int_type(256), 0)?;
-            let is_zero = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Eq, joined, zero, location))?;
+            let is_zero = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Eq,
+                joined,
+                zero,
+                location,
+            ))?;
             invocation.cond_br(block, is_zero, (0, &[]), (1, &[value]))
         }
         Uint256Concrete::Divmod(_) => {
@@ -108,8 +118,20 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
             let (gcd, inverse) = inverse_mod(cx, block, reduced, modulus)?;
             let one = invocation.constant(wide, 1)?;
             let zero = invocation.constant(wide, 0)?;
-            let coprime = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Eq, gcd, one, location))?;
-            let non_zero = invocation.push(arith::cmpi(cx.context, CmpiPredicate::Ne, inverse, zero, location))?;
+            let coprime = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Eq,
+                gcd,
+                one,
+                location,
+            ))?;
+            let non_zero = invocation.push(arith::cmpi(
+                cx.context,
+                CmpiPredicate::Ne,
+                inverse,
+                zero,
+                location,
+            ))?;
             let invertible = invocation.push(arith::andi(coprime, non_zero, location))?;
             let inverse = invocation.push(arith::trunci(inverse, cx.int_type(256), location))?;
             let u256_type = cx.ty(invocation.result_type(0, 1)?)?;
@@ -135,11 +157,24 @@ pub fn build_512(invocation: &Invocation<'_, '_, '_>, selector: &Uint512Concrete
             let rhs = join(cx, block, invocation.input(2)?, 2, 512)?;
             let quotient = invocation.push(arith::divui(lhs, rhs, location))?;
             let remainder = invocation.push(arith::remui(lhs, rhs, location))?;
-            let remainder = invocation.push(arith::trunci(remainder, cx.int_type(256), location))?;
+            let remainder =
+                invocation.push(arith::trunci(remainder, cx.int_type(256), location))?;
             let mut results = vec![
                 invocation.input(0)?,
-                split(cx, block, quotient, 4, cx.ty(invocation.result_type(0, 1)?)?)?,
-                split(cx, block, remainder, 2, cx.ty(invocation.result_type(0, 2)?)?)?,
+                split(
+                    cx,
+                    block,
+                    quotient,
+                    4,
+                    cx.ty(invocation.result_type(0, 1)?)?,
+                )?,
+                split(
+                    cx,
+                    block,
+                    remainder,
+                    2,
+                    cx.ty(invocation.result_type(0, 2)?)?,
+                )?,
             ];
             results.extend(guarantees(invocation, 0, 3)?);
             invocation.br(block, 0, &results)

@@ -681,34 +681,49 @@ pub(crate) fn insert<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     )
 }
 
-/// Calls `cairn_felt252_inverse(x)`: the inverse of a non-zero felt, by the extended Euclidean
-/// algorithm on signed 512-bit integers (the Bézout coefficients stay below the prime).
+/// Calls `cairn_felt252_inverse(x)`: the inverse of a non-zero felt modulo P.
 pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
     block: &B,
-    value: Value<'c, '_>,
+    value: Value<'c, 'a>,
 ) -> Result<Value<'c, 'a>> {
-    let felt = cx.int_type(256);
+    let location = cx.location();
     let wide = cx.int_type(512);
-    let name = "cairn_felt252_inverse";
+    let value = push(block, arith::extui(value, wide, location))?;
+    let prime = const_int(cx.context, block, wide, PRIME)?;
+    let (_, inverse) = inverse_mod(cx, block, value, prime)?;
+    push(block, arith::trunci(inverse, cx.int_type(256), location))
+}
+
+/// Calls `cairn_inverse_mod(value, modulus)`: `(gcd(value, modulus), s)` with
+/// `s * value = gcd (mod modulus)` and `0 <= s < modulus`, by the extended Euclidean algorithm
+/// on signed 512-bit integers (`value < modulus < 2^256`, so the Bézout coefficients and every
+/// `quotient * coefficient` stay below `2^257`).
+pub(crate) fn inverse_mod<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, 'a>,
+    modulus: Value<'c, 'a>,
+) -> Result<(Value<'c, 'a>, Value<'c, 'a>)> {
+    let wide = cx.int_type(512);
+    let name = "cairn_inverse_mod";
     emit_function(
         cx,
         name,
-        &[felt],
-        &[felt],
+        &[wide, wide],
+        &[wide, wide],
         Some(&|region, entry| {
             let context = cx.context;
             let location = cx.location();
-            let input: Value = entry.argument(0)?.into();
-            let prime = const_int(context, &entry, wide, PRIME)?;
-            let value = push(&entry, arith::extui(input, wide, location))?;
+            let value: Value = entry.argument(0)?.into();
+            let modulus: Value = entry.argument(1)?.into();
             let zero = const_int(context, &entry, wide, 0)?;
             let one = const_int(context, &entry, wide, 1)?;
-            // Loop state: (old_r, r, old_s, s).
+            // Loop state: (old_r, r, old_s, s), with r_i = s_i * value (mod modulus).
             let header = region.append_block(Block::new(&[(wide, location); 4]));
             let body = region.append_block(Block::new(&[]));
             let exit = region.append_block(Block::new(&[]));
-            entry.append_operation(cf::br(&header, &[prime, value, zero, one], location));
+            entry.append_operation(cf::br(&header, &[modulus, value, zero, one], location));
             let old_r: Value = header.argument(0)?.into();
             let r: Value = header.argument(1)?.into();
             let old_s: Value = header.argument(2)?.into();
@@ -728,14 +743,15 @@ pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
                 &exit,
                 arith::cmpi(context, CmpiPredicate::Slt, old_s, zero, location),
             )?;
-            let adjusted = push(&exit, arith::addi(old_s, prime, location))?;
-            let result = push(&exit, arith::select(negative, adjusted, old_s, location))?;
-            let result = push(&exit, arith::trunci(result, felt, location))?;
-            exit.append_operation(func::r#return(&[result], location));
+            let adjusted = push(&exit, arith::addi(old_s, modulus, location))?;
+            let inverse = push(&exit, arith::select(negative, adjusted, old_s, location))?;
+            exit.append_operation(func::r#return(&[old_r, inverse], location));
             Ok(())
         }),
     )?;
-    Ok(call(cx, block, name, &[value], &[felt])?.remove(0))
+    let mut results = call(cx, block, name, &[value, modulus], &[wide, wide])?;
+    let inverse = results.remove(1);
+    Ok((results.remove(0), inverse))
 }
 
 /// Calls `cairn_isqrt_iN(x)`: the integer square root of an unsigned `bits`-bit integer, digit
@@ -792,4 +808,76 @@ pub(crate) fn isqrt<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
         }),
     )?;
     Ok(call(cx, block, &name, &[value], &[int])?.remove(0))
+}
+
+/// Calls runtime function `name` (see `crate::runtime`) through its global pointer, declaring
+/// the global on first use. Runtime functions return nothing; results come back through
+/// pointer arguments.
+pub(crate) fn call_runtime<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    name: &str,
+    args: &[Value<'c, 'a>],
+) -> Result<()> {
+    let context = cx.context;
+    let location = cx.location();
+    let ptr = cx.ptr_type();
+    let global = crate::runtime::global_name(name);
+    if cx.first_emission(&global) {
+        let initializer = Region::new();
+        let body = initializer.append_block(Block::new(&[]));
+        let null = push(&body, llvm::zero(ptr, location))?;
+        body.append_operation(llvm::r#return(Some(null), location));
+        let linkage = Attribute::parse(context, "#llvm.linkage<external>")
+            .ok_or_else(|| NativeError::Mlir("linkage attribute".to_owned()))?;
+        cx.module.body().append_operation(
+            OperationBuilder::new("llvm.mlir.global", location)
+                .add_attributes(&[
+                    (
+                        Identifier::new(context, "sym_name"),
+                        StringAttribute::new(context, &global).into(),
+                    ),
+                    (
+                        Identifier::new(context, "global_type"),
+                        TypeAttribute::new(ptr).into(),
+                    ),
+                    (Identifier::new(context, "linkage"), linkage),
+                ])
+                .add_regions([initializer])
+                .build()?,
+        );
+    }
+    let address = push(
+        block,
+        OperationBuilder::new("llvm.mlir.addressof", location)
+            .add_attributes(&[(
+                Identifier::new(context, "global_name"),
+                FlatSymbolRefAttribute::new(context, &global).into(),
+            )])
+            .add_results(&[ptr])
+            .build()?,
+    )?;
+    let function = load_at(context, block, address, 0, ptr)?;
+    let mut operands = vec![function];
+    operands.extend_from_slice(args);
+    block.append_operation(
+        OperationBuilder::new("llvm.call", location)
+            .add_attributes(&[
+                (
+                    Identifier::new(context, "operandSegmentSizes"),
+                    melior::ir::attribute::DenseI32ArrayAttribute::new(
+                        context,
+                        &[operands.len() as i32, 0],
+                    )
+                    .into(),
+                ),
+                (
+                    Identifier::new(context, "op_bundle_sizes"),
+                    melior::ir::attribute::DenseI32ArrayAttribute::new(context, &[]).into(),
+                ),
+            ])
+            .add_operands(&operands)
+            .build()?,
+    );
+    Ok(())
 }

@@ -21,6 +21,14 @@ if command -v valgrind >/dev/null 2>&1; then
     PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
         --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$native_tests" --quiet
+    echo "== native code under valgrind: every fixture call JIT-compiled, run and freed"
+    # valgrind cannot read the DWARF 5 of Debian's LLVM libraries: run a copy without debug info.
+    differential=$(cargo test --features cairn/native --test differential --no-run --message-format=json 2>/dev/null \
+        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    stripped="$CARGO_TARGET_DIR/differential-no-debug"
+    objcopy --strip-debug "$differential" "$stripped"
+    valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
+        --error-exitcode=7 "$stripped" native_matches_vm_on_every_fixture_call --quiet
 fi
 echo "== Python bridge: maturin develop, then pytest"
 (cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)

@@ -147,6 +147,33 @@ fn any_heap(registry: &Registry, types: &[ConcreteTypeId]) -> Result<bool> {
 }
 
 /// The size and alignment of `ty` in native memory.
-pub(crate) fn layout(registry: &Registry, ty: &ConcreteTypeId) -> Result<std::alloc::Layout> {
+pub fn layout(registry: &Registry, ty: &ConcreteTypeId) -> Result<std::alloc::Layout> {
     Ok(cairn_values_abi::layout::layout_of(registry, ty)?)
+}
+
+/// Whether `ty` is a builtin or the gas counter: threaded through calls, supplied by the
+/// executor, never part of a caller's arguments or results.
+pub fn is_builtin(registry: &Registry, ty: &ConcreteTypeId) -> Result<bool> {
+    Ok(matches!(
+        cairn_values_abi::TypeShape::of(registry, ty)?,
+        cairn_values_abi::TypeShape::Builtin(_)
+    ))
+}
+
+/// Whether values of `ty` occupy no memory (unit structs, one-value bounded ints, …).
+pub fn is_zst(registry: &Registry, ty: &ConcreteTypeId) -> Result<bool> {
+    Ok(layout(registry, ty)?.size() == 0)
+}
+
+/// Whether values of `ty` are handled through memory rather than as one SSA integer or pointer
+/// (structs, enums, arrays): the values-abi calling rules pass these by pointer.
+pub fn is_complex(registry: &Registry, ty: &ConcreteTypeId) -> Result<bool> {
+    use cairn_values_abi::TypeShape as S;
+    Ok(match cairn_values_abi::TypeShape::of(registry, ty)? {
+        S::Struct { .. } | S::Enum { .. } | S::Array(_) | S::Span(_) | S::EcPoint | S::EcState => {
+            true
+        }
+        S::Snapshot(inner) | S::NonZero(inner) => is_complex(registry, &inner)?,
+        _ => false,
+    })
 }

@@ -57,7 +57,7 @@ pub(crate) unsafe fn invoke(
         .signature
         .param_types
         .iter()
-        .filter(|ty| !matches!(TypeShape::of(registry, ty), Ok(TypeShape::Builtin(_))))
+        .filter(|ty| !crate::types::is_builtin(registry, ty).unwrap_or(false))
         .count();
     if user_count != args.len() {
         return Err(NativeError::Arguments(format!(

@@ -10,6 +10,7 @@ mod bytes31;
 mod cast;
 mod consts;
 mod control;
+mod ec;
 mod enumeration;
 mod felt252;
 mod function_call;
@@ -71,6 +72,7 @@ pub(crate) fn build(
         L::Nullable(selector) => nullable::build(invocation, selector),
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
+        L::Ec(selector) => ec::build(invocation, selector),
         L::Pedersen(selector) => hashes::build_pedersen(invocation, selector),
         L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
         L::IntRange(selector) => int_range::build(invocation, selector),

@@ -1,19 +1,24 @@
-//! Work generated code hands to Rust: the Pedersen hash and the Poseidon permutation, on the
-//! implementations of `starknet-types-core`.
+//! Work generated code hands to Rust: the Pedersen hash, the Poseidon permutation and STARK
+//! curve arithmetic, on the implementations of `starknet-types-core`.
 //!
 //! Generated code reaches each function through a global pointer `cairn_rt_<name>` that the
 //! loader fills in once the code is loaded (see [`bind`]), for the JIT and for shared libraries
 //! alike: a library needs no symbol from the process that loads it. Felts cross as pointers to
 //! 32 little-endian bytes.
 
+use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 2] {
+fn functions() -> [(&'static str, *const ()); 6] {
     [
         ("pedersen", pedersen as *const ()),
         ("hades_permutation", hades_permutation as *const ()),
+        ("ec_point_from_x", ec_point_from_x as *const ()),
+        ("ec_point_on_curve", ec_point_on_curve as *const ()),
+        ("ec_state_add", ec_state_add as *const ()),
+        ("ec_state_add_mul", ec_state_add_mul as *const ()),
     ]
 }
 
@@ -57,5 +62,92 @@ unsafe extern "C" fn hades_permutation(state: *mut [[u8; 32]; 3]) {
         for (word, felt) in words.iter_mut().zip(felts) {
             *word = felt.to_bytes_le();
         }
+    }
+}
+
+/// The curve's `beta` (`y^2 = x^3 + x + beta`).
+fn beta() -> Felt {
+    Felt::from_hex_unchecked("0x6f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
+}
+
+fn felt_at(word: &[u8; 32]) -> Felt {
+    Felt::from_bytes_le(word)
+}
+
+/// Points cross as `[x, y]`, the identity as `(0, 0)` (not on the curve, as `beta != 0`).
+fn projective(point: &[[u8; 32]; 2]) -> ProjectivePoint {
+    let (x, y) = (felt_at(&point[0]), felt_at(&point[1]));
+    if x == Felt::ZERO && y == Felt::ZERO {
+        ProjectivePoint::identity()
+    } else {
+        ProjectivePoint::from_affine_unchecked(x, y)
+    }
+}
+
+fn store_point(out: &mut [[u8; 32]], point: &ProjectivePoint) {
+    let (x, y) = match point.to_affine() {
+        Ok(affine) => (affine.x(), affine.y()),
+        Err(_) => (Felt::ZERO, Felt::ZERO),
+    };
+    out[0] = x.to_bytes_le();
+    out[1] = y.to_bytes_le();
+}
+
+/// Writes the point with abscissa `x` and the smaller of its two ordinates (the VM's hint picks
+/// `min(y, -y)`); returns 0 if `x` is on no point of the curve.
+///
+/// # Safety
+/// `point` must be valid for writing two felts, `x` for reading one.
+unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 32]) -> u8 {
+    // SAFETY: per the contract above.
+    unsafe {
+        let x = felt_at(&*x);
+        let Some(y) = (x * x * x + x + beta()).sqrt() else {
+            return 0;
+        };
+        let y = y.min(-y);
+        (*point)[0] = x.to_bytes_le();
+        (*point)[1] = y.to_bytes_le();
+        1
+    }
+}
+
+/// Returns 1 if `(x, y)` is on the curve.
+///
+/// # Safety
+/// Both pointers must be valid for reading one felt.
+unsafe extern "C" fn ec_point_on_curve(x: *const [u8; 32], y: *const [u8; 32]) -> u8 {
+    // SAFETY: per the contract above.
+    unsafe { u8::from(AffinePoint::new(felt_at(&*x), felt_at(&*y)).is_ok()) }
+}
+
+/// `state.sum += point`, the sum in the state's first two felts.
+///
+/// # Safety
+/// `state` must be valid for reading and writing four felts, `point` for reading two.
+unsafe extern "C" fn ec_state_add(state: *mut [[u8; 32]; 4], point: *const [[u8; 32]; 2]) {
+    // SAFETY: per the contract above.
+    unsafe {
+        let state = &mut *state;
+        let sum = projective(&[state[0], state[1]]);
+        store_point(&mut state[..2], &(&sum + &projective(&*point)));
+    }
+}
+
+/// `state.sum += scalar * point`.
+///
+/// # Safety
+/// As for [`ec_state_add`], and `scalar` valid for reading one felt.
+unsafe extern "C" fn ec_state_add_mul(
+    state: *mut [[u8; 32]; 4],
+    scalar: *const [u8; 32],
+    point: *const [[u8; 32]; 2],
+) {
+    // SAFETY: per the contract above.
+    unsafe {
+        let state = &mut *state;
+        let sum = projective(&[state[0], state[1]]);
+        let product = &projective(&*point) * felt_at(&*scalar);
+        store_point(&mut state[..2], &(&sum + &product));
     }
 }

@@ -22,7 +22,7 @@ pub fn build_pedersen(
     let out = invocation.alloca(felt, 16)?;
     store_at(context, block, lhs, 0, invocation.input(1)?)?;
     store_at(context, block, rhs, 0, invocation.input(2)?)?;
-    call_runtime(invocation.cx, block, "pedersen", &[out, lhs, rhs])?;
+    call_runtime(invocation.cx, block, "pedersen", &[out, lhs, rhs], None)?;
     let hash = load_at(context, block, out, 0, felt)?;
     invocation.br(block, 0, &[invocation.input(0)?, hash])
 }
@@ -46,7 +46,7 @@ pub fn build_poseidon(
             invocation.input(index + 1)?,
         )?;
     }
-    call_runtime(invocation.cx, block, "hades_permutation", &[state])?;
+    call_runtime(invocation.cx, block, "hades_permutation", &[state], None)?;
     let mut results = vec![invocation.input(0)?];
     for index in 0..3 {
         results.push(load_at(context, block, state, 32 * index, felt)?);

@@ -811,14 +811,15 @@ pub(crate) fn isqrt<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 }
 
 /// Calls runtime function `name` (see `crate::runtime`) through its global pointer, declaring
-/// the global on first use. Runtime functions return nothing; results come back through
-/// pointer arguments.
+/// the global on first use. Large results come back through pointer arguments; `result` is the
+/// type of a returned integer, if any.
 pub(crate) fn call_runtime<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
     block: &B,
     name: &str,
     args: &[Value<'c, 'a>],
-) -> Result<()> {
+    result: Option<Type<'c>>,
+) -> Result<Option<Value<'c, 'a>>> {
     let context = cx.context;
     let location = cx.location();
     let ptr = cx.ptr_type();
@@ -860,7 +861,7 @@ pub(crate) fn call_runtime<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     let function = load_at(context, block, address, 0, ptr)?;
     let mut operands = vec![function];
     operands.extend_from_slice(args);
-    block.append_operation(
+    let call = block.append_operation(
         OperationBuilder::new("llvm.call", location)
             .add_attributes(&[
                 (
@@ -877,7 +878,11 @@ pub(crate) fn call_runtime<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
                 ),
             ])
             .add_operands(&operands)
+            .add_results(&result.into_iter().collect::<Vec<_>>())
             .build()?,
     );
-    Ok(())
+    Ok(match result {
+        Some(_) => Some(call.result(0)?.into()),
+        None => None,
+    })
 }

@@ -1,6 +1,6 @@
-//! The VM is the oracle: every fixture call that the native backend compiles must give the same
-//! values, panic data and gas as the VM backend. Programs the native backend cannot compile yet
-//! are listed with the reason (an unsupported libfunc or type), never silently dropped.
+//! The VM is the oracle: every fixture call must give the same values, panic data and gas on the
+//! native backend as on the VM backend. A program the native backend cannot compile is listed
+//! with the reason (an unsupported libfunc or type) and fails the test.
 
 #[allow(dead_code)]
 #[path = "../crates/vm-core/tests/all/sierra_cases.rs"]

@@ -13,6 +13,7 @@ mod control;
 mod ec;
 mod enumeration;
 mod felt252;
+mod felt252_dict;
 mod function_call;
 mod gas;
 mod hashes;
@@ -73,6 +74,8 @@ pub(crate) fn build(
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
         L::Ec(selector) => ec::build(invocation, selector),
+        L::Felt252Dict(selector) => felt252_dict::build(invocation, selector),
+        L::Felt252DictEntry(selector) => felt252_dict::build_entry(invocation, selector),
         L::Pedersen(selector) => hashes::build_pedersen(invocation, selector),
         L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
         L::IntRange(selector) => int_range::build(invocation, selector),

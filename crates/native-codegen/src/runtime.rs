@@ -1,18 +1,25 @@
 //! Work generated code hands to Rust: the Pedersen hash, the Poseidon permutation and STARK
-//! curve arithmetic, on the implementations of `starknet-types-core`.
+//! curve arithmetic, on the implementations of `starknet-types-core`, and dictionaries, on
+//! `cairn_values_abi::dict` (so values written and read by that crate and by native code are
+//! the same).
 //!
 //! Generated code reaches each function through a global pointer `cairn_rt_<name>` that the
 //! loader fills in once the code is loaded (see [`bind`]), for the JIT and for shared libraries
 //! alike: a library needs no symbol from the process that loads it. Felts cross as pointers to
 //! 32 little-endian bytes.
 
+use cairn_values_abi::dict::NativeDict;
 use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 6] {
+fn functions() -> [(&'static str, *const ()); 10] {
     [
+        ("dict_new", dict_new as *const ()),
+        ("dict_entry", dict_entry as *const ()),
+        ("dict_squash", dict_squash as *const ()),
+        ("dict_release", dict_release as *const ()),
         ("pedersen", pedersen as *const ()),
         ("hades_permutation", hades_permutation as *const ()),
         ("ec_point_from_x", ec_point_from_x as *const ()),
@@ -150,4 +157,44 @@ unsafe extern "C" fn ec_state_add_mul(
         let product = &projective(&*point) * felt_at(&*scalar);
         store_point(&mut state[..2], &(&sum + &product));
     }
+}
+
+/// A new empty dictionary.
+extern "C" fn dict_new() -> *mut NativeDict {
+    NativeDict::allocate()
+}
+
+/// The value slot of `key`, zeroed if new.
+///
+/// # Safety
+/// `dict` is a live dictionary whose entries are `stride` bytes; `key` is valid for 32 bytes.
+unsafe extern "C" fn dict_entry(
+    dict: *mut NativeDict,
+    key: *const [u8; 32],
+    stride: u64,
+) -> *mut u8 {
+    // SAFETY: per the contract above.
+    unsafe { (*dict).entry(&*key, stride as usize) }
+}
+
+/// Sorts the dictionary into its squashed form; returns the accesses beyond the first of each
+/// key, for which the VM refunds gas.
+///
+/// # Safety
+/// As [`dict_entry`].
+unsafe extern "C" fn dict_squash(dict: *mut NativeDict, stride: u64) -> u64 {
+    // SAFETY: per the contract above.
+    unsafe {
+        (*dict).sort_by_key(stride as usize);
+        (*dict).accesses.saturating_sub((*dict).len)
+    }
+}
+
+/// Frees a dictionary whose values' heap parts are already released.
+///
+/// # Safety
+/// `dict` is a live dictionary, not used afterwards.
+unsafe extern "C" fn dict_release(dict: *mut NativeDict) {
+    // SAFETY: per the contract above.
+    unsafe { NativeDict::release(dict) }
 }

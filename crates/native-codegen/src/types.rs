@@ -75,6 +75,11 @@ pub fn build<'c>(
             cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::AddMod(_)
             | cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::MulMod(_),
         ) => builtin::build(context),
+        // (the dictionary, the entry's value slot inside it)
+        CoreTypeConcrete::Felt252DictEntry(_) => {
+            let ptr = pointer::build(context);
+            llvm::r#type::r#struct(context, &[ptr, ptr], false)
+        }
         CoreTypeConcrete::IntRange(info) => {
             let bound = build(context, registry, &info.ty)?;
             llvm::r#type::r#struct(context, &[bound, bound], false)

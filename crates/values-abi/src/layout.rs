@@ -10,7 +10,7 @@
 //! - `Array<T>`/`Span<T>` are `{ptr: *mut T, start: u32, end: u32, capacity: u32}`: elements
 //!   `start..end` of a buffer of `capacity` from `malloc`.
 //! - `Box<T>` and `Nullable<T>` are pointers (null is `None`); snapshots and `NonZero` are their
-//!   inner type; dictionaries are pointers to the runtime's dictionary.
+//!   inner type; dictionaries are pointers to a [`crate::dict::NativeDict`].
 //! - Builtins are `u64` counters, the gas counter a `u64`, the system pointer a pointer.
 
 use std::alloc::Layout;

@@ -10,6 +10,7 @@
 //! This crate knows nothing of cairo-vm, MLIR or Python.
 
 pub mod abi;
+pub mod dict;
 mod error;
 pub mod json;
 pub mod layout;

@@ -9,11 +9,12 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use starknet_types_core::felt::Felt;
 
+use crate::dict::{entry_stride, NativeDict};
 use crate::layout::{
     array_fields, enum_payload_offset, enum_tag, layout_of, struct_layout, Storage,
 };
 use crate::shape::{IntWidth, TypeShape};
-use crate::{Registry, Value, ValueError};
+use crate::{DictKey, Registry, Value, ValueError};
 
 fn unsupported(ty: &ConcreteTypeId) -> ValueError {
     ValueError::UnsupportedType {
@@ -204,6 +205,18 @@ unsafe fn write(
                     write_bytes(dst.add(32 * index), &felt.to_bytes_le());
                 }
             }
+            (
+                TypeShape::Felt252Dict(inner) | TypeShape::SquashedFelt252Dict(inner),
+                Value::Felt252Dict(entries) | Value::SquashedFelt252Dict(entries),
+            ) => {
+                let stride = entry_stride(layout_of(registry, inner)?);
+                let dict = NativeDict::allocate();
+                for (key, value) in entries {
+                    let slot = (*dict).entry(&key.0.to_bytes_le(), stride);
+                    write(value, inner, registry, slot)?;
+                }
+                write_bytes(dst, &(dict as usize).to_le_bytes());
+            }
             (TypeShape::Builtin(_), Value::Builtin) => write_bytes(dst, &0u64.to_le_bytes()),
             (TypeShape::Builtin(_), Value::Gas(gas)) => write_bytes(dst, &gas.to_le_bytes()),
             _ => return Err(unsupported(ty)),
@@ -342,6 +355,25 @@ unsafe fn read(
                 x0: felt_at(src.add(64)),
                 y0: felt_at(src.add(96)),
             },
+            TypeShape::Felt252Dict(ref inner) | TypeShape::SquashedFelt252Dict(ref inner) => {
+                let inner = inner.clone();
+                let dict = &*pointer_at(src).cast::<NativeDict>();
+                let stride = entry_stride(layout_of(registry, &inner)?);
+                let mut entries = Vec::with_capacity(dict.len as usize);
+                for index in 0..dict.len as usize {
+                    let (key, value) = dict.entry_at(index, stride);
+                    entries.push((
+                        DictKey(Felt::from_bytes_le(&*key)),
+                        read(value, &inner, registry)?,
+                    ));
+                }
+                entries.sort_by_key(|entry| entry.0 .0);
+                if matches!(shape, TypeShape::Felt252Dict(_)) {
+                    Value::Felt252Dict(entries)
+                } else {
+                    Value::SquashedFelt252Dict(entries)
+                }
+            }
             TypeShape::Builtin(crate::BuiltinKind::Gas) => Value::Gas(u64::from_le_bytes(
                 read_bytes(src, 8).try_into().unwrap_or_default(),
             )),
@@ -399,6 +431,17 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
                 if !boxed.is_null() {
                     free(boxed, &inner, registry)?;
                     libc::free(boxed.cast());
+                }
+            }
+            TypeShape::Felt252Dict(inner) | TypeShape::SquashedFelt252Dict(inner) => {
+                let dict = pointer_at(src).cast::<NativeDict>();
+                if !dict.is_null() {
+                    let stride = entry_stride(layout_of(registry, &inner)?);
+                    for index in 0..(*dict).len as usize {
+                        let (_, value) = (*dict).entry_at(index, stride);
+                        free(value, &inner, registry)?;
+                    }
+                    NativeDict::release(dict);
                 }
             }
             _ => {}

@@ -5,9 +5,10 @@ mod common;
 use std::alloc::Layout;
 
 use bumpalo::Bump;
+use cairn_values_abi::dict::{entry_stride, NativeDict};
 use cairn_values_abi::layout::layout_of;
 use cairn_values_abi::native::free_heap_parts;
-use cairn_values_abi::Value;
+use cairn_values_abi::{DictKey, Felt, Value};
 use common::{registry, ty, typed_value};
 use proptest::prelude::*;
 
@@ -45,13 +46,35 @@ fn layouts_follow_the_documented_rules() {
 }
 
 #[test]
-fn types_without_native_values_are_refused() {
+fn dictionaries_are_native_dicts_sorted_by_key_when_read() {
     let arena = Bump::new();
-    let dict = Value::Felt252Dict(Vec::new());
-    let error = dict
-        .to_ptr(&arena, &registry(), &ty("DictU64"))
-        .expect_err("needs the runtime");
-    assert!(error.to_string().contains("not supported"), "{error}");
+    let registry = registry();
+    let dict_type = ty("DictU64");
+    let entries = |keys: &[u64]| -> Vec<(DictKey, Value)> {
+        keys.iter()
+            .map(|&key| (DictKey(Felt::from(key)), Value::U64(key * 10)))
+            .collect()
+    };
+    // Written in any order, found by key through the index, read back sorted.
+    let value = Value::Felt252Dict(entries(&[300, 7, 1 << 40, 0]));
+    let pointer = value
+        .to_ptr(&arena, &registry, &dict_type)
+        .expect("a dictionary");
+    // SAFETY: `pointer` holds a dictionary of u64 written just above; it is freed once.
+    unsafe {
+        let dict = &mut **pointer.as_ptr().cast::<*mut NativeDict>();
+        assert_eq!((dict.len, dict.accesses), (4, 4));
+        let stride = entry_stride(Layout::new::<u64>());
+        let slot = dict.entry(&Felt::from(7u64).to_bytes_le(), stride);
+        assert_eq!(slot.cast::<u64>().read(), 70);
+        let fresh = dict.entry(&Felt::from(8u64).to_bytes_le(), stride);
+        assert_eq!(fresh.cast::<u64>().read(), 0, "a new key holds the default");
+        let read = Value::from_ptr(pointer, &registry, &dict_type).expect("readable");
+        let mut expected = entries(&[0, 7, 8, 300, 1 << 40]);
+        expected[2].1 = Value::U64(0);
+        assert_eq!(read, Value::Felt252Dict(expected));
+        free_heap_parts(pointer, &registry, &dict_type).expect("freed");
+    }
 }
 
 #[test]

@@ -422,6 +422,33 @@ fn build_drop<'c: 'a, 'a>(
             free(cx, &after, pointer)
         }
         CoreTypeConcrete::Box(inner) => drop_boxed(cx, &block, value, &inner.ty),
+        CoreTypeConcrete::Felt252Dict(inner) | CoreTypeConcrete::SquashedFelt252Dict(inner) => {
+            let element = &inner.ty;
+            let mut after = block;
+            if has_heap_parts(cx.registry, element)? {
+                // Entries are `NativeDict::entries[0..len]`, the value 32 bytes into each.
+                let stride = cairn_values_abi::dict::entry_stride(layout(cx.registry, element)?);
+                let entries = load_at(context, &block, value, 0, cx.ptr_type())?;
+                let len = load_at(context, &block, value, 8, i64_type)?;
+                let zero = const_int(context, &block, i64_type, 0)?;
+                let stride = const_int(context, &block, i64_type, stride)?;
+                let element_type = cx.ty(element)?;
+                after = emit_loop(cx, region, block, zero, len, &|body, index| {
+                    let offset = push(&body, arith::muli(index, stride, location))?;
+                    let entry = gep_bytes(cx, &body, entries, offset)?;
+                    let item = load_at(
+                        context,
+                        &body,
+                        entry,
+                        cairn_values_abi::dict::KEY_SIZE,
+                        element_type,
+                    )?;
+                    drop_value(cx, &body, item, element)
+                })?;
+            }
+            call_runtime(cx, &after, "dict_release", &[value], None)?;
+            Ok(())
+        }
         CoreTypeConcrete::Nullable(inner) => {
             let null = push(&block, llvm::zero(cx.ptr_type(), location))?;
             let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use cairn_values_abi::cairo_lang_sierra::ProgramParser;
-use cairn_values_abi::{Felt, Registry, Value};
+use cairn_values_abi::{DictKey, Felt, Registry, Value};
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use proptest::prelude::*;
 
@@ -88,6 +88,15 @@ pub fn typed_value() -> impl Strategy<Value = (Value, &'static str)> {
             "BoxArrU8"
         )),
         (felt.clone(), felt.clone()).prop_map(|(x, y)| (Value::EcPoint { x, y }, "Point")),
+        prop::collection::btree_map(any::<u64>(), any::<u64>(), 0..40).prop_map(|entries| (
+            Value::Felt252Dict(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (DictKey(Felt::from(key)), Value::U64(value)))
+                    .collect()
+            ),
+            "DictU64"
+        )),
         (
             0usize..3,
             any::<u64>(),

@@ -627,6 +627,8 @@ pub fn cases() -> Vec<Case> {
             one(f(felt_factorial(100))),
         ),
         call("bench_loops", "int_loop", "[2000]", one(int_loop(2000))),
+        // Σ (3 + i) for i < 100
+        call("bench_loops", "dict_churn", "[100]", one(f(felt(5250)))),
         case("prop_ints", one(Value::U8(0))),
         call(
             "prop_ints",

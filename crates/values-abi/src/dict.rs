@@ -1,0 +1,190 @@
+//! `Felt252Dict<T>` and `SquashedFelt252Dict<T>` in native memory: a pointer to a
+//! [`NativeDict`], whose entries (a felt key, then the value) sit one after another in a
+//! `malloc` buffer, found through an open-addressing index of entry numbers. Everything is
+//! plain `malloc` memory, so this crate can build, read and free dictionaries and the native
+//! backend's runtime can use them with the same code.
+//!
+//! A value is at offset 32 of its entry; a missing key reads as all-zero bytes, which is every
+//! dictionary value type's default (0, null). The index may be null (a dictionary built here,
+//! or just sorted); it is rebuilt on the next lookup.
+
+use std::alloc::Layout;
+
+/// The dictionary header a dictionary value points to.
+#[repr(C)]
+#[derive(Debug)]
+pub struct NativeDict {
+    /// `len` entries of [`entry_stride`] bytes each (`capacity` allocated).
+    pub entries: *mut u8,
+    /// Entries in use.
+    pub len: u64,
+    /// Entries allocated.
+    pub capacity: u64,
+    /// `slot_count` slots: 0 for empty, else 1 + an entry's number; or null.
+    pub slots: *mut u64,
+    /// A power of two, or 0 when `slots` is null.
+    pub slot_count: u64,
+    /// Lookups so far (the VM's accesses, which squashing refunds gas for).
+    pub accesses: u64,
+}
+
+/// Bytes of a key.
+pub const KEY_SIZE: usize = 32;
+
+/// The size of one entry for values of `value` layout: the key, then the value, rounded to 16.
+pub fn entry_stride(value: Layout) -> usize {
+    (KEY_SIZE + value.size()).next_multiple_of(16)
+}
+
+fn out_of_memory() -> ! {
+    // Generated code cannot unwind; there is no meaningful way to go on.
+    eprintln!("cairn: out of memory in a dictionary");
+    std::process::abort()
+}
+
+fn hash(key: &[u8; KEY_SIZE]) -> u64 {
+    let mut hash = 0u64;
+    for chunk in key.chunks_exact(8) {
+        let limb = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        hash = (hash ^ limb)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+    hash ^ (hash >> 32)
+}
+
+impl NativeDict {
+    /// A new empty dictionary, from `malloc`.
+    pub fn allocate() -> *mut NativeDict {
+        // SAFETY: calloc returns zeroed memory (an empty dictionary with no buffers) or null.
+        let dict =
+            unsafe { libc::calloc(1, std::mem::size_of::<NativeDict>()) }.cast::<NativeDict>();
+        if dict.is_null() {
+            out_of_memory();
+        }
+        dict
+    }
+
+    /// The key and value of entry `index`.
+    ///
+    /// # Safety
+    /// `index < self.len`, and `stride` is the dictionary's entry stride.
+    pub unsafe fn entry_at(&self, index: usize, stride: usize) -> (*mut [u8; KEY_SIZE], *mut u8) {
+        // SAFETY: entries `0..len` lie in the buffer, `stride` bytes apart.
+        unsafe {
+            let entry = self.entries.add(index * stride);
+            (entry.cast(), entry.add(KEY_SIZE))
+        }
+    }
+
+    /// The value of `key`, inserted zeroed if missing; counts one access. The pointer is valid
+    /// until the next call that may insert.
+    ///
+    /// # Safety
+    /// `stride` is the dictionary's entry stride, and the dictionary's buffers are its own.
+    pub unsafe fn entry(&mut self, key: &[u8; KEY_SIZE], stride: usize) -> *mut u8 {
+        self.accesses += 1;
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            if self.slots.is_null() || (self.len + 1) * 2 > self.slot_count {
+                self.reindex(
+                    ((self.len as usize + 1) * 4).next_power_of_two().max(16),
+                    stride,
+                );
+            }
+            let mask = self.slot_count as usize - 1;
+            let mut slot = hash(key) as usize & mask;
+            loop {
+                let occupant = *self.slots.add(slot);
+                if occupant == 0 {
+                    break;
+                }
+                let (entry_key, value) = self.entry_at(occupant as usize - 1, stride);
+                if *entry_key == *key {
+                    return value;
+                }
+                slot = (slot + 1) & mask;
+            }
+            if self.len == self.capacity {
+                let capacity = (self.capacity * 2).max(8);
+                let entries = libc::realloc(self.entries.cast(), capacity as usize * stride);
+                if entries.is_null() {
+                    out_of_memory();
+                }
+                self.entries = entries.cast();
+                self.capacity = capacity;
+            }
+            let index = self.len as usize;
+            self.len += 1;
+            *self.slots.add(slot) = index as u64 + 1;
+            let (entry_key, value) = self.entry_at(index, stride);
+            *entry_key = *key;
+            std::ptr::write_bytes(value, 0, stride - KEY_SIZE);
+            value
+        }
+    }
+
+    /// Rebuilds the index with `slot_count` slots.
+    unsafe fn reindex(&mut self, slot_count: usize, stride: usize) {
+        // SAFETY: the old index is ours to free; the new one is zeroed and `slot_count` long;
+        // entries `0..len` are valid.
+        unsafe {
+            libc::free(self.slots.cast());
+            let slots = libc::calloc(slot_count, 8).cast::<u64>();
+            if slots.is_null() {
+                out_of_memory();
+            }
+            self.slots = slots;
+            self.slot_count = slot_count as u64;
+            let mask = slot_count - 1;
+            for index in 0..self.len as usize {
+                let (key, _) = self.entry_at(index, stride);
+                let mut slot = hash(&*key) as usize & mask;
+                while *slots.add(slot) != 0 {
+                    slot = (slot + 1) & mask;
+                }
+                *slots.add(slot) = index as u64 + 1;
+            }
+        }
+    }
+
+    /// Sorts the entries by key (as numbers) and drops the index: the squashed form.
+    ///
+    /// # Safety
+    /// As [`NativeDict::entry`].
+    pub unsafe fn sort_by_key(&mut self, stride: usize) {
+        // SAFETY: entries `0..len` are valid; they are copied out, sorted, and copied back.
+        unsafe {
+            let len = self.len as usize;
+            let mut entries: Vec<Vec<u8>> = (0..len)
+                .map(|index| {
+                    std::slice::from_raw_parts(self.entries.add(index * stride), stride).to_vec()
+                })
+                .collect();
+            entries.sort_by(|a, b| a[..KEY_SIZE].iter().rev().cmp(b[..KEY_SIZE].iter().rev()));
+            for (index, entry) in entries.iter().enumerate() {
+                std::ptr::copy_nonoverlapping(
+                    entry.as_ptr(),
+                    self.entries.add(index * stride),
+                    stride,
+                );
+            }
+            libc::free(self.slots.cast());
+            self.slots = std::ptr::null_mut();
+            self.slot_count = 0;
+        }
+    }
+
+    /// Frees the dictionary and its buffers (not the heap parts of its values).
+    ///
+    /// # Safety
+    /// `dict` came from [`NativeDict::allocate`] and is not used afterwards.
+    pub unsafe fn release(dict: *mut NativeDict) {
+        // SAFETY: per the contract above, every buffer is a live `malloc` allocation or null.
+        unsafe {
+            libc::free((*dict).entries.cast());
+            libc::free((*dict).slots.cast());
+            libc::free(dict.cast());
+        }
+    }
+}

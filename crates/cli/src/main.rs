@@ -6,6 +6,7 @@ mod run_cairo0;
 #[cfg(feature = "native")]
 mod run_native;
 mod run_sierra;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Compile Cairo 1 source to Sierra JSON, or Sierra to a native shared library.
     Compile(compile::CompileArgs),
+    /// Run the `#[test]` functions of a Cairo crate.
+    Test(test_cmd::TestArgs),
 }
 
 /// An error whose story has already been told on stdout (a panicking Cairo 1 run): exit 1
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(|| match cli.command {
         Command::Run(args) => run::run(*args),
         Command::Compile(args) => compile::compile(args),
+        Command::Test(args) => test_cmd::test(args),
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@
 mod compile;
 mod corelib;
 mod sierra_json;
+mod tests;
 
 use std::path::PathBuf;
 
@@ -15,6 +16,7 @@ pub use cairo_lang_sierra::program::Program;
 pub use compile::{compile_cairo, CompileOptions};
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
+pub use tests::{compile_tests, Expectation, TestCase, TestSuite};
 
 /// What can go wrong between a source file and a Sierra program.
 #[derive(Debug, thiserror::Error)]

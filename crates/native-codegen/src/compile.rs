@@ -2,7 +2,7 @@
 //! ahead-of-time writer takes over.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 use melior::dialect::{func, llvm, DialectRegistry};
@@ -102,22 +102,52 @@ fn with_diagnostics<T>(context: &Context, body: impl FnOnce() -> Result<T>) -> R
     })
 }
 
+/// Which functions a compilation leaves out, by index, with the reason.
+pub(crate) type Excluded = BTreeMap<usize, String>;
+
 /// Builds the module of `info`'s program in `context` and lowers it to the LLVM dialect.
-pub(crate) fn compile_module<'c>(context: &'c Context, info: &ProgramInfo) -> Result<Module<'c>> {
+///
+/// Strict (`partial == false`): any unsupported libfunc or type fails the compilation. Partial:
+/// functions that use one, and every function calling those, are left out (with the reason),
+/// and the rest is compiled — what a test suite needs, where one test's libfunc must not keep
+/// the others from running. Nothing left out can be called.
+pub(crate) fn compile_module<'c>(
+    context: &'c Context,
+    info: &ProgramInfo,
+    partial: bool,
+) -> Result<(Module<'c>, Excluded)> {
     with_diagnostics(context, || {
+        let program = &info.program;
+        let excluded = if partial {
+            // A first build in a scratch module finds the functions that cannot be compiled.
+            let scratch = Module::new(Location::unknown(context));
+            let cx = codegen(context, info, &scratch);
+            let mut excluded = Excluded::new();
+            for (index, function) in program.funcs.iter().enumerate() {
+                match crate::function::build(&cx, &program.statements, index, function) {
+                    Ok(()) => {}
+                    // A type without a native layout is as unsupported as a libfunc.
+                    Err(
+                        error @ (NativeError::UnsupportedLibfunc { .. }
+                        | NativeError::UnsupportedType(_)
+                        | NativeError::Values(_)),
+                    ) => {
+                        excluded.insert(index, error.to_string());
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            exclude_callers(info, excluded)?
+        } else {
+            Excluded::new()
+        };
         let module = Module::new(Location::unknown(context));
         {
-            let cx = CodegenContext {
-                context,
-                module: &module,
-                registry: &info.registry,
-                gas: &info.gas,
-                emitted: RefCell::new(HashSet::new()),
-                libfunc_names: &info.libfunc_names,
-                function_indices: &info.function_indices,
-            };
-            let program = &info.program;
+            let cx = codegen(context, info, &module);
             for (index, function) in program.funcs.iter().enumerate() {
+                if excluded.contains_key(&index) {
+                    continue;
+                }
                 crate::function::build(&cx, &program.statements, index, function)?;
                 build_entry_wrapper(&cx, index, function)?;
             }
@@ -136,8 +166,84 @@ pub(crate) fn compile_module<'c>(context: &'c Context, info: &ProgramInfo) -> Re
         passes
             .run(&mut module)
             .map_err(|error| NativeError::Mlir(format!("lowering to LLVM failed: {error}")))?;
-        Ok(module)
+        Ok((module, excluded))
     })
+}
+
+/// The code generator's view of one module of `info`'s program.
+fn codegen<'c, 'r>(
+    context: &'c Context,
+    info: &'r ProgramInfo,
+    module: &'r Module<'c>,
+) -> CodegenContext<'c, 'r> {
+    CodegenContext {
+        context,
+        module,
+        registry: &info.registry,
+        gas: &info.gas,
+        emitted: RefCell::new(HashSet::new()),
+        libfunc_names: &info.libfunc_names,
+        function_indices: &info.function_indices,
+    }
+}
+
+/// Adds to `excluded` every function that calls an excluded one, directly or not.
+fn exclude_callers(info: &ProgramInfo, mut excluded: Excluded) -> Result<Excluded> {
+    let program = &info.program;
+    let callees: Vec<BTreeSet<usize>> = program
+        .funcs
+        .iter()
+        .map(|function| callees(info, function.entry_point.0))
+        .collect::<Result<_>>()?;
+    loop {
+        let newly: Vec<(usize, String)> = callees
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !excluded.contains_key(index))
+            .filter_map(|(index, called)| {
+                called
+                    .iter()
+                    .find_map(|callee| excluded.get(callee))
+                    .map(|reason| (index, reason.clone()))
+            })
+            .collect();
+        if newly.is_empty() {
+            return Ok(excluded);
+        }
+        excluded.extend(newly);
+    }
+}
+
+/// The functions called from the statements reachable from `entry`.
+fn callees(info: &ProgramInfo, entry: usize) -> Result<BTreeSet<usize>> {
+    use cairo_lang_sierra::extensions::core::CoreConcreteLibfunc;
+    use cairo_lang_sierra::program::{BranchTarget, Statement};
+    let statements = &info.program.statements;
+    let mut seen = BTreeSet::new();
+    let mut called = BTreeSet::new();
+    let mut queue = vec![entry];
+    while let Some(index) = queue.pop() {
+        if !seen.insert(index) {
+            continue;
+        }
+        let Some(Statement::Invocation(invocation)) = statements.get(index) else {
+            continue;
+        };
+        if let Ok(CoreConcreteLibfunc::FunctionCall(call)) =
+            info.registry.get_libfunc(&invocation.libfunc_id)
+        {
+            if let Some(callee) = info.function_indices.get(&call.function.id.id) {
+                called.insert(*callee);
+            }
+        }
+        for branch in &invocation.branches {
+            queue.push(match branch.target {
+                BranchTarget::Fallthrough => index + 1,
+                BranchTarget::Statement(target) => target.0,
+            });
+        }
+    }
+    Ok(called)
 }
 
 /// `void cairn_entry_N(void *results, void *const *arguments)`: loads each argument from the

@@ -53,6 +53,14 @@ pub enum NativeError {
     /// can only be called from Cairo.
     #[error("{0} cannot be called from outside Cairo: a parameter or result type has no native memory layout")]
     NoEntryPoint(String),
+    /// The function was left out of a partial compilation.
+    #[error("{function} was not compiled: {reason}")]
+    NotCompiled {
+        /// The function asked for.
+        function: String,
+        /// Why it was left out (an unsupported libfunc or type in it or in a function it calls).
+        reason: String,
+    },
     /// Arguments do not match the function's parameters.
     #[error("arguments: {0}")]
     Arguments(String),

@@ -137,7 +137,8 @@ pub(crate) fn has_heap_parts(registry: &Registry, ty: &ConcreteTypeId) -> Result
         CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) => {
             has_heap_parts(registry, &inner.ty)?
         }
-        CoreTypeConcrete::Uninitialized(inner) => has_heap_parts(registry, &inner.ty)?,
+        // A local not yet written holds nothing to free (dropping one is a no-op).
+        CoreTypeConcrete::Uninitialized(_) => false,
         _ => false,
     })
 }

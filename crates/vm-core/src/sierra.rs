@@ -240,7 +240,7 @@ impl SierraProgram {
     }
 
     /// The gas a call to `func` costs up front (its own cost before its first withdraw).
-    fn entry_cost(&self, func: &Function) -> u64 {
+    pub fn entry_cost(&self, func: &Function) -> u64 {
         let Some(costs) = self
             .builder
             .metadata()

@@ -34,7 +34,7 @@ impl AotProgram {
     pub fn write(program: Program, opt_level: OptLevel, output: &Path) -> Result<()> {
         let info = ProgramInfo::new(program)?;
         let context = new_context();
-        let module = compile_module(&context, &info)?;
+        let (module, _) = compile_module(&context, &info, false)?;
         let engine = Engine::new(&module, opt_level, true)?;
         // Looking a symbol up makes the JIT compile the module, which fills its object cache.
         engine

@@ -71,19 +71,35 @@ impl Drop for Engine {
 pub struct JitProgram {
     engine: Engine,
     info: ProgramInfo,
+    excluded: crate::compile::Excluded,
 }
 
 impl JitProgram {
     /// Compiles `program` to machine code at `opt_level`.
     pub fn compile(program: Program, opt_level: OptLevel) -> Result<Self> {
+        Self::build(program, opt_level, false)
+    }
+
+    /// Compiles what can be compiled of `program`: functions using an unsupported libfunc or
+    /// type, and their callers, are left out, and calling them fails with the reason. For test
+    /// suites, where one test's libfunc must not stop the others.
+    pub fn compile_partial(program: Program, opt_level: OptLevel) -> Result<Self> {
+        Self::build(program, opt_level, true)
+    }
+
+    fn build(program: Program, opt_level: OptLevel, partial: bool) -> Result<Self> {
         let info = ProgramInfo::new(program)?;
         let context = new_context();
-        let module = compile_module(&context, &info)?;
+        let (module, excluded) = compile_module(&context, &info, partial)?;
         let engine = Engine::new(&module, opt_level, false)?;
         // SAFETY: the engine's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the code yet.
         unsafe { crate::runtime::bind(|name| engine.lookup(name)) };
-        Ok(Self { engine, info })
+        Ok(Self {
+            engine,
+            info,
+            excluded,
+        })
     }
 
     /// The program and its types.
@@ -100,6 +116,12 @@ impl JitProgram {
         available_gas: Option<u64>,
     ) -> Result<NativeResult> {
         let (index, function) = self.info.function(name)?;
+        if let Some(reason) = self.excluded.get(&index) {
+            return Err(NativeError::NotCompiled {
+                function: name.to_owned(),
+                reason: reason.clone(),
+            });
+        }
         let symbol = entry_symbol(index);
         let address = self
             .engine

@@ -9,7 +9,6 @@ use melior::dialect::{cf, llvm};
 use melior::ir::block::BlockLike;
 use melior::ir::{BlockRef, Value};
 
-use super::unsupported;
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, push, store_at, Invocation};
 use crate::metadata::values::{clone_value, drop_value, extract, gep_bytes, insert, realloc};
@@ -302,8 +301,113 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             let sliced = with_start_end(invocation, &inside, array, Some(start), Some(end))?;
             invocation.br(&inside, 0, &[range_check, sliced])
         }
-        _ => Err(unsupported()),
+        ArrayConcreteLibfunc::SpanFromTuple(info) => {
+            // A boxed tuple of n T is laid out as n T one after another: the box becomes the
+            // span's buffer.
+            let count = tuple_len(invocation, &info.ty)?;
+            let count = invocation.constant(u32_type, count)?;
+            let array_type = cx.ty(invocation.result_type(0, 0)?)?;
+            let array = invocation.push(llvm::undef(array_type, location))?;
+            let zero = invocation.constant(u32_type, 0)?;
+            let array = insert(cx, block, array, 0, invocation.input(0)?)?;
+            let array = insert(cx, block, array, 1, zero)?;
+            let array = insert(cx, block, array, 2, count)?;
+            let array = insert(cx, block, array, 3, count)?;
+            invocation.br(block, 0, &[array])
+        }
+        ArrayConcreteLibfunc::TupleFromSpan(info) => {
+            // Branch 0 with the elements moved into a boxed tuple when there are exactly n.
+            let array = invocation.input(0)?;
+            let array_ty = invocation.param_type(0)?;
+            let element = element_type(invocation, array_ty)?;
+            let count = tuple_len(invocation, &info.ty)?;
+            let p = parts(invocation, block, array)?;
+            let length = invocation.push(arith::subi(p.end, p.start, location))?;
+            let expected = invocation.constant(u32_type, count)?;
+            let exact = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Eq,
+                length,
+                expected,
+                location,
+            ))?;
+            let (fits, other) = split(invocation, exact);
+            drop_value(cx, &other, array, array_ty)?;
+            invocation.br(&other, 1, &[])?;
+            let boxed = copy_out(invocation, &fits, p.ptr, p.start, &element, count)?;
+            crate::metadata::values::free(cx, &fits, p.ptr)?;
+            invocation.br(&fits, 0, &[boxed])
+        }
+        ArrayConcreteLibfunc::SnapshotMultiPopFront(info)
+        | ArrayConcreteLibfunc::SnapshotMultiPopBack(info) => {
+            // (rc, @arr): branch 0 with the first (last) n elements moved into a boxed tuple
+            // when there are that many, else branch 1.
+            let range_check = invocation.input(0)?;
+            let array = invocation.input(1)?;
+            let element = element_type(invocation, invocation.param_type(1)?)?;
+            let count = tuple_len(invocation, &info.popped_ty)?;
+            let p = parts(invocation, block, array)?;
+            let length = invocation.push(arith::subi(p.end, p.start, location))?;
+            let wanted = invocation.constant(u32_type, count)?;
+            let enough = invocation.push(arith::cmpi(
+                context,
+                CmpiPredicate::Uge,
+                length,
+                wanted,
+                location,
+            ))?;
+            let (pop, short) = split(invocation, enough);
+            invocation.br(&short, 1, &[range_check, array])?;
+            let (from, rest) = if matches!(selector, ArrayConcreteLibfunc::SnapshotMultiPopFront(_))
+            {
+                let start = push(&pop, arith::addi(p.start, wanted, location))?;
+                (
+                    p.start,
+                    with_start_end(invocation, &pop, array, Some(start), None)?,
+                )
+            } else {
+                let end = push(&pop, arith::subi(p.end, wanted, location))?;
+                (
+                    end,
+                    with_start_end(invocation, &pop, array, None, Some(end))?,
+                )
+            };
+            let boxed = copy_out(invocation, &pop, p.ptr, from, &element, count)?;
+            invocation.br(&pop, 0, &[range_check, rest, boxed])
+        }
     }
+}
+
+/// The number of members of the tuple type `ty`.
+fn tuple_len(invocation: &Invocation<'_, '_, '_>, ty: &ConcreteTypeId) -> Result<usize> {
+    use cairo_lang_sierra::extensions::core::CoreTypeConcrete as T;
+    match concrete(invocation.registry(), ty)? {
+        T::Struct(info) => Ok(info.members.len()),
+        T::Snapshot(inner) | T::Box(inner) => tuple_len(invocation, &inner.ty),
+        _ => Err(NativeError::InvalidProgram(
+            "expected a tuple type".to_owned(),
+        )),
+    }
+}
+
+/// A new box holding elements `from..from + count` of the buffer at `ptr`, moved (copied
+/// bitwise; the buffer no longer owns them).
+fn copy_out<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    block: &BlockRef<'c, 'a>,
+    ptr: Value<'c, 'a>,
+    from: Value<'c, 'a>,
+    element: &ConcreteTypeId,
+    count: usize,
+) -> Result<Value<'c, 'a>> {
+    let cx = invocation.cx;
+    let size = layout(cx.registry, element)?.size() * count;
+    let bytes = crate::helper::const_int(cx.context, block, cx.int_type(64), size)?;
+    let allocation = crate::helper::const_int(cx.context, block, cx.int_type(64), size.max(1))?;
+    let boxed = crate::metadata::values::malloc(cx, block, allocation)?;
+    let source = element_address(invocation, block, ptr, from, element)?;
+    crate::metadata::values::memcpy(cx, block, boxed, source, bytes)?;
+    Ok(boxed)
 }
 
 fn move_into_box<'c, 'a>(

@@ -376,9 +376,7 @@ fn build_clone<'c: 'a, 'a>(
             )?;
             load_at(context, &join, slot, 0, mlir_type)
         }
-        CoreTypeConcrete::Snapshot(inner)
-        | CoreTypeConcrete::NonZero(inner)
-        | CoreTypeConcrete::Uninitialized(inner) => {
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) => {
             build_clone(cx, region, block, value, &inner.ty)
         }
         _ => Err(NativeError::UnsupportedType(format!(
@@ -507,9 +505,9 @@ fn build_drop<'c: 'a, 'a>(
             )?;
             Ok(())
         }
-        CoreTypeConcrete::Snapshot(inner)
-        | CoreTypeConcrete::NonZero(inner)
-        | CoreTypeConcrete::Uninitialized(inner) => build_drop(cx, region, block, value, &inner.ty),
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) => {
+            build_drop(cx, region, block, value, &inner.ty)
+        }
         _ => Err(NativeError::UnsupportedType(format!(
             "dropping {}",
             crate::types::type_name(ty)

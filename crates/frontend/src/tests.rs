@@ -1,0 +1,120 @@
+//! Cairo 1 test crates: the `#[test]` functions of a crate (and their `#[should_panic]`,
+//! `#[ignore]` and `#[available_gas]` attributes), compiled into one Sierra program with the
+//! Cairo compiler's test plugin.
+
+use std::path::Path;
+
+use cairo_lang_compiler::db::RootDatabase;
+use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
+use cairo_lang_compiler::project::setup_project;
+use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
+use cairo_lang_filesystem::db::init_dev_corelib;
+use cairo_lang_sierra::program::Program;
+use cairo_lang_test_plugin::test_config::{PanicExpectation, TestExpectation};
+use cairo_lang_test_plugin::{compile_test_prepared_db, test_plugin_suite, TestsCompilationConfig};
+use starknet_types_core::felt::Felt;
+
+use crate::{Corelib, FrontendError};
+
+/// What a test must do to pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expectation {
+    /// Return without panicking.
+    Success,
+    /// Panic, with any data.
+    PanicAny,
+    /// Panic with exactly this data.
+    Panic(Vec<Felt>),
+}
+
+/// One `#[test]` function.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    /// The function's full path, e.g. `my_crate::tests::adds`.
+    pub name: String,
+    /// Gas from `#[available_gas(N)]` (the test plugin's default without the attribute is
+    /// `u32::MAX`, so that endless loops run out); `None` for `#[available_gas(static)]`: the
+    /// test's own static cost only, so it starts with 0 gas.
+    pub available_gas: Option<u64>,
+    /// `#[should_panic]` or not.
+    pub expectation: Expectation,
+    /// `#[ignore]`.
+    pub ignored: bool,
+}
+
+/// A test crate compiled: the program and its tests, in source order.
+#[derive(Clone, Debug)]
+pub struct TestSuite {
+    /// The Sierra program holding every test function.
+    pub program: Program,
+    /// The tests.
+    pub tests: Vec<TestCase>,
+}
+
+/// Compiles the tests of a `.cairo` file (a crate of its own) or of a folder with a
+/// `cairo_project.toml`, with `cfg(test)` on and gas accounting compiled in.
+pub fn compile_tests(path: &Path, corelib: &Corelib) -> Result<TestSuite, FrontendError> {
+    let failed = |reason: String| FrontendError::Compiler {
+        path: path.to_owned(),
+        reason,
+    };
+    let mut db = RootDatabase::builder()
+        .with_default_plugin_suite(test_plugin_suite())
+        .with_cfg(CfgSet::from_iter([
+            Cfg::name("test"),
+            Cfg::kv("target", "test"),
+        ]))
+        .build()
+        .map_err(|error| failed(format!("{error:#}")))?;
+    init_dev_corelib(&mut db, corelib.src.clone());
+    let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
+
+    let mut diagnostics = String::new();
+    let reporter = DiagnosticsReporter::write_to_string(&mut diagnostics)
+        .with_crates(&crates)
+        .allow_warnings();
+    let config = TestsCompilationConfig {
+        starknet: false,
+        contract_declarations: None,
+        contract_crate_ids: None,
+        executable_crate_ids: None,
+        add_statements_functions: false,
+        add_statements_code_locations: false,
+        add_functions_debug_info: false,
+        add_type_names: false,
+        replace_ids: true,
+    };
+    let compiled = compile_test_prepared_db(&db, config, crates.clone(), reporter);
+    let compiled = match compiled {
+        Ok(compiled) => compiled,
+        Err(error) => {
+            return Err(if diagnostics.trim().is_empty() {
+                failed(format!("{error:#}"))
+            } else {
+                FrontendError::Diagnostics {
+                    path: path.to_owned(),
+                    diagnostics: diagnostics.trim_end().to_owned(),
+                }
+            })
+        }
+    };
+    let tests = compiled
+        .metadata
+        .named_tests
+        .into_iter()
+        .map(|(name, config)| TestCase {
+            name,
+            available_gas: config.available_gas.map(|gas| gas as u64),
+            expectation: match config.expectation {
+                TestExpectation::Success => Expectation::Success,
+                TestExpectation::Panics(PanicExpectation::Any) => Expectation::PanicAny,
+                TestExpectation::Panics(PanicExpectation::Exact(data)) => Expectation::Panic(data),
+            },
+            ignored: config.ignored,
+        })
+        .collect();
+    Ok(TestSuite {
+        program: compiled.sierra_program.program,
+        tests,
+    })
+}

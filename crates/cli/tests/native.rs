@@ -202,3 +202,79 @@ fn native_errors_name_their_cause() {
         text(&output.stderr)
     );
 }
+
+/// The development corelib beside the project, or `$CAIRO_CORELIB_DIR`.
+fn corelib() -> Option<PathBuf> {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/cairo-corelib-2.20.0/corelib");
+    std::env::var_os("CAIRO_CORELIB_DIR")
+        .map(PathBuf::from)
+        .or_else(|| shared.is_dir().then_some(shared))
+}
+
+#[test]
+fn cairn_test_runs_a_crate_on_both_backends() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
+        return;
+    };
+    let corelib = corelib.to_str().expect("UTF-8 path").to_owned();
+    let project =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1-tests");
+    let project = project.to_str().expect("UTF-8 path");
+    for backend in ["vm", "native"] {
+        let all = cairn(&["test", project, "--backend", backend, "--corelib", &corelib]);
+        let out = text(&all.stdout);
+        assert_eq!(
+            all.status.code(),
+            Some(1),
+            "{backend}: {out}{}",
+            text(&all.stderr)
+        );
+        for line in [
+            "running 8 tests",
+            "test sample_tests::tests::adds ... ok",
+            "test sample_tests::tests::collections_work ... ok",
+            "test sample_tests::tests::overflows ... ok",
+            "test sample_tests::tests::panics_somehow ... ok",
+            "test sample_tests::tests::loops_within_gas ... ok",
+            "test sample_tests::tests::ignored_for_now ... ignored",
+            "test sample_tests::tests::failing_on_purpose ... FAILED",
+            "test sample_tests::tests::failing_wrong_panic_data ... FAILED",
+            "expected a panic with [0x6f74686572 ('other')], got [0x626f6f6d ('boom')]",
+            "test result: FAILED. 5 passed; 2 failed; 1 ignored; 0 filtered out;",
+        ] {
+            assert!(out.contains(line), "{backend}: missing {line:?} in\n{out}");
+        }
+
+        let ignored = cairn(&[
+            "test",
+            project,
+            "--backend",
+            backend,
+            "--corelib",
+            &corelib,
+            "--filter",
+            "ignored",
+            "--include-ignored",
+        ]);
+        let out = text(&ignored.stdout);
+        assert!(
+            out.contains("test result: FAILED. 0 passed; 1 failed; 0 ignored; 7 filtered out;"),
+            "{backend}: {out}"
+        );
+
+        let good = cairn(&[
+            "test",
+            project,
+            "--backend",
+            backend,
+            "--corelib",
+            &corelib,
+            "--filter",
+            "s_",
+        ]);
+        let out = text(&good.stdout);
+        assert_eq!(good.status.code(), Some(0), "{backend}: {out}");
+    }
+}

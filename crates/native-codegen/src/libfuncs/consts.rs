@@ -3,6 +3,7 @@
 
 use cairo_lang_sierra::extensions::const_type::ConstConcreteLibfunc;
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
+use cairo_lang_sierra::extensions::starknet::StarknetTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::GenericArg;
 use melior::dialect::llvm;
@@ -89,7 +90,28 @@ fn constant<'c, 'a>(
             };
             constant(invocation, inner_const)
         }
-        CoreTypeConcrete::Felt252(_) | CoreTypeConcrete::Bytes31(_) => {
+        CoreTypeConcrete::EcPoint(_) => {
+            let (Some(GenericArg::Value(x)), Some(GenericArg::Value(y))) =
+                (data.first(), data.get(1))
+            else {
+                return Err(bad_const(&inner));
+            };
+            let felt = cx.int_type(256);
+            let mut point = invocation.push(llvm::undef(cx.ty(&inner)?, invocation.location()))?;
+            for (position, coordinate) in [x, y].into_iter().enumerate() {
+                let value = invocation.constant(felt, super::felt252::felt_constant(coordinate))?;
+                point = insert(cx, &invocation.block, point, position, value)?;
+            }
+            Ok(point)
+        }
+        CoreTypeConcrete::Felt252(_)
+        | CoreTypeConcrete::Bytes31(_)
+        | CoreTypeConcrete::Starknet(
+            StarknetTypeConcrete::ClassHash(_)
+            | StarknetTypeConcrete::ContractAddress(_)
+            | StarknetTypeConcrete::StorageBaseAddress(_)
+            | StarknetTypeConcrete::StorageAddress(_),
+        ) => {
             let Some(GenericArg::Value(number)) = data.first() else {
                 return Err(bad_const(&inner));
             };

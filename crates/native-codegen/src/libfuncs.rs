@@ -12,6 +12,7 @@ mod consts;
 mod control;
 mod ec;
 mod enumeration;
+mod extras;
 mod felt252;
 mod felt252_dict;
 mod function_call;
@@ -74,8 +75,13 @@ pub(crate) fn build(
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
         L::Ec(selector) => ec::build(invocation, selector),
+        L::GasReserve(selector) => extras::build_gas_reserve(invocation, selector),
+        L::Coupon(selector) => extras::build_coupon(invocation, selector),
+        L::CouponCall(info) => extras::build_coupon_call(invocation, info),
+        L::Starknet(selector) => extras::build_starknet(invocation, selector),
         L::Felt252Dict(selector) => felt252_dict::build(invocation, selector),
         L::Felt252DictEntry(selector) => felt252_dict::build_entry(invocation, selector),
+        L::Felt252SquashedDict(selector) => felt252_dict::build_squashed(invocation, selector),
         L::Pedersen(selector) => hashes::build_pedersen(invocation, selector),
         L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
         L::IntRange(selector) => int_range::build(invocation, selector),

@@ -255,11 +255,15 @@ impl TypeShape {
                 name: UserTypeId::from_string("core::ops::range::IntRange"),
                 members: vec![range.ty.clone(), range.ty.clone()],
             },
+            // A coupon is a token with no data; a gas reserve holds an amount of gas.
+            CoreTypeConcrete::Coupon(_) => TypeShape::Struct {
+                name: UserTypeId::from_string("core::Coupon"),
+                members: Vec::new(),
+            },
+            CoreTypeConcrete::GasReserve(_) => TypeShape::Int(IntWidth::U128),
             CoreTypeConcrete::Starknet(_)
-            | CoreTypeConcrete::Coupon(_)
             | CoreTypeConcrete::Blake(_)
             | CoreTypeConcrete::Const(_)
-            | CoreTypeConcrete::GasReserve(_)
             | CoreTypeConcrete::Uint128MulGuarantee(_)
             | CoreTypeConcrete::BoundedIntGuarantee(_)
             | CoreTypeConcrete::Uninitialized(_)

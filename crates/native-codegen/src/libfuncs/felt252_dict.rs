@@ -6,6 +6,7 @@
 use cairo_lang_sierra::extensions::felt252_dict::{
     Felt252DictConcreteLibfunc, Felt252DictEntryConcreteLibfunc,
 };
+use cairo_lang_sierra::extensions::squashed_felt252_dict::SquashedFelt252DictConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra_gas::core_libfunc_cost::{
     DICT_SQUASH_REPEATED_ACCESS_COST, DICT_SQUASH_UNIQUE_KEY_COST,
@@ -13,8 +14,8 @@ use cairo_lang_sierra_gas::core_libfunc_cost::{
 use melior::dialect::{arith, llvm};
 
 use crate::error::{NativeError, Result};
-use crate::helper::{load_at, store_at, Invocation};
-use crate::metadata::values::{call_runtime, extract, insert};
+use crate::helper::{load_at, push, store_at, Invocation};
+use crate::metadata::values::{call_runtime, emit_loop, extract, gep_bytes, insert, malloc};
 use crate::types::{concrete, layout};
 
 /// The entry stride of dictionaries of `dict_type` (a dictionary, entry or squashed type).
@@ -125,4 +126,78 @@ pub fn build_entry(
             invocation.br(block, 0, &[dict])
         }
     }
+}
+
+/// Builds `squashed_felt252_dict_entries`: the squashed dictionary as an array of
+/// `(key, first value, last value)`; dictionaries start empty, so every first value is the
+/// default (all-zero bytes). The values move into the array; the dictionary's buffers are freed.
+pub fn build_squashed(
+    invocation: &Invocation<'_, '_, '_>,
+    selector: &SquashedFelt252DictConcreteLibfunc,
+) -> Result<()> {
+    let SquashedFelt252DictConcreteLibfunc::IntoEntries(_) = selector;
+    let cx = invocation.cx;
+    let context = cx.context;
+    let location = invocation.location();
+    let block = invocation.block;
+    let i64_type = cx.int_type(64);
+    let dict = invocation.input(0)?;
+    let dict_stride = stride(invocation, invocation.param_type(0)?)?;
+    let array_ty = invocation.result_type(0, 0)?;
+    let tuple_ty = match concrete(invocation.registry(), array_ty)? {
+        cairo_lang_sierra::extensions::core::CoreTypeConcrete::Array(inner) => inner.ty.clone(),
+        _ => {
+            return Err(NativeError::InvalidProgram(
+                "entries of a squashed dictionary are not an array".to_owned(),
+            ))
+        }
+    };
+    let members = match concrete(invocation.registry(), &tuple_ty)? {
+        cairo_lang_sierra::extensions::core::CoreTypeConcrete::Struct(info) => info.members.clone(),
+        _ => {
+            return Err(NativeError::InvalidProgram(
+                "a squashed dictionary entry is not a tuple".to_owned(),
+            ))
+        }
+    };
+    let (offsets, tuple_layout) =
+        cairn_values_abi::layout::struct_layout(invocation.registry(), &members)?;
+    let value_type = cx.ty(&members[1])?;
+    let entries = load_at(context, &block, dict, 0, cx.ptr_type())?;
+    let len = load_at(context, &block, dict, 8, i64_type)?;
+    let tuple_size = invocation.constant(i64_type, tuple_layout.size())?;
+    let bytes = invocation.push(arith::muli(len, tuple_size, location))?;
+    let one = invocation.constant(i64_type, 1)?;
+    let bytes = invocation.push(arith::maxui(bytes, one, location))?;
+    let buffer = malloc(cx, &block, bytes)?;
+    let zero = invocation.constant(i64_type, 0)?;
+    let dict_stride = invocation.constant(i64_type, dict_stride)?;
+    let after = emit_loop(cx, invocation.region, block, zero, len, &|body, index| {
+        let source_offset = push(&body, arith::muli(index, dict_stride, location))?;
+        let source = gep_bytes(cx, &body, entries, source_offset)?;
+        let target_offset = push(&body, arith::muli(index, tuple_size, location))?;
+        let target = gep_bytes(cx, &body, buffer, target_offset)?;
+        let key = load_at(context, &body, source, 0, cx.int_type(256))?;
+        let value = load_at(
+            context,
+            &body,
+            source,
+            cairn_values_abi::dict::KEY_SIZE,
+            value_type,
+        )?;
+        let default = push(&body, llvm::zero(value_type, location))?;
+        store_at(context, &body, target, offsets[0], key)?;
+        store_at(context, &body, target, offsets[1], default)?;
+        store_at(context, &body, target, offsets[2], value)?;
+        Ok(())
+    })?;
+    call_runtime(cx, &after, "dict_release", &[dict], None)?;
+    let length = push(&after, arith::trunci(len, cx.int_type(32), location))?;
+    let array = push(&after, llvm::undef(cx.ty(array_ty)?, location))?;
+    let start = crate::helper::const_int(context, &after, cx.int_type(32), 0)?;
+    let array = insert(cx, &after, array, 0, buffer)?;
+    let array = insert(cx, &after, array, 1, start)?;
+    let array = insert(cx, &after, array, 2, length)?;
+    let array = insert(cx, &after, array, 3, length)?;
+    invocation.br(&after, 0, &[array])
 }

@@ -14,6 +14,15 @@ pub fn build(
     invocation: &Invocation<'_, '_, '_>,
     info: &SignatureAndFunctionConcreteLibfunc,
 ) -> Result<()> {
+    call(invocation, info, &invocation.inputs)
+}
+
+/// Calls `info`'s function with `args` and passes its results to the single branch.
+pub(crate) fn call<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    info: &SignatureAndFunctionConcreteLibfunc,
+    args: &[Value<'c, 'a>],
+) -> Result<()> {
     let cx = invocation.cx;
     let index = *cx
         .function_indices
@@ -31,7 +40,7 @@ pub fn build(
     let call = invocation.block.append_operation(func::call(
         cx.context,
         FlatSymbolRefAttribute::new(cx.context, &crate::function::internal_name(index)),
-        &invocation.inputs,
+        args,
         &result_types,
         invocation.location(),
     ));

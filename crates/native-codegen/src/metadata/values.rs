@@ -225,7 +225,7 @@ fn entry_return_void<'c>(cx: &CodegenContext<'c, '_>, region: &Region<'c>) -> Re
 }
 
 /// `for index in start..end { body(block, index) }`; returns the block after the loop.
-fn emit_loop<'c: 'a, 'a>(
+pub(crate) fn emit_loop<'c: 'a, 'a>(
     cx: &CodegenContext<'c, '_>,
     region: &'a Region<'c>,
     block: BlockRef<'c, 'a>,

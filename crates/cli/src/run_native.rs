@@ -7,7 +7,6 @@ use cairn_native_codegen::{
 };
 use cairn_values_abi::cairo_lang_sierra::ids::ConcreteTypeId;
 use cairn_values_abi::{Felt, TypeShape, Value};
-use cairn_vm_core::values::json::args_from_json;
 
 use crate::run::RunArgs;
 
@@ -65,55 +64,23 @@ fn execute(
     run: impl FnOnce(&str, &[Value], Option<u64>) -> Result<NativeResult>,
 ) -> Result<()> {
     let (_, function) = info.function(&args.entry)?;
-    let param_types: Vec<ConcreteTypeId> = function
-        .signature
-        .param_types
-        .iter()
-        .filter(|ty| {
-            !matches!(
-                TypeShape::of(info.registry(), ty),
-                Ok(TypeShape::Builtin(_))
-            )
-        })
-        .cloned()
-        .collect();
-    let json_args: serde_json::Value = match &args.sierra.args {
-        Some(text) => serde_json::from_str(text).context("--args is not valid JSON")?,
-        None => serde_json::Value::Array(Vec::new()),
-    };
-    let values = args_from_json(&json_args, &param_types, info.registry())
-        .context("--args does not fit the function's parameters")?;
+    let param_types = info.user_types(&function.signature.param_types);
+    let values = crate::run_sierra::parse_args(&args.sierra, &param_types, info.registry())?;
     let result = run(&args.entry, &values, args.sierra.available_gas)?;
 
-    let user_return_types: Vec<ConcreteTypeId> = function
-        .signature
-        .ret_types
-        .iter()
-        .filter(|ty| {
-            !matches!(
-                TypeShape::of(info.registry(), ty),
-                Ok(TypeShape::Builtin(_))
-            )
-        })
-        .cloned()
-        .collect();
+    let user_return_types = info.user_types(&function.signature.ret_types);
     if args.sierra.json {
         let (values, panic) = match &result.outcome {
             NativeOutcome::Success(values) => (Some(values), None),
-            NativeOutcome::Panic(data) => (
-                None,
-                Some(data.iter().map(|felt| felt.to_string()).collect::<Vec<_>>()),
-            ),
+            NativeOutcome::Panic(data) => (None, Some(data.as_slice())),
         };
-        let report = serde_json::json!({
-            "status": if panic.is_some() { "panicked" } else { "success" },
-            "values": values,
-            "panic_data": panic,
-            "remaining_gas": result.remaining_gas,
-            "gas_used": result.gas_used,
-            "steps": null,
-        });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::run_sierra::print_json_report(
+            values,
+            panic,
+            result.remaining_gas,
+            result.gas_used,
+            None,
+        )?;
     } else {
         match &result.outcome {
             NativeOutcome::Success(values) => {

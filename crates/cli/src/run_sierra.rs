@@ -72,12 +72,7 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     let program = SierraProgram::new(program)?;
     let func = program.function(&run.entry)?;
     let param_types = program.user_param_types(func);
-    let json_args: serde_json::Value = match &args.args {
-        Some(text) => serde_json::from_str(text).context("--args is not valid JSON")?,
-        None => serde_json::Value::Array(Vec::new()),
-    };
-    let values = args_from_json(&json_args, &param_types, program.registry())
-        .context("--args does not fit the function's parameters")?;
+    let values = parse_args(args, &param_types, program.registry())?;
     let mut runner = program.prepare(func, &values, args.available_gas)?;
     runner.set_max_steps(run.max_steps);
     let result = runner.run_until_end()?;
@@ -85,20 +80,15 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     if args.json {
         let (values, panic) = match &result.outcome {
             SierraOutcome::Success(values) => (Some(values), None),
-            SierraOutcome::Panic(data) => (
-                None,
-                Some(data.iter().map(|felt| felt.to_string()).collect::<Vec<_>>()),
-            ),
+            SierraOutcome::Panic(data) => (None, Some(data.as_slice())),
         };
-        let report = serde_json::json!({
-            "status": if panic.is_some() { "panicked" } else { "success" },
-            "values": values,
-            "panic_data": panic,
-            "remaining_gas": result.remaining_gas,
-            "gas_used": result.gas_used,
-            "steps": result.steps,
-        });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_json_report(
+            values,
+            panic,
+            result.remaining_gas,
+            result.gas_used,
+            Some(result.steps),
+        )?;
     } else {
         println!("{}", result.summary_line());
         if let Some(gas) = result.remaining_gas {
@@ -109,4 +99,40 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
         SierraOutcome::Success(_) => Ok(()),
         SierraOutcome::Panic(_) => Err(crate::ExitQuietly.into()),
     }
+}
+
+/// The values of `--args` (a JSON array; none given is `[]`) for parameters of `types`.
+pub(crate) fn parse_args(
+    args: &SierraArgs,
+    types: &[cairn_vm_core::values::cairo_lang_sierra::ids::ConcreteTypeId],
+    registry: &cairn_vm_core::values::Registry,
+) -> Result<Vec<cairn_vm_core::values::Value>> {
+    let json_args: serde_json::Value = match &args.args {
+        Some(text) => serde_json::from_str(text).context("--args is not valid JSON")?,
+        None => serde_json::Value::Array(Vec::new()),
+    };
+    args_from_json(&json_args, types, registry)
+        .context("--args does not fit the function's parameters")
+}
+
+/// Prints the `--json` report of a run (`steps` is null on the native backend).
+pub(crate) fn print_json_report(
+    values: Option<&Vec<cairn_vm_core::values::Value>>,
+    panic: Option<&[cairn_vm_core::Felt252]>,
+    remaining_gas: Option<u64>,
+    gas_used: Option<u64>,
+    steps: Option<usize>,
+) -> Result<()> {
+    let panic: Option<Vec<String>> =
+        panic.map(|data| data.iter().map(|felt| felt.to_string()).collect());
+    let report = serde_json::json!({
+        "status": if panic.is_some() { "panicked" } else { "success" },
+        "values": values,
+        "panic_data": panic,
+        "remaining_gas": remaining_gas,
+        "gas_used": gas_used,
+        "steps": steps,
+    });
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{Function, Program};
 
 use crate::error::{NativeError, Result};
@@ -89,6 +90,15 @@ impl ProgramInfo {
                     .collect::<Vec<_>>()
                     .join(", "),
             })
+    }
+
+    /// The types among `types` a caller passes or receives (builtins and gas left out).
+    pub fn user_types(&self, types: &[ConcreteTypeId]) -> Vec<ConcreteTypeId> {
+        types
+            .iter()
+            .filter(|ty| !crate::types::is_builtin(&self.registry, ty).unwrap_or(false))
+            .cloned()
+            .collect()
     }
 
     /// The gas a call to `function` costs up front.

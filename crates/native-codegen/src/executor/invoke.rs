@@ -53,12 +53,7 @@ pub(crate) unsafe fn invoke(
     let mut user_args = args.iter();
     let mut pointers: Vec<*mut u8> = Vec::new();
     let mut initial_gas = None;
-    let user_count = function
-        .signature
-        .param_types
-        .iter()
-        .filter(|ty| !crate::types::is_builtin(registry, ty).unwrap_or(false))
-        .count();
+    let user_count = info.user_types(&function.signature.param_types).len();
     if user_count != args.len() {
         return Err(NativeError::Arguments(format!(
             "expected {user_count} arguments, got {}",

@@ -706,7 +706,7 @@ pub(crate) fn insert<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     )
 }
 
-/// Calls `cairn_felt252_inverse(x)`: the inverse of a non-zero felt modulo P.
+/// The inverse of a non-zero felt modulo P (through [`inverse_mod`]).
 pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
     block: &B,

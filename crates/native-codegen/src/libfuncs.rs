@@ -22,6 +22,7 @@ mod int_range;
 mod mem;
 mod nullable;
 mod ownership;
+mod qm31;
 mod sint;
 mod structure;
 mod uint;
@@ -75,6 +76,7 @@ pub(crate) fn build(
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
         L::Ec(selector) => ec::build(invocation, selector),
+        L::QM31(selector) => qm31::build(invocation, selector),
         L::GasReserve(selector) => extras::build_gas_reserve(invocation, selector),
         L::Coupon(selector) => extras::build_coupon(invocation, selector),
         L::CouponCall(info) => extras::build_coupon_call(invocation, info),

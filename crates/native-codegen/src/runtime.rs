@@ -12,10 +12,12 @@ use cairn_values_abi::dict::NativeDict;
 use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
+use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 10] {
+fn functions() -> [(&'static str, *const ()); 11] {
     [
+        ("qm31_binary", qm31_binary as *const ()),
         ("dict_new", dict_new as *const ()),
         ("dict_entry", dict_entry as *const ()),
         ("dict_squash", dict_squash as *const ()),
@@ -197,4 +199,38 @@ unsafe extern "C" fn dict_squash(dict: *mut NativeDict, stride: u64) -> u64 {
 unsafe extern "C" fn dict_release(dict: *mut NativeDict) {
     // SAFETY: per the contract above.
     unsafe { NativeDict::release(dict) }
+}
+
+/// The M31 prime, 2^31 - 1.
+const M31_PRIME: u32 = 0x7fff_ffff;
+
+/// `out = a op b` in QM31 (op: 0 add, 1 sub, 2 mul, 3 div by a non-zero `b`); M31 values are
+/// QM31 values with three zero coordinates.
+///
+/// # Safety
+/// Each pointer must be valid for four u32 coordinates below 2^31 - 1 (`out` for writing).
+unsafe extern "C" fn qm31_binary(
+    out: *mut [u32; 4],
+    a: *const [u32; 4],
+    b: *const [u32; 4],
+    op: u64,
+) {
+    // SAFETY: per the contract above.
+    unsafe {
+        let element = |c: &[u32; 4]| QM31::from_coefficients(c[0], c[1], c[2], c[3]);
+        let (a, b) = (element(&*a), element(&*b));
+        let result = match op {
+            0 => a + b,
+            1 => a - b,
+            2 => a * b,
+            // The divisor is a NonZero; an impossible zero gives zero rather than unwinding.
+            _ => b
+                .inverse()
+                .map(|inverse| a * inverse)
+                .unwrap_or(QM31::from_coefficients(0, 0, 0, 0)),
+        };
+        // Coefficients come back in [0, p]; p is 0 (the VM canonicalizes the same way).
+        let (w0, w1, w2, w3) = result.to_coefficients();
+        out.write([w0, w1, w2, w3].map(|coordinate| coordinate % M31_PRIME));
+    }
 }

@@ -47,6 +47,11 @@ pub fn build<'c>(
         CoreTypeConcrete::Uint32(_) | CoreTypeConcrete::Sint32(_) => int::build(context, 32),
         CoreTypeConcrete::Uint64(_) | CoreTypeConcrete::Sint64(_) => int::build(context, 64),
         CoreTypeConcrete::Uint128(_) | CoreTypeConcrete::Sint128(_) => int::build(context, 128),
+        // Four M31 coordinates.
+        CoreTypeConcrete::QM31(_) => {
+            let coordinate = int::build(context, 32);
+            llvm::r#type::r#struct(context, &[coordinate; 4], false)
+        }
         // The gas set aside, as a u128.
         CoreTypeConcrete::GasReserve(_) => int::build(context, 128),
         CoreTypeConcrete::BoundedInt(info) => bounded_int::build(context, &info.range),

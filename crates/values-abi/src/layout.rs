@@ -176,7 +176,9 @@ pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, Val
         TypeShape::EcState => felts(4),
         TypeShape::Builtin(crate::BuiltinKind::System) => Layout::new::<*mut u8>(),
         TypeShape::Builtin(_) => Layout::new::<u64>(),
-        TypeShape::Secp256Point | TypeShape::Qm31 | TypeShape::Opaque(_) => {
+        // Four M31 coordinates.
+        TypeShape::Qm31 => Layout::new::<[u32; 4]>(),
+        TypeShape::Secp256Point | TypeShape::Opaque(_) => {
             return Err(ValueError::UnsupportedType {
                 path: "layout".to_owned(),
                 ty: ty.to_string(),

@@ -217,6 +217,11 @@ unsafe fn write(
                 }
                 write_bytes(dst, &(dict as usize).to_le_bytes());
             }
+            (TypeShape::Qm31, Value::Qm31(coordinates)) => {
+                for (index, coordinate) in coordinates.iter().enumerate() {
+                    write_bytes(dst.add(4 * index), &coordinate.to_le_bytes());
+                }
+            }
             (TypeShape::Builtin(_), Value::Builtin) => write_bytes(dst, &0u64.to_le_bytes()),
             (TypeShape::Builtin(_), Value::Gas(gas)) => write_bytes(dst, &gas.to_le_bytes()),
             _ => return Err(unsupported(ty)),
@@ -374,6 +379,7 @@ unsafe fn read(
                     Value::SquashedFelt252Dict(entries)
                 }
             }
+            TypeShape::Qm31 => Value::Qm31([0, 1, 2, 3].map(|index| u32_at(src.add(4 * index)))),
             TypeShape::Builtin(crate::BuiltinKind::Gas) => Value::Gas(u64::from_le_bytes(
                 read_bytes(src, 8).try_into().unwrap_or_default(),
             )),

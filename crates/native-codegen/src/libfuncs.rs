@@ -3,6 +3,7 @@
 //! [`NativeError::UnsupportedLibfunc`] when the program is compiled, never miscompiled.
 
 mod array;
+mod blake;
 mod bool;
 mod bounded_int;
 mod boxing;
@@ -76,6 +77,7 @@ pub(crate) fn build(
         L::Array(selector) => array::build(invocation, selector),
         L::Bytes31(selector) => bytes31::build(invocation, selector),
         L::Ec(selector) => ec::build(invocation, selector),
+        L::Blake(selector) => blake::build(invocation, selector),
         L::QM31(selector) => qm31::build(invocation, selector),
         L::GasReserve(selector) => extras::build_gas_reserve(invocation, selector),
         L::Coupon(selector) => extras::build_coupon(invocation, selector),

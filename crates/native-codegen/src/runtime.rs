@@ -15,8 +15,9 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 11] {
+fn functions() -> [(&'static str, *const ()); 12] {
     [
+        ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
         ("dict_new", dict_new as *const ()),
         ("dict_entry", dict_entry as *const ()),
@@ -233,4 +234,80 @@ unsafe extern "C" fn qm31_binary(
         let (w0, w1, w2, w3) = result.to_coefficients();
         out.write([w0, w1, w2, w3].map(|coordinate| coordinate % M31_PRIME));
     }
+}
+
+/// BLAKE2s's initialisation vector (RFC 7693).
+const BLAKE2S_IV: [u32; 8] = [
+    0x6A09_E667,
+    0xBB67_AE85,
+    0x3C6E_F372,
+    0xA54F_F53A,
+    0x510E_527F,
+    0x9B05_688C,
+    0x1F83_D9AB,
+    0x5BE0_CD19,
+];
+
+/// BLAKE2s's message schedule (RFC 7693).
+const BLAKE2S_SIGMA: [[usize; 16]; 10] = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+    [14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3],
+    [11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4],
+    [7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8],
+    [9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13],
+    [2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9],
+    [12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11],
+    [13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10],
+    [6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5],
+    [10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0],
+];
+
+/// The BLAKE2s compression function on `state` with message block `message`, `byte_count`
+/// bytes hashed so far, and the final-block flag.
+fn blake2s(state: &mut [u32; 8], message: &[u32; 16], byte_count: u32, last: bool) {
+    let mut v = [0u32; 16];
+    v[..8].copy_from_slice(state);
+    v[8..].copy_from_slice(&BLAKE2S_IV);
+    v[12] ^= byte_count;
+    if last {
+        v[14] = !v[14];
+    }
+    let mut mix = |a: usize, b: usize, c: usize, d: usize, x: u32, y: u32| {
+        v[a] = v[a].wrapping_add(v[b]).wrapping_add(x);
+        v[d] = (v[d] ^ v[a]).rotate_right(16);
+        v[c] = v[c].wrapping_add(v[d]);
+        v[b] = (v[b] ^ v[c]).rotate_right(12);
+        v[a] = v[a].wrapping_add(v[b]).wrapping_add(y);
+        v[d] = (v[d] ^ v[a]).rotate_right(8);
+        v[c] = v[c].wrapping_add(v[d]);
+        v[b] = (v[b] ^ v[c]).rotate_right(7);
+    };
+    for sigma in &BLAKE2S_SIGMA {
+        let m = |index: usize| message[sigma[index]];
+        mix(0, 4, 8, 12, m(0), m(1));
+        mix(1, 5, 9, 13, m(2), m(3));
+        mix(2, 6, 10, 14, m(4), m(5));
+        mix(3, 7, 11, 15, m(6), m(7));
+        mix(0, 5, 10, 15, m(8), m(9));
+        mix(1, 6, 11, 12, m(10), m(11));
+        mix(2, 7, 8, 13, m(12), m(13));
+        mix(3, 4, 9, 14, m(14), m(15));
+    }
+    for (index, word) in state.iter_mut().enumerate() {
+        *word ^= v[index] ^ v[index + 8];
+    }
+}
+
+/// `blake2s_compress` / `blake2s_finalize`: compresses `message` into `state` in place.
+///
+/// # Safety
+/// `state` must be valid for reading and writing eight u32s, `message` for reading sixteen.
+unsafe extern "C" fn blake2s_compress(
+    state: *mut [u32; 8],
+    message: *const [u32; 16],
+    byte_count: u64,
+    last: u64,
+) {
+    // SAFETY: per the contract above.
+    unsafe { blake2s(&mut *state, &*message, byte_count as u32, last != 0) }
 }

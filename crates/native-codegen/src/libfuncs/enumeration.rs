@@ -4,14 +4,14 @@
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::extensions::enm::EnumConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
-use melior::dialect::{arith, cf, llvm};
-use melior::ir::block::BlockLike;
-use melior::ir::{Block, Value};
+use melior::dialect::arith;
+use melior::ir::Value;
 
 use super::unsupported;
 use super::wide::to_wide;
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, store_at, Invocation};
+use crate::metadata::values::jump_to_variant;
 use crate::types::{concrete, EnumLayout};
 
 fn variants<'r>(
@@ -99,7 +99,6 @@ pub(crate) fn init<'c, 'a>(
 /// Jumps to the branch of the value's variant with its payload.
 fn matching(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     let cx = invocation.cx;
-    let location = invocation.location();
     let enum_type = invocation.param_type(0)?;
     let variant_types = variants(invocation, enum_type)?;
     let layout = EnumLayout::of(cx.context, cx.registry, variant_types)?;
@@ -115,34 +114,5 @@ fn matching(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
         let payload = load_at(cx.context, block, slot, layout.payload_offset, payload_type)?;
         invocation.br(block, index, &[payload])?;
     }
-    match (layout.tag, blocks.split_last()) {
-        (Some(tag_type), Some((last, rest))) => {
-            let tag = load_at(cx.context, &invocation.block, slot, 0, tag_type)?;
-            let cases: Vec<(&Block, &[Value])> = rest
-                .iter()
-                .map(|block| (block as &Block, &[] as &[Value]))
-                .collect();
-            let values: Vec<i64> = (0..rest.len() as i64).collect();
-            invocation.block.append_operation(cf::switch(
-                cx.context,
-                &values,
-                tag,
-                tag_type,
-                (last, &[]),
-                &cases,
-                location,
-            )?);
-        }
-        (None, Some((only, _))) => {
-            invocation
-                .block
-                .append_operation(cf::br(only, &[], location));
-        }
-        (_, None) => {
-            invocation
-                .block
-                .append_operation(llvm::unreachable(location));
-        }
-    }
-    Ok(())
+    jump_to_variant(cx, invocation.block, slot, &layout, &blocks)
 }

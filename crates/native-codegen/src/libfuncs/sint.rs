@@ -8,7 +8,7 @@ use melior::dialect::arith::{self, CmpiPredicate};
 use num_bigint::BigInt;
 
 use super::uint;
-use super::wide::{from_wide, in_range, to_wide, IntRepr};
+use super::wide::{from_wide, to_wide, IntRepr};
 use crate::error::Result;
 use crate::helper::Invocation;
 
@@ -24,7 +24,7 @@ pub fn build<T: SintTraits + IntMulTraits>(
         }
         SintConcrete::Equal(_) => uint::equal(invocation),
         SintConcrete::ToFelt252(_) => to_felt252(invocation),
-        SintConcrete::FromFelt252(_) => from_felt252(invocation),
+        SintConcrete::FromFelt252(_) => super::cast::downcast(invocation),
         SintConcrete::Operation(info) => overflowing(invocation, info.operator),
         SintConcrete::Diff(_) => diff(invocation),
         SintConcrete::WideMul(_) => {
@@ -44,7 +44,7 @@ pub fn build_128(invocation: &Invocation<'_, '_, '_>, selector: &Sint128Concrete
         Sint128Concrete::Const(info) => uint::constant(invocation, BigInt::from(info.c)),
         Sint128Concrete::Equal(_) => uint::equal(invocation),
         Sint128Concrete::ToFelt252(_) => to_felt252(invocation),
-        Sint128Concrete::FromFelt252(_) => from_felt252(invocation),
+        Sint128Concrete::FromFelt252(_) => super::cast::downcast(invocation),
         Sint128Concrete::Operation(info) => overflowing(invocation, info.operator),
         Sint128Concrete::Diff(_) => diff(invocation),
     }
@@ -60,19 +60,6 @@ fn to_felt252(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
     )?;
     let felt = from_wide(cx, &invocation.block, wide, invocation.result_type(0, 0)?)?;
     invocation.br(&invocation.block, 0, &[felt])
-}
-
-/// `(rc, felt)`: branch 0 with the value when the felt (read as signed) is in range.
-fn from_felt252(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
-    let cx = invocation.cx;
-    let block = &invocation.block;
-    let range_check = invocation.input(0)?;
-    let wide = to_wide(cx, block, invocation.input(1)?, invocation.param_type(1)?)?;
-    let target = invocation.result_type(0, 1)?;
-    let (lower, upper) = IntRepr::of(cx, target)?.bounds();
-    let fits = in_range(cx, block, wide, (&lower, &upper))?;
-    let value = from_wide(cx, block, wide, target)?;
-    invocation.cond_br(block, fits, (0, &[range_check, value]), (1, &[range_check]))
 }
 
 /// `(rc, a, b)`: branch 0 in range, 1 below (wrapped), 2 above (wrapped).

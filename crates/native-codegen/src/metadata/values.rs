@@ -515,6 +515,43 @@ fn build_drop<'c: 'a, 'a>(
     }
 }
 
+/// Ends `block` with a jump to `blocks[tag]`, the tag read from the enum stored at `slot`.
+pub(crate) fn jump_to_variant<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    block: BlockRef<'c, 'a>,
+    slot: Value<'c, 'a>,
+    layout: &EnumLayout<'c>,
+    blocks: &[BlockRef<'c, 'a>],
+) -> Result<()> {
+    let location = cx.location();
+    match (layout.tag, blocks.split_last()) {
+        (Some(tag_type), Some((last, rest))) => {
+            let tag = load_at(cx.context, &block, slot, 0, tag_type)?;
+            let cases: Vec<(&Block, &[Value])> = rest
+                .iter()
+                .map(|variant| (variant as &Block, &[] as &[Value]))
+                .collect();
+            let values: Vec<i64> = (0..rest.len() as i64).collect();
+            block.append_operation(cf::switch(
+                cx.context,
+                &values,
+                tag,
+                tag_type,
+                (last, &[]),
+                &cases,
+                location,
+            )?);
+        }
+        (None, Some((only, _))) => {
+            block.append_operation(cf::br(only, &[], location));
+        }
+        (_, None) => {
+            block.append_operation(llvm::unreachable(location));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `body` in a block per variant of the enum stored at `slot`, then jumps to `join`.
 #[allow(clippy::too_many_arguments)]
 fn per_variant<'c: 'a, 'a>(
@@ -535,31 +572,7 @@ fn per_variant<'c: 'a, 'a>(
         body(*variant_block, index)?;
         variant_block.append_operation(cf::br(&join, &[], location));
     }
-    match (layout.tag, blocks.split_last()) {
-        (Some(tag_type), Some((last, rest))) => {
-            let tag = load_at(cx.context, &block, slot, 0, tag_type)?;
-            let cases: Vec<(&Block, &[Value])> = rest
-                .iter()
-                .map(|b| (b as &Block, &[] as &[Value]))
-                .collect();
-            let values: Vec<i64> = (0..rest.len() as i64).collect();
-            block.append_operation(cf::switch(
-                cx.context,
-                &values,
-                tag,
-                tag_type,
-                (last, &[]),
-                &cases,
-                location,
-            )?);
-        }
-        (None, Some((only, _))) => {
-            block.append_operation(cf::br(only, &[], location));
-        }
-        (_, None) => {
-            block.append_operation(llvm::unreachable(location));
-        }
-    }
+    jump_to_variant(cx, block, slot, layout, &blocks)?;
     Ok(join)
 }
 

@@ -108,7 +108,7 @@ fn store_point(out: &mut [[u8; 32]], point: &ProjectivePoint) {
 ///
 /// # Safety
 /// `point` must be valid for writing two felts, `x` for reading one.
-unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 32]) -> u8 {
+unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 32]) -> u64 {
     // SAFETY: per the contract above.
     unsafe {
         let x = felt_at(&*x);
@@ -126,9 +126,9 @@ unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 3
 ///
 /// # Safety
 /// Both pointers must be valid for reading one felt.
-unsafe extern "C" fn ec_point_on_curve(x: *const [u8; 32], y: *const [u8; 32]) -> u8 {
+unsafe extern "C" fn ec_point_on_curve(x: *const [u8; 32], y: *const [u8; 32]) -> u64 {
     // SAFETY: per the contract above.
-    unsafe { u8::from(AffinePoint::new(felt_at(&*x), felt_at(&*y)).is_ok()) }
+    unsafe { u64::from(AffinePoint::new(felt_at(&*x), felt_at(&*y)).is_ok()) }
 }
 
 /// `state.sum += point`, the sum in the state's first two felts.

@@ -8,10 +8,10 @@ use cairn_values_abi::Value;
 use cairo_lang_sierra::program::Program;
 use libloading::Library;
 
-use super::invoke::{invoke, EntryPoint, NativeResult};
+use super::invoke::{run_by_name, NativeResult};
 use super::jit::Engine;
 use crate::compile::{
-    compile_module, entry_symbol, new_context, OptLevel, EMBEDDED_PROGRAM, EMBEDDED_PROGRAM_LEN,
+    compile_module, new_context, Excluded, OptLevel, EMBEDDED_PROGRAM, EMBEDDED_PROGRAM_LEN,
 };
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
@@ -111,12 +111,20 @@ impl AotProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<NativeResult> {
-        let (index, function) = self.info.function(name)?;
-        let symbol = entry_symbol(index);
-        // SAFETY: `cairn_entry_N` symbols have the `EntryPoint` signature.
-        let entry = unsafe { self.library.get::<EntryPoint>(symbol.as_bytes()) }
-            .map_err(|_| NativeError::NoEntryPoint(name.to_owned()))?;
-        // SAFETY: `entry` is the wrapper of function `index` of the embedded program.
-        unsafe { invoke(&self.info, *entry, function, args, available_gas) }
+        run_by_name(
+            &self.info,
+            &Excluded::new(),
+            name,
+            args,
+            available_gas,
+            |symbol| {
+                // SAFETY: only the symbol's address is taken; `run_by_name` calls it as the
+                // wrapper it is.
+                unsafe { self.library.get::<*mut ()>(symbol.as_bytes()) }
+                    .ok()
+                    .map(|symbol| *symbol)
+                    .filter(|address: &*mut ()| !address.is_null())
+            },
+        )
     }
 }

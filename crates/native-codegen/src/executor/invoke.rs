@@ -37,11 +37,36 @@ pub struct NativeResult {
     pub gas_used: Option<u64>,
 }
 
+/// Runs the function `name` of `info`'s program: refuses a function left out of a partial
+/// compilation, finds its wrapper with `lookup` (the address of a symbol) and calls it.
+pub(crate) fn run_by_name(
+    info: &ProgramInfo,
+    excluded: &crate::compile::Excluded,
+    name: &str,
+    args: &[Value],
+    available_gas: Option<u64>,
+    lookup: impl Fn(&str) -> Option<*mut ()>,
+) -> Result<NativeResult> {
+    let (index, function) = info.function(name)?;
+    if let Some(reason) = excluded.get(&index) {
+        return Err(NativeError::NotCompiled {
+            function: name.to_owned(),
+            reason: reason.clone(),
+        });
+    }
+    let address = lookup(&crate::compile::entry_symbol(index))
+        .ok_or_else(|| NativeError::NoEntryPoint(name.to_owned()))?;
+    // SAFETY: every `cairn_entry_N` symbol is a wrapper with the `EntryPoint` signature.
+    let entry = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
+    // SAFETY: `entry` is the wrapper the code generator emitted for `function`.
+    unsafe { invoke(info, entry, function, args, available_gas) }
+}
+
 /// Calls `entry`, the wrapper of `function`, with `args` (one per user parameter).
 ///
 /// # Safety
 /// `entry` must be the wrapper the code generator emitted for `function` of `info`'s program.
-pub(crate) unsafe fn invoke(
+unsafe fn invoke(
     info: &ProgramInfo,
     entry: EntryPoint,
     function: &Function,

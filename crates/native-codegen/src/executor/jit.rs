@@ -9,8 +9,8 @@ use mlir_sys::{
     mlirExecutionEngineLookup, MlirExecutionEngine,
 };
 
-use super::invoke::{invoke, EntryPoint, NativeResult};
-use crate::compile::{compile_module, entry_symbol, new_context, OptLevel};
+use super::invoke::{run_by_name, NativeResult};
+use crate::compile::{compile_module, new_context, OptLevel};
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
 
@@ -115,21 +115,13 @@ impl JitProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<NativeResult> {
-        let (index, function) = self.info.function(name)?;
-        if let Some(reason) = self.excluded.get(&index) {
-            return Err(NativeError::NotCompiled {
-                function: name.to_owned(),
-                reason: reason.clone(),
-            });
-        }
-        let symbol = entry_symbol(index);
-        let address = self
-            .engine
-            .lookup(&symbol)
-            .ok_or_else(|| NativeError::NoEntryPoint(name.to_owned()))?;
-        // SAFETY: every `cairn_entry_N` has the `EntryPoint` signature.
-        let entry: EntryPoint = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
-        // SAFETY: `entry` is the wrapper of function `index`.
-        unsafe { invoke(&self.info, entry, function, args, available_gas) }
+        run_by_name(
+            &self.info,
+            &self.excluded,
+            name,
+            args,
+            available_gas,
+            |symbol| self.engine.lookup(symbol),
+        )
     }
 }

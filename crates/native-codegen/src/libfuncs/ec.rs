@@ -8,7 +8,7 @@ use melior::dialect::arith::{self, CmpiPredicate};
 use melior::dialect::llvm;
 use melior::ir::Value;
 
-use crate::error::Result;
+use crate::error::{NativeError, Result};
 use crate::helper::{load_at, store_at, Invocation};
 use crate::metadata::values::{call_runtime, extract, insert};
 
@@ -58,6 +58,31 @@ fn load_felts<'c, 'a>(
     Ok(value)
 }
 
+/// Calls runtime function `name`, which returns a u64 flag, and tests it.
+fn runtime_predicate<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    name: &str,
+    args: &[Value<'c, 'a>],
+) -> Result<Value<'c, 'a>> {
+    let flag_type = invocation.cx.int_type(64);
+    let flag = call_runtime(
+        invocation.cx,
+        &invocation.block,
+        name,
+        args,
+        Some(flag_type),
+    )?
+    .ok_or_else(|| NativeError::Mlir(format!("{name} returned nothing")))?;
+    let zero = invocation.constant(flag_type, 0)?;
+    invocation.push(arith::cmpi(
+        invocation.context(),
+        CmpiPredicate::Ne,
+        flag,
+        zero,
+        invocation.location(),
+    ))
+}
+
 fn is_zero<'c, 'a>(
     invocation: &Invocation<'c, 'a, '_>,
     value: Value<'c, 'a>,
@@ -78,7 +103,6 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &EcConcreteLibfunc) 
     let block = &invocation.block;
     let location = invocation.location();
     let felt = cx.int_type(256);
-    let flag = cx.int_type(8);
     match selector {
         EcConcreteLibfunc::Zero(_) | EcConcreteLibfunc::StateInit(_) => {
             let ty = cx.ty(invocation.result_type(0, 0)?)?;
@@ -118,21 +142,7 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &EcConcreteLibfunc) 
             let (x, y) = (invocation.input(0)?, invocation.input(1)?);
             store_at(cx.context, block, x_slot, 0, x)?;
             store_at(cx.context, block, y_slot, 0, y)?;
-            let on_curve = call_runtime(
-                cx,
-                block,
-                "ec_point_on_curve",
-                &[x_slot, y_slot],
-                Some(flag),
-            )?;
-            let zero = invocation.constant(flag, 0)?;
-            let valid = invocation.push(arith::cmpi(
-                cx.context,
-                CmpiPredicate::Ne,
-                on_curve.unwrap_or(zero),
-                zero,
-                location,
-            ))?;
+            let valid = runtime_predicate(invocation, "ec_point_on_curve", &[x_slot, y_slot])?;
             let point_type = cx.ty(invocation.result_type(0, 0)?)?;
             let point = invocation.push(llvm::undef(point_type, location))?;
             let point = insert(cx, block, point, 0, x)?;
@@ -143,21 +153,7 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &EcConcreteLibfunc) 
             let x_slot = invocation.alloca(felt, 16)?;
             store_at(cx.context, block, x_slot, 0, invocation.input(1)?)?;
             let point_slot = felts(invocation, 2)?;
-            let found = call_runtime(
-                cx,
-                block,
-                "ec_point_from_x",
-                &[point_slot, x_slot],
-                Some(flag),
-            )?;
-            let zero = invocation.constant(flag, 0)?;
-            let valid = invocation.push(arith::cmpi(
-                cx.context,
-                CmpiPredicate::Ne,
-                found.unwrap_or(zero),
-                zero,
-                location,
-            ))?;
+            let valid = runtime_predicate(invocation, "ec_point_from_x", &[point_slot, x_slot])?;
             let point = load_felts(
                 invocation,
                 point_slot,

@@ -1,5 +1,7 @@
 //! `cairn`: run Cairo programs on Cairn's backends.
 
+#[cfg(feature = "native")]
+mod bench_cmd;
 mod compile;
 mod run;
 mod run_cairo0;
@@ -28,6 +30,9 @@ enum Command {
     Compile(compile::CompileArgs),
     /// Run the `#[test]` functions of a Cairo crate.
     Test(test_cmd::TestArgs),
+    /// Time the bench programs on every backend (native JIT and AOT, VM, hand-written Rust).
+    #[cfg(feature = "native")]
+    Bench(bench_cmd::BenchArgs),
 }
 
 /// An error whose story has already been told on stdout (a panicking Cairo 1 run): exit 1
@@ -54,6 +59,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(*args),
         Command::Compile(args) => compile::compile(args),
         Command::Test(args) => test_cmd::test(args),
+        #[cfg(feature = "native")]
+        Command::Bench(args) => bench_cmd::bench(args),
     });
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,

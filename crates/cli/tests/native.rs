@@ -278,3 +278,62 @@ fn cairn_test_runs_a_crate_on_both_backends() {
         assert_eq!(good.status.code(), Some(0), "{backend}: {out}");
     }
 }
+
+#[test]
+fn cairn_bench_checks_and_times_every_backend() {
+    let output = cairn(&[
+        "bench",
+        "--quick",
+        "--samples",
+        "1",
+        "--json",
+        "fib",
+        "dict_loop",
+        "deep_recursion",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let reports: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("bench --json prints JSON");
+    let reports = reports.as_array().expect("one object per program");
+    assert_eq!(reports.len(), 3);
+    for report in reports {
+        let backends: Vec<&str> = report["timings"]
+            .as_array()
+            .expect("timings")
+            .iter()
+            .map(|timing| {
+                assert!(timing["median_s"].as_f64().expect("a time") > 0.0);
+                timing["backend"].as_str().expect("backend name")
+            })
+            .collect();
+        assert_eq!(backends, ["vm", "jit", "aot", "aot_with_compile", "rust"]);
+        assert!(report["vm_steps"].as_u64().expect("VM steps") > 0);
+        assert!(report["jit_compile_s"].as_f64().expect("compile time") > 0.0);
+    }
+    // fib(1000) mod P (computed independently, in Python).
+    assert_eq!(
+        reports[0]["result"],
+        "136380566276010706690742754800077408887173906373294333363333681744450488681"
+    );
+
+    let table = cairn(&[
+        "bench",
+        "--quick",
+        "--samples",
+        "1",
+        "--backends",
+        "jit,rust",
+        "fib",
+    ]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let table = text(&table.stdout);
+    assert!(table.contains("| fib | 1000 |"), "{table}");
+    assert!(table.contains("jit / rust"), "{table}");
+
+    let unknown = cairn(&["bench", "no_such_program"]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("no bench program `no_such_program`; there are: fib"));
+    let bad_backend = cairn(&["bench", "--backends", "jit,gpu", "fib"]);
+    assert!(!bad_backend.status.success());
+    assert!(text(&bad_backend.stderr).contains("unknown backend `gpu`"));
+}

@@ -1,0 +1,148 @@
+//! `cairn bench`: the benchmark suite on Cairn's backends, as a table or JSON.
+
+use std::io::IsTerminal;
+
+use anyhow::{bail, Result};
+use cairn_bench::suite::{measure_program, render_table, Options, Progress};
+use cairn_bench::{Backend, BenchProgram, PROGRAMS};
+use cairn_native_codegen::OptLevel;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Bench programs to run (default: all of them; `--list` names them).
+    programs: Vec<String>,
+
+    /// Backends to time, comma-separated: vm, jit, aot, aot+compile, rust.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "vm,jit,aot,aot+compile,rust"
+    )]
+    backends: Vec<String>,
+
+    /// Timed runs per backend and program; medians are reported.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    samples: usize,
+
+    /// Small sizes: checks that everything runs, in seconds.
+    #[arg(long)]
+    quick: bool,
+
+    /// Print the measurements as JSON (one object per program) instead of a table.
+    #[arg(long)]
+    json: bool,
+
+    /// List the bench programs and exit.
+    #[arg(long)]
+    list: bool,
+
+    /// LLVM optimisation level for the native backends (0 to 3).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
+    opt_level: u8,
+}
+
+pub fn bench(args: BenchArgs) -> Result<()> {
+    if args.list {
+        for program in PROGRAMS {
+            println!(
+                "{:<16} n = {:<9} {}",
+                program.name, program.size, program.description
+            );
+        }
+        return Ok(());
+    }
+    let programs = select_programs(&args.programs)?;
+    let backends = args
+        .backends
+        .iter()
+        .map(|name| {
+            Backend::parse(name).ok_or_else(|| {
+                anyhow::anyhow!("unknown backend `{name}` (vm, jit, aot, aot+compile, rust)")
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let options = Options {
+        quick: args.quick,
+        samples: args.samples.max(1),
+        opt_level: match args.opt_level {
+            0 => OptLevel::O0,
+            1 => OptLevel::O1,
+            2 => OptLevel::O2,
+            _ => OptLevel::O3,
+        },
+    };
+    // Native code and deep recursion (on every backend) need a large stack.
+    let reports = std::thread::Builder::new()
+        .name("cairn-bench".to_owned())
+        .stack_size(1 << 30)
+        .spawn(move || run_suite(&programs, &backends, options).map(|reports| (reports, backends)))?
+        .join()
+        .map_err(|_| anyhow::anyhow!("the bench run crashed"))?;
+    let (reports, backends) = reports?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        println!("{}", render_table(&reports, &backends));
+        println!(
+            "\nmedians of {} runs per backend; `jit vs vm` = VM time / JIT time, `jit / rust` = JIT time / hand-written Rust time",
+            options.samples
+        );
+    }
+    Ok(())
+}
+
+fn select_programs(names: &[String]) -> Result<Vec<&'static BenchProgram>> {
+    if names.is_empty() {
+        return Ok(PROGRAMS.iter().collect());
+    }
+    names
+        .iter()
+        .map(|name| match cairn_bench::programs::find(name) {
+            Some(program) => Ok(program),
+            None => bail!(
+                "no bench program `{name}`; there are: {}",
+                PROGRAMS
+                    .iter()
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect()
+}
+
+fn run_suite(
+    programs: &[&'static BenchProgram],
+    backends: &[Backend],
+    options: Options,
+) -> Result<Vec<cairn_bench::ProgramReport>> {
+    let steps_per_program = 2 + options.samples * backends.len();
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new((programs.len() * steps_per_program) as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut reports = Vec::new();
+    for program in programs {
+        let report = measure_program(program, backends, options, &mut |progress| {
+            let message = match progress {
+                Progress::Compiling => format!("{}: compiling", program.name),
+                Progress::Checking => format!("{}: checking results", program.name),
+                Progress::Timing { backend, sample } => {
+                    format!("{}: {backend} run {sample}", program.name)
+                }
+            };
+            bar.inc(1);
+            bar.set_message(message);
+        })?;
+        reports.push(report);
+    }
+    bar.finish_and_clear();
+    Ok(reports)
+}

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use cairo_lang_sierra::extensions::core::CoreConcreteLibfunc;
 use cairo_lang_sierra::extensions::lib_func::ConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{BranchTarget as SierraTarget, Function, Statement, StatementIdx};
@@ -81,6 +82,31 @@ fn var_states(
     Ok(states)
 }
 
+/// Whether statement `index` calls `function` itself and then returns exactly the call's
+/// results, in order: a loop iteration, which can jump back instead of calling.
+fn is_tail_self_call(
+    statements: &[Statement],
+    index: usize,
+    function: &Function,
+    libfunc: &CoreConcreteLibfunc,
+) -> bool {
+    let CoreConcreteLibfunc::FunctionCall(call) = libfunc else {
+        return false;
+    };
+    let Some(Statement::Invocation(invocation)) = statements.get(index) else {
+        return false;
+    };
+    let [branch] = invocation.branches.as_slice() else {
+        return false;
+    };
+    let next = match branch.target {
+        SierraTarget::Fallthrough => index + 1,
+        SierraTarget::Statement(StatementIdx(target)) => target,
+    };
+    call.function.id == function.id
+        && matches!(statements.get(next), Some(Statement::Return(vars)) if *vars == branch.results)
+}
+
 /// Emits Sierra function number `index` into the module.
 pub(crate) fn build(
     cx: &CodegenContext<'_, '_>,
@@ -121,11 +147,22 @@ pub(crate) fn build(
         blocks.insert(*statement, region.append_block(Block::new(&types)));
     }
 
-    // The entry block only jumps to the first statement, so that stack slots can go before
-    // its terminator and jumps back to the first statement stay possible.
+    // The entry block only jumps to the restart block, so that stack slots can go before its
+    // terminator. The restart block takes the parameters: a tail call of the function itself
+    // jumps there with its arguments, turning Sierra's recursive loops into loops.
     let first = blocks.get(&function.entry_point.0).ok_or_else(|| {
         NativeError::InvalidProgram("function entry point unreachable".to_owned())
     })?;
+    let restart = region.append_block(Block::new(
+        &param_types
+            .iter()
+            .map(|ty| (*ty, location))
+            .collect::<Vec<_>>(),
+    ));
+    let params = (0..param_types.len())
+        .map(|position| Ok(entry.argument(position)?.into()))
+        .collect::<Result<Vec<Value<'_, '_>>>>()?;
+    entry.append_operation(cf::br(&restart, &params, location));
     let entry_state = &states[&function.entry_point.0];
     let entry_args = entry_state
         .keys()
@@ -135,10 +172,10 @@ pub(crate) fn build(
                 .iter()
                 .position(|param| param.id.id == *var)
                 .ok_or_else(|| NativeError::InvalidProgram("unknown parameter".to_owned()))?;
-            Ok(entry.argument(position)?.into())
+            Ok(restart.argument(position)?.into())
         })
         .collect::<Result<Vec<Value<'_, '_>>>>()?;
-    entry.append_operation(cf::br(first, &entry_args, location));
+    restart.append_operation(cf::br(first, &entry_args, location));
 
     for (&statement_index, block) in &blocks {
         let state = &states[&statement_index];
@@ -224,6 +261,8 @@ pub(crate) fn build(
                         .map(|branch| branch.vars.iter().map(|var| var.ty.clone()).collect())
                         .collect(),
                     branches,
+                    tail_self_call: is_tail_self_call(statements, statement_index, function, libfunc)
+                        .then_some(restart),
                 };
                 crate::libfuncs::build(&invocation_context, libfunc).map_err(
                     |error| match error {

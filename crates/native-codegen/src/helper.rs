@@ -172,6 +172,9 @@ pub(crate) struct Invocation<'c, 'a, 'r> {
     /// Each branch's result types.
     pub result_types: Vec<Vec<ConcreteTypeId>>,
     pub branches: Vec<BranchTarget<'c, 'a>>,
+    /// For a call of the function being compiled whose results are returned as they are: the
+    /// block that restarts the function with new arguments, so the call becomes a jump.
+    pub tail_self_call: Option<BlockRef<'c, 'a>>,
 }
 
 impl<'c, 'a> Invocation<'c, 'a, '_> {

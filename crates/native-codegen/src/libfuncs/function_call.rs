@@ -1,7 +1,7 @@
 //! `function_call<user@f>`: a direct call of another compiled Sierra function.
 
 use cairo_lang_sierra::extensions::function_call::SignatureAndFunctionConcreteLibfunc;
-use melior::dialect::func;
+use melior::dialect::{cf, func};
 use melior::ir::attribute::FlatSymbolRefAttribute;
 use melior::ir::block::BlockLike;
 use melior::ir::Value;
@@ -9,11 +9,20 @@ use melior::ir::Value;
 use crate::error::{NativeError, Result};
 use crate::helper::Invocation;
 
-/// Calls the function and passes its results to the single branch.
+/// Calls the function and passes its results to the single branch; a call of the function
+/// itself in tail position jumps back to its start instead (a Sierra loop runs in constant stack).
 pub fn build(
     invocation: &Invocation<'_, '_, '_>,
     info: &SignatureAndFunctionConcreteLibfunc,
 ) -> Result<()> {
+    if let Some(restart) = invocation.tail_self_call {
+        invocation.block.append_operation(cf::br(
+            &restart,
+            &invocation.inputs,
+            invocation.location(),
+        ));
+        return Ok(());
+    }
     call(invocation, info, &invocation.inputs)
 }
 

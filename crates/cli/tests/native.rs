@@ -337,3 +337,53 @@ fn cairn_bench_checks_and_times_every_backend() {
     assert!(!bad_backend.status.success());
     assert!(text(&bad_backend.stderr).contains("unknown backend `gpu`"));
 }
+
+/// `tests/fixtures/cairo1-families`: one test module per libfunc family the native backend
+/// compiles (arrays, boxes, dictionaries, wide integers, bounded ints, casts, bytes, hashes,
+/// curve, BLAKE2s, QM31, gas reserves, coupons, ranges), with expected values from independent
+/// sources. Every test passes on both backends.
+#[test]
+fn libfunc_family_tests_pass_on_both_backends() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
+        return;
+    };
+    let corelib = corelib.to_str().expect("UTF-8 path").to_owned();
+    let project =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1-families");
+    let project = project.to_str().expect("UTF-8 path");
+    for backend in ["vm", "native"] {
+        let run = cairn(&["test", project, "--backend", backend, "--corelib", &corelib]);
+        let out = text(&run.stdout);
+        assert!(
+            run.status.success(),
+            "{backend}: {out}{}",
+            text(&run.stderr)
+        );
+        assert!(
+            out.contains("test result: ok. 37 passed; 0 failed; 0 ignored; 0 filtered out;"),
+            "{backend}: {out}"
+        );
+        for family in [
+            "arrays",
+            "boxes",
+            "dicts",
+            "wide_ints",
+            "bounded_ints",
+            "casts",
+            "bytes",
+            "hashes",
+            "curve",
+            "blake",
+            "qm31",
+            "gas",
+            "coupons",
+            "ranges",
+        ] {
+            assert!(
+                out.contains(&format!("test families::{family}::")),
+                "{backend}: no {family} tests in\n{out}"
+            );
+        }
+    }
+}

@@ -261,8 +261,13 @@ pub(crate) fn build(
                         .map(|branch| branch.vars.iter().map(|var| var.ty.clone()).collect())
                         .collect(),
                     branches,
-                    tail_self_call: is_tail_self_call(statements, statement_index, function, libfunc)
-                        .then_some(restart),
+                    tail_self_call: is_tail_self_call(
+                        statements,
+                        statement_index,
+                        function,
+                        libfunc,
+                    )
+                    .then_some(restart),
                 };
                 crate::libfuncs::build(&invocation_context, libfunc).map_err(
                     |error| match error {

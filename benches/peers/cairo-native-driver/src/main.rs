@@ -150,7 +150,15 @@ fn run() -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
+    // Cairo recursion nests natively (deep_recursion goes 100,000 calls deep): the same 1 GiB
+    // stack Cairn's runs get.
+    let outcome = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(run)
+        .map_err(|e| format!("cannot start the run thread: {e}"))
+        .and_then(|thread| thread.join().map_err(|_| "the run crashed".to_string()))
+        .and_then(|result| result);
+    match outcome {
         Ok(json) => {
             println!("{json}");
             ExitCode::SUCCESS

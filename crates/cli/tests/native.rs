@@ -340,7 +340,8 @@ fn cairn_bench_checks_and_times_every_backend() {
 
 /// `tests/fixtures/cairo1-families`: one test module per libfunc family the native backend
 /// compiles (arrays, boxes, dictionaries, wide integers, bounded ints, casts, bytes, hashes,
-/// curve, BLAKE2s, QM31, gas reserves, coupons, ranges), with expected values from independent
+/// curve, BLAKE2s, QM31, gas reserves, coupons, ranges, Keccak/SHA-256/secp256 syscalls), with
+/// expected values from independent
 /// sources. Every test passes on both backends.
 #[test]
 fn libfunc_family_tests_pass_on_both_backends() {
@@ -361,7 +362,7 @@ fn libfunc_family_tests_pass_on_both_backends() {
             text(&run.stderr)
         );
         assert!(
-            out.contains("test result: ok. 37 passed; 0 failed; 0 ignored; 0 filtered out;"),
+            out.contains("test result: ok. 44 passed; 0 failed; 0 ignored; 0 filtered out;"),
             "{backend}: {out}"
         );
         for family in [

@@ -26,6 +26,7 @@ mod ownership;
 mod qm31;
 mod sint;
 mod structure;
+mod syscalls;
 mod uint;
 mod uint128;
 mod uint256;

@@ -1,5 +1,6 @@
 //! Work generated code hands to Rust: the Pedersen hash, the Poseidon permutation and STARK
-//! curve arithmetic, on the implementations of `starknet-types-core`, and dictionaries, on
+//! curve arithmetic, on the implementations of `starknet-types-core`, the state-free Starknet
+//! syscalls ([`syscalls`]), and dictionaries, on
 //! `cairn_values_abi::dict` (so values written and read by that crate and by native code are
 //! the same).
 //!
@@ -8,6 +9,8 @@
 //! alike: a library needs no symbol from the process that loads it. Felts cross as pointers to
 //! 32 little-endian bytes.
 
+pub(crate) mod syscalls;
+
 use cairn_values_abi::dict::NativeDict;
 use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core::felt::Felt;
@@ -15,7 +18,7 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 12] {
+fn functions() -> [(&'static str, *const ()); 25] {
     [
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
@@ -29,6 +32,31 @@ fn functions() -> [(&'static str, *const ()); 12] {
         ("ec_point_on_curve", ec_point_on_curve as *const ()),
         ("ec_state_add", ec_state_add as *const ()),
         ("ec_state_add_mul", ec_state_add_mul as *const ()),
+        ("keccak", syscalls::keccak as *const ()),
+        (
+            "sha256_process_block",
+            syscalls::sha256_process_block as *const (),
+        ),
+        (
+            "sha512_process_block",
+            syscalls::sha512_process_block as *const (),
+        ),
+        ("secp256k1_new", syscalls::secp256k1::new as *const ()),
+        ("secp256k1_add", syscalls::secp256k1::add as *const ()),
+        ("secp256k1_mul", syscalls::secp256k1::mul as *const ()),
+        (
+            "secp256k1_get_point_from_x",
+            syscalls::secp256k1::get_point_from_x as *const (),
+        ),
+        ("secp256k1_get_xy", syscalls::secp256k1::get_xy as *const ()),
+        ("secp256r1_new", syscalls::secp256r1::new as *const ()),
+        ("secp256r1_add", syscalls::secp256r1::add as *const ()),
+        ("secp256r1_mul", syscalls::secp256r1::mul as *const ()),
+        (
+            "secp256r1_get_point_from_x",
+            syscalls::secp256r1::get_point_from_x as *const (),
+        ),
+        ("secp256r1_get_xy", syscalls::secp256r1::get_xy as *const ()),
     ]
 }
 

@@ -55,6 +55,8 @@ pub fn build<'c>(
         // The gas set aside, as a u128.
         CoreTypeConcrete::GasReserve(_) => int::build(context, 128),
         CoreTypeConcrete::BoundedInt(info) => bounded_int::build(context, &info.range),
+        // Sierra only has u32 guarantees (0 ..= 2^32 - 1): the u32 itself.
+        CoreTypeConcrete::BoundedIntGuarantee(_) => int::build(context, 32),
         CoreTypeConcrete::Struct(info) => structure::build(context, registry, &info.members)?,
         CoreTypeConcrete::Enum(info) => enumeration::build(context, registry, &info.variants)?,
         CoreTypeConcrete::Array(_) | CoreTypeConcrete::Span(_) => array::build(context),
@@ -68,6 +70,15 @@ pub fn build<'c>(
         | CoreTypeConcrete::SquashedFelt252Dict(_)
         | CoreTypeConcrete::Starknet(StarknetTypeConcrete::System(_)) => pointer::build(context),
         CoreTypeConcrete::EcPoint(_) => structure::felts(context, 2),
+        CoreTypeConcrete::Starknet(StarknetTypeConcrete::Secp256Point(_)) => {
+            llvm::r#type::r#struct(context, &[int::build(context, 128); 4], false)
+        }
+        CoreTypeConcrete::Starknet(StarknetTypeConcrete::Sha256StateHandle(_)) => {
+            llvm::r#type::r#struct(context, &[int::build(context, 32); 8], false)
+        }
+        CoreTypeConcrete::Starknet(StarknetTypeConcrete::Sha512StateHandle(_)) => {
+            llvm::r#type::r#struct(context, &[int::build(context, 64); 8], false)
+        }
         CoreTypeConcrete::EcState(_) => structure::felts(context, 4),
         CoreTypeConcrete::RangeCheck(_)
         | CoreTypeConcrete::RangeCheck96(_)

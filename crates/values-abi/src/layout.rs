@@ -12,9 +12,13 @@
 //! - `Box<T>` and `Nullable<T>` are pointers (null is `None`); snapshots and `NonZero` are their
 //!   inner type; dictionaries are pointers to a [`crate::dict::NativeDict`].
 //! - Builtins are `u64` counters, the gas counter a `u64`, the system pointer a pointer.
+//! - A secp256k1/r1 point is `[u128; 4]` (x low, x high, y low, y high), `(0, 0)` being the point
+//!   at infinity; a SHA-256 (SHA-512) state handle is its eight `u32` (`u64`) words.
 
 use std::alloc::Layout;
 
+use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
+use cairo_lang_sierra::extensions::starknet::StarknetTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use num_bigint::BigInt;
 
@@ -178,11 +182,24 @@ pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, Val
         TypeShape::Builtin(_) => Layout::new::<u64>(),
         // Four M31 coordinates.
         TypeShape::Qm31 => Layout::new::<[u32; 4]>(),
-        TypeShape::Secp256Point | TypeShape::Opaque(_) => {
-            return Err(ValueError::UnsupportedType {
-                path: "layout".to_owned(),
-                ty: ty.to_string(),
-            })
-        }
+        // (x low, x high, y low, y high); (0, 0), on neither curve, is the point at infinity.
+        TypeShape::Secp256Point => Layout::new::<[u128; 4]>(),
+        TypeShape::Opaque(_) => match registry.get_type(ty) {
+            // The SHA-2 state handles hold the eight state words by value.
+            Ok(CoreTypeConcrete::Starknet(StarknetTypeConcrete::Sha256StateHandle(_))) => {
+                Layout::new::<[u32; 8]>()
+            }
+            Ok(CoreTypeConcrete::Starknet(StarknetTypeConcrete::Sha512StateHandle(_))) => {
+                Layout::new::<[u64; 8]>()
+            }
+            // Sierra's only guarantees are of u32 ranges: the u32.
+            Ok(CoreTypeConcrete::BoundedIntGuarantee(_)) => Layout::new::<u32>(),
+            _ => {
+                return Err(ValueError::UnsupportedType {
+                    path: "layout".to_owned(),
+                    ty: ty.to_string(),
+                })
+            }
+        },
     })
 }

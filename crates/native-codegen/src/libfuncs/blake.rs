@@ -5,7 +5,6 @@
 use cairo_lang_sierra::extensions::blake::BlakeConcreteLibfunc;
 use melior::dialect::arith;
 
-use super::unsupported;
 use crate::error::Result;
 use crate::helper::Invocation;
 use crate::metadata::values::{call_runtime, free};
@@ -15,9 +14,11 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &BlakeConcreteLibfun
     let cx = invocation.cx;
     let block = &invocation.block;
     let last = match selector {
-        BlakeConcreteLibfunc::Blake2sCompress(_) => 0,
-        BlakeConcreteLibfunc::Blake2sFinalize(_) => 1,
-        _ => return Err(unsupported()),
+        // A message of u32 guarantees is laid out as one of u32s.
+        BlakeConcreteLibfunc::Blake2sCompress(_)
+        | BlakeConcreteLibfunc::Blake2sCompressGuarantees(_) => 0,
+        BlakeConcreteLibfunc::Blake2sFinalize(_)
+        | BlakeConcreteLibfunc::Blake2sFinalizeGuarantees(_) => 1,
     };
     let i64_type = cx.int_type(64);
     let state = invocation.input(0)?;

@@ -4,7 +4,6 @@
 use cairo_lang_sierra::extensions::bounded_int::BoundedIntConcreteLibfunc;
 use melior::dialect::arith::{self, CmpiPredicate};
 
-use super::unsupported;
 use super::wide::{from_wide, to_wide, wide_type};
 use crate::error::Result;
 use crate::helper::Invocation;
@@ -103,6 +102,22 @@ pub fn build(
         BoundedIntConcreteLibfunc::WrapNonZero(_) => {
             invocation.br(block, 0, &[invocation.input(0)?])
         }
-        _ => Err(unsupported()),
+        // A u32 guarantee holds its u32: verifying it only consumes it.
+        BoundedIntConcreteLibfunc::GuaranteeVerify(_) => {
+            invocation.br(block, 0, &[invocation.input(0)?])
+        }
+        // Four u32 guarantees, from the lowest 32 bits up.
+        BoundedIntConcreteLibfunc::U128ToU32Guarantees(_) => {
+            let value = invocation.input(0)?;
+            let location = invocation.location();
+            let u128_type = cx.int_type(128);
+            let mut words = Vec::with_capacity(4);
+            for index in 0..4 {
+                let shift = invocation.constant(u128_type, 32 * index)?;
+                let shifted = invocation.push(arith::shrui(value, shift, location))?;
+                words.push(invocation.push(arith::trunci(shifted, cx.int_type(32), location))?);
+            }
+            invocation.br(block, 0, &words)
+        }
     }
 }

@@ -130,6 +130,6 @@ pub fn build_starknet(
             let address = invocation.push(arith::addi(invocation.input(0)?, offset, location))?;
             invocation.br(block, 0, &[address])
         }
-        _ => Err(unsupported()),
+        _ => super::syscalls::build(invocation, selector).unwrap_or_else(|| Err(unsupported())),
     }
 }

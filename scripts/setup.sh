@@ -73,9 +73,27 @@ ensure_corelib_variable() {
     fi
 }
 
+# Test binaries bake in their crate's path (env!("CARGO_MANIFEST_DIR")) to find fixtures, and
+# cargo keys artifacts by path relative to the workspace, so a target folder shared by two clones
+# can hand one clone binaries that read the other's files (or a deleted folder). When the clone
+# using the target folder changes, Cairn's own crates are rebuilt; dependencies are kept.
+ensure_target_matches_clone() {
+    local stamp="$CARGO_TARGET_DIR/.cairn-clone"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$CAIRN_ROOT" ] && return 0
+    if [ -d "$CARGO_TARGET_DIR/debug" ] || [ -d "$CARGO_TARGET_DIR/release" ]; then
+        say "the target folder was last used by $(cat "$stamp" 2>/dev/null || echo "an unknown clone"): rebuilding Cairn's crates"
+        (cd "$CAIRN_ROOT" && cargo clean --quiet -p cairn -p cairn-cli -p cairn-vm-core \
+            -p cairn-values-abi -p cairn-native-codegen -p cairn-hint-bridge-py \
+            -p cairn-frontend -p cairn-bench) >&2
+    fi
+    mkdir -p "$CARGO_TARGET_DIR"
+    echo "$CAIRN_ROOT" > "$stamp"
+}
+
 cairn_setup() {
     ensure_rust
     ensure_apt_packages "${APT_PACKAGES[@]}"
     ensure_python_venv
     ensure_corelib_variable
+    ensure_target_matches_clone
 }

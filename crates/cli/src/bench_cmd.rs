@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use cairn_bench::suite::{measure_program, render_table, Options, Progress};
 use cairn_bench::{Backend, BenchProgram, PROGRAMS};
 use cairn_native_codegen::OptLevel;
@@ -66,12 +66,7 @@ pub fn bench(args: BenchArgs) -> Result<()> {
     let options = Options {
         quick: args.quick,
         samples: args.samples.max(1),
-        opt_level: match args.opt_level {
-            0 => OptLevel::O0,
-            1 => OptLevel::O1,
-            2 => OptLevel::O2,
-            _ => OptLevel::O3,
-        },
+        opt_level: OptLevel::from_number(args.opt_level).context("--opt-level takes 0 to 3")?,
     };
     // Native code and deep recursion (on every backend) need a large stack.
     let reports = std::thread::Builder::new()

@@ -51,8 +51,11 @@ impl Backend {
         }
     }
 
-    /// The backend called `name` (as [`Backend::name`] prints it).
+    /// The backend called `name` (as [`Backend::name`] prints it; `native` is the JIT).
     pub fn parse(name: &str) -> Option<Backend> {
+        if name == "native" {
+            return Some(Backend::Jit);
+        }
         Backend::ALL
             .into_iter()
             .find(|backend| backend.name() == name)

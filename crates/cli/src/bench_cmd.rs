@@ -14,7 +14,7 @@ pub struct BenchArgs {
     /// Bench programs to run (default: all of them; `--list` names them).
     programs: Vec<String>,
 
-    /// Backends to time, comma-separated: vm, jit, aot, aot+compile, rust.
+    /// Backends to time, comma-separated: vm, jit (or native), aot, aot+compile, rust.
     #[arg(
         long,
         value_delimiter = ',',
@@ -59,7 +59,9 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         .iter()
         .map(|name| {
             Backend::parse(name).ok_or_else(|| {
-                anyhow::anyhow!("unknown backend `{name}` (vm, jit, aot, aot+compile, rust)")
+                anyhow::anyhow!(
+                    "unknown backend `{name}` (vm, jit or native, aot, aot+compile, rust)"
+                )
             })
         })
         .collect::<Result<Vec<_>>>()?;

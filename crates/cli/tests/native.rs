@@ -322,7 +322,7 @@ fn cairn_bench_checks_and_times_every_backend() {
         "--samples",
         "1",
         "--backends",
-        "jit,rust",
+        "native,rust",
         "fib",
     ]);
     assert!(table.status.success(), "{}", text(&table.stderr));

@@ -9,6 +9,7 @@ mod bounded_int;
 mod boxing;
 mod bytes31;
 mod cast;
+mod circuit;
 mod consts;
 mod control;
 mod ec;
@@ -90,6 +91,7 @@ pub(crate) fn build(
         L::Pedersen(selector) => hashes::build_pedersen(invocation, selector),
         L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
         L::IntRange(selector) => int_range::build(invocation, selector),
+        L::Circuit(selector) => circuit::build(invocation, selector),
         _ => Err(unsupported()),
     }
 }

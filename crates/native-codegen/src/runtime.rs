@@ -9,6 +9,7 @@
 //! alike: a library needs no symbol from the process that loads it. Felts cross as pointers to
 //! 32 little-endian bytes.
 
+pub(crate) mod circuit;
 pub(crate) mod syscalls;
 
 use cairn_values_abi::dict::NativeDict;
@@ -18,7 +19,7 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 25] {
+fn functions() -> [(&'static str, *const ()); 26] {
     [
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
@@ -32,6 +33,7 @@ fn functions() -> [(&'static str, *const ()); 25] {
         ("ec_point_on_curve", ec_point_on_curve as *const ()),
         ("ec_state_add", ec_state_add as *const ()),
         ("ec_state_add_mul", ec_state_add_mul as *const ()),
+        ("circuit_eval", circuit::circuit_eval as *const ()),
         ("keccak", syscalls::keccak as *const ()),
         (
             "sha256_process_block",

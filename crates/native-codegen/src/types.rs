@@ -6,6 +6,7 @@
 mod array;
 mod bounded_int;
 mod builtin;
+pub(crate) mod circuit;
 mod enumeration;
 mod felt252;
 mod int;
@@ -89,10 +90,8 @@ pub fn build<'c>(
         | CoreTypeConcrete::SegmentArena(_)
         | CoreTypeConcrete::GasBuiltin(_)
         | CoreTypeConcrete::BuiltinCosts(_) => builtin::build(context),
-        CoreTypeConcrete::Circuit(
-            cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::AddMod(_)
-            | cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::MulMod(_),
-        ) => builtin::build(context),
+        CoreTypeConcrete::Circuit(circuit) => circuit::build(context, circuit)
+            .ok_or_else(|| NativeError::UnsupportedType(type_name(ty)))?,
         // (the dictionary, the entry's value slot inside it)
         CoreTypeConcrete::Felt252DictEntry(_) => {
             let ptr = pointer::build(context);
@@ -150,6 +149,7 @@ pub(crate) fn has_heap_parts(registry: &Registry, ty: &ConcreteTypeId) -> Result
         | CoreTypeConcrete::Box(_)
         | CoreTypeConcrete::Nullable(_) => true,
         CoreTypeConcrete::Felt252Dict(_) | CoreTypeConcrete::SquashedFelt252Dict(_) => true,
+        CoreTypeConcrete::Circuit(circuit) => circuit::owns_values(circuit),
         CoreTypeConcrete::Struct(info) => any_heap(registry, &info.members)?,
         CoreTypeConcrete::Enum(info) => any_heap(registry, &info.variants)?,
         CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) => {

@@ -17,6 +17,7 @@
 
 use std::alloc::Layout;
 
+use cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete;
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::extensions::starknet::StarknetTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
@@ -149,6 +150,32 @@ pub fn struct_layout(
     Ok((offsets, layout.pad_to_align()))
 }
 
+/// The native layout of the circuit types that hold values: a u384 is `[u128; 4]` (its four
+/// 96-bit limbs, low first); a circuit's values live in one `malloc`ed buffer of u384s that the
+/// accumulator, the data and the (partial) outputs point to.
+fn circuit_layout(circuit: &CircuitTypeConcrete) -> Option<Layout> {
+    type U384 = [u128; 4];
+    Some(match circuit {
+        CircuitTypeConcrete::CircuitModulus(_) => Layout::new::<U384>(),
+        // (values, inputs added so far)
+        CircuitTypeConcrete::CircuitInputAccumulator(_) => Layout::new::<(*mut U384, u64)>(),
+        CircuitTypeConcrete::CircuitData(_) | CircuitTypeConcrete::CircuitPartialOutputs(_) => {
+            Layout::new::<*mut U384>()
+        }
+        // (values, modulus)
+        CircuitTypeConcrete::CircuitOutputs(_) => Layout::new::<(*mut U384, U384)>(),
+        CircuitTypeConcrete::CircuitDescriptor(_) => Layout::new::<()>(),
+        // (nullifier, modulus)
+        CircuitTypeConcrete::CircuitFailureGuarantee(_) => Layout::new::<[U384; 2]>(),
+        CircuitTypeConcrete::U96Guarantee(_) => Layout::new::<u128>(),
+        // (value limbs, modulus limbs)
+        CircuitTypeConcrete::U96LimbsLessThanGuarantee(guarantee) => {
+            Layout::array::<u128>(2 * guarantee.limb_count).ok()?
+        }
+        _ => return None,
+    })
+}
+
 /// The layout of type `ty`.
 pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, ValueError> {
     Ok(match TypeShape::of(registry, ty)? {
@@ -194,6 +221,12 @@ pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, Val
             }
             // Sierra's only guarantees are of u32 ranges: the u32.
             Ok(CoreTypeConcrete::BoundedIntGuarantee(_)) => Layout::new::<u32>(),
+            Ok(CoreTypeConcrete::Circuit(circuit)) => {
+                circuit_layout(circuit).ok_or_else(|| ValueError::UnsupportedType {
+                    path: "layout".to_owned(),
+                    ty: ty.to_string(),
+                })?
+            }
             _ => {
                 return Err(ValueError::UnsupportedType {
                     path: "layout".to_owned(),

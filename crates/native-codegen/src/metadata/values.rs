@@ -316,6 +316,17 @@ fn build_clone<'c: 'a, 'a>(
             let copy = clone_boxed(cx, &block, value, &inner.ty)?;
             Ok(copy)
         }
+        // Circuit outputs: a copy of the values buffer (its size is the circuit's).
+        CoreTypeConcrete::Circuit(_) => {
+            let info = crate::types::circuit::info_of_generic(cx.registry, ty)?;
+            let bytes =
+                crate::types::circuit::value_count(info) * crate::types::circuit::VALUE_BYTES;
+            let bytes = const_int(context, &block, i64_type, bytes)?;
+            let buffer = extract(cx, &block, value, 0, cx.ptr_type())?;
+            let fresh = malloc(cx, &block, bytes)?;
+            memcpy(cx, &block, fresh, buffer, bytes)?;
+            insert(cx, &block, value, 0, fresh)
+        }
         CoreTypeConcrete::Nullable(inner) => {
             let null = push(&block, llvm::zero(cx.ptr_type(), location))?;
             let is_null = push(&block, llvm_icmp_eq_ptr(cx, value, null)?)?;
@@ -420,6 +431,11 @@ fn build_drop<'c: 'a, 'a>(
             free(cx, &after, pointer)
         }
         CoreTypeConcrete::Box(inner) => drop_boxed(cx, &block, value, &inner.ty),
+        // Circuit values that own the values buffer hold it first.
+        CoreTypeConcrete::Circuit(_) => {
+            let buffer = extract(cx, &block, value, 0, cx.ptr_type())?;
+            free(cx, &block, buffer)
+        }
         CoreTypeConcrete::Felt252Dict(inner) | CoreTypeConcrete::SquashedFelt252Dict(inner) => {
             let element = &inner.ty;
             let mut after = block;

@@ -629,6 +629,25 @@ pub fn cases() -> Vec<Case> {
         call("bench_loops", "int_loop", "[2000]", one(int_loop(2000))),
         // Σ (3 + i) for i < 100
         call("bench_loops", "dict_churn", "[100]", one(f(felt(5250)))),
+        // (a + b)(a - b) and that over b, modulo m (worked out in Python); 11 has no inverse
+        // modulo 55; a modulus below 2 is refused.
+        case(
+            "circuits",
+            one(tuple(vec![
+                some(tuple(vec![f(felt(91)), f(felt(333333366))])),
+                some(tuple(vec![
+                    f(Felt252::from(167116451310060889873588139007070987298u128)),
+                    f(Felt252::from(113921561018797284433026251948604234167u128)),
+                ])),
+                none(),
+            ])),
+        ),
+        call(
+            "circuits",
+            "evaluate",
+            "[1, 1, 1]",
+            panic(vec![short("Option::unwrap failed.")]),
+        ),
         case("prop_ints", one(Value::U8(0))),
         call(
             "prop_ints",

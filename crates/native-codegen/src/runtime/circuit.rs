@@ -102,16 +102,16 @@ pub(crate) unsafe extern "C" fn circuit_eval(
     n_mul: u64,
     failure: *mut [U384; 2],
 ) -> u64 {
-    // SAFETY: per the contract above.
+    // SAFETY: per the contract above. Only the first `known` values are initialised, so only
+    // they are read; the others are only written.
     unsafe {
-        let buffer = std::slice::from_raw_parts_mut(values, value_count as usize);
         let modulus_limbs = *modulus;
         let modulus = value_of(&modulus_limbs);
-        let mut filled: Vec<Option<BigUint>> = buffer
+        let mut filled: Vec<Option<BigUint>> = std::slice::from_raw_parts(values, known as usize)
             .iter()
-            .enumerate()
-            .map(|(index, limbs)| (index < known as usize).then(|| value_of(limbs)))
+            .map(|limbs| Some(value_of(limbs)))
             .collect();
+        filled.resize(value_count as usize, None);
         let mul_gates = gates(mul_offsets, n_mul);
         let failed = fill(
             &mut filled,
@@ -119,9 +119,9 @@ pub(crate) unsafe extern "C" fn circuit_eval(
             &gates(add_offsets, n_add),
             &mul_gates,
         );
-        for (slot, value) in buffer.iter_mut().zip(&filled) {
+        for (index, value) in filled.iter().enumerate() {
             if let Some(value) = value {
-                *slot = limbs_of(value);
+                values.add(index).write(limbs_of(value));
             }
         }
         match failed {

@@ -648,6 +648,16 @@ pub fn cases() -> Vec<Case> {
             "[1, 1, 1]",
             panic(vec![short("Option::unwrap failed.")]),
         ),
+        // u256 high half 5, Triple.small 200, and the array [4, 5, 6] taken out of its holder.
+        case(
+            "boxed_members",
+            one(tuple(vec![
+                Value::U128(5),
+                Value::U8(200),
+                Value::U32(3),
+                Value::U32(6),
+            ])),
+        ),
         case("prop_ints", one(Value::U8(0))),
         call(
             "prop_ints",

@@ -212,18 +212,25 @@ fn corelib() -> Option<PathBuf> {
         .or_else(|| shared.is_dir().then_some(shared))
 }
 
+/// The test crate `tests/fixtures/NAME` and the corelib, as arguments for `cairn test`; `None`
+/// without a corelib.
+fn test_crate_and_corelib(name: &str) -> Option<(String, String)> {
+    let corelib = corelib()?.to_str().expect("UTF-8 path").to_owned();
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name);
+    Some((project.to_str().expect("UTF-8 path").to_owned(), corelib))
+}
+
 #[test]
 fn cairn_test_runs_a_crate_on_both_backends() {
-    let Some(corelib) = corelib() else {
+    let Some((project, corelib)) = test_crate_and_corelib("cairo1-tests") else {
         println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
         return;
     };
-    let corelib = corelib.to_str().expect("UTF-8 path").to_owned();
-    let project =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1-tests");
-    let project = project.to_str().expect("UTF-8 path");
+    let (project, corelib) = (project.as_str(), corelib.as_str());
     for backend in ["vm", "native"] {
-        let all = cairn(&["test", project, "--backend", backend, "--corelib", &corelib]);
+        let all = cairn(&["test", project, "--backend", backend, "--corelib", corelib]);
         let out = text(&all.stdout);
         assert_eq!(
             all.status.code(),
@@ -253,7 +260,7 @@ fn cairn_test_runs_a_crate_on_both_backends() {
             "--backend",
             backend,
             "--corelib",
-            &corelib,
+            corelib,
             "--filter",
             "ignored",
             "--include-ignored",
@@ -270,7 +277,7 @@ fn cairn_test_runs_a_crate_on_both_backends() {
             "--backend",
             backend,
             "--corelib",
-            &corelib,
+            corelib,
             "--filter",
             "s_",
         ]);
@@ -345,16 +352,13 @@ fn cairn_bench_checks_and_times_every_backend() {
 /// sources. Every test passes on both backends.
 #[test]
 fn libfunc_family_tests_pass_on_both_backends() {
-    let Some(corelib) = corelib() else {
+    let Some((project, corelib)) = test_crate_and_corelib("cairo1-families") else {
         println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
         return;
     };
-    let corelib = corelib.to_str().expect("UTF-8 path").to_owned();
-    let project =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1-families");
-    let project = project.to_str().expect("UTF-8 path");
+    let (project, corelib) = (project.as_str(), corelib.as_str());
     for backend in ["vm", "native"] {
-        let run = cairn(&["test", project, "--backend", backend, "--corelib", &corelib]);
+        let run = cairn(&["test", project, "--backend", backend, "--corelib", corelib]);
         let out = text(&run.stdout);
         assert!(
             run.status.success(),

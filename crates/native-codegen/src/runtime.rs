@@ -43,22 +43,40 @@ fn functions() -> [(&'static str, *const ()); 26] {
             "sha512_process_block",
             syscalls::sha512_process_block as *const (),
         ),
-        ("secp256k1_new", syscalls::secp256k1::new as *const ()),
-        ("secp256k1_add", syscalls::secp256k1::add as *const ()),
-        ("secp256k1_mul", syscalls::secp256k1::mul as *const ()),
+        (
+            "secp256k1_new",
+            syscalls::secp_new::<ark_secp256k1::Config> as *const (),
+        ),
+        (
+            "secp256k1_add",
+            syscalls::secp_add::<ark_secp256k1::Config> as *const (),
+        ),
+        (
+            "secp256k1_mul",
+            syscalls::secp_mul::<ark_secp256k1::Config> as *const (),
+        ),
         (
             "secp256k1_get_point_from_x",
-            syscalls::secp256k1::get_point_from_x as *const (),
+            syscalls::secp_get_point_from_x::<ark_secp256k1::Config> as *const (),
         ),
-        ("secp256k1_get_xy", syscalls::secp256k1::get_xy as *const ()),
-        ("secp256r1_new", syscalls::secp256r1::new as *const ()),
-        ("secp256r1_add", syscalls::secp256r1::add as *const ()),
-        ("secp256r1_mul", syscalls::secp256r1::mul as *const ()),
+        ("secp256k1_get_xy", syscalls::secp_get_xy as *const ()),
+        (
+            "secp256r1_new",
+            syscalls::secp_new::<ark_secp256r1::Config> as *const (),
+        ),
+        (
+            "secp256r1_add",
+            syscalls::secp_add::<ark_secp256r1::Config> as *const (),
+        ),
+        (
+            "secp256r1_mul",
+            syscalls::secp_mul::<ark_secp256r1::Config> as *const (),
+        ),
         (
             "secp256r1_get_point_from_x",
-            syscalls::secp256r1::get_point_from_x as *const (),
+            syscalls::secp_get_point_from_x::<ark_secp256r1::Config> as *const (),
         ),
-        ("secp256r1_get_xy", syscalls::secp256r1::get_xy as *const ()),
+        ("secp256r1_get_xy", syscalls::secp_get_xy as *const ()),
     ]
 }
 

@@ -76,6 +76,10 @@ fn fill(
 }
 
 fn gates(offsets: *const u64, count: u64) -> Vec<[usize; 3]> {
+    // A circuit without gates of a kind passes a null pointer, which no slice may hold.
+    if count == 0 {
+        return Vec::new();
+    }
     // SAFETY: the caller passes `3 * count` offsets (see `circuit_eval`).
     let flat = unsafe { std::slice::from_raw_parts(offsets, 3 * count as usize) };
     flat.chunks_exact(3)

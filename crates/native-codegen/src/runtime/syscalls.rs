@@ -7,7 +7,8 @@
 //! or, for syscalls that return an `Option`, [`SUCCESS_NONE`].
 //!
 //! Points are `[u128; 4]` (x low, x high, y low, y high), `(0, 0)` being the point at infinity —
-//! the coordinates the VM reports for it. u256 values are `[u128; 2]` (low, high).
+//! the coordinates the VM reports for it. u256 values are `[u128; 2]` (low, high). The point
+//! operations are generic over the curve; `runtime::functions` takes each curve's instance.
 
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::{AffineRepr, CurveGroup};
@@ -157,10 +158,13 @@ pub(crate) unsafe extern "C" fn keccak(
     // SAFETY: per the contract above; the span's elements `start..end` are initialised u64s.
     unsafe {
         let input = &*input;
-        let words = std::slice::from_raw_parts(
-            input.ptr.cast::<u64>().add(input.start as usize),
-            (input.end - input.start) as usize,
-        );
+        let length = input.end.saturating_sub(input.start) as usize;
+        // An empty array may have no buffer at all (a null pointer no slice may hold).
+        let words: &[u64] = if length == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(input.ptr.cast::<u64>().add(input.start as usize), length)
+        };
         syscall(gas, failure, |gas| {
             if words.len() % 17 != 0 {
                 return Err(b"Invalid keccak input size");
@@ -243,7 +247,7 @@ pub(crate) unsafe extern "C" fn sha512_process_block(
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-unsafe fn secp_new<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_new<C: SWCurveConfig>(
     gas: *mut u64,
     x: *const [u128; 2],
     y: *const [u128; 2],
@@ -276,7 +280,7 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-unsafe fn secp_add<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_add<C: SWCurveConfig>(
     gas: *mut u64,
     p: *const [u128; 4],
     q: *const [u128; 4],
@@ -301,7 +305,7 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-unsafe fn secp_mul<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_mul<C: SWCurveConfig>(
     gas: *mut u64,
     p: *const [u128; 4],
     scalar: *const [u128; 2],
@@ -329,7 +333,7 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation; `odd` holds a `bool` (a 0/1 byte).
-unsafe fn secp_get_point_from_x<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_get_point_from_x<C: SWCurveConfig>(
     gas: *mut u64,
     x: *const [u128; 2],
     odd: *const u8,
@@ -373,7 +377,7 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-unsafe fn secp_get_xy(
+pub(crate) unsafe extern "C" fn secp_get_xy(
     gas: *mut u64,
     p: *const [u128; 4],
     x: *mut [u128; 2],
@@ -391,80 +395,3 @@ unsafe fn secp_get_xy(
         })
     }
 }
-
-/// Instantiates the point operations for one curve as `extern "C"` functions.
-macro_rules! secp_curve {
-    ($curve:ident, $config:ty) => {
-        pub(crate) mod $curve {
-            use super::*;
-
-            /// # Safety
-            /// As [`secp_new`].
-            pub(crate) unsafe extern "C" fn new(
-                gas: *mut u64,
-                x: *const [u128; 2],
-                y: *const [u128; 2],
-                output: *mut [u128; 4],
-                failure: *mut NativeArray,
-            ) -> u64 {
-                // SAFETY: forwarded.
-                unsafe { secp_new::<$config>(gas, x, y, output, failure) }
-            }
-
-            /// # Safety
-            /// As [`secp_add`].
-            pub(crate) unsafe extern "C" fn add(
-                gas: *mut u64,
-                p: *const [u128; 4],
-                q: *const [u128; 4],
-                output: *mut [u128; 4],
-                failure: *mut NativeArray,
-            ) -> u64 {
-                // SAFETY: forwarded.
-                unsafe { secp_add::<$config>(gas, p, q, output, failure) }
-            }
-
-            /// # Safety
-            /// As [`secp_mul`].
-            pub(crate) unsafe extern "C" fn mul(
-                gas: *mut u64,
-                p: *const [u128; 4],
-                scalar: *const [u128; 2],
-                output: *mut [u128; 4],
-                failure: *mut NativeArray,
-            ) -> u64 {
-                // SAFETY: forwarded.
-                unsafe { secp_mul::<$config>(gas, p, scalar, output, failure) }
-            }
-
-            /// # Safety
-            /// As [`secp_get_point_from_x`].
-            pub(crate) unsafe extern "C" fn get_point_from_x(
-                gas: *mut u64,
-                x: *const [u128; 2],
-                odd: *const u8,
-                output: *mut [u128; 4],
-                failure: *mut NativeArray,
-            ) -> u64 {
-                // SAFETY: forwarded.
-                unsafe { secp_get_point_from_x::<$config>(gas, x, odd, output, failure) }
-            }
-
-            /// # Safety
-            /// As [`secp_get_xy`].
-            pub(crate) unsafe extern "C" fn get_xy(
-                gas: *mut u64,
-                p: *const [u128; 4],
-                x: *mut [u128; 2],
-                y: *mut [u128; 2],
-                failure: *mut NativeArray,
-            ) -> u64 {
-                // SAFETY: forwarded.
-                unsafe { secp_get_xy(gas, p, x, y, failure) }
-            }
-        }
-    };
-}
-
-secp_curve!(secp256k1, ark_secp256k1::Config);
-secp_curve!(secp256r1, ark_secp256r1::Config);

@@ -3,8 +3,9 @@
 //! hand-written Rust loop, on the same input, after checking that all give the same result.
 //!
 //! `cargo bench --features native --bench suite` measures at full sizes (`cairn bench` prints
-//! the same suite as one table). Under `cargo test` (no `--bench` argument) every program runs
-//! at its quick size with the fewest samples criterion allows, as a smoke test.
+//! the same suite as one table; the everyday patterns run at n, 2n and 4n). Under `cargo test`
+//! (no `--bench` argument) every program runs at its quick sizes with the fewest samples
+//! criterion allows, as a smoke test.
 
 // criterion_group! defines an undocumented public function.
 #![allow(missing_docs)]
@@ -17,26 +18,28 @@ use criterion::Criterion;
 
 fn bench(criterion: &mut Criterion, full: bool) {
     for program in PROGRAMS {
-        let size = program.size_for(!full);
         let prepared =
             Prepared::new(program, &Backend::ALL, OptLevel::O3).expect("program prepares");
-        let expected = (program.baseline)(size);
-        for backend in Backend::ALL {
-            let run = prepared.run(backend, size).expect("program runs");
-            assert_eq!(run.value, expected, "{} on {backend}", program.name);
+        // The everyday patterns at n, 2n and 4n: their growth shows in the group names.
+        for size in program.sizes_for(!full) {
+            let expected = (program.baseline)(size);
+            for backend in Backend::ALL {
+                let run = prepared.run(backend, size).expect("program runs");
+                assert_eq!(run.value, expected, "{}({size}) on {backend}", program.name);
+            }
+            let mut group = criterion.benchmark_group(format!("{}({size})", program.name));
+            group.sample_size(10);
+            if !full {
+                group.warm_up_time(Duration::from_millis(1));
+                group.measurement_time(Duration::from_millis(10));
+            }
+            for backend in Backend::ALL {
+                group.bench_function(backend.name(), |b| {
+                    b.iter(|| prepared.run(backend, size).expect("program runs"))
+                });
+            }
+            group.finish();
         }
-        let mut group = criterion.benchmark_group(format!("{}({size})", program.name));
-        group.sample_size(10);
-        if !full {
-            group.warm_up_time(Duration::from_millis(1));
-            group.measurement_time(Duration::from_millis(10));
-        }
-        for backend in Backend::ALL {
-            group.bench_function(backend.name(), |b| {
-                b.iter(|| prepared.run(backend, size).expect("program runs"))
-            });
-        }
-        group.finish();
     }
 }
 

@@ -50,16 +50,16 @@ PY
     echo "[" > "$out/cairo-native.json"
     first=1
     while read -r program size; do
-        say "cairo-native: $program"
+        say "cairo-native: $program($size)"
         [ $first -eq 1 ] || echo "," >> "$out/cairo-native.json"
         first=0
         if line="$(LD_LIBRARY_PATH="$prefix/lib" "$driver" \
             "$CAIRN_ROOT/benches/programs/compiled/$program.sierra.json" run "$size" \
             --runs "$samples" 2>> "$out/cairo-native-run.log")"; then
-            echo "{\"program\": \"$program\", \"measured\": $line}" >> "$out/cairo-native.json"
+            echo "{\"program\": \"$program\", \"size\": $size, \"measured\": $line}" >> "$out/cairo-native.json"
         else
             error="$(tail -n 1 "$out/cairo-native-run.log" | sed 's/\\/\\\\/g; s/"/\\"/g')"
-            echo "{\"program\": \"$program\", \"error\": \"$error\"}" >> "$out/cairo-native.json"
+            echo "{\"program\": \"$program\", \"size\": $size, \"error\": \"$error\"}" >> "$out/cairo-native.json"
         fi
     done < "$out/sizes.txt"
     echo "]" >> "$out/cairo-native.json"

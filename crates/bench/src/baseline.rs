@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::hint::black_box;
 
+use num_bigint::BigUint;
 use starknet_types_core::felt::Felt;
 use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 
@@ -125,4 +126,116 @@ pub fn poseidon(n: u64) -> Felt {
         Poseidon::hades_permutation(&mut state);
     }
     state[0]
+}
+
+/// The n elements every array pattern builds: 3i + 1.
+fn elements(n: u64) -> Vec<Felt> {
+    (0..n).map(|i| Felt::from(3 * i + 1)).collect()
+}
+
+/// Indexing a `Vec` by position `reads` times per element.
+fn indexed_sum(values: &[Felt], reads: usize) -> Felt {
+    let values = black_box(values);
+    let mut total = Felt::ZERO;
+    for index in 0..values.len() {
+        for _ in 0..reads {
+            total += values[black_box(index)];
+        }
+    }
+    total
+}
+
+/// `array_index.cairo`: `at`, `[]` and `get` on every element.
+pub fn array_index(n: u64) -> Felt {
+    indexed_sum(&elements(n), 3)
+}
+
+/// `span_read.cairo`: `at` and `[]` on every element of a span, then a walk over it.
+pub fn span_read(n: u64) -> Felt {
+    let values = elements(n);
+    let walk = black_box(&values)
+        .iter()
+        .fold(Felt::ZERO, |total, value| total + *value);
+    indexed_sum(&values, 2) + walk
+}
+
+#[inline(never)]
+fn read_at(values: &[Felt], index: usize) -> Felt {
+    values[index]
+}
+
+/// `pass_snapshot.cairo`: the array passed by reference to a function twice per element.
+pub fn pass_snapshot(n: u64) -> Felt {
+    let values = elements(n);
+    let mut total = Felt::ZERO;
+    for index in 0..values.len() {
+        total += read_at(black_box(&values), index);
+        total += read_at(black_box(&values[..]), index);
+    }
+    total
+}
+
+struct Account {
+    id: u64,
+    balance: u128,
+    key: Felt,
+}
+
+/// `array_of_structs.cairo`.
+pub fn array_of_structs(n: u64) -> Felt {
+    let accounts: Vec<Account> = (0..n)
+        .map(|i| Account {
+            id: i,
+            balance: u128::from(i * 7),
+            key: Felt::from(i) * Felt::from(5u8),
+        })
+        .collect();
+    black_box(&accounts)
+        .iter()
+        .fold(Felt::ZERO, |total, account| {
+            total + Felt::from(account.id) + Felt::from(account.balance) + account.key
+        })
+}
+
+/// `array_of_arrays.cairo`: n / 16 rows of 16.
+pub fn array_of_arrays(n: u64) -> Felt {
+    let rows: Vec<Vec<u64>> = (0..n / 16)
+        .map(|row| (0..16).map(|column| row * 16 + column).collect())
+        .collect();
+    black_box(&rows)
+        .iter()
+        .flatten()
+        .fold(Felt::ZERO, |total, &value| total + Felt::from(value))
+}
+
+/// `byte_array.cairo`: bytes i % 251, summed, plus the length.
+pub fn byte_array(n: u64) -> Felt {
+    let bytes: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+    let sum = black_box(&bytes)
+        .iter()
+        .fold(Felt::ZERO, |total, &byte| total + Felt::from(byte));
+    sum + Felt::from(bytes.len() as u64)
+}
+
+/// `dict_of_arrays.cairo`: 64 lists keyed by i % 64.
+pub fn dict_of_arrays(n: u64) -> Felt {
+    let mut lists: HashMap<u64, Vec<u64>> = HashMap::new();
+    for i in 0..n {
+        lists.entry(black_box(i % 64)).or_default().push(i);
+    }
+    lists
+        .values()
+        .flatten()
+        .fold(Felt::ZERO, |total, &value| total + Felt::from(value))
+}
+
+/// `u256_maths.cairo`: x = (x * c + i) mod m, x < m < 2^128 and c < 2^127 (so x * c < 2^255).
+pub fn u256_maths(n: u64) -> Felt {
+    let m = BigUint::from(0xfffffffffffffffffffffffffffffeed_u128);
+    let c = BigUint::from(0x5deece66d1234567890abcdef0123457_u128);
+    let mut x = BigUint::from(0x123456789_u64);
+    for i in 0..n {
+        x = (&x * &c + i) % &m;
+    }
+    Felt::from_bytes_le_slice(&x.to_bytes_le())
 }

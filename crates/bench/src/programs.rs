@@ -18,6 +18,9 @@ pub struct BenchProgram {
     pub size: u64,
     /// A small size for smoke runs (CI, `cargo test`).
     pub quick_size: u64,
+    /// An everyday pattern whose cost must grow linearly: measured at n, 2n and 4n, and the
+    /// report prints the growth factors.
+    pub scaling: bool,
     /// The same computation written by hand in Rust.
     pub baseline: fn(u64) -> Felt,
 }
@@ -29,6 +32,17 @@ impl BenchProgram {
             self.quick_size
         } else {
             self.size
+        }
+    }
+
+    /// Every size to measure: the size for the mode, and for a scaling program also twice and
+    /// four times it.
+    pub fn sizes_for(&self, quick: bool) -> Vec<u64> {
+        let size = self.size_for(quick);
+        if self.scaling {
+            vec![size, 2 * size, 4 * size]
+        } else {
+            vec![size]
         }
     }
 }
@@ -55,6 +69,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("fib"),
         size: 1_000_000,
         quick_size: 1_000,
+        scaling: false,
         baseline: baseline::fib,
     },
     BenchProgram {
@@ -63,6 +78,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("factorial"),
         size: 300_000,
         quick_size: 300,
+        scaling: false,
         baseline: baseline::factorial,
     },
     BenchProgram {
@@ -71,6 +87,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("int_maths"),
         size: 300_000,
         quick_size: 300,
+        scaling: false,
         baseline: baseline::int_maths,
     },
     BenchProgram {
@@ -79,6 +96,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("array_sum"),
         size: 100_000,
         quick_size: 100,
+        scaling: false,
         baseline: baseline::array_sum,
     },
     BenchProgram {
@@ -87,6 +105,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("dict_loop"),
         size: 100_000,
         quick_size: 2_000,
+        scaling: false,
         baseline: baseline::dict_loop,
     },
     BenchProgram {
@@ -95,6 +114,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("enum_struct"),
         size: 300_000,
         quick_size: 300,
+        scaling: false,
         baseline: baseline::enum_struct,
     },
     BenchProgram {
@@ -103,6 +123,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("deep_recursion"),
         size: 100_000,
         quick_size: 100,
+        scaling: false,
         baseline: baseline::deep_recursion,
     },
     BenchProgram {
@@ -111,6 +132,7 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("pedersen"),
         size: 10_000,
         quick_size: 10,
+        scaling: false,
         baseline: baseline::pedersen,
     },
     BenchProgram {
@@ -119,7 +141,80 @@ pub const PROGRAMS: &[BenchProgram] = &[
         sierra_json: sierra!("poseidon"),
         size: 10_000,
         quick_size: 10,
+        scaling: false,
         baseline: baseline::poseidon,
+    },
+    BenchProgram {
+        name: "array_index",
+        description: "index an Array<felt252> in a loop: `at`, `[]`, `get`",
+        sierra_json: sierra!("array_index"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::array_index,
+    },
+    BenchProgram {
+        name: "span_read",
+        description: "read an array through a span: `at`, `[]`, then `pop_front`",
+        sierra_json: sierra!("span_read"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::span_read,
+    },
+    BenchProgram {
+        name: "pass_snapshot",
+        description: "pass `@arr` and `arr.span()` to a function every iteration",
+        sierra_json: sierra!("pass_snapshot"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::pass_snapshot,
+    },
+    BenchProgram {
+        name: "array_of_structs",
+        description: "an array of structs read member by member",
+        sierra_json: sierra!("array_of_structs"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::array_of_structs,
+    },
+    BenchProgram {
+        name: "array_of_arrays",
+        description: "an array of arrays (rows of 16) read through a snapshot",
+        sierra_json: sierra!("array_of_arrays"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::array_of_arrays,
+    },
+    BenchProgram {
+        name: "byte_array",
+        description: "a ByteArray built and read byte by byte",
+        sierra_json: sierra!("byte_array"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::byte_array,
+    },
+    BenchProgram {
+        name: "dict_of_arrays",
+        description: "a Felt252Dict of 64 arrays appended to through entries",
+        sierra_json: sierra!("dict_of_arrays"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::dict_of_arrays,
+    },
+    BenchProgram {
+        name: "u256_maths",
+        description: "u256 multiply-add-modulo recurrence",
+        sierra_json: sierra!("u256_maths"),
+        size: 10_000,
+        quick_size: 100,
+        scaling: true,
+        baseline: baseline::u256_maths,
     },
 ];
 

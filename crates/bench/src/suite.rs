@@ -131,15 +131,16 @@ impl ProgramReport {
     }
 }
 
-/// Checks that every backend in `backends` gives the Rust baseline's result on `program`, then
-/// times `options.samples` runs of each, alternating backends so that machine load affects all.
+/// Checks that every backend in `backends` gives the Rust baseline's result on `program` with
+/// argument `size`, then times `options.samples` runs of each, alternating backends so that
+/// machine load affects all.
 pub fn measure_program(
     program: &'static BenchProgram,
+    size: u64,
     backends: &[Backend],
     options: Options,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ProgramReport, BenchError> {
-    let size = program.size_for(options.quick);
     progress(Progress::Compiling);
     let prepared = Prepared::new(program, backends, options.opt_level)?;
 

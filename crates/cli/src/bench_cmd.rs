@@ -46,9 +46,15 @@ pub struct BenchArgs {
 pub fn bench(args: BenchArgs) -> Result<()> {
     if args.list {
         for program in PROGRAMS {
+            let sizes = program
+                .sizes_for(false)
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             println!(
-                "{:<16} n = {:<9} {}",
-                program.name, program.size, program.description
+                "{:<16} n = {:<20} {}",
+                program.name, sizes, program.description
             );
         }
         return Ok(());
@@ -115,9 +121,18 @@ fn run_suite(
     backends: &[Backend],
     options: Options,
 ) -> Result<Vec<cairn_bench::ProgramReport>> {
-    let steps_per_program = 2 + options.samples * backends.len();
+    let steps_per_size = 2 + options.samples * backends.len();
+    let runs: Vec<(&'static BenchProgram, u64)> = programs
+        .iter()
+        .flat_map(|program| {
+            program
+                .sizes_for(options.quick)
+                .into_iter()
+                .map(move |size| (*program, size))
+        })
+        .collect();
     let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new((programs.len() * steps_per_program) as u64);
+        let bar = ProgressBar::new((runs.len() * steps_per_size) as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}") {
             bar.set_style(style);
         }
@@ -126,13 +141,13 @@ fn run_suite(
         ProgressBar::hidden()
     };
     let mut reports = Vec::new();
-    for program in programs {
-        let report = measure_program(program, backends, options, &mut |progress| {
+    for (program, size) in runs {
+        let report = measure_program(program, size, backends, options, &mut |progress| {
             let message = match progress {
-                Progress::Compiling => format!("{}: compiling", program.name),
-                Progress::Checking => format!("{}: checking results", program.name),
+                Progress::Compiling => format!("{}({size}): compiling", program.name),
+                Progress::Checking => format!("{}({size}): checking results", program.name),
                 Progress::Timing { backend, sample } => {
-                    format!("{}: {backend} run {sample}", program.name)
+                    format!("{}({size}): {backend} run {sample}", program.name)
                 }
             };
             bar.inc(1);

@@ -1,4 +1,5 @@
 //! Data computed once per compilation and consulted by the libfunc builders.
 
+pub(crate) mod arrays;
 pub mod gas;
 pub(crate) mod values;

@@ -19,7 +19,7 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 26] {
+fn functions() -> [(&'static str, *const ()); 27] {
     [
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
@@ -27,6 +27,7 @@ fn functions() -> [(&'static str, *const ()); 26] {
         ("dict_entry", dict_entry as *const ()),
         ("dict_squash", dict_squash as *const ()),
         ("dict_release", dict_release as *const ()),
+        ("dict_unshare", dict_unshare as *const ()),
         ("pedersen", pedersen as *const ()),
         ("hades_permutation", hades_permutation as *const ()),
         ("ec_point_from_x", ec_point_from_x as *const ()),
@@ -239,6 +240,17 @@ unsafe extern "C" fn dict_squash(dict: *mut NativeDict, stride: u64) -> u64 {
         (*dict).sort_by_key(stride as usize);
         (*dict).accesses.saturating_sub((*dict).len)
     }
+}
+
+/// A copy, with one reference, of a dictionary shared with a snapshot; the original loses the
+/// caller's reference. Values are copied bitwise: the caller takes references to their heap
+/// parts.
+///
+/// # Safety
+/// As [`dict_entry`], and the dictionary has at least one other reference.
+unsafe extern "C" fn dict_unshare(dict: *mut NativeDict, stride: u64) -> *mut NativeDict {
+    // SAFETY: per the contract above.
+    unsafe { NativeDict::unshare(dict, stride as usize) }
 }
 
 /// Frees a dictionary whose values' heap parts are already released.

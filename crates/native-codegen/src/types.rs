@@ -108,6 +108,11 @@ pub fn build<'c>(
     })
 }
 
+/// The MLIR type of every array and span view (see `cairn_values_abi::array`).
+pub(crate) fn array_type(context: &Context) -> Type<'_> {
+    array::build(context)
+}
+
 /// The registry's description of `ty`.
 pub(crate) fn concrete<'r>(
     registry: &'r Registry,

@@ -7,6 +7,10 @@
 //! A value is at offset 32 of its entry; a missing key reads as all-zero bytes, which is every
 //! dictionary value type's default (0, null). The index may be null (a dictionary built here,
 //! or just sorted); it is rebuilt on the next lookup.
+//!
+//! A dictionary and its snapshots share one `NativeDict`: `refcount` counts them. Dropping the
+//! last reference frees it; an operation that changes a shared dictionary works on a copy of
+//! it first (the native backend's `unshare`), so a snapshot never sees later writes.
 
 use std::alloc::Layout;
 
@@ -26,6 +30,25 @@ pub struct NativeDict {
     pub slot_count: u64,
     /// Lookups so far (the VM's accesses, which squashing refunds gas for).
     pub accesses: u64,
+    /// The dictionary values (a dictionary and its snapshots) pointing here.
+    pub refcount: u64,
+}
+
+/// Offsets of the fields native code reads.
+pub mod fields {
+    /// [`super::NativeDict::entries`].
+    pub const ENTRIES: usize = 0;
+    /// [`super::NativeDict::len`].
+    pub const LEN: usize = 8;
+    /// [`super::NativeDict::refcount`].
+    pub const REFCOUNT: usize = 48;
+
+    const _: () = {
+        use std::mem::offset_of;
+        assert!(offset_of!(super::NativeDict, entries) == ENTRIES);
+        assert!(offset_of!(super::NativeDict, len) == LEN);
+        assert!(offset_of!(super::NativeDict, refcount) == REFCOUNT);
+    };
 }
 
 /// Bytes of a key.
@@ -54,7 +77,7 @@ fn hash(key: &[u8; KEY_SIZE]) -> u64 {
 }
 
 impl NativeDict {
-    /// A new empty dictionary, from `malloc`.
+    /// A new empty dictionary, from `malloc`, with one reference.
     pub fn allocate() -> *mut NativeDict {
         // SAFETY: calloc returns zeroed memory (an empty dictionary with no buffers) or null.
         let dict =
@@ -62,7 +85,37 @@ impl NativeDict {
         if dict.is_null() {
             out_of_memory();
         }
+        // SAFETY: `dict` is a fresh, zeroed NativeDict.
+        unsafe { (*dict).refcount = 1 };
         dict
+    }
+
+    /// A copy of `dict` with one reference, its entries copied bitwise (the caller takes new
+    /// references to whatever the values own); `dict` loses the reference the caller held.
+    ///
+    /// # Safety
+    /// `dict` is a live dictionary the caller holds a reference to, shared with another holder
+    /// (so it stays alive); `stride` is its entry stride.
+    pub unsafe fn unshare(dict: *mut NativeDict, stride: usize) -> *mut NativeDict {
+        let copy = NativeDict::allocate();
+        // SAFETY: per the contract above; the copy's buffer holds `len` entries.
+        unsafe {
+            let source = &mut *dict;
+            source.refcount -= 1;
+            let len = source.len as usize;
+            if len > 0 {
+                let entries = libc::malloc(len * stride).cast::<u8>();
+                if entries.is_null() {
+                    out_of_memory();
+                }
+                std::ptr::copy_nonoverlapping(source.entries, entries, len * stride);
+                (*copy).entries = entries;
+            }
+            (*copy).len = source.len;
+            (*copy).capacity = source.len;
+            (*copy).accesses = source.accesses;
+        }
+        copy
     }
 
     /// The key and value of entry `index`.
@@ -175,10 +228,24 @@ impl NativeDict {
         }
     }
 
+    /// Drops one reference; true when it was the last, and the caller must then release the
+    /// values' heap parts and call [`NativeDict::release`].
+    ///
+    /// # Safety
+    /// `dict` is live and the caller holds a reference to it, not used afterwards.
+    pub unsafe fn drop_reference(dict: *mut NativeDict) -> bool {
+        // SAFETY: per the contract above.
+        unsafe {
+            (*dict).refcount -= 1;
+            (*dict).refcount == 0
+        }
+    }
+
     /// Frees the dictionary and its buffers (not the heap parts of its values).
     ///
     /// # Safety
-    /// `dict` came from [`NativeDict::allocate`] and is not used afterwards.
+    /// `dict` came from [`NativeDict::allocate`], has no other reference, and is not used
+    /// afterwards.
     pub unsafe fn release(dict: *mut NativeDict) {
         // SAFETY: per the contract above, every buffer is a live `malloc` allocation or null.
         unsafe {

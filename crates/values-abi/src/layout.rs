@@ -7,10 +7,12 @@
 //! - A `BoundedInt<lo, hi>` holds `value - lo` in the smallest integer that fits `hi - lo`.
 //! - Structs are laid out like C structs; an enum is its tag (the smallest integer holding the
 //!   variant index, none for one variant) followed by the payload at the payloads' alignment.
-//! - `Array<T>`/`Span<T>` are `{ptr: *mut T, start: u32, end: u32, capacity: u32}`: elements
-//!   `start..end` of a buffer of `capacity` from `malloc`.
+//! - `Array<T>`/`Span<T>` are `{ptr, start: u32, end: u32, capacity: u32}`: a view of elements
+//!   `start..end` of a reference-counted buffer that snapshots and spans share (see
+//!   [`crate::array`] for the buffer's header and the sharing rules).
 //! - `Box<T>` and `Nullable<T>` are pointers (null is `None`); snapshots and `NonZero` are their
-//!   inner type; dictionaries are pointers to a [`crate::dict::NativeDict`].
+//!   inner type (a snapshot of an array or dictionary shares its buffer); dictionaries are
+//!   pointers to a reference-counted [`crate::dict::NativeDict`].
 //! - Builtins are `u64` counters, the gas counter a `u64`, the system pointer a pointer.
 //! - A secp256k1/r1 point is `[u128; 4]` (x low, x high, y low, y high), `(0, 0)` being the point
 //!   at infinity; a SHA-256 (SHA-512) state handle is its eight `u32` (`u64`) words.
@@ -37,14 +39,6 @@ pub const ARRAY_LAYOUT: Layout = match Layout::from_size_align(24, 8) {
     Ok(layout) => layout,
     Err(_) => panic!("24 bytes aligned to 8 is a valid layout"),
 };
-
-/// Offsets of the fields of an array's representation.
-pub(crate) mod array_fields {
-    pub const PTR: usize = 0;
-    pub const START: usize = 8;
-    pub const END: usize = 12;
-    pub const CAPACITY: usize = 16;
-}
 
 /// The unsigned integer that holds an enum's tag or a bounded int's offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

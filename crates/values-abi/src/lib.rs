@@ -4,12 +4,14 @@
 //! - [`TypeShape`]: what a Sierra type is, read off the program registry; the VM's memory
 //!   conversion (in vm-core) and the native layouts (in native-codegen) both dispatch on it.
 //! - [`json`]: the JSON form of values used on the command line, checked against the types.
-//! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there.
+//! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there;
+//!   [`array`] and [`dict`]: the shared, reference-counted buffers of arrays and dictionaries.
 //! - [`abi`]: packing arguments for the x86_64 and aarch64 calling conventions.
 //!
 //! This crate knows nothing of cairo-vm, MLIR or Python.
 
 pub mod abi;
+pub mod array;
 pub mod dict;
 mod error;
 pub mod json;

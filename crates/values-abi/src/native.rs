@@ -1,5 +1,5 @@
-//! Values in native memory: written into a `bumpalo` arena (heap parts — array buffers, boxes —
-//! with `malloc`, as native code frees them with `free`), and read back.
+//! Values in native memory: written into a `bumpalo` arena (heap parts — array buffers, boxes,
+//! dictionaries — with `malloc`, as native code frees them with `free`), and read back.
 
 use std::ptr::NonNull;
 
@@ -9,10 +9,9 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use starknet_types_core::felt::Felt;
 
+use crate::array::NativeArray;
 use crate::dict::{entry_stride, NativeDict};
-use crate::layout::{
-    array_fields, enum_payload_offset, enum_tag, layout_of, struct_layout, Storage,
-};
+use crate::layout::{enum_payload_offset, enum_tag, layout_of, struct_layout, Storage};
 use crate::shape::{IntWidth, TypeShape};
 use crate::{DictKey, Registry, Value, ValueError};
 
@@ -166,25 +165,22 @@ unsafe fn write(
             (TypeShape::Array(element) | TypeShape::Span(element), Value::Array(items)) => {
                 let stride = layout_of(registry, element)?.pad_to_align().size();
                 let length = u32::try_from(items.len()).map_err(|_| unsupported(ty))?;
-                let buffer = if items.is_empty() || stride == 0 {
-                    std::ptr::null_mut()
-                } else {
-                    let buffer = libc::malloc(stride * items.len()).cast::<u8>();
-                    if buffer.is_null() {
-                        return Err(ValueError::UnsupportedType {
+                let mut array = NativeArray::EMPTY;
+                if !items.is_empty() {
+                    array = NativeArray::allocate(stride, length).ok_or_else(|| {
+                        ValueError::UnsupportedType {
                             path: "out of memory".to_owned(),
                             ty: ty.to_string(),
-                        });
-                    }
+                        }
+                    })?;
                     for (index, item) in items.iter().enumerate() {
-                        write(item, element, registry, buffer.add(index * stride))?;
+                        write(item, element, registry, array.slot(index as u32, stride))?;
+                        // Counted as soon as written, so a failure frees what was written.
+                        (*array.header()).len = index as u32 + 1;
                     }
-                    buffer
-                };
-                write_bytes(dst.add(array_fields::PTR), &(buffer as usize).to_le_bytes());
-                write_bytes(dst.add(array_fields::START), &0u32.to_le_bytes());
-                write_bytes(dst.add(array_fields::END), &length.to_le_bytes());
-                write_bytes(dst.add(array_fields::CAPACITY), &length.to_le_bytes());
+                    array.end = length;
+                }
+                dst.cast::<NativeArray>().write_unaligned(array);
             }
             (TypeShape::Snapshot(inner) | TypeShape::NonZero(inner), value) => {
                 write(value, inner, registry, dst)?
@@ -325,18 +321,10 @@ unsafe fn read(
             }
             TypeShape::Array(element) | TypeShape::Span(element) => {
                 let stride = layout_of(registry, &element)?.pad_to_align().size();
-                let buffer = pointer_at(src.add(array_fields::PTR));
-                let (start, end) = (
-                    u32_at(src.add(array_fields::START)),
-                    u32_at(src.add(array_fields::END)),
-                );
-                let mut items = Vec::new();
-                for index in start..end {
-                    items.push(read(
-                        buffer.add(index as usize * stride),
-                        &element,
-                        registry,
-                    )?);
+                let array = src.cast::<NativeArray>().read_unaligned();
+                let mut items = Vec::with_capacity(array.end.saturating_sub(array.start) as usize);
+                for index in array.start..array.end {
+                    items.push(read(array.slot(index, stride), &element, registry)?);
                 }
                 Value::Array(items)
             }
@@ -414,22 +402,15 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
                 }
             }
             TypeShape::Array(element) | TypeShape::Span(element) => {
-                let stride = layout_of(registry, &element)?.pad_to_align().size();
-                let buffer = pointer_at(src.add(array_fields::PTR));
-                let start = u32::from_le_bytes(
-                    read_bytes(src.add(array_fields::START), 4)
-                        .try_into()
-                        .unwrap_or_default(),
-                );
-                let end = u32::from_le_bytes(
-                    read_bytes(src.add(array_fields::END), 4)
-                        .try_into()
-                        .unwrap_or_default(),
-                );
-                for index in start..end {
-                    free(buffer.add(index as usize * stride), &element, registry)?;
+                // One reference released; the last one drops the elements the buffer owns.
+                let array = src.cast::<NativeArray>().read_unaligned();
+                if let Some(owned) = array.release() {
+                    let stride = layout_of(registry, &element)?.pad_to_align().size();
+                    for index in owned {
+                        free(array.slot(index, stride), &element, registry)?;
+                    }
+                    array.free_buffer();
                 }
-                libc::free(buffer.cast());
             }
             TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => free(src, &inner, registry)?,
             TypeShape::Box(inner) | TypeShape::Nullable(inner) => {
@@ -441,7 +422,7 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
             }
             TypeShape::Felt252Dict(inner) | TypeShape::SquashedFelt252Dict(inner) => {
                 let dict = pointer_at(src).cast::<NativeDict>();
-                if !dict.is_null() {
+                if !dict.is_null() && NativeDict::drop_reference(dict) {
                     let stride = entry_stride(layout_of(registry, &inner)?);
                     for index in 0..(*dict).len as usize {
                         let (_, value) = (*dict).entry_at(index, stride);

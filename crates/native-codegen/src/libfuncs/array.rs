@@ -1,6 +1,8 @@
-//! Arrays and spans: `{ptr, start, end, capacity}` over a `malloc` buffer whose elements
-//! `start..end` are owned by the value. Snapshots are deep copies (see `dup`), so a libfunc that
-//! consumes a snapshot frees it.
+//! Arrays and spans: `{ptr, start, end, capacity}` views of shared, reference-counted buffers
+//! (`cairn_values_abi::array`, `crate::metadata::arrays`). Snapshots, spans and slices share the
+//! buffer; reading an element of a snapshot clones it (taking references to what it holds);
+//! popping the front of an array moves the element out when the array is the buffer's only
+//! holder, and clones it otherwise.
 
 use cairo_lang_sierra::extensions::array::ArrayConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
@@ -11,8 +13,12 @@ use melior::ir::{BlockRef, Value};
 
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, push, store_at, Invocation};
-use crate::metadata::values::{clone_value, drop_value, extract, gep_bytes, insert, realloc};
-use crate::types::{concrete, layout};
+use crate::metadata::arrays::{
+    buffer_from_elements, element_address, element_size, header_load, header_store, make_room,
+};
+use crate::metadata::values::{clone_value, drop_value, extract, insert};
+use crate::types::{concrete, has_heap_parts};
+use cairn_values_abi::array::header_fields;
 
 /// The parts of an array value.
 struct Parts<'c, 'a> {
@@ -50,28 +56,6 @@ fn element_type(
             "an array libfunc on a non-array".to_owned(),
         )),
     }
-}
-
-/// The address of element `index` (an i32).
-fn element_address<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
-    invocation: &Invocation<'c, 'a, '_>,
-    block: &B,
-    ptr: Value<'c, 'a>,
-    index: Value<'c, 'a>,
-    element: &ConcreteTypeId,
-) -> Result<Value<'c, 'a>> {
-    let cx = invocation.cx;
-    let location = invocation.location();
-    let i64_type = cx.int_type(64);
-    let size = crate::helper::const_int(
-        cx.context,
-        block,
-        i64_type,
-        layout(cx.registry, element)?.size(),
-    )?;
-    let index = push(block, arith::extui(index, i64_type, location))?;
-    let offset = push(block, arith::muli(index, size, location))?;
-    gep_bytes(cx, block, ptr, offset)
 }
 
 fn with_start_end<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
@@ -124,74 +108,58 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             invocation.br(block, 0, &[array])
         }
         ArrayConcreteLibfunc::Append(_) => {
-            let array_ty = invocation.param_type(0)?;
-            let element = element_type(invocation, array_ty)?;
+            // Fast path: room left and this view ends where the buffer's elements do (always
+            // so for an owned array), so the new slot is seen by no other view.
+            let element = element_type(invocation, invocation.param_type(0)?)?;
             let array = invocation.input(0)?;
             let value = invocation.input(1)?;
             let p = parts(invocation, block, array)?;
-            let full = invocation.push(arith::cmpi(
+            let has_room = invocation.push(arith::cmpi(
                 context,
-                CmpiPredicate::Eq,
+                CmpiPredicate::Ult,
                 p.end,
                 p.capacity,
                 location,
             ))?;
-            let ptr_type = cx.ptr_type();
-            let grow = invocation.append_block(&[]);
-            let store = invocation.append_block(&[ptr_type, u32_type]);
+            let array_type = crate::types::array_type(context);
+            let check_tail = invocation.append_block(&[]);
+            let slow = invocation.append_block(&[]);
+            let store = invocation.append_block(&[array_type]);
             block.append_operation(cf::cond_br(
                 context,
-                full,
-                &grow,
-                &store,
+                has_room,
+                &check_tail,
+                &slow,
                 &[],
-                &[p.ptr, p.capacity],
+                &[],
                 location,
             ));
-
-            let zero = push(
-                &grow,
-                arith::constant(
-                    context,
-                    melior::ir::attribute::IntegerAttribute::new(u32_type, 0).into(),
-                    location,
-                ),
+            let len = header_load(cx, &check_tail, p.ptr, header_fields::LEN)?;
+            let at_tail = push(
+                &check_tail,
+                arith::cmpi(context, CmpiPredicate::Eq, len, p.end, location),
             )?;
-            let initial = push(
-                &grow,
-                arith::constant(
-                    context,
-                    melior::ir::attribute::IntegerAttribute::new(u32_type, 8).into(),
-                    location,
-                ),
-            )?;
-            let doubled = push(&grow, arith::addi(p.capacity, p.capacity, location))?;
-            let empty = push(
-                &grow,
-                arith::cmpi(context, CmpiPredicate::Eq, p.capacity, zero, location),
-            )?;
-            let capacity = push(&grow, arith::select(empty, initial, doubled, location))?;
-            let i64_type = cx.int_type(64);
-            let size = crate::helper::const_int(
+            check_tail.append_operation(cf::cond_br(
                 context,
-                &grow,
-                i64_type,
-                layout(cx.registry, &element)?.size(),
-            )?;
-            let wide_capacity = push(&grow, arith::extui(capacity, i64_type, location))?;
-            let bytes = push(&grow, arith::muli(wide_capacity, size, location))?;
-            let grown = realloc(cx, &grow, p.ptr, bytes)?;
-            grow.append_operation(cf::br(&store, &[grown, capacity], location));
+                at_tail,
+                &store,
+                &slow,
+                &[array],
+                &[],
+                location,
+            ));
+            let roomy = make_room(cx, &slow, array, &element)?;
+            slow.append_operation(cf::br(&store, &[roomy], location));
 
-            let ptr: Value = store.argument(0)?.into();
-            let capacity: Value = store.argument(1)?.into();
-            let slot = element_address(invocation, &store, ptr, p.end, &element)?;
+            let array: Value = store.argument(0)?.into();
+            let ptr = extract(cx, &store, array, 0, cx.ptr_type())?;
+            let end = extract(cx, &store, array, 2, u32_type)?;
+            let slot = element_address(cx, &store, ptr, end, &element)?;
             store_at(context, &store, slot, 0, value)?;
             let one = crate::helper::const_int(context, &store, u32_type, 1)?;
-            let end = push(&store, arith::addi(p.end, one, location))?;
-            let array = insert(cx, &store, array, 0, ptr)?;
+            let end = push(&store, arith::addi(end, one, location))?;
+            header_store(cx, &store, ptr, header_fields::LEN, end)?;
             let array = insert(cx, &store, array, 2, end)?;
-            let array = insert(cx, &store, array, 3, capacity)?;
             invocation.br(&store, 0, &[array])
         }
         ArrayConcreteLibfunc::Len(_) => {
@@ -237,10 +205,21 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
                     with_start_end(invocation, &item_block, array, Some(next), None)?,
                 )
             };
-            let address = element_address(invocation, &item_block, p.ptr, index, &element)?;
-            // The element moves out of the buffer into its box.
-            let box_ptr = move_into_box(invocation, &item_block, address, &element)?;
-            invocation.br(&item_block, 0, &[rest, box_ptr])
+            let address = element_address(cx, &item_block, p.ptr, index, &element)?;
+            let item = load_at(context, &item_block, address, 0, cx.ty(&element)?)?;
+            let owned = matches!(
+                selector,
+                ArrayConcreteLibfunc::PopFront(_) | ArrayConcreteLibfunc::PopFrontConsume(_)
+            );
+            let (after, item) = if owned {
+                take_front(invocation, item_block, p.ptr, p.start, item, &element)?
+            } else {
+                // A snapshot's element stays in the buffer: the box holds a clone.
+                let copy = clone_value(cx, &item_block, item, &element)?;
+                (item_block, copy)
+            };
+            let box_ptr = store_in_box(invocation, &after, item, &element)?;
+            invocation.br(&after, 0, &[rest, box_ptr])
         }
         ArrayConcreteLibfunc::Get(_) => {
             let range_check = invocation.input(0)?;
@@ -261,7 +240,7 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             drop_value(cx, &out_block, array, array_ty)?;
             invocation.br(&out_block, 1, &[range_check])?;
             let position = push(&item_block, arith::addi(p.start, index, location))?;
-            let address = element_address(invocation, &item_block, p.ptr, position, &element)?;
+            let address = element_address(cx, &item_block, p.ptr, position, &element)?;
             let item = load_at(context, &item_block, address, 0, cx.ty(&element)?)?;
             let copy = clone_value(cx, &item_block, item, &element)?;
             let box_ptr = store_in_box(invocation, &item_block, copy, &element)?;
@@ -302,17 +281,13 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             invocation.br(&inside, 0, &[range_check, sliced])
         }
         ArrayConcreteLibfunc::SpanFromTuple(info) => {
-            // A boxed tuple of n T is laid out as n T one after another: the box becomes the
-            // span's buffer.
+            // A boxed tuple of n T is laid out as n T one after another: they move into a new
+            // buffer, and the box is freed.
+            let element = element_type(invocation, invocation.result_type(0, 0)?)?;
             let count = tuple_len(invocation, &info.ty)?;
-            let count = invocation.constant(u32_type, count)?;
-            let array_type = cx.ty(invocation.result_type(0, 0)?)?;
-            let array = invocation.push(llvm::undef(array_type, location))?;
-            let zero = invocation.constant(u32_type, 0)?;
-            let array = insert(cx, block, array, 0, invocation.input(0)?)?;
-            let array = insert(cx, block, array, 1, zero)?;
-            let array = insert(cx, block, array, 2, count)?;
-            let array = insert(cx, block, array, 3, count)?;
+            let boxed = invocation.input(0)?;
+            let array = buffer_from_elements(cx, block, boxed, count, &element)?;
+            crate::metadata::values::free(cx, block, boxed)?;
             invocation.br(block, 0, &[array])
         }
         ArrayConcreteLibfunc::TupleFromSpan(info) => {
@@ -335,7 +310,7 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             drop_value(cx, &other, array, array_ty)?;
             invocation.br(&other, 1, &[])?;
             let boxed = copy_out(invocation, &fits, p.ptr, p.start, &element, count)?;
-            crate::metadata::values::free(cx, &fits, p.ptr)?;
+            drop_value(cx, &fits, array, array_ty)?;
             invocation.br(&fits, 0, &[boxed])
         }
         ArrayConcreteLibfunc::SnapshotMultiPopFront(info)
@@ -390,8 +365,7 @@ fn tuple_len(invocation: &Invocation<'_, '_, '_>, ty: &ConcreteTypeId) -> Result
     }
 }
 
-/// A new box holding elements `from..from + count` of the buffer at `ptr`, moved (copied
-/// bitwise; the buffer no longer owns them).
+/// A new box holding clones of elements `from..from + count` of the buffer at `ptr`.
 fn copy_out<'c, 'a>(
     invocation: &Invocation<'c, 'a, '_>,
     block: &BlockRef<'c, 'a>,
@@ -401,29 +375,76 @@ fn copy_out<'c, 'a>(
     count: usize,
 ) -> Result<Value<'c, 'a>> {
     let cx = invocation.cx;
-    let size = layout(cx.registry, element)?.size() * count;
-    let bytes = crate::helper::const_int(cx.context, block, cx.int_type(64), size)?;
-    let allocation = crate::helper::const_int(cx.context, block, cx.int_type(64), size.max(1))?;
+    let size = element_size(cx, element)?;
+    let bytes = crate::helper::const_int(cx.context, block, cx.int_type(64), size * count)?;
+    let allocation =
+        crate::helper::const_int(cx.context, block, cx.int_type(64), (size * count).max(1))?;
     let boxed = crate::metadata::values::malloc(cx, block, allocation)?;
-    let source = element_address(invocation, block, ptr, from, element)?;
+    let source = element_address(cx, block, ptr, from, element)?;
     crate::metadata::values::memcpy(cx, block, boxed, source, bytes)?;
+    if has_heap_parts(cx.registry, element)? {
+        // Unrolled: tuples are small (the compiler's fixed-size arrays).
+        let element_type = cx.ty(element)?;
+        for index in 0..count {
+            let item = load_at(cx.context, block, boxed, index * size, element_type)?;
+            let copy = clone_value(cx, block, item, element)?;
+            store_at(cx.context, block, boxed, index * size, copy)?;
+        }
+    }
     Ok(boxed)
 }
 
-fn move_into_box<'c, 'a>(
+/// Takes the front element `item` (at index `start`) out of an owned array: moved when the
+/// array is its buffer's only holder and the buffer still owns that element (the buffer then
+/// starts owning at `start + 1`), cloned otherwise. Returns the block to go on in and the
+/// element to box.
+fn take_front<'c, 'a>(
     invocation: &Invocation<'c, 'a, '_>,
-    block: &BlockRef<'c, 'a>,
-    address: Value<'c, 'a>,
+    block: BlockRef<'c, 'a>,
+    ptr: Value<'c, 'a>,
+    start: Value<'c, 'a>,
+    item: Value<'c, 'a>,
     element: &ConcreteTypeId,
-) -> Result<Value<'c, 'a>> {
-    let item = load_at(
-        invocation.context(),
-        block,
-        address,
-        0,
-        invocation.cx.ty(element)?,
+) -> Result<(BlockRef<'c, 'a>, Value<'c, 'a>)> {
+    let cx = invocation.cx;
+    if !has_heap_parts(cx.registry, element)? {
+        // A bitwise copy is the element: nothing to own.
+        return Ok((block, item));
+    }
+    let context = cx.context;
+    let location = invocation.location();
+    let count = header_load(cx, &block, ptr, header_fields::REFCOUNT)?;
+    let first = header_load(cx, &block, ptr, header_fields::FIRST)?;
+    let one = crate::helper::const_int(context, &block, cx.int_type(64), 1)?;
+    let alone = push(
+        &block,
+        arith::cmpi(context, CmpiPredicate::Eq, count, one, location),
     )?;
-    store_in_box(invocation, block, item, element)
+    let owned = push(
+        &block,
+        arith::cmpi(context, CmpiPredicate::Eq, first, start, location),
+    )?;
+    let movable = push(&block, arith::andi(alone, owned, location))?;
+    let element_type = cx.ty(element)?;
+    let moving = invocation.append_block(&[]);
+    let copying = invocation.append_block(&[]);
+    let join = invocation.append_block(&[element_type]);
+    block.append_operation(cf::cond_br(
+        context,
+        movable,
+        &moving,
+        &copying,
+        &[],
+        &[],
+        location,
+    ));
+    let one32 = crate::helper::const_int(context, &moving, cx.int_type(32), 1)?;
+    let next = push(&moving, arith::addi(start, one32, location))?;
+    header_store(cx, &moving, ptr, header_fields::FIRST, next)?;
+    moving.append_operation(cf::br(&join, &[item], location));
+    let copy = clone_value(cx, &copying, item, element)?;
+    copying.append_operation(cf::br(&join, &[copy], location));
+    Ok((join, join.argument(0)?.into()))
 }
 
 fn store_in_box<'c, 'a>(
@@ -432,7 +453,7 @@ fn store_in_box<'c, 'a>(
     item: Value<'c, 'a>,
     element: &ConcreteTypeId,
 ) -> Result<Value<'c, 'a>> {
-    let size = layout(invocation.registry(), element)?.size().max(1);
+    let size = element_size(invocation.cx, element)?.max(1);
     let bytes = crate::helper::const_int(
         invocation.context(),
         block,

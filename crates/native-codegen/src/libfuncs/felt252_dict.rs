@@ -1,7 +1,8 @@
 //! `felt252_dict_new`, `felt252_dict_squash`, `felt252_dict_entry_get`,
 //! `felt252_dict_entry_finalize`: dictionaries are `cairn_values_abi::dict::NativeDict`s run
 //! by the runtime. An entry is `{dictionary, value slot}`: getting it moves the value out of the
-//! slot, finalizing writes the new one in.
+//! slot, finalizing writes the new one in. A dictionary shared with snapshots is copied before
+//! anything writes to it (`crate::metadata::arrays::unshare_dict`).
 
 use cairo_lang_sierra::extensions::felt252_dict::{
     Felt252DictConcreteLibfunc, Felt252DictEntryConcreteLibfunc,
@@ -15,29 +16,50 @@ use melior::dialect::{arith, llvm};
 
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, push, store_at, Invocation};
-use crate::metadata::values::{call_runtime, emit_loop, extract, gep_bytes, insert, malloc};
+use crate::metadata::arrays::{allocate_buffer, make_view, unshare_dict};
+use crate::metadata::values::{call_runtime, emit_loop, extract, gep_bytes, insert};
 use crate::types::{concrete, layout};
+
+/// The value type of dictionaries of `dict_type` (a dictionary, entry or squashed type).
+fn value_type(
+    invocation: &Invocation<'_, '_, '_>,
+    dict_type: &ConcreteTypeId,
+) -> Result<ConcreteTypeId> {
+    use cairo_lang_sierra::extensions::core::CoreTypeConcrete as T;
+    match concrete(invocation.registry(), dict_type)? {
+        T::Felt252Dict(inner) | T::SquashedFelt252Dict(inner) | T::Felt252DictEntry(inner) => {
+            Ok(inner.ty.clone())
+        }
+        _ => Err(NativeError::InvalidProgram(
+            "a dictionary libfunc on a non-dictionary".to_owned(),
+        )),
+    }
+}
 
 /// The entry stride of dictionaries of `dict_type` (a dictionary, entry or squashed type).
 pub(crate) fn stride(
     invocation: &Invocation<'_, '_, '_>,
     dict_type: &ConcreteTypeId,
 ) -> Result<usize> {
-    use cairo_lang_sierra::extensions::core::CoreTypeConcrete as T;
-    let value = match concrete(invocation.registry(), dict_type)? {
-        T::Felt252Dict(inner) | T::SquashedFelt252Dict(inner) | T::Felt252DictEntry(inner) => {
-            inner.ty.clone()
-        }
-        _ => {
-            return Err(NativeError::InvalidProgram(
-                "a dictionary libfunc on a non-dictionary".to_owned(),
-            ))
-        }
-    };
+    let value = value_type(invocation, dict_type)?;
     Ok(cairn_values_abi::dict::entry_stride(layout(
         invocation.registry(),
         &value,
     )?))
+}
+
+/// The dictionary input `index` (of a dictionary type), copied first if it is shared.
+fn owned_dict<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    index: usize,
+) -> Result<melior::ir::Value<'c, 'a>> {
+    let value = value_type(invocation, invocation.param_type(index)?)?;
+    unshare_dict(
+        invocation.cx,
+        &invocation.block,
+        invocation.input(index)?,
+        &value,
+    )
 }
 
 /// Builds one dictionary libfunc.
@@ -58,7 +80,7 @@ pub fn build(
         }
         Felt252DictConcreteLibfunc::Squash(_) => {
             // (rc, gas, segment_arena, dict) -> (rc, gas + refund, segment_arena, squashed)
-            let dict = invocation.input(3)?;
+            let dict = owned_dict(invocation, 3)?;
             let stride =
                 invocation.constant(i64_type, stride(invocation, invocation.param_type(3)?)?)?;
             let repeated = call_runtime(cx, block, "dict_squash", &[dict, stride], Some(i64_type))?
@@ -89,7 +111,7 @@ pub fn build_entry(
     match selector {
         Felt252DictEntryConcreteLibfunc::Get(_) => {
             // (dict, key) -> (entry, value)
-            let dict = invocation.input(0)?;
+            let dict = owned_dict(invocation, 0)?;
             let key = invocation.alloca(cx.int_type(256), 16)?;
             store_at(cx.context, block, key, 0, invocation.input(1)?)?;
             let stride = invocation.constant(
@@ -130,7 +152,8 @@ pub fn build_entry(
 
 /// Builds `squashed_felt252_dict_entries`: the squashed dictionary as an array of
 /// `(key, first value, last value)`; dictionaries start empty, so every first value is the
-/// default (all-zero bytes). The values move into the array; the dictionary's buffers are freed.
+/// default (all-zero bytes). The values move into the array (from a copy if the dictionary is
+/// shared); the dictionary's buffers are freed.
 pub fn build_squashed(
     invocation: &Invocation<'_, '_, '_>,
     selector: &SquashedFelt252DictConcreteLibfunc,
@@ -141,7 +164,7 @@ pub fn build_squashed(
     let location = invocation.location();
     let block = invocation.block;
     let i64_type = cx.int_type(64);
-    let dict = invocation.input(0)?;
+    let dict = owned_dict(invocation, 0)?;
     let dict_stride = stride(invocation, invocation.param_type(0)?)?;
     let array_ty = invocation.result_type(0, 0)?;
     let tuple_ty = match concrete(invocation.registry(), array_ty)? {
@@ -166,17 +189,17 @@ pub fn build_squashed(
     let entries = load_at(context, &block, dict, 0, cx.ptr_type())?;
     let len = load_at(context, &block, dict, 8, i64_type)?;
     let tuple_size = invocation.constant(i64_type, tuple_layout.size())?;
-    let bytes = invocation.push(arith::muli(len, tuple_size, location))?;
-    let one = invocation.constant(i64_type, 1)?;
-    let bytes = invocation.push(arith::maxui(bytes, one, location))?;
-    let buffer = malloc(cx, &block, bytes)?;
+    let length = invocation.push(arith::trunci(len, cx.int_type(32), location))?;
+    let buffer = allocate_buffer(cx, &block, length, length, &tuple_ty)?;
+    let header = invocation.constant(i64_type, cairn_values_abi::array::HEADER_SIZE)?;
+    let elements = gep_bytes(cx, &block, buffer, header)?;
     let zero = invocation.constant(i64_type, 0)?;
     let dict_stride = invocation.constant(i64_type, dict_stride)?;
     let after = emit_loop(cx, invocation.region, block, zero, len, &|body, index| {
         let source_offset = push(&body, arith::muli(index, dict_stride, location))?;
         let source = gep_bytes(cx, &body, entries, source_offset)?;
         let target_offset = push(&body, arith::muli(index, tuple_size, location))?;
-        let target = gep_bytes(cx, &body, buffer, target_offset)?;
+        let target = gep_bytes(cx, &body, elements, target_offset)?;
         let key = load_at(context, &body, source, 0, cx.int_type(256))?;
         let value = load_at(
             context,
@@ -192,12 +215,7 @@ pub fn build_squashed(
         Ok(())
     })?;
     call_runtime(cx, &after, "dict_release", &[dict], None)?;
-    let length = push(&after, arith::trunci(len, cx.int_type(32), location))?;
-    let array = push(&after, llvm::undef(cx.ty(array_ty)?, location))?;
     let start = crate::helper::const_int(context, &after, cx.int_type(32), 0)?;
-    let array = insert(cx, &after, array, 0, buffer)?;
-    let array = insert(cx, &after, array, 1, start)?;
-    let array = insert(cx, &after, array, 2, length)?;
-    let array = insert(cx, &after, array, 3, length)?;
+    let array = make_view(cx, &after, buffer, start, length, length)?;
     invocation.br(&after, 0, &[array])
 }

@@ -1,6 +1,6 @@
-//! Functions the code generator emits once per module and calls from libfuncs: deep clone and
-//! drop of values that own heap memory, the C allocator, the felt252 inverse and integer square
-//! roots.
+//! Functions the code generator emits once per module and calls from libfuncs: clone and drop
+//! of values that own heap memory (arrays and dictionaries are shared, see [`super::arrays`];
+//! boxes are copied), the C allocator, the felt252 inverse and integer square roots.
 
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
@@ -33,7 +33,7 @@ type HelperBody<'c, 'f> = dyn for<'r, 'b> Fn(&'r Region<'c>, BlockRef<'c, 'b>) -
 
 /// Adds `func.func private @name(inputs) -> outputs` if missing, with `body` filling its single
 /// entry block (or a declaration when `body` is `None`).
-fn emit_function<'c>(
+pub(crate) fn emit_function<'c>(
     cx: &CodegenContext<'c, '_>,
     name: &str,
     inputs: &[Type<'c>],
@@ -260,10 +260,6 @@ pub(crate) fn emit_loop<'c: 'a, 'a>(
     Ok(exit)
 }
 
-fn element_size(cx: &CodegenContext<'_, '_>, ty: &ConcreteTypeId) -> Result<usize> {
-    Ok(layout(cx.registry, ty)?.size())
-}
-
 fn build_clone<'c: 'a, 'a>(
     cx: &CodegenContext<'c, '_>,
     region: &'a Region<'c>,
@@ -274,43 +270,17 @@ fn build_clone<'c: 'a, 'a>(
     let context = cx.context;
     let location = cx.location();
     let mlir_type = cx.ty(ty)?;
-    let i32_type = cx.int_type(32);
     let i64_type = cx.int_type(64);
     match concrete(cx.registry, ty)? {
-        CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
-            let element = &inner.ty;
-            let size = element_size(cx, element)?;
+        // Arrays and dictionaries are shared: a copy is one more reference.
+        CoreTypeConcrete::Array(_) | CoreTypeConcrete::Span(_) => {
             let pointer = extract(cx, &block, value, 0, cx.ptr_type())?;
-            let start = extract(cx, &block, value, 1, i32_type)?;
-            let end = extract(cx, &block, value, 2, i32_type)?;
-            let length = push(&block, arith::subi(end, start, location))?;
-            let length64 = push(&block, arith::extui(length, i64_type, location))?;
-            let start64 = push(&block, arith::extui(start, i64_type, location))?;
-            let size_value = const_int(context, &block, i64_type, size)?;
-            let bytes = push(&block, arith::muli(length64, size_value, location))?;
-            let fresh = malloc(cx, &block, bytes)?;
-            let offset = push(&block, arith::muli(start64, size_value, location))?;
-            let source = gep_bytes(cx, &block, pointer, offset)?;
-            memcpy(cx, &block, fresh, source, bytes)?;
-            let mut after = block;
-            if has_heap_parts(cx.registry, element)? {
-                let zero = const_int(context, &block, i64_type, 0)?;
-                let element_type = cx.ty(element)?;
-                after = emit_loop(cx, region, block, zero, length64, &|body, index| {
-                    let offset = push(&body, arith::muli(index, size_value, location))?;
-                    let slot = gep_bytes(cx, &body, fresh, offset)?;
-                    let item = load_at(context, &body, slot, 0, element_type)?;
-                    let copy = clone_value(cx, &body, item, element)?;
-                    store_at(context, &body, slot, 0, copy)?;
-                    Ok(())
-                })?;
-            }
-            let zero32 = const_int(context, &after, i32_type, 0)?;
-            let result = push(&after, llvm::undef(mlir_type, location))?;
-            let result = insert(cx, &after, result, 0, fresh)?;
-            let result = insert(cx, &after, result, 1, zero32)?;
-            let result = insert(cx, &after, result, 2, length)?;
-            insert(cx, &after, result, 3, length)
+            super::arrays::retain(cx, &block, pointer)?;
+            Ok(value)
+        }
+        CoreTypeConcrete::Felt252Dict(_) | CoreTypeConcrete::SquashedFelt252Dict(_) => {
+            super::arrays::retain_dict(cx, &block, value)?;
+            Ok(value)
         }
         CoreTypeConcrete::Box(inner) => {
             let copy = clone_boxed(cx, &block, value, &inner.ty)?;
@@ -406,29 +376,10 @@ fn build_drop<'c: 'a, 'a>(
 ) -> Result<()> {
     let context = cx.context;
     let location = cx.location();
-    let i32_type = cx.int_type(32);
     let i64_type = cx.int_type(64);
     match concrete(cx.registry, ty)? {
         CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
-            let element = &inner.ty;
-            let pointer = extract(cx, &block, value, 0, cx.ptr_type())?;
-            let mut after = block;
-            if has_heap_parts(cx.registry, element)? {
-                let size = element_size(cx, element)?;
-                let start = extract(cx, &block, value, 1, i32_type)?;
-                let end = extract(cx, &block, value, 2, i32_type)?;
-                let start = push(&block, arith::extui(start, i64_type, location))?;
-                let end = push(&block, arith::extui(end, i64_type, location))?;
-                let size_value = const_int(context, &block, i64_type, size)?;
-                let element_type = cx.ty(element)?;
-                after = emit_loop(cx, region, block, start, end, &|body, index| {
-                    let offset = push(&body, arith::muli(index, size_value, location))?;
-                    let slot = gep_bytes(cx, &body, pointer, offset)?;
-                    let item = load_at(context, &body, slot, 0, element_type)?;
-                    drop_value(cx, &body, item, element)
-                })?;
-            }
-            free(cx, &after, pointer)
+            super::arrays::build_release(cx, region, block, value, &inner.ty)
         }
         CoreTypeConcrete::Box(inner) => drop_boxed(cx, &block, value, &inner.ty),
         // Circuit values that own the values buffer hold it first.
@@ -437,17 +388,19 @@ fn build_drop<'c: 'a, 'a>(
             free(cx, &block, buffer)
         }
         CoreTypeConcrete::Felt252Dict(inner) | CoreTypeConcrete::SquashedFelt252Dict(inner) => {
+            // The last reference frees the dictionary and what its values own.
             let element = &inner.ty;
-            let mut after = block;
+            let (last, other) = super::arrays::release_dict(cx, region, block, value)?;
+            let mut after = last;
             if has_heap_parts(cx.registry, element)? {
                 // Entries are `NativeDict::entries[0..len]`, the value 32 bytes into each.
                 let stride = cairn_values_abi::dict::entry_stride(layout(cx.registry, element)?);
-                let entries = load_at(context, &block, value, 0, cx.ptr_type())?;
-                let len = load_at(context, &block, value, 8, i64_type)?;
-                let zero = const_int(context, &block, i64_type, 0)?;
-                let stride = const_int(context, &block, i64_type, stride)?;
+                let entries = load_at(context, &last, value, 0, cx.ptr_type())?;
+                let len = load_at(context, &last, value, 8, i64_type)?;
+                let zero = const_int(context, &last, i64_type, 0)?;
+                let stride = const_int(context, &last, i64_type, stride)?;
                 let element_type = cx.ty(element)?;
-                after = emit_loop(cx, region, block, zero, len, &|body, index| {
+                after = emit_loop(cx, region, last, zero, len, &|body, index| {
                     let offset = push(&body, arith::muli(index, stride, location))?;
                     let entry = gep_bytes(cx, &body, entries, offset)?;
                     let item = load_at(
@@ -461,6 +414,9 @@ fn build_drop<'c: 'a, 'a>(
                 })?;
             }
             call_runtime(cx, &after, "dict_release", &[value], None)?;
+            let join = region.append_block(Block::new(&[]));
+            after.append_operation(cf::br(&join, &[], location));
+            other.append_operation(cf::br(&join, &[], location));
             Ok(())
         }
         CoreTypeConcrete::Nullable(inner) => {

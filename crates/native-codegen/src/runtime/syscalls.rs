@@ -13,6 +13,7 @@
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
+use cairn_values_abi::array::NativeArray;
 use num_bigint::BigUint;
 
 /// The syscall succeeded (with `Some`, for syscalls returning an `Option`).
@@ -38,15 +39,6 @@ mod cost {
     pub const SECP_NEW: u64 = 340 * STEP + 36 * RANGE_CHECK;
 }
 
-/// Native `Array<T>`: pointer, start, end, capacity (see `cairn_values_abi::layout`).
-#[repr(C)]
-pub(crate) struct NativeArray {
-    ptr: *mut u8,
-    start: u32,
-    end: u32,
-    capacity: u32,
-}
-
 /// Writes `[reason]` (a short string) as a new `Array<felt252>` into `slot`.
 ///
 /// # Safety
@@ -56,21 +48,17 @@ unsafe fn fail(slot: *mut NativeArray, reason: &[u8]) -> u64 {
     for (byte, value) in felt.iter_mut().zip(reason.iter().rev()) {
         *byte = *value;
     }
-    // SAFETY: one felt's worth of fresh memory is written in full before it is handed over;
-    // `slot` is writable per the caller.
+    let Some(mut array) = NativeArray::allocate(32, 1) else {
+        eprintln!("cairn: out of memory in a syscall");
+        std::process::abort();
+    };
+    // SAFETY: the fresh buffer has one felt slot, written in full before it is counted and
+    // handed over; `slot` is writable per the caller.
     unsafe {
-        let buffer = libc::malloc(32).cast::<u8>();
-        if buffer.is_null() {
-            eprintln!("cairn: out of memory in a syscall");
-            std::process::abort();
-        }
-        std::ptr::copy_nonoverlapping(felt.as_ptr(), buffer, 32);
-        slot.write(NativeArray {
-            ptr: buffer,
-            start: 0,
-            end: 1,
-            capacity: 1,
-        });
+        std::ptr::copy_nonoverlapping(felt.as_ptr(), array.slot(0, 32), 32);
+        (*array.header()).len = 1;
+        array.end = 1;
+        slot.write(array);
     }
     FAILURE
 }
@@ -163,7 +151,7 @@ pub(crate) unsafe extern "C" fn keccak(
         let words: &[u64] = if length == 0 {
             &[]
         } else {
-            std::slice::from_raw_parts(input.ptr.cast::<u64>().add(input.start as usize), length)
+            std::slice::from_raw_parts(input.slot(input.start, 8).cast::<u64>(), length)
         };
         syscall(gas, failure, |gas| {
             if words.len() % 17 != 0 {

@@ -1,5 +1,5 @@
-//! `Array<T>` and `Span<T>`: `{ptr, start: u32, end: u32, capacity: u32}` over a `malloc`
-//! buffer; elements `start..end` are live.
+//! `Array<T>` and `Span<T>`: `{ptr, start: u32, end: u32, capacity: u32}`, a view of elements
+//! `start..end` of a shared, reference-counted buffer (`cairn_values_abi::array`).
 
 use melior::dialect::llvm;
 use melior::ir::r#type::IntegerType;

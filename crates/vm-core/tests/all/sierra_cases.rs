@@ -434,6 +434,127 @@ pub fn cases() -> Vec<Case> {
                 ]),
             ])),
         ),
+        // Shared arrays and dictionaries: what each snapshot must still see (worked out from
+        // the source; `queue` checked against a Python simulation of the same loop).
+        call(
+            "shared_arrays",
+            "span_of_full_then_append",
+            "[]",
+            one(tuple(vec![
+                Value::U32(8),
+                f(felt(36)),
+                Value::U32(10),
+                f(felt(336)),
+            ])),
+        ),
+        call(
+            "shared_arrays",
+            "span_of_roomy_then_append",
+            "[]",
+            one(tuple(vec![
+                Value::U32(5),
+                f(felt(15)),
+                Value::U32(6),
+                f(felt(115)),
+                f(felt(1115)),
+            ])),
+        ),
+        call(
+            "shared_arrays",
+            "pop_while_shared",
+            "[]",
+            one(tuple(vec![
+                Value::Array((1..=8).map(Value::U32).collect()),
+                Value::Array([3, 4, 5, 6, 7, 8, 2].into_iter().map(Value::U32).collect()),
+                Value::U32(1),
+                Value::U32(2),
+                Value::U32(1),
+            ])),
+        ),
+        call(
+            "shared_arrays",
+            "queue",
+            "[1000]",
+            one(tuple(vec![Value::U32(3), f(felt(0xf2ec2))])),
+        ),
+        call(
+            "shared_arrays",
+            "ledger_snapshots",
+            "[]",
+            one(tuple(vec![
+                // Sum over i < 20 of 0 + … + i, i.e. C(21, 3).
+                Value::U64(1330),
+                Value::U64(190),
+                Value::U32(0),
+                tuple(vec![
+                    Value::Array(vec![]),
+                    f(short("alice")),
+                    Value::BoundedInt(5.into()),
+                ]),
+                Value::U8(b'!'),
+            ])),
+        ),
+        // Twice the sum over i < 30 of 1 + … + i, i.e. 2 * C(31, 3).
+        call("shared_arrays", "grid", "[30]", one(f(felt(8990)))),
+        call(
+            "shared_arrays",
+            "fixed_rows",
+            "[]",
+            one(tuple(vec![Value::U32(2), Value::U32(3), Value::U32(1)])),
+        ),
+        call(
+            "shared_arrays",
+            "dict_snapshot",
+            "[]",
+            one(tuple(vec![
+                Value::Felt252Dict(vec![(DictKey(felt(1)), Value::U64(10))]),
+                Value::U64(31),
+            ])),
+        ),
+        call(
+            "shared_arrays",
+            "dict_of_arrays_snapshot",
+            "[]",
+            one(tuple(vec![
+                Value::Felt252Dict(vec![(
+                    DictKey(felt(2)),
+                    Value::Nullable(Some(Box::new(Value::Array(vec![
+                        Value::U32(3),
+                        Value::U32(4),
+                    ])))),
+                )]),
+                Value::U32(3),
+            ])),
+        ),
+        call(
+            "shared_arrays",
+            "dict_snapshot_loop",
+            "[50]",
+            one(tuple(vec![
+                Value::U64(9),
+                Value::Felt252Dict(
+                    (0..50u64)
+                        .map(|i| (DictKey(felt(i.into())), Value::U64(i * i)))
+                        .collect(),
+                ),
+            ])),
+        ),
+        // Ten passes over 1 + … + 100.
+        call(
+            "shared_arrays",
+            "snapshot_churn",
+            "[100, 1000]",
+            one(f(felt(50500))),
+        ),
+        case(
+            "shared_arrays",
+            one(tuple(vec![
+                Value::U32(8),
+                f(felt(36)),
+                Value::U32(10),
+                f(felt(336)),
+            ])),
+        ),
         case(
             "dict_nullable",
             one(tuple(vec![Value::U32(3), Value::U32(1), f(felt(7))])),

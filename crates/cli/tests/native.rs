@@ -34,14 +34,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The JSON report without the VM-only step count.
-fn report(output: &Output) -> serde_json::Value {
-    let mut report: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("JSON report: {}", text(&output.stdout)));
+/// The lines a program printed itself, and the `--json` report after them without the VM-only
+/// step count.
+fn report(output: &Output) -> (String, serde_json::Value) {
+    let stdout = text(&output.stdout);
+    let start = stdout.find("\n{").map(|newline| newline + 1).unwrap_or(0);
+    let (printed, json) = stdout.split_at(start);
+    let mut report: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|_| panic!("JSON report: {stdout}"));
     if let Some(map) = report.as_object_mut() {
         map.remove("steps");
     }
-    report
+    (printed.to_owned(), report)
 }
 
 fn fixture_names() -> Vec<String> {

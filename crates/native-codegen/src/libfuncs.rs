@@ -12,6 +12,7 @@ mod cast;
 mod circuit;
 mod consts;
 mod control;
+mod debug;
 mod ec;
 mod enumeration;
 mod extras;
@@ -92,6 +93,7 @@ pub(crate) fn build(
         L::Poseidon(selector) => hashes::build_poseidon(invocation, selector),
         L::IntRange(selector) => int_range::build(invocation, selector),
         L::Circuit(selector) => circuit::build(invocation, selector),
+        L::Debug(selector) => debug::build(invocation, selector),
         _ => Err(unsupported()),
     }
 }

@@ -1,6 +1,6 @@
 //! Work generated code hands to Rust: the Pedersen hash, the Poseidon permutation and STARK
 //! curve arithmetic, on the implementations of `starknet-types-core`, the state-free Starknet
-//! syscalls ([`syscalls`]), and dictionaries, on
+//! syscalls ([`syscalls`]), `print` ([`print`]), and dictionaries, on
 //! `cairn_values_abi::dict` (so values written and read by that crate and by native code are
 //! the same).
 //!
@@ -10,7 +10,9 @@
 //! 32 little-endian bytes.
 
 pub(crate) mod circuit;
+pub(crate) mod print;
 pub(crate) mod syscalls;
+pub(crate) mod wide_div;
 
 use cairn_values_abi::dict::NativeDict;
 use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
@@ -19,7 +21,7 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 27] {
+fn functions() -> [(&'static str, *const ()); 32] {
     [
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
@@ -28,6 +30,11 @@ fn functions() -> [(&'static str, *const ()); 27] {
         ("dict_squash", dict_squash as *const ()),
         ("dict_release", dict_release as *const ()),
         ("dict_unshare", dict_unshare as *const ()),
+        ("print", print::print as *const ()),
+        ("u256_divmod", wide_div::u256_divmod as *const ()),
+        ("u512_divmod_u256", wide_div::u512_divmod_u256 as *const ()),
+        ("u256_inv_mod", wide_div::u256_inv_mod as *const ()),
+        ("felt_inverse", felt_inverse as *const ()),
         ("pedersen", pedersen as *const ()),
         ("hades_permutation", hades_permutation as *const ()),
         ("ec_point_from_x", ec_point_from_x as *const ()),
@@ -208,6 +215,18 @@ unsafe extern "C" fn ec_state_add_mul(
         let sum = projective(&[state[0], state[1]]);
         let product = &projective(&*point) * felt_at(&*scalar);
         store_point(&mut state[..2], &(&sum + &product));
+    }
+}
+
+/// `out = value⁻¹ mod P` for a non-zero felt (0 for 0, which the Sierra types rule out).
+///
+/// # Safety
+/// `value` is valid for 32 bytes, `out` for writing 32.
+unsafe extern "C" fn felt_inverse(value: *const [u8; 32], out: *mut [u8; 32]) {
+    // SAFETY: per the contract above.
+    unsafe {
+        let inverse = felt_at(&*value).inverse().unwrap_or(Felt::ZERO);
+        out.write(inverse.to_bytes_le());
     }
 }
 

@@ -10,8 +10,8 @@ use melior::ir::block::BlockLike;
 use melior::ir::{Type, Value};
 
 use crate::error::Result;
-use crate::helper::{push, CodegenContext, Invocation};
-use crate::metadata::values::{extract, insert, inverse_mod, isqrt};
+use crate::helper::{load_at, push, store_at, CodegenContext, Invocation};
+use crate::metadata::values::{call_runtime, extract, insert, isqrt};
 
 /// The limbs of a struct of u128s as one integer of `bits` bits.
 fn join<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
@@ -90,8 +90,8 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
         Uint256Concrete::Divmod(_) => {
             let lhs = join(cx, block, invocation.input(1)?, 2, 256)?;
             let rhs = join(cx, block, invocation.input(2)?, 2, 256)?;
-            let quotient = invocation.push(arith::divui(lhs, rhs, location))?;
-            let remainder = invocation.push(arith::remui(lhs, rhs, location))?;
+            let (quotient, remainder) =
+                runtime_divmod(invocation, "u256_divmod", lhs, rhs, (256, 256))?;
             let u256_type = cx.ty(invocation.result_type(0, 1)?)?;
             let mut results = vec![
                 invocation.input(0)?,
@@ -109,22 +109,28 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
         }
         Uint256Concrete::InvModN(_) => {
             // Branch 0 with b⁻¹ mod n when it exists (and is not 0, i.e. n > 1), else branch 1.
-            let wide = cx.int_type(512);
+            let u256 = cx.int_type(256);
             let value = join(cx, block, invocation.input(1)?, 2, 256)?;
             let modulus = join(cx, block, invocation.input(2)?, 2, 256)?;
-            let value = invocation.push(arith::extui(value, wide, location))?;
-            let modulus = invocation.push(arith::extui(modulus, wide, location))?;
-            let reduced = invocation.push(arith::remui(value, modulus, location))?;
-            let (gcd, inverse) = inverse_mod(cx, block, reduced, modulus)?;
-            let one = invocation.constant(wide, 1)?;
-            let zero = invocation.constant(wide, 0)?;
+            let slots = [
+                invocation.alloca(u256, 16)?,
+                invocation.alloca(u256, 16)?,
+                invocation.alloca(u256, 16)?,
+            ];
+            store_at(cx.context, block, slots[0], 0, value)?;
+            store_at(cx.context, block, slots[1], 0, modulus)?;
+            let found = call_runtime(cx, block, "u256_inv_mod", &slots, Some(cx.int_type(64)))?
+                .ok_or_else(|| crate::error::NativeError::Mlir("u256_inv_mod".to_owned()))?;
+            let inverse = load_at(cx.context, block, slots[2], 0, u256)?;
+            let zero64 = invocation.constant(cx.int_type(64), 0)?;
             let coprime = invocation.push(arith::cmpi(
                 cx.context,
-                CmpiPredicate::Eq,
-                gcd,
-                one,
+                CmpiPredicate::Ne,
+                found,
+                zero64,
                 location,
             ))?;
+            let zero = invocation.constant(u256, 0)?;
             let non_zero = invocation.push(arith::cmpi(
                 cx.context,
                 CmpiPredicate::Ne,
@@ -133,7 +139,6 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
                 location,
             ))?;
             let invertible = invocation.push(arith::andi(coprime, non_zero, location))?;
-            let inverse = invocation.push(arith::trunci(inverse, cx.int_type(256), location))?;
             let u256_type = cx.ty(invocation.result_type(0, 1)?)?;
             let inverse = split(cx, block, inverse, 2, u256_type)?;
             let range_check = invocation.input(0)?;
@@ -146,19 +151,43 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Uint256Concrete) ->
     }
 }
 
+/// `(lhs / rhs, lhs % rhs)` through runtime function `name` (see `crate::runtime::wide_div`):
+/// `bits` are the widths of `lhs` (and the quotient) and of `rhs` (and the remainder).
+fn runtime_divmod<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    name: &str,
+    lhs: Value<'c, 'a>,
+    rhs: Value<'c, 'a>,
+    bits: (u32, u32),
+) -> Result<(Value<'c, 'a>, Value<'c, 'a>)> {
+    let cx = invocation.cx;
+    let block = &invocation.block;
+    let (wide, narrow) = (cx.int_type(bits.0), cx.int_type(bits.1));
+    let slots = [
+        invocation.alloca(wide, 16)?,
+        invocation.alloca(narrow, 16)?,
+        invocation.alloca(wide, 16)?,
+        invocation.alloca(narrow, 16)?,
+    ];
+    store_at(cx.context, block, slots[0], 0, lhs)?;
+    store_at(cx.context, block, slots[1], 0, rhs)?;
+    call_runtime(cx, block, name, &slots, None)?;
+    Ok((
+        load_at(cx.context, block, slots[2], 0, wide)?,
+        load_at(cx.context, block, slots[3], 0, narrow)?,
+    ))
+}
+
 /// Builds one u512 libfunc.
 pub fn build_512(invocation: &Invocation<'_, '_, '_>, selector: &Uint512Concrete) -> Result<()> {
     let cx = invocation.cx;
     let block = &invocation.block;
-    let location = invocation.location();
     match selector {
         Uint512Concrete::DivModU256(_) => {
             let lhs = join(cx, block, invocation.input(1)?, 4, 512)?;
-            let rhs = join(cx, block, invocation.input(2)?, 2, 512)?;
-            let quotient = invocation.push(arith::divui(lhs, rhs, location))?;
-            let remainder = invocation.push(arith::remui(lhs, rhs, location))?;
-            let remainder =
-                invocation.push(arith::trunci(remainder, cx.int_type(256), location))?;
+            let rhs = join(cx, block, invocation.input(2)?, 2, 256)?;
+            let (quotient, remainder) =
+                runtime_divmod(invocation, "u512_divmod_u256", lhs, rhs, (512, 256))?;
             let mut results = vec![
                 invocation.input(0)?,
                 split(

@@ -1,6 +1,7 @@
 //! Functions the code generator emits once per module and calls from libfuncs: clone and drop
 //! of values that own heap memory (arrays and dictionaries are shared, see [`super::arrays`];
-//! boxes are copied), the C allocator, the felt252 inverse and integer square roots.
+//! boxes are copied), the C allocator, the felt252 inverse (in the runtime) and integer square
+//! roots.
 
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
@@ -612,23 +613,7 @@ fn stack_slot<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     mlir_type: Type<'c>,
     ty: &ConcreteTypeId,
 ) -> Result<Value<'c, 'a>> {
-    let context = cx.context;
-    let one = const_int(context, block, cx.int_type(64), 1)?;
-    push(
-        block,
-        llvm::alloca(
-            context,
-            one,
-            cx.ptr_type(),
-            cx.location(),
-            llvm::AllocaOptions::new()
-                .elem_type(Some(TypeAttribute::new(mlir_type)))
-                .align(Some(melior::ir::attribute::IntegerAttribute::new(
-                    cx.int_type(64),
-                    layout(cx.registry, ty)?.align() as i64,
-                ))),
-        ),
-    )
+    aligned_slot(cx, block, mlir_type, layout(cx.registry, ty)?.align())
 }
 
 /// `pointer + bytes` for a dynamic byte count.
@@ -691,77 +676,60 @@ pub(crate) fn insert<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     )
 }
 
-/// The inverse of a non-zero felt modulo P (through [`inverse_mod`]).
+/// The inverse of a non-zero felt modulo P, through the runtime's `felt_inverse` (a helper
+/// function holds the stack slots it passes).
 pub(crate) fn felt_inverse<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
     block: &B,
     value: Value<'c, 'a>,
 ) -> Result<Value<'c, 'a>> {
-    let location = cx.location();
-    let wide = cx.int_type(512);
-    let value = push(block, arith::extui(value, wide, location))?;
-    let prime = const_int(cx.context, block, wide, PRIME)?;
-    let (_, inverse) = inverse_mod(cx, block, value, prime)?;
-    push(block, arith::trunci(inverse, cx.int_type(256), location))
-}
-
-/// Calls `cairn_inverse_mod(value, modulus)`: `(gcd(value, modulus), s)` with
-/// `s * value = gcd (mod modulus)` and `0 <= s < modulus`, by the extended Euclidean algorithm
-/// on signed 512-bit integers (`value < modulus < 2^256`, so the Bézout coefficients and every
-/// `quotient * coefficient` stay below `2^257`).
-pub(crate) fn inverse_mod<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
-    cx: &CodegenContext<'c, '_>,
-    block: &B,
-    value: Value<'c, 'a>,
-    modulus: Value<'c, 'a>,
-) -> Result<(Value<'c, 'a>, Value<'c, 'a>)> {
-    let wide = cx.int_type(512);
-    let name = "cairn_inverse_mod";
+    let felt = cx.int_type(256);
+    let name = "cairn_felt_inverse";
     emit_function(
         cx,
         name,
-        &[wide, wide],
-        &[wide, wide],
-        Some(&|region, entry| {
-            let context = cx.context;
-            let location = cx.location();
-            let value: Value = entry.argument(0)?.into();
-            let modulus: Value = entry.argument(1)?.into();
-            let zero = const_int(context, &entry, wide, 0)?;
-            let one = const_int(context, &entry, wide, 1)?;
-            // Loop state: (old_r, r, old_s, s), with r_i = s_i * value (mod modulus).
-            let header = region.append_block(Block::new(&[(wide, location); 4]));
-            let body = region.append_block(Block::new(&[]));
-            let exit = region.append_block(Block::new(&[]));
-            entry.append_operation(cf::br(&header, &[modulus, value, zero, one], location));
-            let old_r: Value = header.argument(0)?.into();
-            let r: Value = header.argument(1)?.into();
-            let old_s: Value = header.argument(2)?.into();
-            let s: Value = header.argument(3)?.into();
-            let done = push(
-                &header,
-                arith::cmpi(context, CmpiPredicate::Eq, r, zero, location),
-            )?;
-            header.append_operation(cf::cond_br(context, done, &exit, &body, &[], &[], location));
-            let quotient = push(&body, arith::divui(old_r, r, location))?;
-            let product = push(&body, arith::muli(quotient, r, location))?;
-            let next_r = push(&body, arith::subi(old_r, product, location))?;
-            let product = push(&body, arith::muli(quotient, s, location))?;
-            let next_s = push(&body, arith::subi(old_s, product, location))?;
-            body.append_operation(cf::br(&header, &[r, next_r, s, next_s], location));
-            let negative = push(
-                &exit,
-                arith::cmpi(context, CmpiPredicate::Slt, old_s, zero, location),
-            )?;
-            let adjusted = push(&exit, arith::addi(old_s, modulus, location))?;
-            let inverse = push(&exit, arith::select(negative, adjusted, old_s, location))?;
-            exit.append_operation(func::r#return(&[old_r, inverse], location));
+        &[felt],
+        &[felt],
+        Some(&|_region, entry| {
+            let input: Value = entry.argument(0)?.into();
+            let slots = [
+                aligned_slot(cx, &entry, felt, 16)?,
+                aligned_slot(cx, &entry, felt, 16)?,
+            ];
+            store_at(cx.context, &entry, slots[0], 0, input)?;
+            call_runtime(cx, &entry, "felt_inverse", &slots, None)?;
+            let inverse = load_at(cx.context, &entry, slots[1], 0, felt)?;
+            entry.append_operation(func::r#return(&[inverse], cx.location()));
             Ok(())
         }),
     )?;
-    let mut results = call(cx, block, name, &[value, modulus], &[wide, wide])?;
-    let inverse = results.remove(1);
-    Ok((results.remove(0), inverse))
+    Ok(call(cx, block, name, &[value], &[felt])?.remove(0))
+}
+
+/// A stack slot for one `mlir_type` aligned to `align` bytes.
+fn aligned_slot<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    mlir_type: Type<'c>,
+    align: usize,
+) -> Result<Value<'c, 'a>> {
+    let context = cx.context;
+    let one = const_int(context, block, cx.int_type(64), 1)?;
+    push(
+        block,
+        llvm::alloca(
+            context,
+            one,
+            cx.ptr_type(),
+            cx.location(),
+            llvm::AllocaOptions::new()
+                .elem_type(Some(TypeAttribute::new(mlir_type)))
+                .align(Some(melior::ir::attribute::IntegerAttribute::new(
+                    cx.int_type(64),
+                    align as i64,
+                ))),
+        ),
+    )
 }
 
 /// Calls `cairn_isqrt_iN(x)`: the integer square root of an unsigned `bits`-bit integer, digit

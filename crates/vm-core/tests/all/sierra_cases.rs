@@ -434,6 +434,15 @@ pub fn cases() -> Vec<Case> {
                 ]),
             ])),
         ),
+        // `print` writes to standard output (compared between backends by the CLI tests).
+        case("printing", one(Value::U32(7))),
+        call("printing", "panic_after_print", "[3]", one(Value::U32(6))),
+        call(
+            "printing",
+            "panic_after_print",
+            "[12]",
+            panic(byte_array_panic("n is 12 and too large")),
+        ),
         // Shared arrays and dictionaries: what each snapshot must still see (worked out from
         // the source; `queue` checked against a Python simulation of the same loop).
         call(

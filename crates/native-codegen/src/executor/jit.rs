@@ -1,5 +1,8 @@
 //! In-process compilation with MLIR's execution engine (LLVM ORC).
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use cairn_values_abi::Value;
 use cairo_lang_sierra::program::Program;
 use melior::ir::Module;
@@ -72,6 +75,9 @@ pub struct JitProgram {
     engine: Engine,
     info: ProgramInfo,
     excluded: crate::compile::Excluded,
+    /// Entry wrappers found so far, by symbol: an ORC lookup takes tens of microseconds, as long
+    /// as a small program's whole run.
+    entries: Mutex<HashMap<String, usize>>,
 }
 
 impl JitProgram {
@@ -99,6 +105,7 @@ impl JitProgram {
             engine,
             info,
             excluded,
+            entries: Mutex::new(HashMap::new()),
         })
     }
 
@@ -121,7 +128,21 @@ impl JitProgram {
             name,
             args,
             available_gas,
-            |symbol| self.engine.lookup(symbol),
+            |symbol| self.entry(symbol),
         )
+    }
+
+    /// The address of `symbol`, looked up once.
+    fn entry(&self, symbol: &str) -> Option<*mut ()> {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(&address) = entries.get(symbol) {
+            return Some(address as *mut ());
+        }
+        let address = self.engine.lookup(symbol)?;
+        entries.insert(symbol.to_owned(), address as usize);
+        Some(address)
     }
 }

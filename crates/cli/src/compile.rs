@@ -21,6 +21,10 @@ pub struct CompileArgs {
     #[arg(long)]
     no_gas: bool,
 
+    /// Compile despite warnings (printed on standard error); by default a warning is an error.
+    #[arg(long)]
+    allow_warnings: bool,
+
     /// The Cairo corelib (default: $CAIRO_CORELIB_DIR, then a `corelib/` beside the current
     /// folder or the executable).
     #[arg(long, value_name = "DIR")]
@@ -50,8 +54,13 @@ pub fn compile(args: CompileArgs) -> Result<()> {
         cairn_frontend::load_sierra_json_file(&args.path)?
     } else {
         let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
-        let options = CompileOptions { gas: !args.no_gas };
-        cairn_frontend::compile_cairo(&args.path, &corelib, &options)?
+        let options = CompileOptions {
+            gas: !args.no_gas,
+            allow_warnings: args.allow_warnings,
+        };
+        let compiled = cairn_frontend::compile_cairo_with_warnings(&args.path, &corelib, &options)?;
+        crate::print_warnings(&compiled.warnings);
+        compiled.program
     };
     if args.native {
         let output = args
@@ -77,7 +86,10 @@ fn native_library(
 ) -> Result<()> {
     let level = cairn_native_codegen::OptLevel::from_number(opt_level)
         .context("--opt-level takes 0 to 3")?;
-    cairn_native_codegen::AotProgram::write(program, level, output)?;
+    // Functions with a libfunc this backend lacks are left out with a warning; the library
+    // refuses to run them, with the reason.
+    let left_out = cairn_native_codegen::AotProgram::write_partial(program, level, output)?;
+    crate::run_native::print_left_out(&left_out);
     Ok(())
 }
 

@@ -48,11 +48,51 @@ impl std::fmt::Display for ExitQuietly {
 
 impl std::error::Error for ExitQuietly {}
 
+/// Shows the compiler's warnings (allowed with `--allow-warnings`) on standard error.
+pub fn print_warnings(warnings: &str) {
+    if !warnings.is_empty() {
+        eprintln!("{warnings}");
+    }
+}
+
+/// Writing into a closed pipe ends the process the usual way, by SIGPIPE (`cairn run … | head`
+/// exits quietly); Rust starts programs with SIGPIPE ignored, which turns it into a write error.
+fn die_on_closed_pipe() {
+    // SAFETY: resetting a signal to its default disposition, before any thread starts.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+}
+
+/// A failed write to standard output surfaces as a panic of `print!` (in Cairn or in a library
+/// printing for a Cairo program). Ends the process as a failed write should: quietly by
+/// SIGPIPE for a closed pipe (an embedded Python interpreter ignores SIGPIPE again), else with
+/// one line naming the cause (`> /dev/full`). Returns for any other panic.
+fn exit_on_output_error(info: &std::panic::PanicHookInfo<'_>) {
+    let payload = info.payload();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied());
+    let Some(cause) = message.and_then(|message| message.strip_prefix("failed printing to std"))
+    else {
+        return;
+    };
+    if cause.contains("Broken pipe") {
+        die_on_closed_pipe();
+        // SAFETY: raising a signal whose default action ends the process.
+        unsafe { libc::raise(libc::SIGPIPE) };
+    }
+    let cause = cause.split_once(": ").map_or(cause, |(_, cause)| cause);
+    eprintln!("error: cannot write the output: {cause}");
+    std::process::exit(1);
+}
+
 fn main() -> ExitCode {
+    die_on_closed_pipe();
     let cli = Cli::parse();
     // A panic here is a bug in Cairn, not in the user's input; report it in one line rather
     // than with a backtrace, and still exit non-zero.
     std::panic::set_hook(Box::new(|info| {
+        exit_on_output_error(info);
         eprintln!("error: internal error in cairn (please report it): {info}");
     }));
     let outcome = std::panic::catch_unwind(|| match cli.command {

@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use cairn_native_codegen::{
-    AotProgram, JitProgram, NativeOutcome, NativeResult, OptLevel, ProgramInfo,
+    AotProgram, JitProgram, LeftOut, NativeOutcome, NativeResult, OptLevel, ProgramInfo,
 };
 use cairn_values_abi::cairo_lang_sierra::ids::ConcreteTypeId;
 use cairn_values_abi::{Felt, TypeShape, Value};
@@ -19,7 +19,10 @@ pub fn run_jit(args: &RunArgs, program: cairn_frontend::Program) -> Result<()> {
     reject_vm_flags(args)?;
     let level = opt_level(args)?;
     on_large_stack(move || {
-        let jit = JitProgram::compile(program, level)?;
+        // Only what the entry reaches must compile: other functions with a libfunc this
+        // backend lacks are left out with a warning, and calling one is the error.
+        let jit = JitProgram::compile_partial(program, level)?;
+        warn_left_out(&args.entry, jit.info(), &jit.left_out());
         execute(args, jit.info(), |name, values, gas| {
             Ok(jit.run(name, values, gas)?)
         })
@@ -35,6 +38,28 @@ pub fn run_library(args: &RunArgs) -> Result<()> {
             Ok(library.run(name, values, gas)?)
         })
     })
+}
+
+/// Warns about the functions a partial compilation left out, unless the entry is one of them
+/// (running it then fails with the reason).
+pub fn warn_left_out(entry: &str, info: &ProgramInfo, left_out: &[LeftOut]) {
+    let entry_left_out = info.function(entry).is_ok_and(|(index, _)| {
+        let name = info.program().funcs[index].id.to_string();
+        left_out.iter().any(|left| left.function == name)
+    });
+    if !entry_left_out {
+        print_left_out(left_out);
+    }
+}
+
+/// One warning per function left out of a native compilation.
+pub fn print_left_out(left_out: &[LeftOut]) {
+    for left in left_out {
+        eprintln!(
+            "warning: {} is not compiled natively: {}",
+            left.function, left.reason
+        );
+    }
 }
 
 /// Deep Cairo recursion becomes deep native recursion: compile and run on a thread with a

@@ -35,6 +35,11 @@ pub struct SierraArgs {
     /// `corelib/` beside the current folder or the executable).
     #[arg(long, value_name = "DIR")]
     corelib: Option<PathBuf>,
+
+    /// Compile Cairo 1 source despite warnings (printed on standard error); by default a
+    /// warning is an error.
+    #[arg(long, alias = "allow_warnings")]
+    pub(crate) allow_warnings: bool,
 }
 
 impl SierraArgs {
@@ -46,6 +51,7 @@ impl SierraArgs {
             ("--print-result", self.print_result),
             ("--json", self.json),
             ("--corelib", self.corelib.is_some()),
+            ("--allow-warnings", self.allow_warnings),
         ];
         match given.iter().find(|(_, present)| *present) {
             Some((flag, _)) => anyhow::bail!("{flag} applies to Cairo 1 programs, not to {kind}"),
@@ -59,12 +65,11 @@ pub fn compile_for_run(run: &RunArgs) -> Result<Program> {
     let corelib = cairn_frontend::locate_corelib(run.sierra.corelib.as_deref())?;
     let options = CompileOptions {
         gas: run.sierra.available_gas.is_some(),
+        allow_warnings: run.sierra.allow_warnings,
     };
-    Ok(cairn_frontend::compile_cairo(
-        &run.program,
-        &corelib,
-        &options,
-    )?)
+    let compiled = cairn_frontend::compile_cairo_with_warnings(&run.program, &corelib, &options)?;
+    crate::print_warnings(&compiled.warnings);
+    Ok(compiled.program)
 }
 
 pub fn run(run: &RunArgs, program: Program) -> Result<()> {

@@ -38,6 +38,11 @@ pub struct TestArgs {
     /// folder or the executable).
     #[arg(long, value_name = "DIR")]
     corelib: Option<PathBuf>,
+
+    /// Compile despite warnings (printed on standard error); by default a warning is an error,
+    /// as with `cairo-test`.
+    #[arg(long)]
+    allow_warnings: bool,
 }
 
 /// How one test run ended.
@@ -122,7 +127,8 @@ fn verdict(test: &TestCase, ran: Ran) -> Option<String> {
 
 pub fn test(args: TestArgs) -> Result<()> {
     let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
-    let suite = cairn_frontend::compile_tests(&args.path, &corelib)?;
+    let suite = cairn_frontend::compile_tests(&args.path, &corelib, args.allow_warnings)?;
+    crate::print_warnings(&suite.warnings);
     let (selected, filtered_out): (Vec<TestCase>, Vec<TestCase>) =
         suite.tests.into_iter().partition(|test| {
             args.filter

@@ -98,6 +98,18 @@ fn main_args(program: &str) -> (&'static str, Vec<cairo_lang_runner::Arg>) {
     }
 }
 
+/// The runner's summary lines, after whatever the program printed itself (the in-process
+/// oracle prints those to this test's own output, so they are compared between backends by the
+/// native tests instead).
+fn summary_lines(stdout: &str) -> &str {
+    let start = if stdout.starts_with("Run ") {
+        0
+    } else {
+        stdout.rfind("\nRun ").map_or(0, |newline| newline + 1)
+    };
+    &stdout[start..]
+}
+
 #[test]
 fn print_result_matches_the_cairo_runner_for_every_program() {
     let gas = 2_000_000u64;
@@ -124,7 +136,7 @@ fn print_result_matches_the_cairo_runner_for_every_program() {
         ]);
         let expected = oracle_lines(&program, &runner_args, gas);
         assert_eq!(
-            text(&output.stdout),
+            summary_lines(&text(&output.stdout)),
             expected,
             "{program}: {}",
             text(&output.stderr)
@@ -358,4 +370,76 @@ fn compiling_source_needs_the_corelib_and_matches_the_committed_sierra() {
         "{}",
         text(&output.stderr)
     );
+}
+
+#[test]
+fn output_errors_end_the_run_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let fib = fixtures().join("compiled/fib.sierra.json");
+    let args = [
+        "run",
+        fib.to_str().expect("UTF-8"),
+        "--available-gas",
+        "100000000",
+        "--json",
+    ];
+    // A closed pipe (`cairn run … | head -0`): the read end is gone before cairn writes, and
+    // cairn ends as other Unix tools do, by SIGPIPE, saying nothing.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cairn runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("cairn ends");
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?}",
+        output.status
+    );
+    assert_eq!(text(&output.stderr), "");
+
+    // A full disk: one line naming the cause, exit status 1.
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .stdout(full)
+        .output()
+        .expect("cairn runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stderr),
+        "error: cannot write the output: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
+fn warnings_are_errors_unless_allowed() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no corelib");
+        return;
+    };
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let source = scratch.path().join("unused.cairo");
+    std::fs::write(
+        &source,
+        "fn main() -> felt252 {\n    let unused = 5;\n    3\n}\n",
+    )
+    .expect("write");
+    let source = source.to_str().expect("UTF-8");
+    let corelib = corelib.to_str().expect("UTF-8");
+    let refused = cairn(&["run", source, "--corelib", corelib]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("Unused variable"));
+    let allowed = cairn(&["run", source, "--corelib", corelib, "--allow-warnings"]);
+    assert!(allowed.status.success(), "{}", text(&allowed.stderr));
+    assert!(text(&allowed.stderr).contains("warning[E0001]: Unused variable"));
+    assert!(text(&allowed.stdout).contains("returning [0x3]"));
+    let compiled = cairn(&["compile", source, "--corelib", corelib, "--allow-warnings"]);
+    assert!(compiled.status.success(), "{}", text(&compiled.stderr));
+    assert!(text(&compiled.stderr).contains("Unused variable"));
 }

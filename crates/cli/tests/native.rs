@@ -5,16 +5,26 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// A Sierra program calling `print`, which the native backend does not compile.
+/// A Sierra program asking for a block hash (a syscall that needs chain state), which the native
+/// backend does not compile.
 const UNSUPPORTED: &str = r#"
 type felt252 = felt252;
+type u64 = u64;
+type GasBuiltin = GasBuiltin;
+type System = System;
 type ArrFelt = Array<felt252>;
-libfunc new_array = array_new<felt252>;
-libfunc print = print;
-new_array() -> ([0]);
-print([0]) -> ();
-return();
-test::main@0() -> ();
+libfunc block_hash = get_block_hash_syscall;
+libfunc drop_felt = drop<felt252>;
+libfunc drop_arr = drop<ArrFelt>;
+libfunc branch_align = branch_align;
+block_hash([0], [1], [2]) { fallthrough([3], [4], [5]) 4([3], [4], [6]) };
+branch_align() -> ();
+drop_felt([5]) -> ();
+return([3], [4]);
+branch_align() -> ();
+drop_arr([6]) -> ();
+return([3], [4]);
+test::main@0([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
 "#;
 
 fn compiled(program: &str) -> PathBuf {
@@ -155,7 +165,7 @@ fn a_native_library_runs_in_a_new_process_with_the_same_result() {
 
 #[test]
 fn native_errors_name_their_cause() {
-    // `print` (debug output) has no native builder: refused at compile time, by name.
+    // A chain-state syscall has no native builder: refused, by name, when the entry uses it.
     let program = cairn_values_abi::cairo_lang_sierra::ProgramParser::new()
         .parse(UNSUPPORTED)
         .expect("test program parses");
@@ -166,10 +176,16 @@ fn native_errors_name_their_cause() {
         file.path().to_str().expect("UTF-8"),
         "--backend",
         "native",
+        "--args",
+        "[1]",
+        "--available-gas",
+        "1000000",
     ]);
     assert!(!output.status.success());
     assert!(
-        text(&output.stderr).contains("unsupported libfunc print (statement 1)"),
+        text(&output.stderr).contains(
+            "main was not compiled: unsupported libfunc get_block_hash_syscall (statement 0)"
+        ),
         "{}",
         text(&output.stderr)
     );
@@ -395,4 +411,119 @@ fn libfunc_family_tests_pass_on_both_backends() {
             );
         }
     }
+}
+
+/// `hasher` (a chain-state syscall, not compiled natively) beside `seven`, which needs nothing.
+const PARTLY_SUPPORTED: &str = r#"
+type felt252 = felt252;
+type u64 = u64;
+type GasBuiltin = GasBuiltin;
+type System = System;
+type ArrFelt = Array<felt252>;
+libfunc block_hash = get_block_hash_syscall;
+libfunc drop_felt = drop<felt252>;
+libfunc drop_arr = drop<ArrFelt>;
+libfunc branch_align = branch_align;
+libfunc seven_const = felt252_const<7>;
+block_hash([0], [1], [2]) { fallthrough([3], [4], [5]) 4([3], [4], [6]) };
+branch_align() -> ();
+drop_felt([5]) -> ();
+return([3], [4]);
+branch_align() -> ();
+drop_arr([6]) -> ();
+return([3], [4]);
+seven_const() -> ([0]);
+return([0]);
+test::hasher@0([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
+test::seven@7() -> (felt252);
+"#;
+
+#[test]
+fn functions_the_entry_does_not_reach_need_not_compile() {
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let program = cairn_values_abi::cairo_lang_sierra::ProgramParser::new()
+        .parse(PARTLY_SUPPORTED)
+        .expect("test program parses");
+    let sierra = scratch.path().join("partly.sierra.json");
+    std::fs::write(&sierra, cairn_frontend::sierra_to_json(&program)).expect("write");
+    let sierra = sierra.to_str().expect("UTF-8");
+    let warning =
+        "warning: test::hasher is not compiled natively: unsupported libfunc get_block_hash_syscall";
+
+    // In-process: the entry runs, the other function is a warning.
+    let output = cairn(&["run", sierra, "--backend", "native", "--entry", "seven"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("returning [0x7]"));
+    assert!(
+        text(&output.stderr).contains(warning),
+        "{}",
+        text(&output.stderr)
+    );
+
+    // A library: written with the warning; the left-out function is refused with its reason.
+    let library = scratch.path().join("partly.so");
+    let library = library.to_str().expect("UTF-8");
+    let output = cairn(&["compile", sierra, "--native", "-o", library]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains(warning),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = cairn(&["run", library, "--entry", "seven"]);
+    assert!(text(&output.stdout).contains("returning [0x7]"));
+    let output = cairn(&[
+        "run",
+        library,
+        "--entry",
+        "hasher",
+        "--args",
+        "[1]",
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr)
+            .contains("error: hasher was not compiled: unsupported libfunc get_block_hash_syscall"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_library_path_is_the_file_named() {
+    // A bare `x.so` is a file in the current folder, not a name for the loader's search path.
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let fib = compiled("fib");
+    let written = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args([
+            "compile",
+            fib.to_str().expect("UTF-8"),
+            "--native",
+            "-o",
+            "fib.so",
+        ])
+        .current_dir(scratch.path())
+        .output()
+        .expect("cairn runs");
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let run = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["run", "fib.so", "--available-gas", "100000000"])
+        .current_dir(scratch.path())
+        .output()
+        .expect("cairn runs");
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).starts_with("Run completed successfully"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["run", "missing.so"])
+        .current_dir(scratch.path())
+        .output()
+        .expect("cairn runs");
+    assert!(
+        text(&missing.stderr).contains("missing.so"),
+        "{}",
+        text(&missing.stderr)
+    );
+    assert!(!text(&missing.stderr).contains("internal error"));
 }

@@ -19,12 +19,28 @@ pub struct CompileOptions {
     /// Insert `withdraw_gas` calls and compile gas accounting in (as with
     /// `cairo-run --available-gas`); off compiles with `cfg(gas: "disabled")`.
     pub gas: bool,
+    /// Compile despite warnings (as `cairo-run --allow-warnings`); by default a warning is an
+    /// error, as with the Cairo compiler's own tools.
+    pub allow_warnings: bool,
 }
 
 impl Default for CompileOptions {
     fn default() -> Self {
-        Self { gas: true }
+        Self {
+            gas: true,
+            allow_warnings: false,
+        }
     }
+}
+
+/// A compiled program and the warnings its compilation reported (empty when there were none;
+/// only with [`CompileOptions::allow_warnings`] can there be any).
+#[derive(Debug)]
+pub struct Compiled {
+    /// The Sierra program.
+    pub program: Program,
+    /// The compiler's warnings, as it prints them.
+    pub warnings: String,
 }
 
 /// Compiles a `.cairo` file (a crate of its own) or a folder with a `cairo_project.toml`.
@@ -33,6 +49,23 @@ pub fn compile_cairo(
     corelib: &Corelib,
     options: &CompileOptions,
 ) -> Result<Program, FrontendError> {
+    compile_cairo_with_warnings(path, corelib, options).map(|compiled| compiled.program)
+}
+
+/// [`compile_cairo`], also returning the warnings (for a caller that shows them).
+pub fn compile_cairo_with_warnings(
+    path: &Path,
+    corelib: &Corelib,
+    options: &CompileOptions,
+) -> Result<Compiled, FrontendError> {
+    crate::stack::on_compiler_stack(path, || compile(path, corelib, options))
+}
+
+fn compile(
+    path: &Path,
+    corelib: &Corelib,
+    options: &CompileOptions,
+) -> Result<Compiled, FrontendError> {
     let failed = |reason: String| FrontendError::Compiler {
         path: path.to_owned(),
         reason,
@@ -50,7 +83,10 @@ pub fn compile_cairo(
     let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
 
     let mut diagnostics = String::new();
-    let reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
+    let mut reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
+    if options.allow_warnings {
+        reporter = reporter.allow_warnings();
+    }
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
         replace_ids: true,
@@ -59,7 +95,10 @@ pub fn compile_cairo(
     let result =
         compile_prepared_db_program(&db, CrateInput::into_crate_ids(&db, crates.clone()), config);
     match result {
-        Ok(program) => Ok(program),
+        Ok(program) => Ok(Compiled {
+            program,
+            warnings: diagnostics.trim_end().to_owned(),
+        }),
         Err(error) => Err(if diagnostics.trim().is_empty() {
             failed(format!("{error:#}"))
         } else {

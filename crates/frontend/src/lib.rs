@@ -8,12 +8,13 @@
 mod compile;
 mod corelib;
 mod sierra_json;
+mod stack;
 mod tests;
 
 use std::path::PathBuf;
 
 pub use cairo_lang_sierra::program::Program;
-pub use compile::{compile_cairo, CompileOptions};
+pub use compile::{compile_cairo, compile_cairo_with_warnings, CompileOptions, Compiled};
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
 pub use tests::{compile_tests, Expectation, TestCase, TestSuite};

@@ -49,11 +49,26 @@ pub struct TestSuite {
     pub program: Program,
     /// The tests.
     pub tests: Vec<TestCase>,
+    /// The compiler's warnings, as it prints them (empty when there were none).
+    pub warnings: String,
 }
 
 /// Compiles the tests of a `.cairo` file (a crate of its own) or of a folder with a
-/// `cairo_project.toml`, with `cfg(test)` on and gas accounting compiled in.
-pub fn compile_tests(path: &Path, corelib: &Corelib) -> Result<TestSuite, FrontendError> {
+/// `cairo_project.toml`, with `cfg(test)` on and gas accounting compiled in. A warning is an
+/// error unless `allow_warnings` (as with `cairo-test`).
+pub fn compile_tests(
+    path: &Path,
+    corelib: &Corelib,
+    allow_warnings: bool,
+) -> Result<TestSuite, FrontendError> {
+    crate::stack::on_compiler_stack(path, || compile(path, corelib, allow_warnings))
+}
+
+fn compile(
+    path: &Path,
+    corelib: &Corelib,
+    allow_warnings: bool,
+) -> Result<TestSuite, FrontendError> {
     let failed = |reason: String| FrontendError::Compiler {
         path: path.to_owned(),
         reason,
@@ -70,9 +85,10 @@ pub fn compile_tests(path: &Path, corelib: &Corelib) -> Result<TestSuite, Fronte
     let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
 
     let mut diagnostics = String::new();
-    let reporter = DiagnosticsReporter::write_to_string(&mut diagnostics)
-        .with_crates(&crates)
-        .allow_warnings();
+    let mut reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
+    if allow_warnings {
+        reporter = reporter.allow_warnings();
+    }
     let config = TestsCompilationConfig {
         starknet: false,
         contract_declarations: None,
@@ -116,5 +132,6 @@ pub fn compile_tests(path: &Path, corelib: &Corelib) -> Result<TestSuite, Fronte
     Ok(TestSuite {
         program: compiled.sierra_program.program,
         tests,
+        warnings: diagnostics.trim_end().to_owned(),
     })
 }

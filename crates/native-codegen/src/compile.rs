@@ -105,6 +105,45 @@ fn with_diagnostics<T>(context: &Context, body: impl FnOnce() -> Result<T>) -> R
 /// Which functions a compilation leaves out, by index, with the reason.
 pub(crate) type Excluded = BTreeMap<usize, String>;
 
+/// What a module carries about itself (read back by [`crate::AotProgram::load`]): the Sierra
+/// program, and the functions a partial compilation left out.
+#[derive(serde::Deserialize)]
+pub(crate) struct Embedded {
+    /// The program.
+    pub program: cairo_lang_sierra::program::Program,
+    /// Functions left out, by index, with the reason.
+    pub left_out: Excluded,
+}
+
+/// The JSON of an [`Embedded`]; the program's JSON goes in as it is.
+fn embedded_json(program_json: &str, excluded: &Excluded) -> Result<String> {
+    let left_out = serde_json::to_string(excluded)
+        .map_err(|error| NativeError::Mlir(format!("embedding the program: {error}")))?;
+    Ok(format!(
+        "{{\"program\":{program_json},\"left_out\":{left_out}}}"
+    ))
+}
+
+/// A function a partial compilation left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The function's name.
+    pub function: String,
+    /// The unsupported libfunc or type in it or in a function it calls.
+    pub reason: String,
+}
+
+/// `excluded` with function names, for callers to show.
+pub(crate) fn left_out(info: &ProgramInfo, excluded: &Excluded) -> Vec<LeftOut> {
+    excluded
+        .iter()
+        .map(|(&index, reason)| LeftOut {
+            function: info.program.funcs[index].id.to_string(),
+            reason: reason.clone(),
+        })
+        .collect()
+}
+
 /// Builds the module of `info`'s program in `context` and lowers it to the LLVM dialect.
 ///
 /// Strict (`partial == false`): any unsupported libfunc or type fails the compilation. Partial:
@@ -151,7 +190,7 @@ pub(crate) fn compile_module<'c>(
                 crate::function::build(&cx, &program.statements, index, function)?;
                 build_entry_wrapper(&cx, index, function)?;
             }
-            embed_program(&cx, &info.program_json)?;
+            embed_program(&cx, &embedded_json(&info.program_json, &excluded)?)?;
         }
         let mut module = module;
         if !module.as_operation().verify() {

@@ -17,9 +17,10 @@ pub mod metadata;
 mod program;
 mod runtime;
 pub mod types;
+mod validate;
 
 pub use cairn_values_abi::Registry;
-pub use compile::OptLevel;
+pub use compile::{LeftOut, OptLevel};
 pub use error::{NativeError, Result};
 pub use executor::{AotProgram, JitProgram, NativeOutcome, NativeResult};
 pub use program::ProgramInfo;

@@ -25,6 +25,7 @@ impl ProgramInfo {
     pub fn new(program: Program) -> Result<Self> {
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
+        crate::validate::check_structure(&program, &registry)?;
         let gas = GasMetadata::new(&program)?;
         let program_json = serde_json::to_string(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;

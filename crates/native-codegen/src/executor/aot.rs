@@ -11,7 +11,8 @@ use libloading::Library;
 use super::invoke::{run_by_name, NativeResult};
 use super::jit::Engine;
 use crate::compile::{
-    compile_module, new_context, Excluded, OptLevel, EMBEDDED_PROGRAM, EMBEDDED_PROGRAM_LEN,
+    compile_module, new_context, Embedded, Excluded, OptLevel, EMBEDDED_PROGRAM,
+    EMBEDDED_PROGRAM_LEN,
 };
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
@@ -20,6 +21,7 @@ use crate::program::ProgramInfo;
 pub struct AotProgram {
     library: Library,
     info: ProgramInfo,
+    excluded: Excluded,
 }
 
 fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
@@ -32,9 +34,29 @@ fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
 impl AotProgram {
     /// Compiles `program` at `opt_level` into the shared library `output`.
     pub fn write(program: Program, opt_level: OptLevel, output: &Path) -> Result<()> {
+        Self::write_module(program, opt_level, output, false).map(|_| ())
+    }
+
+    /// Compiles what can be compiled of `program` (as [`crate::JitProgram::compile_partial`])
+    /// into the shared library `output`; returns the functions left out, which the library
+    /// refuses to run with the reason.
+    pub fn write_partial(
+        program: Program,
+        opt_level: OptLevel,
+        output: &Path,
+    ) -> Result<Vec<crate::LeftOut>> {
+        Self::write_module(program, opt_level, output, true)
+    }
+
+    fn write_module(
+        program: Program,
+        opt_level: OptLevel,
+        output: &Path,
+        partial: bool,
+    ) -> Result<Vec<crate::LeftOut>> {
         let info = ProgramInfo::new(program)?;
         let context = new_context();
-        let (module, _) = compile_module(&context, &info, false)?;
+        let (module, excluded) = compile_module(&context, &info, partial)?;
         let engine = Engine::new(&module, opt_level, true)?;
         // Looking a symbol up makes the JIT compile the module, which fills its object cache.
         engine
@@ -63,14 +85,21 @@ impl AotProgram {
                 format!("{compiler} failed ({status})"),
             ));
         }
-        Ok(())
+        Ok(crate::compile::left_out(&info, &excluded))
     }
 
     /// Loads a library written by [`AotProgram::write`].
     pub fn load(path: &Path) -> Result<Self> {
+        // The dynamic loader searches its library path for a bare name (`x.so`): hand it the
+        // file the user named.
+        let resolved = std::path::absolute(path).map_err(|error| library_error(path, error))?;
+        if !resolved.is_file() {
+            return Err(library_error(path, "no such file"));
+        }
         // SAFETY: loading runs the library's initialisers; libraries written by `write` have
         // none beyond the C runtime's.
-        let library = unsafe { Library::new(path) }.map_err(|error| library_error(path, error))?;
+        let library =
+            unsafe { Library::new(&resolved) }.map_err(|error| library_error(path, error))?;
         // SAFETY: both symbols are data the code generator emitted: the length as an i64 and
         // that many bytes of JSON.
         let json = unsafe {
@@ -83,9 +112,9 @@ impl AotProgram {
                 .map_err(|_| library_error(path, "not a Cairn library (no embedded program)"))?;
             std::slice::from_raw_parts(*bytes, length).to_vec()
         };
-        let program: Program = serde_json::from_slice(&json)
+        let embedded: Embedded = serde_json::from_slice(&json)
             .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
-        let info = ProgramInfo::new(program)?;
+        let info = ProgramInfo::new(embedded.program)?;
         // SAFETY: the library's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the library's code yet.
         unsafe {
@@ -96,12 +125,21 @@ impl AotProgram {
                     .map(|symbol| *symbol)
             })
         };
-        Ok(Self { library, info })
+        Ok(Self {
+            library,
+            info,
+            excluded: embedded.left_out,
+        })
     }
 
     /// The program and its types.
     pub fn info(&self) -> &ProgramInfo {
         &self.info
+    }
+
+    /// The functions left out when the library was compiled.
+    pub fn left_out(&self) -> Vec<crate::LeftOut> {
+        crate::compile::left_out(&self.info, &self.excluded)
     }
 
     /// Runs the function `name`, as [`crate::JitProgram::run`] does.
@@ -113,7 +151,7 @@ impl AotProgram {
     ) -> Result<NativeResult> {
         run_by_name(
             &self.info,
-            &Excluded::new(),
+            &self.excluded,
             name,
             args,
             available_gas,

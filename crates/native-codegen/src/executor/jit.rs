@@ -114,6 +114,11 @@ impl JitProgram {
         &self.info
     }
 
+    /// The functions a partial compilation left out (none after [`JitProgram::compile`]).
+    pub fn left_out(&self) -> Vec<crate::LeftOut> {
+        crate::compile::left_out(&self.info, &self.excluded)
+    }
+
     /// Runs the function `name` with `args` (one per user parameter; builtins are supplied)
     /// and `available_gas` for programs that count gas.
     pub fn run(

@@ -170,10 +170,9 @@ mod tests {
     use super::*;
 
     fn both(felts: &[Felt]) -> (String, String) {
-        (
-            format_for_debug(felts),
-            runner_format(felts.to_vec().into_iter()),
-        )
+        // The runner's formatter takes a vector's iterator, nothing more general.
+        let owned: Vec<Felt> = felts.to_vec();
+        (format_for_debug(felts), runner_format(owned.into_iter()))
     }
 
     fn short(text: &str) -> Felt {

@@ -132,8 +132,8 @@ impl ProgramReport {
 }
 
 /// Checks that every backend in `backends` gives the Rust baseline's result on `program` with
-/// argument `size`, then times `options.samples` runs of each, alternating backends (in an order
-/// that turns each sample) so that machine load affects all.
+/// argument `size`, then times `options.samples` runs of each, alternating backends so that
+/// machine load affects all (each timed native run right after an untimed one of its own).
 pub fn measure_program(
     program: &'static BenchProgram,
     size: u64,
@@ -163,12 +163,15 @@ pub fn measure_program(
     let samples = options.samples.max(1);
     let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(samples); backends.len()];
     for sample in 1..=samples {
-        // The order turns each sample: a run right after the VM's finds cold caches and a
-        // trimmed heap, and no backend should always be the one that pays for it.
-        let rotation = (sample - 1) % backends.len().max(1);
-        for index in (0..backends.len()).map(|step| (step + rotation) % backends.len()) {
-            let backend = backends[index];
+        for (index, &backend) in backends.iter().enumerate() {
             progress(Progress::Timing { backend, sample });
+            // A run right after another backend's finds caches and the heap in that backend's
+            // state (after the VM's: cold, and trimmed), and is up to 3× slower for it. An
+            // untimed run of the same backend first puts every backend on an equal footing;
+            // the VM's runs and compile-and-run ones are long enough not to need one.
+            if !matches!(backend, Backend::Vm | Backend::AotWithCompile) {
+                prepared.run(backend, size)?;
+            }
             let start = Instant::now();
             prepared.run(backend, size)?;
             times[index].push(start.elapsed());

@@ -59,15 +59,46 @@ pub enum ProgramFile {
     NativeLibrary,
 }
 
+/// Program files larger than this are refused before they are read (`/dev/zero` never ends).
+const MAX_PROGRAM_BYTES: u64 = 1 << 30;
+
 pub fn classify(path: &Path) -> Result<ProgramFile> {
-    if path.is_dir()
-        || path
-            .extension()
-            .is_some_and(|extension| extension == "cairo")
-    {
+    if path.is_dir() {
+        if !path.join("cairo_project.toml").is_file() {
+            bail!(
+                "{} is a folder without a cairo_project.toml: give a .cairo file, a Cairo \
+                 project folder or a compiled program",
+                path.display()
+            );
+        }
         return Ok(ProgramFile::Source);
     }
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !metadata.is_file() {
+        bail!("{} is not a regular file", path.display());
+    }
+    if metadata.len() > MAX_PROGRAM_BYTES {
+        bail!(
+            "{} has {} bytes: larger than any program Cairn loads (1 GiB)",
+            path.display(),
+            metadata.len()
+        );
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path
+        .extension()
+        .is_some_and(|extension| extension == "cairo")
+    {
+        if let Err(error) = std::str::from_utf8(&bytes) {
+            bail!(
+                "{} is not UTF-8 text (byte {} is not), as Cairo source must be",
+                path.display(),
+                error.valid_up_to()
+            );
+        }
+        return Ok(ProgramFile::Source);
+    }
     if bytes.starts_with(b"\x7fELF") || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe]) {
         return Ok(ProgramFile::NativeLibrary);
     }

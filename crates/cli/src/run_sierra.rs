@@ -113,7 +113,9 @@ pub(crate) fn parse_args(
     registry: &cairn_vm_core::values::Registry,
 ) -> Result<Vec<cairn_vm_core::values::Value>> {
     let json_args: serde_json::Value = match &args.args {
-        Some(text) => serde_json::from_str(text).context("--args is not valid JSON")?,
+        Some(text) => {
+            cairn_vm_core::values::json::parse_exact(text).context("--args is not valid JSON")?
+        }
         None => serde_json::Value::Array(Vec::new()),
     };
     args_from_json(&json_args, types, registry)

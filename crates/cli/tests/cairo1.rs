@@ -243,7 +243,7 @@ fn bad_sierra_inputs_fail_clearly() {
 
     assert_clean_failure(
         &cairn(&["run", "compiled/fib.sierra.json", "--entry", "nope"]),
-        "function `nope` not found",
+        "no function named `nope`",
     );
     assert_clean_failure(
         &cairn(&["run", "compiled/u8_overflow.sierra.json", "--args", "[1]"]),

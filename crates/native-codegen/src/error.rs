@@ -41,14 +41,9 @@ pub enum NativeError {
         /// What failed.
         detail: String,
     },
-    /// No function of that name in the program.
-    #[error("no function named {name} in the program (functions: {known})")]
-    FunctionNotFound {
-        /// The requested name.
-        name: String,
-        /// Some of the names there are.
-        known: String,
-    },
+    /// No function, or more than one, goes by the name asked for.
+    #[error(transparent)]
+    Entry(#[from] cairn_values_abi::EntryError),
     /// The function takes or returns a value with no memory form (e.g. an `IntRange`), so it
     /// can only be called from Cairo.
     #[error("{0} cannot be called from outside Cairo: a parameter or result type has no native memory layout")]

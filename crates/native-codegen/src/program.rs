@@ -65,32 +65,10 @@ impl ProgramInfo {
         self.gas.uses_gas()
     }
 
-    /// Finds a function by its full name (`crate::module::name`) or its last segments
-    /// (`name`, `module::name`); returns its index and declaration.
+    /// Finds a function by its full name (`crate::module::name`) or the last segments of
+    /// exactly one function's name (`name`, `module::name`); returns its index and declaration.
     pub fn function(&self, name: &str) -> Result<(usize, &Function)> {
-        let funcs = &self.program.funcs;
-        let suffix = format!("::{name}");
-        funcs
-            .iter()
-            .enumerate()
-            .find(|(_, func)| func.id.debug_name.as_deref() == Some(name))
-            .or_else(|| {
-                funcs.iter().enumerate().find(|(_, func)| {
-                    func.id
-                        .debug_name
-                        .as_deref()
-                        .is_some_and(|debug| debug.ends_with(&suffix))
-                })
-            })
-            .ok_or_else(|| NativeError::FunctionNotFound {
-                name: name.to_owned(),
-                known: funcs
-                    .iter()
-                    .filter_map(|func| func.id.debug_name.as_deref())
-                    .take(8)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        Ok(cairn_values_abi::find_function(&self.program.funcs, name)?)
     }
 
     /// The types among `types` a caller passes or receives (builtins and gas left out).

@@ -113,6 +113,61 @@ fn describe(json: &Json) -> String {
     }
 }
 
+/// Parses JSON text (such as `--args`) keeping every integer exact. serde_json reads an
+/// integer beyond 64 bits as a float, losing digits; such literals are read instead as the
+/// decimal strings they spell, which every integer type accepts.
+pub fn parse_exact(text: &str) -> Result<Json, serde_json::Error> {
+    serde_json::from_str(&quote_long_integers(text))
+}
+
+/// `text` with integer literals of more than 18 digits (outside strings) put in quotes.
+fn quote_long_integers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+            out.push(c);
+            continue;
+        }
+        if c != '-' && !c.is_ascii_digit() {
+            out.push(c);
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(at, next)) = chars.peek() {
+            if !(next.is_ascii_digit() || matches!(next, '.' | 'e' | 'E' | '+' | '-')) {
+                break;
+            }
+            end = at + next.len_utf8();
+            chars.next();
+        }
+        let token = &text[start..end];
+        let digits = token.strip_prefix('-').unwrap_or(token);
+        if digits.len() > 18 && digits.bytes().all(|byte| byte.is_ascii_digit()) {
+            out.push('"');
+            out.push_str(token);
+            out.push('"');
+        } else {
+            out.push_str(token);
+        }
+    }
+    out
+}
+
 /// Reads the arguments of a function, given the types of its user parameters, from a JSON
 /// array (one element per parameter).
 pub fn args_from_json(
@@ -209,6 +264,25 @@ pub fn value_from_json(
                 let low = (&magnitude & &mask).to_u128().unwrap_or_default();
                 let high = (magnitude >> 128usize).to_u128().unwrap_or_default();
                 return Ok(Value::u256(low, high));
+            }
+            if let (true, [snapshot]) = (shape.is_instance_of("core::array::Span"), &members[..]) {
+                // A span is written as its elements, as an array is; its struct form (the
+                // elements in a one-member array, `[[1, 2]]`) is taken when that fails.
+                let elements = value_from_json(json, snapshot, registry, path);
+                let struct_form = match json {
+                    Json::Array(items) => match items.as_slice() {
+                        [inner @ Json::Array(_)] => {
+                            value_from_json(inner, snapshot, registry, &format!("{path}.0")).ok()
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                return match (elements, struct_form) {
+                    (Ok(value), _) => Ok(Value::Struct(vec![value])),
+                    (Err(_), Some(value)) => Ok(Value::Struct(vec![value])),
+                    (Err(error), None) => Err(error),
+                };
             }
             let items = match json {
                 Json::Array(items) => items.as_slice(),

@@ -13,6 +13,7 @@
 pub mod abi;
 pub mod array;
 pub mod dict;
+mod entry;
 mod error;
 pub mod json;
 pub mod layout;
@@ -21,6 +22,7 @@ mod shape;
 mod value;
 
 pub use cairo_lang_sierra;
+pub use entry::{find_function, EntryError};
 pub use error::ValueError;
 pub use shape::{BuiltinKind, IntWidth, TypeShape};
 pub use starknet_types_core::felt::Felt;

@@ -281,6 +281,19 @@ impl TypeShape {
             _ => false,
         }
     }
+
+    /// Whether this is an instance of the generic user type `path` (`core::array::Span` for
+    /// `core::array::Span::<u8>`); known only from the debug names a program carries.
+    pub fn is_instance_of(&self, path: &str) -> bool {
+        match self {
+            TypeShape::Struct { name, .. } | TypeShape::Enum { name, .. } => name
+                .debug_name
+                .as_deref()
+                .and_then(|debug| debug.strip_prefix(path))
+                .is_some_and(|rest| rest.starts_with("::<")),
+            _ => false,
+        }
+    }
 }
 
 fn user_type(generic_args: &[GenericArg]) -> UserTypeId {

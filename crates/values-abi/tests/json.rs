@@ -217,3 +217,75 @@ proptest! {
         prop_assert_eq!(parse(json, type_name), Ok(value));
     }
 }
+
+mod entry_lookup {
+    use cairn_values_abi::cairo_lang_sierra::ProgramParser;
+    use cairn_values_abi::{find_function, EntryError};
+
+    const PROGRAM: &str = r#"
+type felt252 = felt252;
+libfunc seven = felt252_const<7>;
+seven() -> ([0]);
+return([0]);
+app::a::main@0() -> (felt252);
+app::b::main@0() -> (felt252);
+app::a::helper@0() -> (felt252);
+"#;
+
+    #[test]
+    fn a_name_chooses_one_function_or_says_why_not() {
+        let program = ProgramParser::new().parse(PROGRAM).expect("parses");
+        let found = |name: &str| {
+            find_function(&program.funcs, name).map(|(index, function)| {
+                (
+                    index,
+                    function.id.debug_name.as_deref().unwrap_or("").to_owned(),
+                )
+            })
+        };
+        assert_eq!(found("app::b::main"), Ok((1, "app::b::main".to_owned())));
+        assert_eq!(found("helper"), Ok((2, "app::a::helper".to_owned())));
+        assert_eq!(found("a::main"), Ok((0, "app::a::main".to_owned())));
+        assert_eq!(
+            found("main"),
+            Err(EntryError::Ambiguous {
+                name: "main".to_owned(),
+                candidates: "app::a::main, app::b::main".to_owned(),
+            })
+        );
+        let missing = found("nope").expect_err("no such function");
+        assert!(missing
+            .to_string()
+            .starts_with("no function named `nope` in the program"));
+    }
+}
+
+#[test]
+fn integers_beyond_64_bits_stay_exact_in_json_text() {
+    use cairn_values_abi::json::parse_exact;
+    let text = r#"[340282366920938463463374607431768211455, -18446744073709551617, 7, "x\"123456789012345678901", 1.5e3]"#;
+    let json = parse_exact(text).expect("valid JSON");
+    assert_eq!(
+        json,
+        json!([
+            "340282366920938463463374607431768211455",
+            "-18446744073709551617",
+            7,
+            "x\"123456789012345678901",
+            1.5e3
+        ])
+    );
+    // As a u128 and a felt252, the exact values.
+    assert_eq!(
+        parse(json[0].clone(), "u128").expect("a u128"),
+        Value::U128(u128::MAX)
+    );
+    let big = parse_exact(
+        "[3618502788666131213697322783095070105623107215331596699973092056135872020480]",
+    )
+    .expect("valid JSON");
+    assert_eq!(
+        parse(big[0].clone(), "felt252").expect("a felt"),
+        Value::Felt252(Felt::MAX)
+    );
+}

@@ -83,14 +83,9 @@ pub enum VmCoreError {
     #[error("cannot compile the Sierra program to CASM: {0}")]
     SierraCompilation(String),
 
-    /// The function to run is not in the program.
-    #[error("function `{name}` not found in the program (functions: {known})")]
-    FunctionNotFound {
-        /// The name asked for.
-        name: String,
-        /// Some of the program's functions.
-        known: String,
-    },
+    /// The function to run is not in the program, or the name fits several.
+    #[error(transparent)]
+    Entry(#[from] cairn_values_abi::EntryError),
 
     /// The arguments do not fit the function's parameters.
     #[error("bad arguments: {0}")]

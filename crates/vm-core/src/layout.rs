@@ -54,6 +54,20 @@ impl Layout {
         let params = CairoLayoutParams::from_file(params_file).map_err(|error| {
             VmCoreError::LayoutParams(format!("{}: {error}", params_file.display()))
         })?;
+        // cairo-vm divides by these when it sizes the builtins' segments.
+        for (name, value) in [
+            ("cpu_component_step", params.cpu_component_step),
+            ("range_check96_ratio_den", params.range_check96_ratio_den),
+            ("add_mod_ratio_den", params.add_mod_ratio_den),
+            ("mul_mod_ratio_den", params.mul_mod_ratio_den),
+        ] {
+            if value == 0 {
+                return Err(VmCoreError::LayoutParams(format!(
+                    "{}: {name} is 0; it divides, and must be at least 1",
+                    params_file.display()
+                )));
+            }
+        }
         Ok(Self {
             name: LayoutName::dynamic,
             dynamic_params: Some(params),

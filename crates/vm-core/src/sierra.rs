@@ -61,33 +61,11 @@ impl SierraProgram {
         self.builder.sierra_program()
     }
 
-    /// Finds a function by its full name (`crate::module::name`) or by its last segments
-    /// (`name`, `module::name`).
+    /// Finds a function by its full name (`crate::module::name`) or by the last segments of
+    /// exactly one function's name (`name`, `module::name`).
     pub fn function(&self, name: &str) -> Result<&Function> {
         let funcs = &self.builder.sierra_program().funcs;
-        let suffix = format!("::{name}");
-        funcs
-            .iter()
-            .find(|func| func.id.debug_name.as_deref() == Some(name))
-            .or_else(|| {
-                funcs.iter().find(|func| {
-                    func.id
-                        .debug_name
-                        .as_deref()
-                        .is_some_and(|debug| debug.ends_with(&suffix))
-                })
-            })
-            .ok_or_else(|| {
-                let known: Vec<_> = funcs
-                    .iter()
-                    .filter_map(|func| func.id.debug_name.as_deref())
-                    .take(8)
-                    .collect();
-                VmCoreError::FunctionNotFound {
-                    name: name.to_owned(),
-                    known: known.join(", "),
-                }
-            })
+        Ok(cairn_values_abi::find_function(funcs, name)?.1)
     }
 
     /// The types of the parameters a caller passes (builtins and gas excluded).

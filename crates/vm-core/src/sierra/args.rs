@@ -36,6 +36,16 @@ fn push_cells(
     };
     let felt = |felt: Felt252| Arg::Value(felt);
     match (&shape, value) {
+        // Boxes, non-null nullables and dictionaries live in segments that the runner's entry
+        // code cannot allocate for arguments (a box holding a felt must not pass as the felt).
+        (TypeShape::Box(_), _)
+        | (TypeShape::Nullable(_), Value::Nullable(Some(_)))
+        | (TypeShape::Felt252Dict(_) | TypeShape::SquashedFelt252Dict(_), _) => {
+            return Err(ValueError::UnsupportedType {
+                path: path.to_owned(),
+                ty: format!("{ty} (as an argument on the VM backend)"),
+            })
+        }
         (_, Value::Felt252(v) | Value::Bytes31(v)) => cells.push(felt(*v)),
         (_, Value::U8(v)) => cells.push(felt((*v).into())),
         (_, Value::U16(v)) => cells.push(felt((*v).into())),
@@ -83,8 +93,6 @@ fn push_cells(
         (TypeShape::EcState, Value::EcState { x, y, x0, y0 }) => {
             cells.extend([felt(*x), felt(*y), felt(*x0), felt(*y0)])
         }
-        // Boxes, non-null nullables and dictionaries live in segments the entry code cannot
-        // allocate for arguments.
         _ => return Err(unsupported()),
     }
     Ok(())

@@ -58,7 +58,7 @@ fn functions_are_found_by_short_or_full_name() {
         .expect_err("no such function");
     let message = error.to_string();
     assert!(
-        message.contains("function `enums::nope` not found"),
+        message.contains("no function named `enums::nope`"),
         "{message}"
     );
     assert!(

@@ -92,7 +92,7 @@ pub fn classify(path: &Path) -> Result<ProgramFile> {
     {
         if let Err(error) = std::str::from_utf8(&bytes) {
             bail!(
-                "{} is not UTF-8 text (byte {} is not), as Cairo source must be",
+                "{} is not UTF-8 text (at byte offset {}), as Cairo source must be",
                 path.display(),
                 error.valid_up_to()
             );

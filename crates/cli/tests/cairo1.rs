@@ -443,3 +443,74 @@ fn warnings_are_errors_unless_allowed() {
     assert!(compiled.status.success(), "{}", text(&compiled.stderr));
     assert!(text(&compiled.stderr).contains("Unused variable"));
 }
+
+#[test]
+fn inputs_a_user_can_get_wrong_fail_with_one_clear_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A folder named like a program, that is no Cairo project.
+    let folder = dir.path().join("x.json");
+    std::fs::create_dir(&folder).expect("folder");
+    assert_clean_failure(
+        &cairn(&["run", &folder.display().to_string()]),
+        "is a folder without a cairo_project.toml",
+    );
+    // A file that never ends.
+    assert_clean_failure(&cairn(&["run", "/dev/zero"]), "is not a regular file");
+    // Source that is not UTF-8 (Latin-1 `é`).
+    let latin1 = dir.path().join("latin1.cairo");
+    std::fs::write(&latin1, b"// caf\xe9\nfn main() {}\n").expect("write");
+    assert_clean_failure(
+        &cairn(&["run", &latin1.display().to_string()]),
+        "is not UTF-8 text (at byte offset 6)",
+    );
+    // A boxed argument on the VM (the native backend takes it).
+    assert_clean_failure(
+        &cairn(&[
+            "run",
+            "compiled/boxed_members.sierra.json",
+            "--entry",
+            "high_of",
+            "--args",
+            "[5]",
+            "--available-gas",
+            "1000000",
+        ]),
+        "as an argument on the VM backend",
+    );
+}
+
+#[test]
+fn integers_beyond_64_bits_are_exact_as_json_numbers() {
+    // u128::MAX as a bare JSON number: exact, so `a + 1` overflows, as with the string form.
+    let output = cairn(&[
+        "run",
+        "compiled/u128_ops.sierra.json",
+        "--entry",
+        "add_overflow",
+        "--args",
+        "[340282366920938463463374607431768211455]",
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(
+        text(&output.stdout).contains("u128_add Overflow"),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    let output = cairn(&[
+        "run",
+        "compiled/u128_ops.sierra.json",
+        "--entry",
+        "add_overflow",
+        "--args",
+        "[340282366920938463463374607431768211454]",
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(
+        text(&output.stdout).contains("returning [0xffffffffffffffffffffffffffffffff]"),
+        "{}",
+        text(&output.stdout)
+    );
+}

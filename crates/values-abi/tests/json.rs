@@ -265,16 +265,13 @@ fn integers_beyond_64_bits_stay_exact_in_json_text() {
     use cairn_values_abi::json::parse_exact;
     let text = r#"[340282366920938463463374607431768211455, -18446744073709551617, 7, "x\"123456789012345678901", 1.5e3]"#;
     let json = parse_exact(text).expect("valid JSON");
-    assert_eq!(
-        json,
-        json!([
-            "340282366920938463463374607431768211455",
-            "-18446744073709551617",
-            7,
-            "x\"123456789012345678901",
-            1.5e3
-        ])
-    );
+    // Compared item by item: with serde_json's `arbitrary_precision` (on when cairo-vm is in
+    // the same build) a float keeps its text, so whole-value equality would depend on it.
+    assert_eq!(json[0], json!("340282366920938463463374607431768211455"));
+    assert_eq!(json[1], json!("-18446744073709551617"));
+    assert_eq!(json[2].as_u64(), Some(7));
+    assert_eq!(json[3], json!("x\"123456789012345678901"));
+    assert_eq!(json[4].as_f64(), Some(1500.0));
     // As a u128 and a felt252, the exact values.
     assert_eq!(
         parse(json[0].clone(), "u128").expect("a u128"),

@@ -82,3 +82,19 @@ fn every_recorded_builtin_program_matches_cairo_run() {
     }
     assert!(checked >= 24, "only {checked} recordings checked");
 }
+
+#[test]
+fn dynamic_layout_parameters_that_divide_must_not_be_zero() {
+    let text = std::fs::read_to_string(fixtures_dir().join("dynamic_layout_params.json"))
+        .expect("parameters");
+    let mut params: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    params["add_mod_ratio_den"] = serde_json::json!(0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("params.json");
+    std::fs::write(&file, params.to_string()).expect("write");
+    let error = Layout::dynamic(&file).expect_err("a zero denominator");
+    assert!(
+        error.to_string().contains("add_mod_ratio_den is 0"),
+        "{error}"
+    );
+}

@@ -13,7 +13,7 @@ status), the VM-only step count aside. Every program falls in one class:
   differ              both ran and disagree: a bug, listed with both outputs
   refused-native      the VM ran it, the native backend refused it (reason listed)
   refused-vm          the native backend ran it, the VM refused it (reason listed)
-  both-refuse         neither ran it, with the same message
+  both-refuse         neither ran it (both reasons listed when they differ)
   no-compile          the source does not compile (first line of the diagnostics)
   no-entry            no entry among --entries without parameters
 
@@ -88,8 +88,11 @@ def compare_program(cairn, source, args):
             result = {"program": str(source), "entry": entry}
             vm_ran = vm_status is not None and vm_out.strip().endswith("}")
             native_ran = native_status is not None and native_out.strip().endswith("}")
-            same = (vm_status, without_steps(vm_out), vm_err) == (
-                native_status, without_steps(native_out), native_err)
+            # Warnings (a function left out of native compilation) are not a difference.
+            quiet = lambda text: "\n".join(
+                line for line in text.splitlines() if not line.startswith("warning: "))
+            same = (vm_status, without_steps(vm_out), quiet(vm_err)) == (
+                native_status, without_steps(native_out), quiet(native_err))
             if same and vm_ran:
                 result["class"] = "agree"
             elif vm_ran and native_ran:
@@ -103,10 +106,10 @@ def compare_program(cairn, source, args):
                 result["class"] = "refused-vm"
                 result["reason"] = first_line(vm_err)
             else:
-                result["class"] = "both-refuse" if vm_err == native_err else "differ"
+                result["class"] = "both-refuse"
                 result["reason"] = first_line(vm_err)
-                if result["class"] == "differ":
-                    result["vm"], result["native"] = vm_err, native_err
+                if quiet(vm_err) != quiet(native_err):
+                    result["reason"] += f" / native: {first_line(native_err)}"
             results.append(result)
     if not results:
         results.append({"program": str(source), "entry": None, "class": "no-entry"})

@@ -93,6 +93,10 @@ fn main() -> ExitCode {
     // than with a backtrace, and still exit non-zero.
     std::panic::set_hook(Box::new(|info| {
         exit_on_output_error(info);
+        // A library's panic that vm-core turns into an error says nothing here.
+        if cairn_vm_core::panic_is_contained() {
+            return;
+        }
         eprintln!("error: internal error in cairn (please report it): {info}");
     }));
     let outcome = std::panic::catch_unwind(|| match cli.command {

@@ -253,6 +253,16 @@ fn push_cells(
                 push_cells(info, item, element.as_ref(), cells);
             }
         }
+        // The VM holds a qm31 as one felt, its four coordinates 36 bits apart.
+        Value::Qm31(coordinates) => cells.push(
+            coordinates
+                .iter()
+                .rev()
+                .fold(Felt::ZERO, |packed, &coordinate| {
+                    packed * Felt::from(1u64 << 36) + Felt::from(coordinate)
+                }),
+        ),
+        Value::EcPoint { x, y } => cells.extend([*x, *y]),
         other => cells.push(Felt::from(u8::from(!matches!(
             other,
             Value::Nullable(None)

@@ -16,6 +16,7 @@
 //! # Ok::<(), cairn_vm_core::VmCoreError>(())
 //! ```
 
+mod contained;
 mod error;
 mod hints;
 mod layout;
@@ -28,6 +29,7 @@ pub use cairn_values_abi as values;
 pub use cairo_vm;
 pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 pub use cairo_vm::Felt252;
+pub use contained::is_containing as panic_is_contained;
 pub use error::{Result, VmCoreError};
 pub use hints::{HintData, HintExtension, ScopeStack};
 pub use layout::{Layout, ALL_LAYOUTS};

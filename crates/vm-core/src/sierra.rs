@@ -41,7 +41,12 @@ impl SierraProgram {
     pub fn new(program: SierraProgramData) -> Result<Self> {
         let uses_gas = program.requires_gas_counter();
         let metadata = uses_gas.then(MetadataComputationConfig::default);
-        let builder = RunnableBuilder::new(program, metadata)
+        let builder = crate::contained::contain(|| RunnableBuilder::new(program, metadata))
+            .map_err(|panic| {
+                VmCoreError::SierraCompilation(format!(
+                    "the Sierra-to-CASM compiler failed on this program: {panic}"
+                ))
+            })?
             .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
         Ok(Self { builder, uses_gas })
     }

@@ -363,12 +363,27 @@ impl Reader<'_> {
                 Value::EcPoint { x, y }
             }
             TypeShape::EcState => {
-                let [x, y, x0, y0] = self.felts::<4>(cells)?;
+                // (x, y, a pointer to the random point the state started from).
+                let [x, y] = self.felts::<2>(cells)?;
+                let start = cells
+                    .get(2)
+                    .ok_or_else(|| self.corrupt(format!("{ty} is short of cells")))?;
+                let [x0, y0] = self.felts::<2>(&self.cells(self.pointer_of(start)?, 2)?)?;
                 Value::EcState { x, y, x0, y0 }
+            }
+            TypeShape::Qm31 => {
+                // Four M31 coordinates packed in one felt, each in a 36-bit part.
+                let packed = self.felt_of(first()?)?.to_biguint();
+                let part = |index: usize| -> Result<u32> {
+                    let mask = (num_bigint::BigUint::from(1u8) << 36usize) - 1u8;
+                    u32::try_from((&packed >> (36 * index)) & mask)
+                        .map_err(|_| self.corrupt(format!("a {ty} coordinate beyond 32 bits")))
+                };
+                Value::Qm31([part(0)?, part(1)?, part(2)?, part(3)?])
             }
             TypeShape::Builtin(BuiltinKind::Gas) => Value::Gas(self.u64_of(first()?)?),
             TypeShape::Builtin(_) => Value::Builtin,
-            TypeShape::Secp256Point | TypeShape::Qm31 | TypeShape::Opaque(_) => {
+            TypeShape::Secp256Point | TypeShape::Opaque(_) => {
                 return Err(VmCoreError::ResultDecoding(format!(
                     "values of type {ty} cannot be read back yet"
                 )))

@@ -434,6 +434,16 @@ pub fn cases() -> Vec<Case> {
                 ]),
             ])),
         ),
+        // QM31 read back (the VM packs four M31 in one felt, 36 bits apart); the product
+        // worked out in Python over CM31[u]/(u² - 2 - i).
+        case(
+            "qm31_values",
+            one(tuple(vec![
+                Value::Qm31([1, 2, 3, 4]),
+                Value::Qm31([0x7ffffffe, 0x673cff77, 0x60713d44, 0x499602d2]),
+                Value::Qm31([1224105101, 524723985, 810629568, 1076853699]),
+            ])),
+        ),
         // `print` writes to standard output (compared between backends by the CLI tests).
         case("printing", one(Value::U32(7))),
         call("printing", "panic_after_print", "[3]", one(Value::U32(6))),

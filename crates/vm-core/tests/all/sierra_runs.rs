@@ -144,3 +144,38 @@ fn arguments_that_need_allocation_are_refused_clearly() {
     let result = runner.run_until_end().expect("run");
     assert_eq!(result.outcome, SierraOutcome::Success(vec![Value::U64(2)]));
 }
+
+/// An identity `downcast<u128, u128>` (which Cairo 2.20 source can produce) trips an internal
+/// assertion of the Sierra-to-CASM compiler: a typed error, not a panic.
+const IDENTITY_DOWNCAST: &str = r#"
+type RangeCheck = RangeCheck;
+type u128 = u128;
+libfunc downcast_u128 = downcast<u128, u128>;
+libfunc branch_align = branch_align;
+libfunc drop_u128 = drop<u128>;
+downcast_u128([0], [1]) { fallthrough([2], [3]) 4([4]) };
+branch_align() -> ();
+drop_u128([3]) -> ();
+return([2]);
+branch_align() -> ();
+return([4]);
+test::main@0([0]: RangeCheck, [1]: u128) -> (RangeCheck);
+"#;
+
+#[test]
+fn a_casm_compiler_panic_is_an_error() {
+    let program = cairn_vm_core::values::cairo_lang_sierra::ProgramParser::new()
+        .parse(IDENTITY_DOWNCAST)
+        .expect("test program parses");
+    match cairn_vm_core::sierra::SierraProgram::new(program) {
+        Err(VmCoreError::SierraCompilation(message)) => {
+            assert!(
+                message.contains("Wrong ap changes for downcast_u128"),
+                "{message}"
+            );
+            assert!(!cairn_vm_core::panic_is_contained());
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("the CASM compiler accepted an identity downcast"),
+    }
+}

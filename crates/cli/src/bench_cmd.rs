@@ -77,13 +77,10 @@ pub fn bench(args: BenchArgs) -> Result<()> {
         opt_level: OptLevel::from_number(args.opt_level).context("--opt-level takes 0 to 3")?,
     };
     // Native code and deep recursion (on every backend) need a large stack.
-    let reports = std::thread::Builder::new()
-        .name("cairn-bench".to_owned())
-        .stack_size(1 << 30)
-        .spawn(move || run_suite(&programs, &backends, options).map(|reports| (reports, backends)))?
-        .join()
-        .map_err(|_| anyhow::anyhow!("the bench run crashed"))?;
-    let (reports, backends) = reports?;
+    let (reports, backends) = crate::large_stack::run_on_large_stack("cairn-bench", move || {
+        run_suite(&programs, &backends, options).map(|reports| (reports, backends))
+    })?;
+
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {

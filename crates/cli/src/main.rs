@@ -3,6 +3,7 @@
 #[cfg(feature = "native")]
 mod bench_cmd;
 mod compile;
+mod large_stack;
 mod run;
 mod run_cairo0;
 #[cfg(feature = "native")]

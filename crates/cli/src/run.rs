@@ -99,7 +99,15 @@ pub fn classify(path: &Path) -> Result<ProgramFile> {
         }
         return Ok(ProgramFile::Source);
     }
-    if bytes.starts_with(b"\x7fELF") || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe]) {
+    // A file named as a library goes to the loader even when it is not one, so its error says
+    // what a library needs rather than what JSON does.
+    let named_as_library = path
+        .extension()
+        .is_some_and(|extension| extension == "so" || extension == "dylib");
+    if named_as_library
+        || bytes.starts_with(b"\x7fELF")
+        || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+    {
         return Ok(ProgramFile::NativeLibrary);
     }
     // Only the top-level keys matter; `IgnoredAny` skips the values without building them, so a

@@ -63,17 +63,9 @@ pub fn print_left_out(left_out: &[LeftOut]) {
 }
 
 /// Deep Cairo recursion becomes deep native recursion: compile and run on a thread with a
-/// large stack (reserved, not committed, until used).
+/// large stack.
 fn on_large_stack(body: impl FnOnce() -> Result<()> + Send) -> Result<()> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("cairn-native".to_owned())
-            .stack_size(1 << 30)
-            .spawn_scoped(scope, body)
-            .map_err(anyhow::Error::from)?
-            .join()
-            .map_err(|_| anyhow::anyhow!("the native run crashed"))?
-    })
+    crate::large_stack::run_on_large_stack("cairn-native", body)
 }
 
 fn reject_vm_flags(args: &RunArgs) -> Result<()> {

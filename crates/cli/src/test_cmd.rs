@@ -140,25 +140,18 @@ pub fn test(args: TestArgs) -> Result<()> {
     let filtered_out = filtered_out.len();
     // Native code and deep Cairo recursion need a large stack; native programs also stay on
     // the thread that compiled them.
-    let summary = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("cairn-test".to_owned())
-            .stack_size(1 << 30)
-            .spawn_scoped(scope, move || -> Result<Summary> {
-                match args.backend {
-                    Backend::Vm => {
-                        let runner = SierraProgram::new(program)?;
-                        Ok(run_all(&runner, &selected, include_ignored))
-                    }
-                    Backend::Native => {
-                        native_runner(program, args.opt_level, &selected, include_ignored)
-                    }
+    let summary =
+        crate::large_stack::run_on_large_stack("cairn-test", move || -> Result<Summary> {
+            match args.backend {
+                Backend::Vm => {
+                    let runner = SierraProgram::new(program)?;
+                    Ok(run_all(&runner, &selected, include_ignored))
                 }
-            })
-            .map_err(anyhow::Error::from)?
-            .join()
-            .map_err(|_| anyhow::anyhow!("the test run crashed"))?
-    })?;
+                Backend::Native => {
+                    native_runner(program, args.opt_level, &selected, include_ignored)
+                }
+            }
+        })?;
     let status = if summary.failures.is_empty() {
         "ok"
     } else {

@@ -527,3 +527,134 @@ fn a_library_path_is_the_file_named() {
     );
     assert!(!text(&missing.stderr).contains("internal error"));
 }
+
+/// Runs `cairn run LIBRARY` and returns its error output, checking it failed cleanly: exit
+/// status 1, no signal, no internal error.
+fn refused_library(library: &std::path::Path) -> String {
+    let run = cairn(&["run", library.to_str().expect("UTF-8")]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_damaged_or_foreign_library_is_refused_before_it_runs() {
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let library = scratch.path().join("fib.so");
+    let written = cairn(&[
+        "compile",
+        compiled("fib").to_str().expect("UTF-8"),
+        "--native",
+        "-o",
+        library.to_str().expect("UTF-8"),
+    ]);
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let bytes = std::fs::read(&library).expect("library written");
+
+    // Truncated (a copy cut short): the loader would die of SIGBUS mapping it.
+    for cut in [bytes.len() / 2, bytes.len() - 100, 64] {
+        let truncated = scratch.path().join(format!("cut{cut}.so"));
+        std::fs::write(&truncated, &bytes[..cut]).expect("written");
+        let stderr = refused_library(&truncated);
+        assert!(stderr.contains("not a library Cairn can load"), "{stderr}");
+    }
+
+    // The embedded program changed beside the code compiled from it.
+    let marker = b"{\"program\":";
+    let at = bytes
+        .windows(marker.len())
+        .position(|window| window == marker)
+        .expect("embedded program");
+    let mut spliced = bytes.clone();
+    spliced[at + 2] = b'P';
+    let spliced_path = scratch.path().join("spliced.so");
+    std::fs::write(&spliced_path, &spliced).expect("written");
+    let stderr = refused_library(&spliced_path);
+    assert!(
+        stderr.contains("does not match the program it carries"),
+        "{stderr}"
+    );
+
+    // Not written by Cairn at all: a text file, and an executable.
+    let script = scratch.path().join("script.so");
+    std::fs::write(&script, "#!/bin/sh\n").expect("written");
+    assert!(refused_library(&script).contains("not an ELF file"));
+    let stderr = refused_library(std::path::Path::new(env!("CARGO_BIN_EXE_cairn")));
+    assert!(stderr.contains(env!("CARGO_BIN_EXE_cairn")), "{stderr}");
+}
+
+/// `depth(n) = if n == 0 { 0 } else { depth(n - 1) + 1 }`, without gas: recursion as deep as
+/// its argument.
+const DEEP_RECURSION: &str = r#"
+type felt252 = felt252;
+type NonZeroFelt = NonZero<felt252>;
+libfunc is_zero = felt252_is_zero;
+libfunc branch_align = branch_align;
+libfunc unwrap_nz = unwrap_non_zero<felt252>;
+libfunc zero = felt252_const<0>;
+libfunc one = felt252_const<1>;
+libfunc sub = felt252_sub;
+libfunc add = felt252_add;
+libfunc store_temp = store_temp<felt252>;
+libfunc call_depth = function_call<user@test::depth>;
+is_zero([0]) { fallthrough() 4([1]) };
+branch_align() -> ();
+zero() -> ([2]);
+return([2]);
+branch_align() -> ();
+unwrap_nz([1]) -> ([3]);
+one() -> ([4]);
+sub([3], [4]) -> ([5]);
+store_temp([5]) -> ([5]);
+call_depth([5]) -> ([6]);
+one() -> ([7]);
+add([6], [7]) -> ([8]);
+store_temp([8]) -> ([8]);
+return([8]);
+test::depth@0([0]: felt252) -> (felt252);
+"#;
+
+#[test]
+fn native_recursion_past_the_stack_is_a_clear_error() {
+    let program = cairn_values_abi::cairo_lang_sierra::ProgramParser::new()
+        .parse(DEEP_RECURSION)
+        .expect("test program parses");
+    let file = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(file.path(), cairn_frontend::sierra_to_json(&program)).expect("write");
+    let run = |depth: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args([
+                "run",
+                file.path().to_str().expect("UTF-8"),
+                "--backend",
+                "native",
+                "--opt-level",
+                "0",
+                "--entry",
+                "test::depth",
+                "--args",
+                &format!("[{depth}]"),
+            ])
+            // A small stack keeps the test's memory small; the default is 1 GiB.
+            .env("CAIRN_STACK_MIB", "8")
+            .output()
+            .expect("cairn runs")
+    };
+    let shallow = run("1000");
+    assert!(shallow.status.success(), "{}", text(&shallow.stderr));
+    assert!(
+        text(&shallow.stdout).contains("returning [0x3e8]"),
+        "{}",
+        text(&shallow.stdout)
+    );
+
+    let deep = run("100000000");
+    let stderr = text(&deep.stderr);
+    assert_eq!(deep.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "error: the run overflowed its stack: Cairo recursion too deep for native code (raise \
+         the stack with CAIRN_STACK_MIB, or run it with --backend vm)"
+    );
+}

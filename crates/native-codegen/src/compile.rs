@@ -28,6 +28,18 @@ pub(crate) fn entry_symbol(index: usize) -> String {
 pub(crate) const EMBEDDED_PROGRAM: &str = "cairn_sierra_program";
 /// The symbol of its length in bytes (an `i64`).
 pub(crate) const EMBEDDED_PROGRAM_LEN: &str = "cairn_sierra_program_len";
+/// The symbol of a library's stamp (see [`library_stamp`]), a NUL-terminated string.
+pub(crate) const LIBRARY_STAMP: &str = "cairn_library_stamp";
+
+/// What ties a library's code to the program it carries: the Cairn version that generated the
+/// code (value layouts and runtime symbols change between versions) and the SHA-256 of the
+/// embedded JSON, both written by the code generator into the module that holds the code.
+pub(crate) fn library_stamp(embedded_json: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(embedded_json);
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("cairn-native {} sha256:{hex}", env!("CARGO_PKG_VERSION"))
+}
 
 /// LLVM's optimisation level.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -395,6 +407,12 @@ fn embed_program<'c>(cx: &CodegenContext<'c, '_>, json: &str) -> Result<()> {
         EMBEDDED_PROGRAM_LEN,
         i64_type,
         IntegerAttribute::new(i64_type, json.len() as i64).into(),
+    )?);
+    let stamp = format!("{}\0", library_stamp(json.as_bytes()));
+    cx.module.body().append_operation(global(
+        LIBRARY_STAMP,
+        llvm::r#type::array(byte, stamp.len() as u32),
+        StringAttribute::new(context, &stamp).into(),
     )?);
     Ok(())
 }

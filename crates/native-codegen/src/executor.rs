@@ -2,6 +2,7 @@
 //! ([`AotProgram`]), both through the same C-ABI entry wrappers and value marshalling.
 
 mod aot;
+mod elf_check;
 mod invoke;
 mod jit;
 

@@ -23,6 +23,7 @@ pub struct ProgramInfo {
 impl ProgramInfo {
     /// Checks `program` and computes its gas costs.
     pub fn new(program: Program) -> Result<Self> {
+        crate::validate::check_type_depth(&program)?;
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         crate::validate::check_structure(&program, &registry)?;

@@ -5,13 +5,49 @@
 //! number of arguments and branches (and falls through where the libfunc does).
 
 use cairo_lang_sierra::extensions::ConcreteLibfunc;
-use cairo_lang_sierra::program::{BranchTarget, Program, Statement};
+use std::collections::HashMap;
+
+use cairo_lang_sierra::program::{BranchTarget, GenericArg, Program, Statement};
 
 use crate::error::{NativeError, Result};
 use crate::Registry;
 
 fn invalid(detail: String) -> NativeError {
     NativeError::InvalidProgram(detail)
+}
+
+/// How deep types may nest natively. Each level is a nested LLVM type, and MLIR verifies and
+/// lowers nested types recursively on a worker thread's stack: a struct nested 75,000 deep
+/// overflows it, and 60,000 takes over a minute to fail. Written programs stay far below this.
+pub(crate) const MAX_TYPE_DEPTH: usize = 2_000;
+
+/// Refuses a program whose types nest deeper than [`MAX_TYPE_DEPTH`], naming the deepest.
+pub(crate) fn check_type_depth(program: &Program) -> Result<()> {
+    // Sierra declares a type after the types it takes as arguments, so one pass in declaration
+    // order sees every argument's depth before the type's own (an argument declared later, which
+    // the registry refuses anyway, counts as depth 0).
+    let mut depths: HashMap<u64, usize> = HashMap::new();
+    for declaration in &program.type_declarations {
+        let depth = 1 + declaration
+            .long_id
+            .generic_args
+            .iter()
+            .filter_map(|arg| match arg {
+                GenericArg::Type(id) => depths.get(&id.id).copied(),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        if depth > MAX_TYPE_DEPTH {
+            return Err(NativeError::UnsupportedType(format!(
+                "{}: it nests more than {MAX_TYPE_DEPTH} types deep, more than native code \
+                 supports (the VM backend runs it)",
+                declaration.id
+            )));
+        }
+        depths.insert(declaration.id.id, depth);
+    }
+    Ok(())
 }
 
 /// Checks `program`'s structure against `registry`.

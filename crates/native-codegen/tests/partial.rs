@@ -117,3 +117,65 @@ fn malformed_structure_is_refused_as_the_vm_refuses_it() {
         }
     }
 }
+
+/// A program whose `main` returns a struct nested `depth` structs deep around a felt252.
+fn nested_struct_program(depth: usize) -> String {
+    let mut text = String::from("type T0 = felt252;\n");
+    for level in 1..=depth {
+        text += &format!("type T{level} = Struct<ut@Wrap{level}, T{}>;\n", level - 1);
+    }
+    text += "libfunc seven = felt252_const<7>;\n";
+    for level in 1..=depth {
+        text += &format!("libfunc wrap{level} = struct_construct<T{level}>;\n");
+    }
+    text += "seven() -> ([0]);\n";
+    for level in 1..=depth {
+        text += &format!("wrap{level}([{}]) -> ([{level}]);\n", level - 1);
+    }
+    text += &format!("return([{depth}]);\ntest::main@0() -> (T{depth});\n");
+    text
+}
+
+#[test]
+fn types_nested_past_the_native_limit_are_refused_at_once() {
+    let deep = ProgramParser::new()
+        .parse(&nested_struct_program(2_001))
+        .expect("test program parses");
+    match JitProgram::compile(deep, OptLevel::O0) {
+        Err(NativeError::UnsupportedType(detail)) => {
+            assert!(
+                detail.contains("nests more than 2000 types deep"),
+                "{detail}"
+            );
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a 2,001-deep type compiled"),
+    }
+    // At the limit (1,999 structs around a felt252: 2,000 types): compiled and run. Layouts and values of nested types are built recursively,
+    // a few KiB of stack per level in a debug build, so this runs on a stack as large as the
+    // CLI's would be for it (the CLI runs native code on 1 GiB).
+    let within = ProgramParser::new()
+        .parse(&nested_struct_program(1_999))
+        .expect("test program parses");
+    let values = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let jit = JitProgram::compile(within, OptLevel::O0).expect("compiles");
+            let result = jit.run("test::main", &[], None).expect("runs");
+            match result.outcome {
+                NativeOutcome::Success(values) => values,
+                other => panic!("unexpected outcome {other:?}"),
+            }
+        })
+        .expect("thread starts")
+        .join()
+        .expect("compiled and ran");
+    let mut inner = &values[0];
+    for _ in 0..1_999 {
+        let Value::Struct(fields) = inner else {
+            panic!("not a struct: {inner:?}");
+        };
+        inner = &fields[0];
+    }
+    assert_eq!(inner, &Value::Felt252(Felt::from(7)));
+}

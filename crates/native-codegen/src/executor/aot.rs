@@ -8,11 +8,12 @@ use cairn_values_abi::Value;
 use cairo_lang_sierra::program::Program;
 use libloading::Library;
 
+use super::elf_check;
 use super::invoke::{run_by_name, NativeResult};
 use super::jit::Engine;
 use crate::compile::{
-    compile_module, new_context, Embedded, Excluded, OptLevel, EMBEDDED_PROGRAM,
-    EMBEDDED_PROGRAM_LEN,
+    compile_module, library_stamp, new_context, Embedded, Excluded, OptLevel, EMBEDDED_PROGRAM,
+    EMBEDDED_PROGRAM_LEN, LIBRARY_STAMP,
 };
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
@@ -96,6 +97,13 @@ impl AotProgram {
         if !resolved.is_file() {
             return Err(library_error(path, "no such file"));
         }
+        // The dynamic loader trusts the ELF headers: a truncated file dies of SIGBUS inside
+        // `dlopen`, so the headers are checked against the file first.
+        let bytes = std::fs::read(&resolved).map_err(|error| library_error(path, error))?;
+        elf_check::check(&bytes).map_err(|reason| {
+            library_error(path, format!("not a library Cairn can load: {reason}"))
+        })?;
+        drop(bytes);
         // SAFETY: loading runs the library's initialisers; libraries written by `write` have
         // none beyond the C runtime's.
         let library =
@@ -112,6 +120,31 @@ impl AotProgram {
                 .map_err(|_| library_error(path, "not a Cairn library (no embedded program)"))?;
             std::slice::from_raw_parts(*bytes, length).to_vec()
         };
+        // SAFETY: the stamp is a NUL-terminated array the code generator emitted; a library
+        // without it is refused before anything reads past the symbol.
+        let stamp = unsafe {
+            let stamp = library
+                .get::<*const std::ffi::c_char>(LIBRARY_STAMP.as_bytes())
+                .map_err(|_| {
+                    library_error(
+                        path,
+                        "not a Cairn library (no stamp), or one from an older Cairn: recompile it",
+                    )
+                })?;
+            std::ffi::CStr::from_ptr(*stamp)
+                .to_string_lossy()
+                .into_owned()
+        };
+        let expected = library_stamp(&json);
+        if stamp != expected {
+            return Err(library_error(
+                path,
+                format!(
+                    "its code does not match the program it carries, or another Cairn wrote it \
+                     (stamp `{stamp}`, expected `{expected}`): recompile it"
+                ),
+            ));
+        }
         let embedded: Embedded = serde_json::from_slice(&json)
             .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
         let info = ProgramInfo::new(embedded.program)?;

@@ -36,15 +36,60 @@ pub struct RunArgs {
     #[arg(long, alias = "entrypoint", default_value = "main")]
     pub entry: String,
 
-    /// Fail if the program has not finished after this many steps.
-    #[arg(long, alias = "max_steps", value_name = "N")]
+    /// Fail if the program has not finished after this many VM steps (default 100,000,000).
+    #[arg(
+        long,
+        alias = "max_steps",
+        value_name = "N",
+        conflicts_with = "no_step_limit"
+    )]
     pub max_steps: Option<usize>,
+
+    /// Run the VM without a step limit, however long and large the run grows.
+    #[arg(long, alias = "no_step_limit")]
+    pub no_step_limit: bool,
 
     #[command(flatten)]
     pub cairo0: run_cairo0::Cairo0Args,
 
     #[command(flatten)]
     pub sierra: run_sierra::SierraArgs,
+}
+
+/// The VM step limit of a run that sets none: an endless loop stops after about 15 s and 3 GB
+/// (the VM runs ~7 M steps/s and holds ~26 bytes per step) instead of taking all memory.
+pub const DEFAULT_MAX_STEPS: usize = 100_000_000;
+
+impl RunArgs {
+    /// The VM step limit of this run: `--max-steps`, none with `--no-step-limit`, or
+    /// [`DEFAULT_MAX_STEPS`].
+    pub fn step_limit(&self) -> Option<usize> {
+        if self.no_step_limit {
+            None
+        } else {
+            Some(self.max_steps.unwrap_or(DEFAULT_MAX_STEPS))
+        }
+    }
+
+    /// Adds how to change the limit to an error that is the default step limit being reached.
+    pub fn explain_step_limit(&self, error: anyhow::Error) -> anyhow::Error {
+        let default_limit_reached = self.max_steps.is_none()
+            && !self.no_step_limit
+            && error.chain().any(|cause| {
+                matches!(
+                    cause.downcast_ref::<cairn_vm_core::VmCoreError>(),
+                    Some(cairn_vm_core::VmCoreError::StepLimitReached { .. })
+                )
+            });
+        if default_limit_reached {
+            anyhow::anyhow!(
+                "{error:#} (the default limit: raise it with --max-steps N, or lift it with \
+                 --no-step-limit)"
+            )
+        } else {
+            error
+        }
+    }
 }
 
 /// What a program file holds.
@@ -186,4 +231,70 @@ fn native_program(_: &RunArgs, _: cairn_frontend::Program) -> Result<()> {
 #[cfg(not(feature = "native"))]
 fn native_library(_: &RunArgs) -> Result<()> {
     bail!("this cairn was built without the `native` feature")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn run_args(flags: &[&str]) -> RunArgs {
+        let mut argv = vec!["cairn", "program.json"];
+        argv.extend_from_slice(flags);
+        Wrapper::try_parse_from(argv).expect("flags parse").run
+    }
+
+    fn step_limit_error(limit: usize) -> anyhow::Error {
+        cairn_vm_core::VmCoreError::StepLimitReached {
+            limit,
+            pc: cairn_vm_core::Relocatable::from((0, 3)),
+        }
+        .into()
+    }
+
+    #[test]
+    fn runs_have_a_default_step_limit_that_flags_change_or_lift() {
+        let default = run_args(&[]);
+        assert_eq!(default.step_limit(), Some(DEFAULT_MAX_STEPS));
+        let explained = default
+            .explain_step_limit(step_limit_error(DEFAULT_MAX_STEPS))
+            .to_string();
+        assert_eq!(
+            explained,
+            "step limit of 100000000 reached at pc=0:3 before the program finished (the default \
+             limit: raise it with --max-steps N, or lift it with --no-step-limit)"
+        );
+
+        let chosen = run_args(&["--max-steps", "500"]);
+        assert_eq!(chosen.step_limit(), Some(500));
+        // A limit the user chose needs no advice.
+        assert_eq!(
+            chosen.explain_step_limit(step_limit_error(500)).to_string(),
+            "step limit of 500 reached at pc=0:3 before the program finished"
+        );
+
+        assert_eq!(run_args(&["--no-step-limit"]).step_limit(), None);
+        assert!(Wrapper::try_parse_from([
+            "cairn",
+            "p.json",
+            "--no-step-limit",
+            "--max-steps",
+            "5"
+        ])
+        .is_err());
+        // Other errors pass through unchanged.
+        assert_eq!(
+            default
+                .explain_step_limit(anyhow::anyhow!("something else"))
+                .to_string(),
+            "something else"
+        );
+    }
 }

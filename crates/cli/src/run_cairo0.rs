@@ -127,15 +127,18 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         proof_mode: args.proof_mode,
         trace: args.trace_file.is_some() || args.air_public_input.is_some(),
         relocate_memory: needs_relocated_memory,
-        max_steps: run.max_steps,
+        max_steps: run.step_limit(),
         secure_run: args.secure_run,
         allow_missing_builtins: args.allow_missing_builtins,
     };
     let runner = if args.python_hints {
-        run_with_python_hints(&program, config, args.program_input.as_deref())?
+        run_with_python_hints(&program, config, args.program_input.as_deref())
+            .map_err(|error| run.explain_step_limit(error))?
     } else {
         let mut runner = Runner::new(&program, config)?;
-        runner.run_until_end()?;
+        runner
+            .run_until_end()
+            .map_err(|error| run.explain_step_limit(error.into()))?;
         runner
     };
 

@@ -69,8 +69,8 @@ fn on_large_stack(body: impl FnOnce() -> Result<()> + Send) -> Result<()> {
 }
 
 fn reject_vm_flags(args: &RunArgs) -> Result<()> {
-    if args.max_steps.is_some() {
-        bail!("--max-steps counts VM steps; it does not apply to the native backend");
+    if args.max_steps.is_some() || args.no_step_limit {
+        bail!("--max-steps and --no-step-limit count VM steps; they do not apply to the native backend");
     }
     Ok(())
 }

@@ -79,8 +79,10 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     let param_types = program.user_param_types(func);
     let values = parse_args(args, &param_types, program.registry())?;
     let mut runner = program.prepare(func, &values, args.available_gas)?;
-    runner.set_max_steps(run.max_steps);
-    let result = runner.run_until_end()?;
+    runner.set_max_steps(run.step_limit());
+    let result = runner
+        .run_until_end()
+        .map_err(|error| run.explain_step_limit(error.into()))?;
 
     if args.json {
         let (values, panic) = match &result.outcome {

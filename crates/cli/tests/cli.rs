@@ -230,6 +230,29 @@ fn bad_inputs_fail_with_one_clear_line() {
 }
 
 #[test]
+fn proof_mode_without_the_programs_builtins_in_the_layout_says_so() {
+    // Proof mode allows missing builtins (as cairo-run does); the program then writes through an
+    // output pointer that is 0. The error says why, not only "must be relocatable".
+    let stderr = assert_clean_failure(&cairn(&["run", "compiled/fib_proof.json", "--proof_mode"]));
+    assert!(
+        stderr.contains(
+            "note: layout plain lacks builtins the program declares (output), which runs allow \
+             in proof mode or with allow-missing-builtins"
+        ),
+        "{stderr}"
+    );
+    // With a layout that has it, the same run succeeds.
+    let run = cairn(&[
+        "run",
+        "compiled/fib_proof.json",
+        "--proof_mode",
+        "--layout",
+        "small",
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+}
+
+#[test]
 fn failing_assert_reports_location_and_traceback() {
     let stderr = assert_clean_failure(&cairn(&[
         "run",

@@ -75,6 +75,9 @@ pub struct Runner {
     config: RunConfig,
     ending: Ending,
     phase: Phase,
+    /// Builtins the program declares that the layout lacks (allowed in proof mode): their
+    /// pointers start as 0, so a program that uses one fails, and its error says why.
+    missing_builtins: Vec<String>,
 }
 
 impl Runner {
@@ -120,6 +123,18 @@ impl Runner {
             .initialize(config.allow_missing_builtins())
             .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
         prepare(&mut runner.vm)?;
+        let missing_builtins = program
+            .as_cairo_vm()
+            .iter_builtins()
+            .filter(|declared| {
+                !runner
+                    .vm
+                    .builtin_runners
+                    .iter()
+                    .any(|present| present.name() == **declared)
+            })
+            .map(|missing| missing.to_str().to_owned())
+            .collect();
         Ok(Self {
             runner,
             hints: StepBudget {
@@ -130,6 +145,7 @@ impl Runner {
             config,
             ending,
             phase: Phase::Running,
+            missing_builtins,
         })
     }
 
@@ -165,9 +181,18 @@ impl Runner {
             },
             Err(error) => {
                 self.phase = Phase::Failed;
-                Err(VmCoreError::Execution(
-                    VmException::from_vm_error(&self.runner, error).to_string(),
-                ))
+                let mut message = VmException::from_vm_error(&self.runner, error).to_string();
+                if !self.missing_builtins.is_empty() {
+                    message = format!(
+                        "{}\nnote: layout {} lacks builtins the program declares ({}), which \
+                         runs allow in proof mode or with allow-missing-builtins, but their \
+                         pointers start as 0, so using one fails: choose a layout that has them",
+                        message.trim_end(),
+                        self.config.layout.name(),
+                        self.missing_builtins.join(", ")
+                    );
+                }
+                Err(VmCoreError::Execution(message))
             }
         }
     }

@@ -572,9 +572,20 @@ fn a_damaged_or_foreign_library_is_refused_before_it_runs() {
     std::fs::write(&spliced_path, &spliced).expect("written");
     let stderr = refused_library(&spliced_path);
     assert!(
-        stderr.contains("does not match the program it carries"),
+        stderr.contains("its bytes changed after Cairn wrote it"),
         "{stderr}"
     );
+    // One byte of code changed, and one byte added at the end.
+    let mut patched = bytes.clone();
+    patched[bytes.len() / 3] ^= 0x40;
+    let patched_path = scratch.path().join("patched.so");
+    std::fs::write(&patched_path, &patched).expect("written");
+    assert!(refused_library(&patched_path).contains("its bytes changed after Cairn wrote it"));
+    let mut extended = bytes.clone();
+    extended.push(b'\n');
+    let extended_path = scratch.path().join("extended.so");
+    std::fs::write(&extended_path, &extended).expect("written");
+    assert!(refused_library(&extended_path).contains("no seal at its end"));
 
     // Not written by Cairn at all: a text file, and an executable.
     let script = scratch.path().join("script.so");
@@ -582,6 +593,7 @@ fn a_damaged_or_foreign_library_is_refused_before_it_runs() {
     assert!(refused_library(&script).contains("not an ELF file"));
     let stderr = refused_library(std::path::Path::new(env!("CARGO_BIN_EXE_cairn")));
     assert!(stderr.contains(env!("CARGO_BIN_EXE_cairn")), "{stderr}");
+    assert!(stderr.contains("no seal at its end"), "{stderr}");
 }
 
 /// `depth(n) = if n == 0 { 0 } else { depth(n - 1) + 1 }`, without gas: recursion as deep as

@@ -5,6 +5,7 @@ mod aot;
 mod elf_check;
 mod invoke;
 mod jit;
+mod seal;
 
 pub use aot::AotProgram;
 pub use invoke::{NativeOutcome, NativeResult};

@@ -8,9 +8,9 @@ use cairn_values_abi::Value;
 use cairo_lang_sierra::program::Program;
 use libloading::Library;
 
-use super::elf_check;
 use super::invoke::{run_by_name, NativeResult};
 use super::jit::Engine;
+use super::{elf_check, seal};
 use crate::compile::{
     compile_module, library_stamp, new_context, Embedded, Excluded, OptLevel, EMBEDDED_PROGRAM,
     EMBEDDED_PROGRAM_LEN, LIBRARY_STAMP,
@@ -86,6 +86,7 @@ impl AotProgram {
                 format!("{compiler} failed ({status})"),
             ));
         }
+        seal::seal(output).map_err(|error| library_error(output, format!("sealing: {error}")))?;
         Ok(crate::compile::left_out(&info, &excluded))
     }
 
@@ -103,9 +104,10 @@ impl AotProgram {
         elf_check::check(&bytes).map_err(|reason| {
             library_error(path, format!("not a library Cairn can load: {reason}"))
         })?;
+        seal::verify(&bytes).map_err(|reason| library_error(path, reason))?;
         drop(bytes);
-        // SAFETY: loading runs the library's initialisers; libraries written by `write` have
-        // none beyond the C runtime's.
+        // SAFETY: loading runs the library's initialisers; the seal proves the file is one
+        // `write` produced, byte for byte, and those have none beyond the C runtime's.
         let library =
             unsafe { Library::new(&resolved) }.map_err(|error| library_error(path, error))?;
         // SAFETY: both symbols are data the code generator emitted: the length as an i64 and

@@ -165,8 +165,22 @@ impl Runner {
             .map(|limit| limit.saturating_sub(self.step_count()));
         let budget = steps_left_under_limit.map_or(max_steps, |left| left.min(max_steps));
         self.hints.remaining = Some(budget);
-        let outcome = self.runner.run_until_pc(self.end_pc, &mut self.hints);
+        // cairo-vm trusts the program's hint references (their ap-tracking offsets) and panics
+        // on inconsistent ones; such a panic ends this run with an error, not the process.
+        let (runner, end_pc, hints) = (&mut self.runner, self.end_pc, &mut self.hints);
+        let contained = crate::contained::contain(|| runner.run_until_pc(end_pc, hints));
         self.hints.remaining = None;
+        let outcome = match contained {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                self.phase = Phase::Failed;
+                return Err(VmCoreError::Execution(format!(
+                    "cairo-vm stopped on data it could not handle at pc={} (a malformed program: \
+                     {panic})",
+                    self.pc()
+                )));
+            }
+        };
         match outcome {
             Ok(()) => self.finish().map(|()| true),
             Err(VirtualMachineError::UnfinishedExecution) => match self.config.max_steps {

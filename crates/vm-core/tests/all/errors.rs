@@ -215,3 +215,41 @@ fn artifacts_before_the_end_are_refused() {
         Err(VmCoreError::AirInput { kind: "public", .. })
     ));
 }
+
+/// A found by the input fuzzer: hint references whose ap-tracking offsets lie past the hint's
+/// made cairo-vm subtract with overflow (a panic in debug builds, a wild address in release).
+/// Either way the run ends with an error.
+#[test]
+fn inconsistent_hint_references_end_the_run_with_an_error() {
+    let json = {
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&program_bytes("math")).expect("math.json is JSON");
+        let references = json["reference_manager"]["references"]
+            .as_array_mut()
+            .expect("references");
+        assert!(!references.is_empty());
+        for reference in references {
+            reference["ap_tracking_data"]["offset"] = 1_000_000.into();
+        }
+        serde_json::to_vec(&json).expect("serialise")
+    };
+    let program = CairoProgram::from_bytes(&json, "main").expect("still a well-formed program");
+    let mut runner = Runner::new(&program, config("small")).expect("runner");
+    let error = runner.run_until_end().expect_err("the run cannot succeed");
+    assert!(matches!(error, VmCoreError::Execution(_)), "{error:?}");
+    // The runner is done with: it neither resumes nor panics.
+    assert!(runner.run_steps(10).is_err());
+}
+
+/// Found by the Python input fuzzer: a one-character string in `data` made cairo-vm's reader
+/// insert past the end of the string (a panic). It is a malformed program.
+#[test]
+fn a_data_word_cairo_vm_cannot_read_is_a_malformed_program() {
+    for word in ["5", "\u{0}", "0x\u{ffff}"] {
+        let error = load_error(&edited_fib(|json| json["data"][0] = word.into()), "main");
+        assert!(
+            matches!(error, VmCoreError::MalformedProgram(_)),
+            "{word:?}: {error:?}"
+        );
+    }
+}

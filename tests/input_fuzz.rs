@@ -16,6 +16,7 @@ mod sierra_cases;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use cairn::native::{AotProgram, JitProgram, OptLevel};
 use cairn::vm::sierra::SierraProgram;
@@ -25,7 +26,17 @@ use generator::Rng;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-fn fixtures(folder: &str, suffix: &str) -> Vec<(String, Vec<u8>)> {
+/// A fixture's file name and bytes.
+type Fixture = (String, Vec<u8>);
+
+/// The compiled Cairo 0 fixtures, read once for all cases.
+static CAIRO0_FIXTURES: LazyLock<Vec<Fixture>> =
+    LazyLock::new(|| fixtures("tests/fixtures/cairo0/compiled", ".json"));
+/// The compiled Sierra fixtures, read once for all cases.
+static SIERRA_FIXTURES: LazyLock<Vec<Fixture>> =
+    LazyLock::new(|| fixtures("tests/fixtures/cairo1/compiled", ".sierra.json"));
+
+fn fixtures(folder: &str, suffix: &str) -> Vec<Fixture> {
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut files: Vec<_> = std::fs::read_dir(&folder)
         .expect("fixture folder")
@@ -87,7 +98,7 @@ proptest! {
 
     #[test]
     fn cairo0_program_json(seed in any::<u64>()) {
-        let programs = fixtures("tests/fixtures/cairo0/compiled", ".json");
+        let programs = &*CAIRO0_FIXTURES;
         let mut rng = Rng::new(seed);
         let (name, bytes) = &programs[rng.below(programs.len())];
         let input = mutated(bytes, &mut rng);
@@ -110,7 +121,7 @@ proptest! {
 
     #[test]
     fn sierra_program_json(seed in any::<u64>()) {
-        let programs = fixtures("tests/fixtures/cairo1/compiled", ".sierra.json");
+        let programs = &*SIERRA_FIXTURES;
         let mut rng = Rng::new(seed);
         let (name, bytes) = &programs[rng.below(programs.len())];
         let input = mutated(bytes, &mut rng);
@@ -168,7 +179,7 @@ proptest! {
 
     #[test]
     fn sierra_program_compiled_natively(seed in any::<u64>()) {
-        let programs = fixtures("tests/fixtures/cairo1/compiled", ".sierra.json");
+        let programs = &*SIERRA_FIXTURES;
         let mut rng = Rng::new(seed);
         // The smaller fixtures: a case is a whole native compilation.
         let small: Vec<_> = programs.iter().filter(|(_, bytes)| bytes.len() < 60_000).collect();

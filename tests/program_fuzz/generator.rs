@@ -190,8 +190,8 @@ impl Sample {
             (Sample::Signed(v), Ty::I64) => Value::I64(*v as i64),
             (Sample::Signed(v), _) => Value::I128(*v),
             (Sample::Felt(text), _) => {
-                let felt = if let Some(hex) = text.strip_prefix("0x") {
-                    Felt252::from_hex(&format!("0x{hex}")).expect("generated hex felt")
+                let felt = if text.starts_with("0x") {
+                    Felt252::from_hex(text).expect("generated hex felt")
                 } else {
                     Felt252::from_dec_str(text).expect("generated decimal felt")
                 };
@@ -333,14 +333,9 @@ impl<'a> FunctionBuilder<'a> {
 
     /// A variable of type `ty` in scope (usually) or a literal.
     fn operand(&mut self, ty: Ty) -> String {
-        let in_scope: Vec<&String> = self
-            .scalars
-            .iter()
-            .filter(|(_, t)| *t == ty)
-            .map(|(name, _)| name)
-            .collect();
-        if !in_scope.is_empty() && self.rng.percent(70) {
-            return in_scope[self.rng.below(in_scope.len())].clone();
+        let in_scope = self.scalars.iter().any(|(_, t)| *t == ty);
+        if in_scope && self.rng.percent(70) {
+            return self.operand_in_scope(ty);
         }
         ty.sample(self.rng).literal(ty)
     }

@@ -75,9 +75,6 @@ pub struct Runner {
     config: RunConfig,
     ending: Ending,
     phase: Phase,
-    /// Builtins the program declares that the layout lacks (allowed in proof mode): their
-    /// pointers start as 0, so a program that uses one fails, and its error says why.
-    missing_builtins: Vec<String>,
 }
 
 impl Runner {
@@ -123,18 +120,6 @@ impl Runner {
             .initialize(config.allow_missing_builtins())
             .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
         prepare(&mut runner.vm)?;
-        let missing_builtins = program
-            .as_cairo_vm()
-            .iter_builtins()
-            .filter(|declared| {
-                !runner
-                    .vm
-                    .builtin_runners
-                    .iter()
-                    .any(|present| present.name() == **declared)
-            })
-            .map(|missing| missing.to_str().to_owned())
-            .collect();
         Ok(Self {
             runner,
             hints: StepBudget {
@@ -145,7 +130,6 @@ impl Runner {
             config,
             ending,
             phase: Phase::Running,
-            missing_builtins,
         })
     }
 
@@ -196,19 +180,32 @@ impl Runner {
             Err(error) => {
                 self.phase = Phase::Failed;
                 let mut message = VmException::from_vm_error(&self.runner, error).to_string();
-                if !self.missing_builtins.is_empty() {
+                let missing = self.missing_builtins();
+                if !missing.is_empty() {
                     message = format!(
                         "{}\nnote: layout {} lacks builtins the program declares ({}), which \
                          runs allow in proof mode or with allow-missing-builtins, but their \
                          pointers start as 0, so using one fails: choose a layout that has them",
                         message.trim_end(),
                         self.config.layout.name(),
-                        self.missing_builtins.join(", ")
+                        missing.join(", ")
                     );
                 }
                 Err(VmCoreError::Execution(message))
             }
         }
+    }
+
+    /// Builtins the program declares that the layout lacks (allowed in proof mode): their
+    /// pointers start as 0, so a program that uses one fails, and its error says why.
+    fn missing_builtins(&self) -> Vec<&'static str> {
+        let present = &self.runner.vm.builtin_runners;
+        self.runner
+            .get_program_builtins()
+            .iter()
+            .filter(|declared| !present.iter().any(|runner| runner.name() == **declared))
+            .map(|missing| missing.to_str())
+            .collect()
     }
 
     /// Runs the program to its end (or to the step limit).

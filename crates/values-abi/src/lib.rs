@@ -6,6 +6,7 @@
 //! - [`json`]: the JSON form of values used on the command line, checked against the types.
 //! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there;
 //!   [`array`] and [`dict`]: the shared, reference-counted buffers of arrays and dictionaries.
+//! - [`ec_state_sum`] / [`ec_state_for_vm`]: an `EcState` in the one form both backends share.
 //! - [`abi`]: packing arguments for the x86_64 and aarch64 calling conventions.
 //!
 //! This crate knows nothing of cairo-vm, MLIR or Python.
@@ -13,6 +14,7 @@
 pub mod abi;
 pub mod array;
 pub mod dict;
+mod ec;
 mod entry;
 mod error;
 pub mod json;
@@ -22,6 +24,7 @@ mod shape;
 mod value;
 
 pub use cairo_lang_sierra;
+pub use ec::{ec_state_for_vm, ec_state_sum};
 pub use entry::{find_function, EntryError};
 pub use error::ValueError;
 pub use shape::{BuiltinKind, IntWidth, TypeShape};

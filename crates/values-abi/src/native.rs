@@ -197,7 +197,9 @@ unsafe fn write(
                 write_bytes(dst.add(32), &y.to_bytes_le());
             }
             (TypeShape::EcState, Value::EcState { x, y, x0, y0 }) => {
-                for (index, felt) in [x, y, x0, y0].into_iter().enumerate() {
+                // Natively a state is (sum, identity).
+                let (x, y) = crate::ec_state_sum([*x, *y, *x0, *y0], ty.to_string().as_str())?;
+                for (index, felt) in [x, y, Felt::ZERO, Felt::ZERO].into_iter().enumerate() {
                     write_bytes(dst.add(32 * index), &felt.to_bytes_le());
                 }
             }
@@ -342,12 +344,16 @@ unsafe fn read(
                 x: felt_at(src),
                 y: felt_at(src.add(32)),
             },
-            TypeShape::EcState => Value::EcState {
-                x: felt_at(src),
-                y: felt_at(src.add(32)),
-                x0: felt_at(src.add(64)),
-                y0: felt_at(src.add(96)),
-            },
+            TypeShape::EcState => {
+                let state = [0, 32, 64, 96].map(|offset| felt_at(src.add(offset)));
+                let (x, y) = crate::ec_state_sum(state, "EcState")?;
+                Value::EcState {
+                    x,
+                    y,
+                    x0: Felt::ZERO,
+                    y0: Felt::ZERO,
+                }
+            }
             TypeShape::Felt252Dict(ref inner) | TypeShape::SquashedFelt252Dict(ref inner) => {
                 let inner = inner.clone();
                 let dict = &*pointer_at(src).cast::<NativeDict>();

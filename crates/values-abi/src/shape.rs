@@ -236,6 +236,13 @@ impl TypeShape {
                 cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::MulMod(_) => {
                     TypeShape::Builtin(BuiltinKind::MulMod)
                 }
+                // A number below 2^96, one cell on the VM and a u128 natively.
+                cairo_lang_sierra::extensions::circuit::CircuitTypeConcrete::U96Guarantee(_) => {
+                    TypeShape::BoundedInt {
+                        lower: BigInt::ZERO,
+                        upper: (BigInt::from(1u8) << 96u32) - 1u8,
+                    }
+                }
                 _ => TypeShape::Opaque(ty.to_string()),
             },
             CoreTypeConcrete::Starknet(StarknetTypeConcrete::System(_)) => {

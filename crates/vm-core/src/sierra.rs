@@ -6,6 +6,7 @@
 //! observes memory like any other.
 
 mod args;
+mod param_hints;
 mod results;
 
 use cairo_lang_runnable_utils::builder::{EntryCodeConfig, RunnableBuilder};
@@ -21,6 +22,8 @@ use cairo_vm::types::relocatable::MaybeRelocatable;
 use cairo_vm::Felt252;
 
 use cairn_values_abi::{Registry, Value};
+
+use self::args::ParamCell;
 
 use crate::error::{Result, VmCoreError};
 use crate::layout::Layout;
@@ -87,25 +90,28 @@ impl SierraProgram {
     }
 
     /// The arguments as `cairo-lang-runner`'s `SierraCasmRunner` takes them: each parameter's
-    /// cells in order, arrays nested.
+    /// cells in order, arrays nested. Boxes and nullables holding a value are not among what it
+    /// takes (Cairn's own runs pass them).
     pub fn runner_args(
         &self,
         func: &Function,
         args: &[Value],
     ) -> Result<Vec<cairo_lang_runner::Arg>> {
-        Ok(self
-            .cells_per_param(func, args)?
-            .into_iter()
+        self.cells_per_param(func, args)?
+            .iter()
             .flatten()
-            .collect())
+            .map(|cell| {
+                cell.to_runner_arg().ok_or_else(|| {
+                    VmCoreError::Arguments(
+                        "a box or non-null nullable has no cairo-lang-runner argument".to_owned(),
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Each user parameter's cells, checked against its type.
-    fn cells_per_param(
-        &self,
-        func: &Function,
-        args: &[Value],
-    ) -> Result<Vec<Vec<cairo_lang_runner::Arg>>> {
+    fn cells_per_param(&self, func: &Function, args: &[Value]) -> Result<Vec<Vec<ParamCell>>> {
         let param_types = self.user_param_types(func);
         if args.len() != param_types.len() {
             return Err(VmCoreError::Arguments(format!(
@@ -118,7 +124,7 @@ impl SierraProgram {
             .zip(&param_types)
             .enumerate()
             .map(|(index, (value, ty))| {
-                args::to_runner_args(value, ty, &self.builder, &format!("arg {index}"))
+                args::to_param_cells(value, ty, &self.builder, &format!("arg {index}"))
                     .map_err(|error| VmCoreError::Arguments(error.to_string()))
             })
             .collect()
@@ -157,7 +163,7 @@ impl SierraProgram {
                     gas
                 }
             };
-            user_args.push(vec![cairo_lang_runner::Arg::Value(Felt252::from(gas))]);
+            user_args.push(vec![ParamCell::Felt(Felt252::from(gas))]);
         }
         user_args.extend(param_cells);
 
@@ -185,9 +191,10 @@ impl SierraProgram {
             None,
         )
         .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
-        let hints = CairoHintProcessor {
+        let inner = CairoHintProcessor {
             runner: None,
-            user_args,
+            // `WriteRunParam` is answered by `SierraHints` from `user_args`.
+            user_args: Vec::new(),
             string_to_hint,
             starknet_state: Default::default(),
             run_resources: Default::default(),
@@ -195,6 +202,10 @@ impl SierraProgram {
             no_temporary_segments: true,
             markers: Vec::new(),
             panic_traceback: Vec::new(),
+        };
+        let hints = param_hints::SierraHints {
+            inner,
+            params: user_args,
         };
         let config = RunConfig {
             layout: Layout::named("all_cairo")?,

@@ -369,7 +369,15 @@ impl Reader<'_> {
                     .get(2)
                     .ok_or_else(|| self.corrupt(format!("{ty} is short of cells")))?;
                 let [x0, y0] = self.felts::<2>(&self.cells(self.pointer_of(start)?, 2)?)?;
-                Value::EcState { x, y, x0, y0 }
+                // The VM's start point is random: a state reads back as its sum alone.
+                let (x, y) = cairn_values_abi::ec_state_sum([x, y, x0, y0], "EcState")
+                    .map_err(|error| self.corrupt(error.to_string()))?;
+                Value::EcState {
+                    x,
+                    y,
+                    x0: Felt252::ZERO,
+                    y0: Felt252::ZERO,
+                }
             }
             TypeShape::Qm31 => {
                 // Four M31 coordinates packed in one felt, each in a 36-bit part.

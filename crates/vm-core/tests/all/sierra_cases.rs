@@ -95,6 +95,20 @@ fn factorial(n: u128) -> u128 {
     (1..=n).product()
 }
 
+/// An `EcState` as both backends read it back: its sum, with the start zeroed.
+fn ec_state(sum: &ProjectivePoint) -> Value {
+    let (x, y) = sum
+        .to_affine()
+        .map(|affine| (affine.x(), affine.y()))
+        .unwrap_or((Felt252::ZERO, Felt252::ZERO));
+    Value::EcState {
+        x,
+        y,
+        x0: Felt252::ZERO,
+        y0: Felt252::ZERO,
+    }
+}
+
 fn point(p: &ProjectivePoint) -> (Felt252, Felt252) {
     let affine = p.to_affine().expect("not the identity");
     (affine.x(), affine.y())
@@ -130,6 +144,21 @@ pub fn cases() -> Vec<Case> {
             .expect("generator");
     let (x2, y2) = point(&(&g + &g));
     let (x3, y3) = point(&(&(&g + &g) + &g));
+    let identity = ProjectivePoint::identity();
+    // The curve point with x = 1 and the smaller y, as `new_nz_from_x` picks it.
+    let beta = hex("0x6f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89");
+    let y1 = (felt(1) + felt(1) + beta)
+        .sqrt()
+        .expect("x = 1 is on the curve");
+    let p1 = ProjectivePoint::from_affine(felt(1), y1.min(-y1)).expect("P1");
+    let (g_plus_p1, p1_xy) = (point(&(&g + &p1)), point(&p1));
+    let state_g_args: &'static str = Box::leak(
+        format!(
+            r#"[["{}", "{}", "{}", "{}"], 1]"#,
+            g_plus_p1.0, g_plus_p1.1, p1_xy.0, p1_xy.1
+        )
+        .into_boxed_str(),
+    );
     let mut hades = [felt(1), felt(2), felt(3)];
     Poseidon::hades_permutation(&mut hades);
     let pair = |key: u8, value: u64| tuple(vec![Value::U8(key), Value::U64(value)]);
@@ -671,6 +700,78 @@ pub fn cases() -> Vec<Case> {
         case(
             "ec_from_x",
             one(tuple(vec![b(true), f(AffinePoint::generator().x())])),
+        ),
+        call(
+            "pointer_args",
+            "sum_boxes",
+            "[[7, 9], 5, null, [1, 2, 3]]",
+            one(tuple(vec![
+                Value::U32(7),
+                f(felt(9)),
+                Value::U64(5),
+                Value::U32(6),
+            ])),
+        ),
+        call(
+            "pointer_args",
+            "nested",
+            "[[4, [1, 2, 3]]]",
+            one(tuple(vec![Value::U16(4), Value::U32(3)])),
+        ),
+        call(
+            "pointer_args",
+            "boxed_results",
+            "[20]",
+            one(tuple(vec![
+                Value::U32(40),
+                Value::Nullable(Some(Box::new(Value::U32(21)))),
+                Value::Nullable(None),
+            ])),
+        ),
+        // States read back as their sum (the VM's random start point subtracted).
+        call(
+            "pointer_args",
+            "fresh_state",
+            "[]",
+            one(ec_state(&identity)),
+        ),
+        call(
+            "pointer_args",
+            "add_point",
+            "[[0, 0, 0, 0], 1]",
+            one(tuple(vec![
+                ec_state(&p1),
+                some(tuple(vec![f(felt(1)), f(point(&p1).1)])),
+            ])),
+        ),
+        // A state whose current point is G + P1 and whose start is P1 holds G.
+        Case {
+            program: "pointer_args",
+            entry: "add_point",
+            args: state_g_args,
+            gas: Some(100_000_000),
+            expect: one(tuple(vec![
+                ec_state(&(&g + &p1)),
+                some(tuple(vec![
+                    f(point(&(&g + &p1)).0),
+                    f(point(&(&g + &p1)).1),
+                ])),
+            ])),
+        },
+        call(
+            "pointer_args",
+            "guarantees",
+            "[200]",
+            one(tuple(vec![
+                Value::BoundedInt(200.into()),
+                Value::BoundedInt(u64::MAX.into()),
+            ])),
+        ),
+        call(
+            "pointer_args",
+            "guarantee_back",
+            r#"["79228162514264337593543950335"]"#,
+            one(Value::BoundedInt(((1u128 << 96) - 1).into())),
         ),
         case(
             "bytes31",

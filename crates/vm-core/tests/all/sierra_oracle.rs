@@ -12,6 +12,7 @@ use crate::support::sierra_program;
 
 #[test]
 fn every_case_matches_cairo_lang_runner() {
+    let mut without_oracle = Vec::new();
     for case in cases() {
         let name = format!("{}::{}({})", case.program, case.entry, case.args);
         let program = sierra_program(case.program);
@@ -25,7 +26,12 @@ fn every_case_matches_cairo_lang_runner() {
         let json: serde_json::Value = serde_json::from_str(case.args).expect("args");
         let values = args_from_json(&json, &program.user_param_types(func), program.registry())
             .expect("args fit");
-        let args = program.runner_args(func, &values).expect("runner args");
+        // cairo-lang-runner's arguments have no pointers (boxes, nullables, EC states).
+        let Ok(args) = program.runner_args(func, &values) else {
+            assert_eq!(case.program, "pointer_args", "{name}: no runner args");
+            without_oracle.push(name);
+            continue;
+        };
         let theirs = oracle
             .run_function_with_starknet_context(
                 func,
@@ -36,6 +42,12 @@ fn every_case_matches_cairo_lang_runner() {
             .expect("oracle runs");
 
         match (&theirs.value, &ours.outcome) {
+            // A fresh EcState holds the VM hint's random point: different in every run.
+            (RunResultValue::Success(flat), SierraOutcome::Success(_))
+                if case.entry == "fresh_state" =>
+            {
+                assert_eq!(ours.flat.len(), flat.len(), "{name}: flat result size")
+            }
             (RunResultValue::Success(flat), SierraOutcome::Success(_)) => {
                 assert_eq!(&ours.flat, flat, "{name}: flat result")
             }
@@ -53,4 +65,6 @@ fn every_case_matches_cairo_lang_runner() {
             "{name}: steps"
         );
     }
+    // Exactly the calls passing pointers: sum_boxes, nested, both add_point calls.
+    assert_eq!(without_oracle.len(), 4, "{without_oracle:?}");
 }

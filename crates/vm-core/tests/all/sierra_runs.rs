@@ -2,8 +2,8 @@
 //! calls are typed errors.
 
 use cairn_vm_core::sierra::SierraOutcome;
-use cairn_vm_core::values::Value;
-use cairn_vm_core::VmCoreError;
+use cairn_vm_core::values::{DictKey, Value};
+use cairn_vm_core::{Felt252, VmCoreError};
 
 use crate::support::sierra_program;
 
@@ -124,25 +124,42 @@ fn out_of_gas_is_a_panic_not_an_error() {
 }
 
 #[test]
-fn arguments_that_need_allocation_are_refused_clearly() {
+fn boxed_arguments_are_allocated_and_dictionaries_refused_clearly() {
     let program = sierra_program("nullables");
     let func = program.function("value_or").expect("value_or");
-    let boxed = Value::Nullable(Some(Box::new(Value::U64(1))));
+    for (nullable, expected) in [
+        (Value::Nullable(Some(Box::new(Value::U64(1)))), 1),
+        (Value::Nullable(None), 2),
+    ] {
+        let result = program
+            .prepare(func, &[nullable, Value::U64(2)], Some(1_000_000))
+            .expect("prepare")
+            .run_until_end()
+            .expect("run");
+        assert_eq!(
+            result.outcome,
+            SierraOutcome::Success(vec![Value::U64(expected)])
+        );
+    }
+    // A dictionary's entries would have to be registered with the segment arena before the
+    // entry code hands it over.
+    let program = sierra_program("pointer_args");
+    let func = program.function("dict_get").expect("dict_get");
+    let dict = Value::Felt252Dict(vec![(DictKey(Felt252::from(3)), Value::U64(30))]);
     let error = program
-        .prepare(func, &[boxed, Value::U64(2)], Some(1_000_000))
-        .err()
-        .expect("refused");
-    assert!(error.to_string().contains("not supported"), "{error}");
-    // A null needs no allocation.
-    let mut runner = program
         .prepare(
             func,
-            &[Value::Nullable(None), Value::U64(2)],
+            &[dict, Value::Felt252(Felt252::from(3))],
             Some(1_000_000),
         )
-        .expect("null is fine");
-    let result = runner.run_until_end().expect("run");
-    assert_eq!(result.outcome, SierraOutcome::Success(vec![Value::U64(2)]));
+        .err()
+        .expect("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("Felt252Dict<u64> (as an argument on the VM backend) are not supported"),
+        "{error}"
+    );
 }
 
 /// An identity `downcast<u128, u128>` (which Cairo 2.20 source can produce) trips an internal

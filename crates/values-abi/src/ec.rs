@@ -81,17 +81,20 @@ mod tests {
     #[test]
     fn a_vm_state_reads_back_as_its_sum() {
         let (gx, gy) = generator();
-        let [x, y, x0, y0] = ec_state_for_vm(gx, gy).unwrap();
+        let [x, y, x0, y0] = ec_state_for_vm(gx, gy).expect("the generator");
         assert_ne!((x0, y0), (Felt::ZERO, Felt::ZERO));
-        assert_eq!(ec_state_sum([x, y, x0, y0], "s").unwrap(), (gx, gy));
+        assert_eq!(
+            ec_state_sum([x, y, x0, y0], "s").expect("a state"),
+            (gx, gy)
+        );
     }
 
     #[test]
     fn the_identity_sum_starts_elsewhere_on_the_vm() {
-        let [x, y, x0, y0] = ec_state_for_vm(Felt::ZERO, Felt::ZERO).unwrap();
+        let [x, y, x0, y0] = ec_state_for_vm(Felt::ZERO, Felt::ZERO).expect("the identity");
         assert_eq!((x, y), (x0, y0));
         assert_eq!(
-            ec_state_sum([x, y, x0, y0], "s").unwrap(),
+            ec_state_sum([x, y, x0, y0], "s").expect("a state"),
             (Felt::ZERO, Felt::ZERO)
         );
     }
@@ -99,7 +102,7 @@ mod tests {
     #[test]
     fn points_off_the_curve_are_refused_with_the_path() {
         let error = ec_state_sum([Felt::ONE, Felt::ONE, Felt::ZERO, Felt::ZERO], "arg 0")
-            .unwrap_err()
+            .expect_err("off the curve")
             .to_string();
         assert!(error.starts_with("arg 0: expected an EcState"), "{error}");
         assert!(ec_state_for_vm(Felt::ONE, Felt::TWO).is_err());

@@ -463,15 +463,27 @@ fn inputs_a_user_can_get_wrong_fail_with_one_clear_line() {
         &cairn(&["run", &latin1.display().to_string()]),
         "is not UTF-8 text (at byte offset 6)",
     );
-    // A boxed argument on the VM (the native backend takes it).
+    // A boxed argument runs on the VM (its segment allocated by Cairn's parameter hint)...
+    let boxed = cairn(&[
+        "run",
+        "compiled/boxed_members.sierra.json",
+        "--entry",
+        "high_of",
+        "--args",
+        "[5]",
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(boxed.status.success(), "{}", text(&boxed.stderr));
+    // ... a dictionary argument does not (the native backend takes it).
     assert_clean_failure(
         &cairn(&[
             "run",
-            "compiled/boxed_members.sierra.json",
+            "compiled/pointer_args.sierra.json",
             "--entry",
-            "high_of",
+            "dict_get",
             "--args",
-            "[5]",
+            r#"[{"3": 30}, 3]"#,
             "--available-gas",
             "1000000",
         ]),

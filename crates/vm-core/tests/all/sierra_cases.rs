@@ -701,6 +701,15 @@ pub fn cases() -> Vec<Case> {
             "ec_from_x",
             one(tuple(vec![b(true), f(AffinePoint::generator().x())])),
         ),
+        case(
+            "pointer_args",
+            one(tuple(vec![
+                Value::U32(1),
+                f(short("one")),
+                Value::U64(4),
+                Value::U32(5),
+            ])),
+        ),
         call(
             "pointer_args",
             "sum_boxes",

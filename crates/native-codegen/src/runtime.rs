@@ -131,11 +131,6 @@ unsafe extern "C" fn hades_permutation(state: *mut [[u8; 32]; 3]) {
     }
 }
 
-/// The curve's `beta` (`y^2 = x^3 + x + beta`).
-fn beta() -> Felt {
-    Felt::from_hex_unchecked("0x6f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
-}
-
 fn felt_at(word: &[u8; 32]) -> Felt {
     Felt::from_bytes_le(word)
 }
@@ -168,7 +163,7 @@ unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 3
     // SAFETY: per the contract above.
     unsafe {
         let x = felt_at(&*x);
-        let Some(y) = (x * x * x + x + beta()).sqrt() else {
+        let Some(y) = (x * x * x + x + cairn_values_abi::stark_curve_beta()).sqrt() else {
             return 0;
         };
         let y = y.min(-y);

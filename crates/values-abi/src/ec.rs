@@ -13,6 +13,11 @@ use starknet_types_core::felt::Felt;
 
 use crate::ValueError;
 
+/// The STARK curve's `beta` (`y^2 = x^3 + x + beta`).
+pub fn stark_curve_beta() -> Felt {
+    Felt::from_hex_unchecked("0x6f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89")
+}
+
 /// The point `(x, y)`, or the identity for `(0, 0)`; `None` when it is not on the curve.
 fn point(x: Felt, y: Felt) -> Option<ProjectivePoint> {
     if x == Felt::ZERO && y == Felt::ZERO {
@@ -53,9 +58,7 @@ pub fn ec_state_for_vm(sum_x: Felt, sum_y: Felt) -> Result<[Felt; 4], ValueError
         expected: "a curve point ((0, 0) for the identity)".to_owned(),
         found: format!("({sum_x}, {sum_y})"),
     })?;
-    let beta = Felt::from_hex_unchecked(
-        "0x6f21413efbe40de150e596d72f7a8c5609ad26c15c915c1f4cdfcb99cee9e89",
-    );
+    let beta = stark_curve_beta();
     let mut x0 = Felt::from_bytes_be_slice(b"Cairn EcState start");
     loop {
         if let Some(y0) = (x0 * x0 * x0 + x0 + beta).sqrt() {

@@ -24,7 +24,7 @@ mod shape;
 mod value;
 
 pub use cairo_lang_sierra;
-pub use ec::{ec_state_for_vm, ec_state_sum};
+pub use ec::{ec_state_for_vm, ec_state_sum, stark_curve_beta};
 pub use entry::{find_function, EntryError};
 pub use error::ValueError;
 pub use shape::{BuiltinKind, IntWidth, TypeShape};

@@ -56,7 +56,7 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
         for case in program_cases {
             let label = format!("{name}::{}({})", case.entry, case.args);
             let func = vm_program.function(case.entry)?;
-            let json: serde_json::Value = serde_json::from_str(case.args)?;
+            let json: serde_json::Value = serde_json::from_str(&case.args)?;
             let args = args_from_json(
                 &json,
                 &vm_program.user_param_types(func),

@@ -158,7 +158,7 @@ proptest! {
         let program = SierraProgram::new(sierra).expect("fixture checks");
         let func = program.function(case.entry).expect("fixture entry");
         let types = program.user_param_types(func);
-        let mut args: serde_json::Value = serde_json::from_str(case.args).expect("fixture args");
+        let mut args: serde_json::Value = serde_json::from_str(&case.args).expect("fixture args");
         for _ in 0..1 + rng.below(2) {
             mutate::mutate_json(&mut args, &mut rng);
         }

@@ -3,6 +3,8 @@
 //! builtins). Also compiled into the workspace's native differential test, which uses only the
 //! calls.
 
+use std::borrow::Cow;
+
 use cairn_vm_core::values::{DictKey, Value};
 use cairn_vm_core::Felt252;
 use starknet_types_core_hash::curve::{AffinePoint, ProjectivePoint};
@@ -17,7 +19,8 @@ pub enum Expect {
 pub struct Case {
     pub program: &'static str,
     pub entry: &'static str,
-    pub args: &'static str,
+    /// The call's arguments as JSON; owned when built from computed values.
+    pub args: Cow<'static, str>,
     pub gas: Option<u64>,
     pub expect: Expect,
 }
@@ -75,7 +78,7 @@ fn case(program: &'static str, expect: Expect) -> Case {
     Case {
         program,
         entry: "main",
-        args: "[]",
+        args: Cow::Borrowed("[]"),
         gas: Some(100_000_000),
         expect,
     }
@@ -85,7 +88,7 @@ fn call(program: &'static str, entry: &'static str, args: &'static str, expect: 
     Case {
         program,
         entry,
-        args,
+        args: Cow::Borrowed(args),
         gas: Some(100_000_000),
         expect,
     }
@@ -152,12 +155,9 @@ pub fn cases() -> Vec<Case> {
         .expect("x = 1 is on the curve");
     let p1 = ProjectivePoint::from_affine(felt(1), y1.min(-y1)).expect("P1");
     let (g_plus_p1, p1_xy) = (point(&(&g + &p1)), point(&p1));
-    let state_g_args: &'static str = Box::leak(
-        format!(
-            r#"[["{}", "{}", "{}", "{}"], 1]"#,
-            g_plus_p1.0, g_plus_p1.1, p1_xy.0, p1_xy.1
-        )
-        .into_boxed_str(),
+    let state_g_args = format!(
+        r#"[["{}", "{}", "{}", "{}"], 1]"#,
+        g_plus_p1.0, g_plus_p1.1, p1_xy.0, p1_xy.1
     );
     let mut hades = [felt(1), felt(2), felt(3)];
     Poseidon::hades_permutation(&mut hades);
@@ -648,7 +648,7 @@ pub fn cases() -> Vec<Case> {
         Case {
             program: "gas_exhaustion",
             entry: "main",
-            args: "[1000000]",
+            args: Cow::Borrowed("[1000000]"),
             gas: Some(100_000),
             expect: panic(vec![short("Out of gas")]),
         },
@@ -757,7 +757,7 @@ pub fn cases() -> Vec<Case> {
         Case {
             program: "pointer_args",
             entry: "add_point",
-            args: state_g_args,
+            args: Cow::Owned(state_g_args),
             gas: Some(100_000_000),
             expect: one(tuple(vec![
                 ec_state(&(&g + &p1)),

@@ -23,7 +23,7 @@ fn every_case_matches_cairo_lang_runner() {
             SierraCasmRunner::new(program.sierra().clone(), metadata, Default::default(), None)
                 .expect("oracle builds");
         let func = program.function(case.entry).expect("entry");
-        let json: serde_json::Value = serde_json::from_str(case.args).expect("args");
+        let json: serde_json::Value = serde_json::from_str(&case.args).expect("args");
         let values = args_from_json(&json, &program.user_param_types(func), program.registry())
             .expect("args fit");
         // cairo-lang-runner's arguments have no pointers (boxes, nullables, EC states).

@@ -10,7 +10,7 @@ use crate::support::sierra_program;
 /// Runs one case on the VM and returns its outcome.
 pub fn run_case(case: &Case, program: &SierraProgram) -> cairn_vm_core::sierra::SierraResult {
     let func = program.function(case.entry).expect("entry function");
-    let json: serde_json::Value = serde_json::from_str(case.args).expect("args JSON");
+    let json: serde_json::Value = serde_json::from_str(&case.args).expect("args JSON");
     let args = args_from_json(&json, &program.user_param_types(func), program.registry())
         .expect("args fit");
     let mut runner = program.prepare(func, &args, case.gas).expect("prepare");

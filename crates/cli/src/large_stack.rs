@@ -24,14 +24,24 @@ thread_local! {
     static STACK_LOW: Cell<usize> = const { Cell::new(0) };
 }
 
-/// The stack size in bytes: `CAIRN_STACK_MIB` mebibytes, or 1 GiB.
-fn stack_bytes() -> usize {
-    std::env::var("CAIRN_STACK_MIB")
-        .ok()
-        .and_then(|mib| mib.trim().parse::<usize>().ok())
-        .filter(|&mib| mib > 0)
-        .unwrap_or(DEFAULT_STACK_MIB)
-        .saturating_mul(1 << 20)
+/// The largest stack `CAIRN_STACK_MIB` may ask for (1 TiB: well inside a 64-bit address
+/// space, and reserved address space costs nothing until used).
+const MAX_STACK_MIB: usize = 1 << 20;
+
+/// The stack size in mebibytes: `CAIRN_STACK_MIB`, or 1 GiB when it is unset. A value that is
+/// not a whole number from 1 to [`MAX_STACK_MIB`] is an error rather than silently the default.
+fn stack_mib() -> Result<usize> {
+    let Some(text) = std::env::var_os("CAIRN_STACK_MIB") else {
+        return Ok(DEFAULT_STACK_MIB);
+    };
+    let text = text.to_string_lossy();
+    match text.trim().parse::<usize>() {
+        Ok(mib) if (1..=MAX_STACK_MIB).contains(&mib) => Ok(mib),
+        _ => anyhow::bail!(
+            "CAIRN_STACK_MIB={text:?} is not a stack size: give a whole number of MiB from 1 to \
+             {MAX_STACK_MIB} (the default is {DEFAULT_STACK_MIB})"
+        ),
+    }
 }
 
 /// Runs `body` on a new thread named `name` with a large stack; a stack overflow in it ends the
@@ -40,16 +50,19 @@ pub fn run_on_large_stack<T: Send>(
     name: &str,
     body: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
+    let mib = stack_mib()?;
     install_overflow_handler();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name(name.to_owned())
-            .stack_size(stack_bytes())
+            .stack_size(mib << 20)
             .spawn_scoped(scope, || {
                 record_stack_low();
                 body()
             })
-            .map_err(anyhow::Error::from)?
+            .map_err(|error| {
+                anyhow::anyhow!("cannot start a thread with a {mib} MiB stack: {error}")
+            })?
             .join()
             .map_err(|_| anyhow::anyhow!("{name}: the run crashed"))?
     })

@@ -45,9 +45,24 @@ pub struct RunArgs {
     )]
     pub max_steps: Option<usize>,
 
-    /// Run the VM without a step limit, however long and large the run grows.
+    /// Run the VM without a step limit, however long the run grows.
     #[arg(long, alias = "no_step_limit")]
     pub no_step_limit: bool,
+
+    /// Fail if the VM's memory cells grow past this many MiB, at 32 bytes a cell (default
+    /// 4096).
+    #[arg(
+        long,
+        alias = "max_memory_mib",
+        value_name = "MIB",
+        conflicts_with = "no_memory_limit",
+        value_parser = clap::value_parser!(u64).range(1..=(1 << 30))
+    )]
+    pub max_memory_mib: Option<u64>,
+
+    /// Run the VM without a memory limit, however large its memory grows.
+    #[arg(long, alias = "no_memory_limit")]
+    pub no_memory_limit: bool,
 
     #[command(flatten)]
     pub cairo0: run_cairo0::Cairo0Args,
@@ -60,7 +75,24 @@ pub struct RunArgs {
 /// (the VM runs ~7 M steps/s and holds ~26 bytes per step) instead of taking all memory.
 pub const DEFAULT_MAX_STEPS: usize = 100_000_000;
 
+/// The VM memory limit of a run that sets none, in MiB of memory cells: a run writing three
+/// cells a step would otherwise reach ~10 GB within the default step limit.
+pub const DEFAULT_MAX_MEMORY_MIB: u64 = 4096;
+
+/// The size of one cairo-vm memory cell, in bytes.
+const MEMORY_CELL_BYTES: u64 = 32;
+
 impl RunArgs {
+    /// The VM memory limit of this run in cells: `--max-memory-mib`, none with
+    /// `--no-memory-limit`, or [`DEFAULT_MAX_MEMORY_MIB`].
+    pub fn memory_cell_limit(&self) -> Option<usize> {
+        if self.no_memory_limit {
+            return None;
+        }
+        let mib = self.max_memory_mib.unwrap_or(DEFAULT_MAX_MEMORY_MIB);
+        usize::try_from(mib * (1 << 20) / MEMORY_CELL_BYTES).ok()
+    }
+
     /// The VM step limit of this run: `--max-steps`, none with `--no-step-limit`, or
     /// [`DEFAULT_MAX_STEPS`].
     pub fn step_limit(&self) -> Option<usize> {
@@ -71,23 +103,27 @@ impl RunArgs {
         }
     }
 
-    /// Adds how to change the limit to an error that is the default step limit being reached.
+    /// Adds how to change a limit to an error that is a default limit (steps or memory) being
+    /// reached.
     pub fn explain_step_limit(&self, error: anyhow::Error) -> anyhow::Error {
-        let default_limit_reached = self.max_steps.is_none()
-            && !self.no_step_limit
-            && error.chain().any(|cause| {
-                matches!(
-                    cause.downcast_ref::<cairn_vm_core::VmCoreError>(),
-                    Some(cairn_vm_core::VmCoreError::StepLimitReached { .. })
-                )
-            });
-        if default_limit_reached {
-            anyhow::anyhow!(
-                "{error:#} (the default limit: raise it with --max-steps N, or lift it with \
-                 --no-step-limit)"
-            )
-        } else {
-            error
+        let limit = error.chain().find_map(|cause| {
+            match cause.downcast_ref::<cairn_vm_core::VmCoreError>() {
+                Some(cairn_vm_core::VmCoreError::StepLimitReached { .. })
+                    if self.max_steps.is_none() && !self.no_step_limit =>
+                {
+                    Some("--max-steps N, or lift it with --no-step-limit")
+                }
+                Some(cairn_vm_core::VmCoreError::MemoryLimitReached { .. })
+                    if self.max_memory_mib.is_none() && !self.no_memory_limit =>
+                {
+                    Some("--max-memory-mib MIB, or lift it with --no-memory-limit")
+                }
+                _ => None,
+            }
+        });
+        match limit {
+            Some(flags) => anyhow::anyhow!("{error:#} (the default limit: raise it with {flags})"),
+            None => error,
         }
     }
 }
@@ -296,5 +332,45 @@ mod tests {
                 .to_string(),
             "something else"
         );
+    }
+
+    #[test]
+    fn runs_have_a_default_memory_limit_that_flags_change_or_lift() {
+        let memory_error = |limit: usize| -> anyhow::Error {
+            cairn_vm_core::VmCoreError::MemoryLimitReached {
+                limit,
+                used: limit + 7,
+                pc: cairn_vm_core::Relocatable::from((0, 3)),
+            }
+            .into()
+        };
+        let default = run_args(&[]);
+        // 4096 MiB of 32-byte cells.
+        assert_eq!(default.memory_cell_limit(), Some(1 << 27));
+        assert_eq!(
+            default
+                .explain_step_limit(memory_error(1 << 27))
+                .to_string(),
+            "memory limit of 134217728 cells reached at pc=0:3 (134217735 cells in use) before \
+             the program finished (the default limit: raise it with --max-memory-mib MIB, or \
+             lift it with --no-memory-limit)"
+        );
+        let chosen = run_args(&["--max-memory-mib", "1"]);
+        assert_eq!(chosen.memory_cell_limit(), Some(32_768));
+        assert_eq!(
+            chosen.explain_step_limit(memory_error(32_768)).to_string(),
+            "memory limit of 32768 cells reached at pc=0:3 (32775 cells in use) before the \
+             program finished"
+        );
+        assert_eq!(run_args(&["--no-memory-limit"]).memory_cell_limit(), None);
+        for bad in [
+            &["--max-memory-mib", "0"][..],
+            &["--max-memory-mib", "lots"],
+            &["--no-memory-limit", "--max-memory-mib", "5"],
+        ] {
+            let mut argv = vec!["cairn", "p.json"];
+            argv.extend_from_slice(bad);
+            assert!(Wrapper::try_parse_from(argv).is_err(), "{bad:?}");
+        }
     }
 }

@@ -128,6 +128,7 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         trace: args.trace_file.is_some() || args.air_public_input.is_some(),
         relocate_memory: needs_relocated_memory,
         max_steps: run.step_limit(),
+        max_memory_cells: run.memory_cell_limit(),
         secure_run: args.secure_run,
         allow_missing_builtins: args.allow_missing_builtins,
     };

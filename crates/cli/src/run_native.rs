@@ -72,6 +72,12 @@ fn reject_vm_flags(args: &RunArgs) -> Result<()> {
     if args.max_steps.is_some() || args.no_step_limit {
         bail!("--max-steps and --no-step-limit count VM steps; they do not apply to the native backend");
     }
+    if args.max_memory_mib.is_some() || args.no_memory_limit {
+        bail!(
+            "--max-memory-mib and --no-memory-limit bound the VM's memory; they do not apply to \
+             the native backend"
+        );
+    }
     Ok(())
 }
 

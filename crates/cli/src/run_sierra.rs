@@ -80,6 +80,7 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     let values = parse_args(args, &param_types, program.registry())?;
     let mut runner = program.prepare(func, &values, args.available_gas)?;
     runner.set_max_steps(run.step_limit());
+    runner.set_max_memory_cells(run.memory_cell_limit());
     let result = runner
         .run_until_end()
         .map_err(|error| run.explain_step_limit(error.into()))?;

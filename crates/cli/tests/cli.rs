@@ -186,7 +186,7 @@ fn bad_inputs_fail_with_one_clear_line() {
     std::fs::write(&neither, r#"{"hello": "world"}"#).expect("write");
     let neither = neither.display().to_string();
 
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["run", "compiled/missing.json"],
             "cannot read compiled/missing.json",
@@ -213,6 +213,10 @@ fn bad_inputs_fail_with_one_clear_line() {
         (
             &["run", "compiled/endless.json", "--max-steps", "500"],
             "step limit of 500 reached",
+        ),
+        (
+            &["run", "compiled/endless.json", "--max-memory-mib", "1"],
+            "memory limit of 32768 cells reached",
         ),
     ];
     for (args, expected) in cases {

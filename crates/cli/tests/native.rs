@@ -670,3 +670,28 @@ fn native_recursion_past_the_stack_is_a_clear_error() {
          the stack with CAIRN_STACK_MIB, or run it with --backend vm)"
     );
 }
+
+#[test]
+fn a_stack_size_that_is_not_one_is_refused() {
+    for bad in ["lots", "0", "-5", "99999999999"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args([
+                "run",
+                compiled("fib").to_str().expect("UTF-8"),
+                "--backend",
+                "native",
+            ])
+            .env("CAIRN_STACK_MIB", bad)
+            .output()
+            .expect("cairn runs");
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{bad}: {stderr}");
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "error: CAIRN_STACK_MIB={bad:?} is not a stack size: give a whole number of MiB \
+                 from 1 to 1048576 (the default is 1024)"
+            )
+        );
+    }
+}

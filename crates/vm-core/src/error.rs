@@ -67,6 +67,17 @@ pub enum VmCoreError {
         pc: Relocatable,
     },
 
+    /// The run's memory grew past the allowed number of cells.
+    #[error("memory limit of {limit} cells reached at pc={pc} ({used} cells in use) before the program finished")]
+    MemoryLimitReached {
+        /// The configured limit, in memory cells.
+        limit: usize,
+        /// The cells in use when the run was stopped.
+        used: usize,
+        /// Where the program was when it was stopped.
+        pc: Relocatable,
+    },
+
     /// Finishing the run (padding, return values, security checks, relocation) failed.
     #[error("cannot finish the run: {0}")]
     Finalization(String),

@@ -34,4 +34,4 @@ pub use error::{Result, VmCoreError};
 pub use hints::{HintData, HintExtension, ScopeStack};
 pub use layout::{Layout, ALL_LAYOUTS};
 pub use program::CairoProgram;
-pub use runner::{segment_used_sizes, RunConfig, Runner};
+pub use runner::{segment_used_sizes, RunConfig, Runner, MEMORY_CHECK_STEPS};

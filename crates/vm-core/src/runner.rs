@@ -31,6 +31,9 @@ pub struct RunConfig {
     pub relocate_memory: bool,
     /// Fail with [`VmCoreError::StepLimitReached`] if the program needs more steps than this.
     pub max_steps: Option<usize>,
+    /// Fail with [`VmCoreError::MemoryLimitReached`] once the run's memory segments hold more
+    /// cells than this (checked every [`MEMORY_CHECK_STEPS`] steps).
+    pub max_memory_cells: Option<usize>,
     /// Check memory accesses after the run; defaults to on outside proof mode, as in cairo-run.
     pub secure_run: Option<bool>,
     /// Accept programs using builtins the layout lacks; defaults to on in proof mode.
@@ -46,6 +49,11 @@ impl RunConfig {
         self.allow_missing_builtins.unwrap_or(self.proof_mode)
     }
 }
+
+/// How many steps run between two checks of [`RunConfig::max_memory_cells`]: a run writes at
+/// most a few cells a step, so a run stops within a few million cells of its limit, and the
+/// check (one length per segment) costs nothing measurable.
+pub const MEMORY_CHECK_STEPS: usize = 1 << 20;
 
 /// How a run ends once `pc` reaches the end: Cairo 0 programs as cairo-run ends them, Sierra
 /// entry code as cairo-lang-runner does (no return-value or security checks, whose builtin
@@ -138,6 +146,33 @@ impl Runner {
     /// When the program reaches its end the run is finished on the spot, so [`Runner::output`],
     /// the trace and the relocated memory are ready as soon as this returns `true`.
     pub fn run_steps(&mut self, max_steps: usize) -> Result<bool> {
+        let Some(cell_limit) = self.config.max_memory_cells else {
+            return self.run_steps_unchecked(max_steps);
+        };
+        let mut left = max_steps;
+        loop {
+            let chunk = left.min(MEMORY_CHECK_STEPS);
+            if self.run_steps_unchecked(chunk)? {
+                return Ok(true);
+            }
+            left -= chunk;
+            let cells: usize = segment_used_sizes(&mut self.runner.vm).iter().sum();
+            if cells > cell_limit {
+                self.phase = Phase::Failed;
+                return Err(VmCoreError::MemoryLimitReached {
+                    limit: cell_limit,
+                    used: cells,
+                    pc: self.pc(),
+                });
+            }
+            if left == 0 {
+                return Ok(false);
+            }
+        }
+    }
+
+    /// [`Runner::run_steps`] without the memory check.
+    fn run_steps_unchecked(&mut self, max_steps: usize) -> Result<bool> {
         match self.phase {
             Phase::Finished => return Ok(true),
             Phase::Failed => return Err(VmCoreError::InvalidState("the run has already failed")),
@@ -413,6 +448,11 @@ impl Runner {
     /// Changes the step limit (counted from the start of the run).
     pub fn set_max_steps(&mut self, max_steps: Option<usize>) {
         self.config.max_steps = max_steps;
+    }
+
+    /// Sets or lifts the memory limit ([`RunConfig::max_memory_cells`]), also mid-run.
+    pub fn set_max_memory_cells(&mut self, max_memory_cells: Option<usize>) {
+        self.config.max_memory_cells = max_memory_cells;
     }
 
     /// The configuration the run was started with.

@@ -281,6 +281,12 @@ impl SierraRunner<'_> {
         self.runner.set_max_steps(max_steps);
     }
 
+    /// Fails the run with [`VmCoreError::MemoryLimitReached`] once its memory holds more than
+    /// `max_memory_cells` cells.
+    pub fn set_max_memory_cells(&mut self, max_memory_cells: Option<usize>) {
+        self.runner.set_max_memory_cells(max_memory_cells);
+    }
+
     /// Runs the function to its end.
     pub fn run_until_end(&mut self) -> Result<SierraResult> {
         self.runner.run_until_end()?;

@@ -178,6 +178,38 @@ fn step_limit_applies_across_pauses() {
 }
 
 #[test]
+fn memory_limit_stops_a_program_whose_memory_grows() {
+    // `endless` writes one cell every two steps: past the limit at the first check.
+    let config = RunConfig {
+        max_memory_cells: Some(1_000),
+        ..RunConfig::default()
+    };
+    let mut runner = Runner::new(&program("endless"), config).expect("runner");
+    let error = runner.run_until_end().expect_err("never ends");
+    let VmCoreError::MemoryLimitReached { limit, used, .. } = error else {
+        panic!("not the memory limit: {error:?}");
+    };
+    assert_eq!(limit, 1_000);
+    assert!(used > cairn_vm_core::MEMORY_CHECK_STEPS / 2, "{used}");
+    assert_eq!(runner.step_count(), cairn_vm_core::MEMORY_CHECK_STEPS);
+    assert!(runner.run_steps(1).is_err(), "the run stays failed");
+}
+
+#[test]
+fn a_program_within_the_memory_limit_ends_as_without_one() {
+    let mut unlimited = Runner::new(&program("long_loop"), config("small")).expect("runner");
+    unlimited.run_until_end().expect("run");
+    let limited_config = RunConfig {
+        max_memory_cells: Some(usize::MAX),
+        ..config("small")
+    };
+    let mut limited = Runner::new(&program("long_loop"), limited_config).expect("runner");
+    limited.run_until_end().expect("run");
+    assert_eq!(limited.step_count(), unlimited.step_count());
+    assert_eq!(limited.output(), unlimited.output());
+}
+
+#[test]
 fn a_program_that_fits_the_step_limit_finishes() {
     let mut uninterrupted = Runner::new(&program("fib"), config("small")).expect("runner");
     uninterrupted.run_until_end().expect("run");

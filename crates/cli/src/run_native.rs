@@ -125,7 +125,8 @@ fn execute(
 /// The cells the VM would hold for `values`, for the runner's summary line. Return types are
 /// those of the function; when the VM wraps them in a panic result, the values are its `Ok`
 /// payload, a tuple of the declared types. Arrays print their elements' cells (the VM prints
-/// their addresses, which have no native meaning).
+/// their addresses, which have no native meaning), secp256 points their coordinates (the VM
+/// prints a handle).
 fn flat_cells(info: &ProgramInfo, return_types: &[ConcreteTypeId], values: &[Value]) -> Vec<Felt> {
     let mut cells = Vec::new();
     let types: Vec<ConcreteTypeId> = match return_types {
@@ -261,6 +262,11 @@ fn push_cells(
                 }),
         ),
         Value::EcPoint { x, y } => cells.extend([*x, *y]),
+        // The VM holds a handle into its syscall state, which has no native meaning: the
+        // coordinates say more.
+        Value::Secp256Point { x, y } => {
+            cells.extend([x.0, x.1, y.0, y.1].map(|half| Felt::from(half.0)));
+        }
         other => cells.push(Felt::from(u8::from(!matches!(
             other,
             Value::Nullable(None)

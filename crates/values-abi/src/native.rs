@@ -13,7 +13,7 @@ use crate::array::NativeArray;
 use crate::dict::{entry_stride, NativeDict};
 use crate::layout::{enum_payload_offset, enum_tag, layout_of, struct_layout, Storage};
 use crate::shape::{IntWidth, TypeShape};
-use crate::{DictKey, Registry, Value, ValueError};
+use crate::{DictKey, Registry, U128Half, Value, ValueError};
 
 fn unsupported(ty: &ConcreteTypeId) -> ValueError {
     ValueError::UnsupportedType {
@@ -374,6 +374,18 @@ unsafe fn read(
                 }
             }
             TypeShape::Qm31 => Value::Qm31([0, 1, 2, 3].map(|index| u32_at(src.add(4 * index)))),
+            TypeShape::Secp256Point => {
+                // (x low, x high, y low, y high); the point at infinity is (0, 0), as the VM's
+                // `get_xy` gives it.
+                let [x_low, x_high, y_low, y_high] = [0, 1, 2, 3].map(|index| {
+                    let bytes = read_bytes(src.add(16 * index), 16);
+                    U128Half(u128::from_le_bytes(bytes.try_into().unwrap_or_default()))
+                });
+                Value::Secp256Point {
+                    x: (x_low, x_high),
+                    y: (y_low, y_high),
+                }
+            }
             TypeShape::Builtin(crate::BuiltinKind::Gas) => Value::Gas(u64::from_le_bytes(
                 read_bytes(src, 8).try_into().unwrap_or_default(),
             )),

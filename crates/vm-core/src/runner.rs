@@ -470,6 +470,11 @@ impl Runner {
         &mut self.runner.vm
     }
 
+    /// The run's execution scopes, where hints keep what outlives one hint.
+    pub(crate) fn exec_scopes_mut(&mut self) -> &mut cairo_vm::types::exec_scope::ExecutionScopes {
+        &mut self.runner.exec_scopes
+    }
+
     /// cairo-vm's runner, for what this type does not wrap.
     pub fn cairo_runner(&self) -> &CairoRunner {
         &self.runner

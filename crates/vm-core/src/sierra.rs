@@ -8,6 +8,7 @@
 mod args;
 mod param_hints;
 mod results;
+mod secp_points;
 
 use cairo_lang_runnable_utils::builder::{EntryCodeConfig, RunnableBuilder};
 use cairo_lang_runner::casm_run::format_next_item;
@@ -299,19 +300,25 @@ impl SierraRunner<'_> {
     }
 
     /// The function's result, once it has returned.
-    pub fn result(&self) -> Result<SierraResult> {
+    pub fn result(&mut self) -> Result<SierraResult> {
         if !self.runner.is_finished() {
             return Err(VmCoreError::InvalidState(
                 "the function has not returned yet",
             ));
         }
-        results::read_result(
+        // secp256 points are read through the run's execution scopes, held apart from the
+        // runner (whose memory is read at the same time) and put back afterwards.
+        let mut scopes = std::mem::take(self.runner.exec_scopes_mut());
+        let result = results::read_result(
             &self.runner,
+            &mut scopes,
             &self.program.builder,
             &self.func,
             self.available_gas,
             self.initial_gas,
-        )
+        );
+        *self.runner.exec_scopes_mut() = scopes;
+        result
     }
 }
 

@@ -1,13 +1,21 @@
 //! A function's return values, read back from VM memory as [`Value`]s.
 
-use cairn_values_abi::{BuiltinKind, DictKey, IntWidth, TypeShape, Value};
+use std::cell::RefCell;
+
+use cairn_values_abi::{BuiltinKind, DictKey, IntWidth, TypeShape, U128Half, Value};
 use cairo_lang_runnable_utils::builder::RunnableBuilder;
+use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
+use cairo_lang_sierra::extensions::starknet::secp256::Secp256PointTypeConcrete;
+use cairo_lang_sierra::extensions::starknet::StarknetTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::Function;
+use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::Felt252;
 use num_bigint::BigInt;
+use num_traits::ToPrimitive;
 
+use super::secp_points::{point_coordinates, Curve};
 use crate::error::{Result, VmCoreError};
 use crate::runner::Runner;
 
@@ -69,12 +77,17 @@ fn variant_index(n_variants: usize, selector: usize) -> Option<usize> {
 
 pub(crate) fn read_result(
     runner: &Runner,
+    scopes: &mut ExecutionScopes,
     builder: &RunnableBuilder,
     func: &Function,
     available_gas: Option<u64>,
     initial_gas: Option<u64>,
 ) -> Result<SierraResult> {
-    let reader = Reader { runner, builder };
+    let reader = Reader {
+        runner,
+        builder,
+        scopes: RefCell::new(scopes),
+    };
     let ret_types = &func.signature.ret_types;
     let total: usize = ret_types.iter().map(|ty| reader.size(ty)).sum();
     // The entry code leaves the function's return values just below the final ap.
@@ -132,6 +145,9 @@ pub(crate) fn read_result(
 struct Reader<'a> {
     runner: &'a Runner,
     builder: &'a RunnableBuilder,
+    /// The run's execution scopes (taken out of the runner while it is read), where the
+    /// syscall hints keep secp256 points.
+    scopes: RefCell<&'a mut ExecutionScopes>,
 }
 
 impl Reader<'_> {
@@ -391,7 +407,29 @@ impl Reader<'_> {
             }
             TypeShape::Builtin(BuiltinKind::Gas) => Value::Gas(self.u64_of(first()?)?),
             TypeShape::Builtin(_) => Value::Builtin,
-            TypeShape::Secp256Point | TypeShape::Opaque(_) => {
+            TypeShape::Secp256Point => {
+                let handle = self
+                    .felt_of(first()?)?
+                    .to_usize()
+                    .ok_or_else(|| self.corrupt(format!("a {ty} handle past usize")))?;
+                let curve = match self.builder.registry().get_type(ty) {
+                    Ok(CoreTypeConcrete::Starknet(StarknetTypeConcrete::Secp256Point(
+                        Secp256PointTypeConcrete::K1(_),
+                    ))) => Curve::Secp256k1,
+                    _ => Curve::Secp256r1,
+                };
+                let [x_low, x_high, y_low, y_high] =
+                    point_coordinates(&mut self.scopes.borrow_mut(), curve, handle)?
+                        .map(|half| half.to_u128().map(U128Half));
+                let half = |half: Option<U128Half>| {
+                    half.ok_or_else(|| self.corrupt(format!("a {ty} coordinate past 128 bits")))
+                };
+                Value::Secp256Point {
+                    x: (half(x_low)?, half(x_high)?),
+                    y: (half(y_low)?, half(y_high)?),
+                }
+            }
+            TypeShape::Opaque(_) => {
                 return Err(VmCoreError::ResultDecoding(format!(
                     "values of type {ty} cannot be read back yet"
                 )))

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use cairn_vm_core::values::{DictKey, Value};
+use cairn_vm_core::values::{DictKey, U128Half, Value};
 use cairn_vm_core::Felt252;
 use starknet_types_core_hash::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core_hash::hash::{Pedersen, Poseidon, StarkHash};
@@ -158,6 +158,26 @@ pub fn cases() -> Vec<Case> {
     let state_g_args = format!(
         r#"[["{}", "{}", "{}", "{}"], 1]"#,
         g_plus_p1.0, g_plus_p1.1, p1_xy.0, p1_xy.1
+    );
+    let k1_g = secp_point(
+        "79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798",
+        "483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8",
+    );
+    let k1_2g = secp_point(
+        "C6047F9441ED7D6D3045406E95C07CD85C778E4B8CEF3CA7ABAC09B95C709EE5",
+        "1AE168FEA63DC339A3C58419466CEAEEF7F632653266D0E1236431A950CFE52A",
+    );
+    let k1_3g = secp_point(
+        "F9308A019258C31049344F85F89D5229B531C845836F99B08601F113BCE036F9",
+        "388F7B0F632DE8140FE337E62A37F3566500A99934C2231B6CB9FD7584B8E672",
+    );
+    let r1_g = secp_point(
+        "6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296",
+        "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5",
+    );
+    let r1_minus_g = secp_point(
+        "6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296",
+        "B01CBD1C01E58065711814B583F061E9D431CCA994CEA1313449BF97C840AE0A",
     );
     let mut hades = [felt(1), felt(2), felt(3)];
     Poseidon::hades_permutation(&mut hades);
@@ -947,7 +967,51 @@ pub fn cases() -> Vec<Case> {
             "[2147483647, 1]",
             panic(vec![short("i32_add Overflow")]),
         ),
+        // The curves' published generators and multiples (SEC 2), and r1's p - G.y.
+        case("secp_points", one(tuple(vec![k1_g.clone(), r1_g.clone()]))),
+        call("secp_points", "k1_double_generator", "[]", one(k1_2g)),
+        call(
+            "secp_points",
+            "k1_infinity",
+            "[]",
+            one(secp_point("0", "0")),
+        ),
+        call(
+            "secp_points",
+            "points_in_a_tuple",
+            "[7]",
+            one(tuple(vec![r1_g.clone(), Value::U8(7), k1_3g])),
+        ),
+        call("secp_points", "r1_from_x", R1_FROM_GX_ODD, one(some(r1_g))),
+        call(
+            "secp_points",
+            "r1_from_x",
+            R1_FROM_GX_EVEN,
+            one(some(r1_minus_g)),
+        ),
+        // x = 1 is on neither side of P-256.
+        call("secp_points", "r1_from_x", "[1, true]", one(none())),
     ]
+}
+
+/// `r1_from_x(G.x, y odd)` and `(G.x, y even)` for P-256's generator.
+const R1_FROM_GX_ODD: &str =
+    r#"["48439561293906451759052585252797914202762949526041747995844080717082404635286", true]"#;
+const R1_FROM_GX_EVEN: &str =
+    r#"["48439561293906451759052585252797914202762949526041747995844080717082404635286", false]"#;
+
+/// A secp256 point from its coordinates in hex, as (low, high) 128-bit halves.
+fn secp_point(x: &str, y: &str) -> Value {
+    let halves = |hex: &str| {
+        let padded = format!("{hex:0>64}");
+        let high = u128::from_str_radix(&padded[..32], 16).expect("hex");
+        let low = u128::from_str_radix(&padded[32..], 16).expect("hex");
+        (U128Half(low), U128Half(high))
+    };
+    Value::Secp256Point {
+        x: halves(x),
+        y: halves(y),
+    }
 }
 
 /// `fib(n)` of `bench_loops.cairo`, in felts.

@@ -1,0 +1,109 @@
+//! secp256k1/r1 points of a finished run, by the handle the program holds.
+//!
+//! On the VM a `Secp256k1Point` or `Secp256r1Point` is one cell: an index into a table that
+//! `cairo-lang-runner`'s syscall hints keep in the run's execution scopes, under a type the
+//! runner does not export. Rather than depend on that table's layout, the coordinates are asked
+//! for as the program itself would: a `Secp256*GetXy` syscall, answered by the runner's own hint
+//! over a scratch VM that holds only the request.
+
+use cairo_lang_casm::hints::{Hint, StarknetHint};
+use cairo_lang_casm::operand::{CellRef, Register, ResOperand};
+use cairo_lang_runner::CairoHintProcessor;
+use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
+use cairo_vm::types::exec_scope::ExecutionScopes;
+use cairo_vm::types::relocatable::Relocatable;
+use cairo_vm::vm::vm_core::VirtualMachine;
+use cairo_vm::Felt252;
+
+use crate::error::{Result, VmCoreError};
+
+/// The curve a point handle belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Curve {
+    Secp256k1,
+    Secp256r1,
+}
+
+impl Curve {
+    fn get_xy_selector(self) -> &'static str {
+        match self {
+            Curve::Secp256k1 => "Secp256k1GetXy",
+            Curve::Secp256r1 => "Secp256r1GetXy",
+        }
+    }
+}
+
+/// Gas for the one syscall (far above its cost, which is not the run's to pay).
+const QUERY_GAS: u64 = 1 << 40;
+
+/// The cells of a `Secp256*GetXy` request: selector, gas, point handle.
+const REQUEST_CELLS: usize = 3;
+
+/// `(x low, x high, y low, y high)` of the point `handle` names on `curve` (the point at
+/// infinity is all zeros), from the run's execution scopes.
+pub(crate) fn point_coordinates(
+    scopes: &mut ExecutionScopes,
+    curve: Curve,
+    handle: usize,
+) -> Result<[Felt252; 4]> {
+    let failed = |detail: String| {
+        VmCoreError::ResultDecoding(format!(
+            "reading {curve:?} point {handle} back from the run: {detail}"
+        ))
+    };
+    let mut vm = VirtualMachine::new(false, false);
+    // Segment 0 (program) and 1 (execution, where ap points) as in any run; 2 holds the request.
+    let _program = vm.add_memory_segment();
+    let execution = vm.add_memory_segment();
+    let request = vm.add_memory_segment();
+    vm.set_ap(0);
+    vm.set_fp(0);
+    let selector = Felt252::from_bytes_be_slice(curve.get_xy_selector().as_bytes());
+    let cells = [selector, Felt252::from(QUERY_GAS), Felt252::from(handle)];
+    let write = |vm: &mut VirtualMachine, at: Relocatable, value: Felt252| {
+        vm.insert_value(at, value)
+            .map_err(|error| failed(error.to_string()))
+    };
+    vm.insert_value(execution, request)
+        .map_err(|error| failed(error.to_string()))?;
+    for (offset, cell) in cells.into_iter().enumerate() {
+        write(
+            &mut vm,
+            (request + offset).map_err(|e| failed(e.to_string()))?,
+            cell,
+        )?;
+    }
+
+    let hint: Box<dyn std::any::Any> = Box::new(Hint::Starknet(StarknetHint::SystemCall {
+        system: ResOperand::Deref(CellRef {
+            register: Register::AP,
+            offset: 0,
+        }),
+    }));
+    let mut processor = CairoHintProcessor {
+        runner: None,
+        user_args: Vec::new(),
+        string_to_hint: Default::default(),
+        starknet_state: Default::default(),
+        run_resources: Default::default(),
+        syscalls_used_resources: Default::default(),
+        no_temporary_segments: true,
+        markers: Vec::new(),
+        panic_traceback: Vec::new(),
+    };
+    // The runner indexes its table without a bounds check: a handle the run never made would
+    // panic there, so the call is contained (and the handle is checked against what came back).
+    crate::contained::contain(|| processor.execute_hint(&mut vm, scopes, &hint))
+        .map_err(|panic| failed(format!("no such point ({panic})")))?
+        .map_err(|error| failed(error.to_string()))?;
+
+    // The response follows the request: gas left, a failure flag, then x and y as u256s.
+    let response = (request + REQUEST_CELLS).map_err(|error| failed(error.to_string()))?;
+    let cells = vm
+        .get_integer_range(response, 6)
+        .map_err(|error| failed(error.to_string()))?;
+    if *cells[1] != Felt252::ZERO {
+        return Err(failed("the syscall failed".to_owned()));
+    }
+    Ok([*cells[2], *cells[3], *cells[4], *cells[5]])
+}

@@ -105,7 +105,7 @@ impl RunArgs {
 
     /// Adds how to change a limit to an error that is a default limit (steps or memory) being
     /// reached.
-    pub fn explain_step_limit(&self, error: anyhow::Error) -> anyhow::Error {
+    pub fn explain_default_limit(&self, error: anyhow::Error) -> anyhow::Error {
         let limit = error.chain().find_map(|cause| {
             match cause.downcast_ref::<cairn_vm_core::VmCoreError>() {
                 Some(cairn_vm_core::VmCoreError::StepLimitReached { .. })
@@ -300,7 +300,7 @@ mod tests {
         let default = run_args(&[]);
         assert_eq!(default.step_limit(), Some(DEFAULT_MAX_STEPS));
         let explained = default
-            .explain_step_limit(step_limit_error(DEFAULT_MAX_STEPS))
+            .explain_default_limit(step_limit_error(DEFAULT_MAX_STEPS))
             .to_string();
         assert_eq!(
             explained,
@@ -312,7 +312,9 @@ mod tests {
         assert_eq!(chosen.step_limit(), Some(500));
         // A limit the user chose needs no advice.
         assert_eq!(
-            chosen.explain_step_limit(step_limit_error(500)).to_string(),
+            chosen
+                .explain_default_limit(step_limit_error(500))
+                .to_string(),
             "step limit of 500 reached at pc=0:3 before the program finished"
         );
 
@@ -328,7 +330,7 @@ mod tests {
         // Other errors pass through unchanged.
         assert_eq!(
             default
-                .explain_step_limit(anyhow::anyhow!("something else"))
+                .explain_default_limit(anyhow::anyhow!("something else"))
                 .to_string(),
             "something else"
         );
@@ -349,7 +351,7 @@ mod tests {
         assert_eq!(default.memory_cell_limit(), Some(1 << 27));
         assert_eq!(
             default
-                .explain_step_limit(memory_error(1 << 27))
+                .explain_default_limit(memory_error(1 << 27))
                 .to_string(),
             "memory limit of 134217728 cells reached at pc=0:3 (134217735 cells in use) before \
              the program finished (the default limit: raise it with --max-memory-mib MIB, or \
@@ -358,7 +360,9 @@ mod tests {
         let chosen = run_args(&["--max-memory-mib", "1"]);
         assert_eq!(chosen.memory_cell_limit(), Some(32_768));
         assert_eq!(
-            chosen.explain_step_limit(memory_error(32_768)).to_string(),
+            chosen
+                .explain_default_limit(memory_error(32_768))
+                .to_string(),
             "memory limit of 32768 cells reached at pc=0:3 (32775 cells in use) before the \
              program finished"
         );

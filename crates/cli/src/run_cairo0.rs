@@ -134,12 +134,12 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
     };
     let runner = if args.python_hints {
         run_with_python_hints(&program, config, args.program_input.as_deref())
-            .map_err(|error| run.explain_step_limit(error))?
+            .map_err(|error| run.explain_default_limit(error))?
     } else {
         let mut runner = Runner::new(&program, config)?;
         runner
             .run_until_end()
-            .map_err(|error| run.explain_step_limit(error.into()))?;
+            .map_err(|error| run.explain_default_limit(error.into()))?;
         runner
     };
 

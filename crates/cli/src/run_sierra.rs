@@ -83,7 +83,7 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     runner.set_max_memory_cells(run.memory_cell_limit());
     let result = runner
         .run_until_end()
-        .map_err(|error| run.explain_step_limit(error.into()))?;
+        .map_err(|error| run.explain_default_limit(error.into()))?;
 
     if args.json {
         let (values, panic) = match &result.outcome {

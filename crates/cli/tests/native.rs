@@ -674,7 +674,7 @@ fn native_recursion_past_the_stack_is_a_clear_error() {
 }
 
 #[test]
-fn a_stack_size_that_is_not_one_is_refused() {
+fn an_invalid_stack_size_is_refused() {
     for bad in ["lots", "0", "-5", "99999999999"] {
         let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .args([

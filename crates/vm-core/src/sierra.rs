@@ -12,7 +12,7 @@ mod secp_points;
 
 use cairo_lang_runnable_utils::builder::{EntryCodeConfig, RunnableBuilder};
 use cairo_lang_runner::casm_run::format_next_item;
-use cairo_lang_runner::{build_hints_dict, initialize_vm, token_gas_cost, CairoHintProcessor};
+use cairo_lang_runner::{build_hints_dict, initialize_vm, token_gas_cost};
 use cairo_lang_sierra::extensions::gas::{CostTokenType, GasBuiltinType};
 use cairo_lang_sierra::extensions::NamedType;
 use cairo_lang_sierra::program::{Function, Program as SierraProgramData};
@@ -192,20 +192,9 @@ impl SierraProgram {
             None,
         )
         .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
-        let inner = CairoHintProcessor {
-            runner: None,
-            // `WriteRunParam` is answered by `SierraHints` from `user_args`.
-            user_args: Vec::new(),
-            string_to_hint,
-            starknet_state: Default::default(),
-            run_resources: Default::default(),
-            syscalls_used_resources: Default::default(),
-            no_temporary_segments: true,
-            markers: Vec::new(),
-            panic_traceback: Vec::new(),
-        };
+        // `WriteRunParam` is answered by `SierraHints` from `user_args`.
         let hints = param_hints::SierraHints {
-            inner,
+            inner: param_hints::runner_hint_processor(string_to_hint),
             params: user_args,
         };
         let config = RunConfig {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use cairo_lang_casm::hints::{ExternalHint, Hint};
 use cairo_lang_runner::casm_run::{cell_ref_to_relocatable, get_val};
 use cairo_lang_runner::CairoHintProcessor;
+use cairo_lang_utils::unordered_hash_map::UnorderedHashMap;
 use cairo_vm::hint_processor::hint_processor_definition::{HintProcessorLogic, HintReference};
 use cairo_vm::serde::deserialize_program::ApTracking;
 use cairo_vm::types::exec_scope::ExecutionScopes;
@@ -20,6 +21,24 @@ use cairo_vm::Felt252;
 use num_traits::ToPrimitive;
 
 use super::args::ParamCell;
+
+/// `cairo-lang-runner`'s hint processor as Cairn runs it: no runner, no parameters of its own
+/// (Cairn writes them), no temporary segments; `string_to_hint` maps the program's hints.
+pub(crate) fn runner_hint_processor(
+    string_to_hint: UnorderedHashMap<String, Hint>,
+) -> CairoHintProcessor<'static> {
+    CairoHintProcessor {
+        runner: None,
+        user_args: Vec::new(),
+        string_to_hint,
+        starknet_state: Default::default(),
+        run_resources: Default::default(),
+        syscalls_used_resources: Default::default(),
+        no_temporary_segments: true,
+        markers: Vec::new(),
+        panic_traceback: Vec::new(),
+    }
+}
 
 /// `cairo-lang-runner`'s hint processor with the run's parameters written by Cairn.
 pub(crate) struct SierraHints {

@@ -8,10 +8,8 @@
 
 use cairo_lang_casm::hints::{Hint, StarknetHint};
 use cairo_lang_casm::operand::{CellRef, Register, ResOperand};
-use cairo_lang_runner::CairoHintProcessor;
 use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
 use cairo_vm::types::exec_scope::ExecutionScopes;
-use cairo_vm::types::relocatable::Relocatable;
 use cairo_vm::vm::vm_core::VirtualMachine;
 use cairo_vm::Felt252;
 
@@ -59,20 +57,10 @@ pub(crate) fn point_coordinates(
     vm.set_ap(0);
     vm.set_fp(0);
     let selector = Felt252::from_bytes_be_slice(curve.get_xy_selector().as_bytes());
-    let cells = [selector, Felt252::from(QUERY_GAS), Felt252::from(handle)];
-    let write = |vm: &mut VirtualMachine, at: Relocatable, value: Felt252| {
-        vm.insert_value(at, value)
-            .map_err(|error| failed(error.to_string()))
-    };
+    let request_cells = [selector, Felt252::from(QUERY_GAS), Felt252::from(handle)].map(Into::into);
     vm.insert_value(execution, request)
+        .and_then(|()| vm.load_data(request, &request_cells).map(|_| ()))
         .map_err(|error| failed(error.to_string()))?;
-    for (offset, cell) in cells.into_iter().enumerate() {
-        write(
-            &mut vm,
-            (request + offset).map_err(|e| failed(e.to_string()))?,
-            cell,
-        )?;
-    }
 
     let hint: Box<dyn std::any::Any> = Box::new(Hint::Starknet(StarknetHint::SystemCall {
         system: ResOperand::Deref(CellRef {
@@ -80,19 +68,9 @@ pub(crate) fn point_coordinates(
             offset: 0,
         }),
     }));
-    let mut processor = CairoHintProcessor {
-        runner: None,
-        user_args: Vec::new(),
-        string_to_hint: Default::default(),
-        starknet_state: Default::default(),
-        run_resources: Default::default(),
-        syscalls_used_resources: Default::default(),
-        no_temporary_segments: true,
-        markers: Vec::new(),
-        panic_traceback: Vec::new(),
-    };
+    let mut processor = super::param_hints::runner_hint_processor(Default::default());
     // The runner indexes its table without a bounds check: a handle the run never made would
-    // panic there, so the call is contained (and the handle is checked against what came back).
+    // panic there, so the call is contained and such a handle is an error.
     crate::contained::contain(|| processor.execute_hint(&mut vm, scopes, &hint))
         .map_err(|panic| failed(format!("no such point ({panic})")))?
         .map_err(|error| failed(error.to_string()))?;

@@ -14,8 +14,13 @@ use crate::run::RunArgs;
 #[derive(Args)]
 pub struct SierraArgs {
     /// The function's arguments as a JSON array, one element per parameter (see the README).
-    #[arg(long, value_name = "JSON")]
+    #[arg(long, value_name = "JSON", conflicts_with = "args_file")]
     pub(crate) args: Option<String>,
+
+    /// The arguments as in --args, read from a file (for arguments too large for a command
+    /// line).
+    #[arg(long, alias = "args_file", value_name = "PATH")]
+    pub(crate) args_file: Option<PathBuf>,
 
     /// Gas available to the run (required for programs that count gas); for Cairo 1 source
     /// it also compiles gas accounting in, as cairo-run does.
@@ -47,6 +52,7 @@ impl SierraArgs {
     pub fn reject_for(&self, kind: &str) -> Result<()> {
         let given = [
             ("--args", self.args.is_some()),
+            ("--args-file", self.args_file.is_some()),
             ("--available-gas", self.available_gas.is_some()),
             ("--print-result", self.print_result),
             ("--json", self.json),
@@ -109,20 +115,48 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     }
 }
 
-/// The values of `--args` (a JSON array; none given is `[]`) for parameters of `types`.
+/// Argument files larger than this are refused before they are read.
+const MAX_ARGS_FILE_BYTES: u64 = 1 << 30;
+
+/// The values of `--args` or `--args-file` (a JSON array; none given is `[]`) for parameters of
+/// `types`.
 pub(crate) fn parse_args(
     args: &SierraArgs,
     types: &[cairn_vm_core::values::cairo_lang_sierra::ids::ConcreteTypeId],
     registry: &cairn_vm_core::values::Registry,
 ) -> Result<Vec<cairn_vm_core::values::Value>> {
-    let json_args: serde_json::Value = match &args.args {
-        Some(text) => {
-            cairn_vm_core::values::json::parse_exact(text).context("--args is not valid JSON")?
-        }
-        None => serde_json::Value::Array(Vec::new()),
+    let (text, flag) = match (&args.args, &args.args_file) {
+        (Some(text), _) => (text.clone(), "--args".to_owned()),
+        (None, Some(path)) => (read_args_file(path)?, path.display().to_string()),
+        (None, None) => ("[]".to_owned(), "--args".to_owned()),
     };
+    let json_args: serde_json::Value = cairn_vm_core::values::json::parse_exact(&text)
+        .with_context(|| format!("{flag} is not valid JSON"))?;
     args_from_json(&json_args, types, registry)
-        .context("--args does not fit the function's parameters")
+        .with_context(|| format!("{flag} does not fit the function's parameters"))
+}
+
+fn read_args_file(path: &std::path::Path) -> Result<String> {
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !metadata.is_file() {
+        anyhow::bail!("{} is not a regular file", path.display());
+    }
+    if metadata.len() > MAX_ARGS_FILE_BYTES {
+        anyhow::bail!(
+            "{} has {} bytes: larger than the arguments Cairn reads (1 GiB)",
+            path.display(),
+            metadata.len()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|error| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (at byte offset {})",
+            path.display(),
+            error.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Prints the `--json` report of a run (`steps` is null on the native backend).

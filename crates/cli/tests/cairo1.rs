@@ -475,19 +475,75 @@ fn inputs_a_user_can_get_wrong_fail_with_one_clear_line() {
         "1000000",
     ]);
     assert!(boxed.status.success(), "{}", text(&boxed.stderr));
-    // ... a dictionary argument does not (the native backend takes it).
+    // ... and so does a dictionary argument (made in the run's segment arena by the entry code).
+    let dict = cairn(&[
+        "run",
+        "compiled/pointer_args.sierra.json",
+        "--entry",
+        "dict_get",
+        "--args",
+        r#"[{"3": 30}, 3]"#,
+        "--available-gas",
+        "1000000",
+    ]);
+    assert!(dict.status.success(), "{}", text(&dict.stderr));
+    assert!(
+        text(&dict.stdout).contains("returning [0x1e]"),
+        "{}",
+        text(&dict.stdout)
+    );
+    // Arguments too large for a command line come from a file: 100,000 entries on both backends.
+    let entries: Vec<String> = (1..=100_000)
+        .map(|key| format!(r#""{key}": {key}"#))
+        .collect();
+    let args_file = dir.path().join("big_dict.json");
+    std::fs::write(&args_file, format!("[{{{}}}, 99999]", entries.join(", "))).expect("write");
+    for backend in ["vm", "native"] {
+        let output = cairn(&[
+            "run",
+            "compiled/pointer_args.sierra.json",
+            "--entry",
+            "dict_get",
+            "--args-file",
+            &args_file.display().to_string(),
+            "--available-gas",
+            "1000000",
+            "--backend",
+            backend,
+        ]);
+        assert!(
+            output.status.success(),
+            "{backend}: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            text(&output.stdout).contains("returning [0x1869f]"),
+            "{backend}: {}",
+            text(&output.stdout)
+        );
+    }
     assert_clean_failure(
         &cairn(&[
             "run",
             "compiled/pointer_args.sierra.json",
             "--entry",
             "dict_get",
-            "--args",
-            r#"[{"3": 30}, 3]"#,
-            "--available-gas",
-            "1000000",
+            "--args-file",
+            "no-such-args.json",
         ]),
-        "as an argument on the VM backend",
+        "cannot read no-such-args.json",
+    );
+    std::fs::write(&args_file, "[{}, 1").expect("write");
+    assert_clean_failure(
+        &cairn(&[
+            "run",
+            "compiled/pointer_args.sierra.json",
+            "--entry",
+            "dict_get",
+            "--args-file",
+            &args_file.display().to_string(),
+        ]),
+        "big_dict.json is not valid JSON",
     );
 }
 

@@ -6,11 +6,12 @@
 //! observes memory like any other.
 
 mod args;
+mod entry_code;
 mod param_hints;
 mod results;
 mod secp_points;
 
-use cairo_lang_runnable_utils::builder::{EntryCodeConfig, RunnableBuilder};
+use cairo_lang_runnable_utils::builder::{create_code_footer, RunnableBuilder};
 use cairo_lang_runner::casm_run::format_next_item;
 use cairo_lang_runner::{build_hints_dict, initialize_vm, token_gas_cost};
 use cairo_lang_sierra::extensions::gas::{CostTokenType, GasBuiltinType};
@@ -24,7 +25,7 @@ use cairo_vm::Felt252;
 
 use cairn_values_abi::{Registry, Value};
 
-use self::args::ParamCell;
+use self::args::{ArgDict, ParamCell};
 
 use crate::error::{Result, VmCoreError};
 use crate::layout::Layout;
@@ -99,20 +100,26 @@ impl SierraProgram {
         args: &[Value],
     ) -> Result<Vec<cairo_lang_runner::Arg>> {
         self.cells_per_param(func, args)?
+            .0
             .iter()
             .flatten()
             .map(|cell| {
                 cell.to_runner_arg().ok_or_else(|| {
                     VmCoreError::Arguments(
-                        "a box or non-null nullable has no cairo-lang-runner argument".to_owned(),
+                        "a box, non-null nullable or dictionary has no cairo-lang-runner argument"
+                            .to_owned(),
                     )
                 })
             })
             .collect()
     }
 
-    /// Each user parameter's cells, checked against its type.
-    fn cells_per_param(&self, func: &Function, args: &[Value]) -> Result<Vec<Vec<ParamCell>>> {
+    /// Each user parameter's cells, checked against its type, and the dictionaries they name.
+    fn cells_per_param(
+        &self,
+        func: &Function,
+        args: &[Value],
+    ) -> Result<(Vec<Vec<ParamCell>>, Vec<ArgDict>)> {
         let param_types = self.user_param_types(func);
         if args.len() != param_types.len() {
             return Err(VmCoreError::Arguments(format!(
@@ -121,14 +128,25 @@ impl SierraProgram {
                 args.len()
             )));
         }
-        args.iter()
+        let mut dicts = Vec::new();
+        let cells = args
+            .iter()
             .zip(&param_types)
             .enumerate()
             .map(|(index, (value, ty))| {
-                args::to_param_cells(value, ty, &self.builder, &format!("arg {index}"))
+                let path = format!("arg {index}");
+                args::to_param_cells(value, ty, &self.builder, &path, &mut dicts)
                     .map_err(|error| VmCoreError::Arguments(error.to_string()))
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        if dicts.len() > entry_code::MAX_ARG_DICTS {
+            return Err(VmCoreError::Arguments(format!(
+                "{} dictionaries as arguments: the VM backend takes at most {}",
+                dicts.len(),
+                entry_code::MAX_ARG_DICTS
+            )));
+        }
+        Ok((cells, dicts))
     }
 
     /// Prepares a run of `func` with `args` (one [`Value`] per user parameter).
@@ -141,7 +159,7 @@ impl SierraProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<SierraRunner<'_>> {
-        let param_cells = self.cells_per_param(func, args)?;
+        let (param_cells, dicts) = self.cells_per_param(func, args)?;
         let mut user_args = Vec::new();
         let takes_gas = func
             .signature
@@ -168,10 +186,27 @@ impl SierraProgram {
         }
         user_args.extend(param_cells);
 
-        let (assembled, builtins) = self
+        let param_types = self
             .builder
-            .assemble_function_program(func, EntryCodeConfig::testing())
-            .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+            .generic_id_and_size_from_concrete(&func.signature.param_types);
+        let code_offset = self
+            .builder
+            .casm_program()
+            .debug_info
+            .sierra_statement_info
+            .get(func.entry_point.0)
+            .map(|info| info.start_offset)
+            .ok_or_else(|| {
+                VmCoreError::SierraCompilation(format!(
+                    "the entry point of {} is past the program's statements",
+                    func.id
+                ))
+            })?;
+        let (header, builtins) = entry_code::entry_code(&param_types, code_offset, dicts.len());
+        let assembled = self
+            .builder
+            .casm_program()
+            .assemble_ex(&header, &create_code_footer());
         let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
         let data: Vec<MaybeRelocatable> = assembled
             .bytecode
@@ -193,10 +228,11 @@ impl SierraProgram {
         )
         .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
         // `WriteRunParam` is answered by `SierraHints` from `user_args`.
-        let hints = param_hints::SierraHints {
-            inner: param_hints::runner_hint_processor(string_to_hint),
-            params: user_args,
-        };
+        let hints = param_hints::SierraHints::new(
+            param_hints::runner_hint_processor(string_to_hint),
+            user_args,
+            dicts,
+        );
         let config = RunConfig {
             layout: Layout::named("all_cairo")?,
             trace: true,

@@ -802,6 +802,74 @@ pub fn cases() -> Vec<Case> {
             r#"["79228162514264337593543950335"]"#,
             one(Value::BoundedInt(((1u128 << 96) - 1).into())),
         ),
+        // Dictionaries as arguments: on the VM the entry code makes them in the segment arena
+        // and fills them through the runner's own dictionary hints.
+        case("dict_args", one(Value::U64(30))),
+        call(
+            "dict_args",
+            "sum_keys",
+            r#"[{"1": 5, "2": 7, "9": 100}, [1, 2, 3, 9]]"#,
+            one(Value::U64(112)),
+        ),
+        call("dict_args", "sum_keys", "[{}, [1]]", one(Value::U64(0))),
+        call(
+            "dict_args",
+            "update",
+            r#"[{"4": 1, "6": 2}, 4, 10]"#,
+            one(Value::Felt252Dict(vec![
+                (DictKey(felt(4)), Value::U32(11)),
+                (DictKey(felt(5)), Value::U32(10)),
+                (DictKey(felt(6)), Value::U32(2)),
+            ])),
+        ),
+        call(
+            "dict_args",
+            "squash_after_writes",
+            r#"[{"3": 40, "8": 1}, 3]"#,
+            one(Value::SquashedFelt252Dict(vec![
+                (DictKey(felt(3)), f(felt(42))),
+                (DictKey(felt(8)), f(felt(1))),
+            ])),
+        ),
+        call(
+            "dict_args",
+            "two_and_new",
+            r#"[{"7": 3}, {"7": 4, "1": 1}]"#,
+            one(tuple(vec![
+                Value::U8(3),
+                Value::U8(99),
+                Value::U8(7),
+                Value::Felt252Dict(vec![(DictKey(felt(7)), Value::U8(7))]),
+            ])),
+        ),
+        call(
+            "dict_args",
+            "array_len_at",
+            r#"[{"5": [1, 2, 3], "6": null}, 5]"#,
+            one(Value::U32(3)),
+        ),
+        call(
+            "dict_args",
+            "array_len_at",
+            r#"[{"5": [1, 2, 3], "6": null}, 6]"#,
+            one(Value::U32(0)),
+        ),
+        call(
+            "dict_args",
+            "bag_total",
+            r#"[[{"2": 3, "4": 5}, 10], [2, 4, 6]]"#,
+            one(Value::U64(80)),
+        ),
+        call(
+            "dict_args",
+            "read_by_ref",
+            r#"[{"2": 3}, 2]"#,
+            // The dictionary comes back first, as the `ref` parameter's new value.
+            Expect::Values(vec![
+                Value::Felt252Dict(vec![(DictKey(felt(2)), Value::U64(3))]),
+                Value::U64(3),
+            ]),
+        ),
         case(
             "bytes31",
             one(tuple(vec![

@@ -124,7 +124,7 @@ fn out_of_gas_is_a_panic_not_an_error() {
 }
 
 #[test]
-fn boxed_arguments_are_allocated_and_dictionaries_refused_clearly() {
+fn boxed_and_dictionary_arguments_are_made_by_the_entry_code() {
     let program = sierra_program("nullables");
     let func = program.function("value_or").expect("value_or");
     for (nullable, expected) in [
@@ -141,25 +141,33 @@ fn boxed_arguments_are_allocated_and_dictionaries_refused_clearly() {
             SierraOutcome::Success(vec![Value::U64(expected)])
         );
     }
-    // A dictionary's entries would have to be registered with the segment arena before the
-    // entry code hands it over.
+    // A dictionary is made in the segment arena by the entry code, run in steps like any run.
     let program = sierra_program("pointer_args");
     let func = program.function("dict_get").expect("dict_get");
     let dict = Value::Felt252Dict(vec![(DictKey(Felt252::from(3)), Value::U64(30))]);
-    let error = program
+    let mut runner = program
         .prepare(
             func,
             &[dict, Value::Felt252(Felt252::from(3))],
             Some(1_000_000),
         )
+        .expect("prepare");
+    while !runner.run_steps(7).expect("steps") {}
+    assert_eq!(
+        runner.result().expect("result").outcome,
+        SierraOutcome::Success(vec![Value::U64(30)])
+    );
+    // A value that does not fit the dictionary's value type is named by its key.
+    let dict = Value::Felt252Dict(vec![(DictKey(Felt252::from(3)), Value::U8(1))]);
+    let error = program
+        .prepare(
+            func,
+            &[dict, Value::Felt252(Felt252::ZERO)],
+            Some(1_000_000),
+        )
         .err()
         .expect("refused");
-    assert!(
-        error
-            .to_string()
-            .contains("Felt252Dict<u64> (as an argument on the VM backend) are not supported"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("arg 0"), "{error}");
 }
 
 /// An identity `downcast<u128, u128>` (which Cairo 2.20 source can produce) trips an internal

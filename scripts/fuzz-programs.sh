@@ -3,7 +3,8 @@
 #   scripts/fuzz-programs.sh START END      (e.g. scripts/fuzz-programs.sh 0 500)
 # Each seed is a random well-typed Cairo program (tests/program_fuzz/generator.rs), compiled once
 # with the corelib and run on both backends; a program that differs is kept in
-# $TMPDIR/cairn-program-fuzz/ with the calls that differ. CI runs seeds 0..3 in the test suite.
+# $TMPDIR/cairn-program-fuzz/ with the calls that differ (`// cairn-call:` lines), which
+# scripts/minimise-mismatch.py shrinks into a fixture. CI runs seeds 0..3 in the test suite.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cairn_setup

@@ -30,6 +30,8 @@ if command -v valgrind >/dev/null 2>&1; then
     valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$stripped" native_matches_vm_on_every_fixture_call --quiet
 fi
+echo "== scripts: pytest"
+"$CAIRN_VENV/bin/python" -m pytest -q scripts/tests
 echo "== Python bridge: maturin develop, then pytest"
 (cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
 "$CAIRN_VENV/bin/python" -m pytest -q crates/hint-bridge-py/tests

@@ -4,7 +4,7 @@
 //!
 //! CI runs seeds 0..3 (`CAIRN_FUZZ_SEEDS=START..END` picks others; `scripts/fuzz-programs.sh`
 //! runs any number in release). A program that differs is written out with the calls that
-//! differ, to be minimised into a fixture. Needs a corelib to compile the programs (found as
+//! differ, for `scripts/minimise-mismatch.py` to shrink into a fixture. Needs a corelib to compile the programs (found as
 //! `cairn` finds it); without one the test says it skipped.
 
 #[path = "program_fuzz/generator.rs"]
@@ -130,8 +130,12 @@ fn generated_programs_give_the_same_results_on_both_backends() -> anyhow::Result
                         Observed::Ran { .. } => {}
                     }
                     if vm != native {
+                        // The `cairn-call:` line is what scripts/minimise-mismatch.py reruns.
+                        let args_json = serde_json::to_string(&args)?;
                         differing.push(format!(
-                            "{entry}{args:?} gas {gas}:\n  vm:     {vm:?}\n  native: {native:?}"
+                            "cairn-call: {} {args_json} {gas}\n  vm:     {vm:?}\n  native: \
+                             {native:?}",
+                            function.name
                         ));
                     }
                 }
@@ -160,7 +164,8 @@ fn generated_programs_give_the_same_results_on_both_backends() -> anyhow::Result
     Ok(())
 }
 
-/// Writes a differing program where it outlives the test, for minimising into a fixture.
+/// Writes a differing program where it outlives the test, for `scripts/minimise-mismatch.py` to
+/// shrink into a fixture: each differing call as a `// cairn-call:` comment above the source.
 fn keep_for_minimising(seed: u64, source: &str, differing: &[String]) -> anyhow::Result<PathBuf> {
     let folder = std::env::temp_dir().join("cairn-program-fuzz");
     std::fs::create_dir_all(&folder)?;

@@ -34,12 +34,21 @@ pub struct CompileArgs {
     #[arg(long)]
     native: bool,
 
+    /// Compile the `#[starknet::contract]` modules to Sierra contract classes, one
+    /// `CRATE_MODULE.contract_class.json` each (as Scarb names them) in the folder given by `-o`
+    /// (default: the current folder).
+    #[arg(long, conflicts_with_all = ["native", "no_gas"])]
+    contracts: bool,
+
     /// LLVM optimisation level for `--native` (0 to 3).
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
     opt_level: u8,
 }
 
 pub fn compile(args: CompileArgs) -> Result<()> {
+    if args.contracts {
+        return contracts(&args);
+    }
     let is_sierra = args
         .path
         .extension()
@@ -76,6 +85,44 @@ pub fn compile(args: CompileArgs) -> Result<()> {
         None => println!("{json}"),
     }
     Ok(())
+}
+
+/// `--contracts`: every contract class of the source, written in the output folder.
+fn contracts(args: &CompileArgs) -> Result<()> {
+    let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
+    let options = CompileOptions {
+        gas: true,
+        allow_warnings: args.allow_warnings,
+    };
+    let (contracts, warnings) = cairn_frontend::compile_contracts(&args.path, &corelib, &options)?;
+    crate::print_warnings(&warnings);
+    let folder = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+    let crate_name = crate_name(&args.path)?;
+    for contract in contracts {
+        let path = folder.join(contract.file_name(&crate_name));
+        let json = serde_json::to_string_pretty(&contract.class)
+            .context("cannot write a contract class as JSON")?;
+        std::fs::write(&path, json + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("{}: {}", contract.full_path, path.display());
+    }
+    Ok(())
+}
+
+/// The crate a source path compiles to: a file's stem, or a project folder's name.
+fn crate_name(path: &std::path::Path) -> Result<String> {
+    let name = if path.is_dir() {
+        path.canonicalize().ok().and_then(|path| {
+            path.file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+    } else {
+        path.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+    };
+    name.with_context(|| format!("{} names no crate", path.display()))
 }
 
 #[cfg(feature = "native")]

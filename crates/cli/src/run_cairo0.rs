@@ -170,7 +170,7 @@ fn run_with_python_hints(
     program: &CairoProgram,
     config: RunConfig,
     input: Option<&Path>,
-) -> Result<Runner> {
+) -> Result<Runner<'static>> {
     let input = input
         .map(|path| {
             std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
@@ -184,7 +184,11 @@ fn run_with_python_hints(
 }
 
 #[cfg(not(feature = "python"))]
-fn run_with_python_hints(_: &CairoProgram, _: RunConfig, _: Option<&Path>) -> Result<Runner> {
+fn run_with_python_hints(
+    _: &CairoProgram,
+    _: RunConfig,
+    _: Option<&Path>,
+) -> Result<Runner<'static>> {
     anyhow::bail!("this cairn was built without Python support (cargo feature `python`)")
 }
 

@@ -6,6 +6,7 @@
 //! folder or a few levels above the executable).
 
 mod compile;
+mod contracts;
 mod corelib;
 mod sierra_json;
 mod stack;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 pub use cairo_lang_sierra::program::Program;
 pub use compile::{compile_cairo, compile_cairo_with_warnings, CompileOptions, Compiled};
+pub use contracts::{compile_contracts, CompiledContract, ContractClass};
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
 pub use tests::{compile_tests, Expectation, TestCase, TestSuite};

@@ -23,7 +23,7 @@ pub fn run_program(
     program: &CairoProgram,
     config: RunConfig,
     program_input: Option<&str>,
-) -> Result<Runner, BridgeError> {
+) -> Result<Runner<'static>, BridgeError> {
     Python::initialize();
     Python::attach(|py| {
         let python = |error: PyErr| BridgeError::Python(error.to_string());

@@ -9,8 +9,8 @@ use pyo3::Python;
 /// closure on the calling thread, and the hints re-attach before touching Python.
 pub(crate) fn run_detached<R: Send>(
     py: Python<'_>,
-    runner: &mut Runner,
-    steps: impl FnOnce(&mut Runner) -> R + Send,
+    runner: &mut Runner<'static>,
+    steps: impl FnOnce(&mut Runner<'static>) -> R + Send,
 ) -> R {
     struct OnThisThread<T>(T);
     // SAFETY: `detach` runs its closure on this thread; the wrapped runner never leaves it.

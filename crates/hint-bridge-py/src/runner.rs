@@ -30,7 +30,7 @@ pub struct PyCairoRunner {
 }
 
 struct Initialized {
-    runner: Runner,
+    runner: Runner<'static>,
     state: Rc<HintState>,
     memory: Py<Memory>,
     segments: Py<Segments>,

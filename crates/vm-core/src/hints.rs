@@ -111,13 +111,13 @@ impl HintProcessorLogic for HintDispatcher {
 
 /// Wraps a run's hint processor and hands control back to the [`crate::Runner`] after a
 /// number of steps: cairo-vm stops `run_until_pc` as soon as its tracker says it is consumed.
-pub(crate) struct StepBudget {
-    pub(crate) hints: Box<dyn HintProcessorLogic>,
+pub(crate) struct StepBudget<'h> {
+    pub(crate) hints: Box<dyn HintProcessorLogic + 'h>,
     /// Steps cairo-vm may still take; `None` is unbounded.
     pub(crate) remaining: Option<usize>,
 }
 
-impl HintProcessorLogic for StepBudget {
+impl HintProcessorLogic for StepBudget<'_> {
     fn execute_hint(
         &mut self,
         vm: &mut VirtualMachine,
@@ -147,7 +147,7 @@ impl HintProcessorLogic for StepBudget {
     }
 }
 
-impl ResourceTracker for StepBudget {
+impl ResourceTracker for StepBudget<'_> {
     fn consumed(&self) -> bool {
         self.remaining == Some(0)
     }

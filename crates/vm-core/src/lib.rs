@@ -17,6 +17,7 @@
 //! ```
 
 mod contained;
+pub mod contract;
 mod error;
 mod hints;
 mod layout;
@@ -25,6 +26,7 @@ mod program;
 mod runner;
 pub mod sierra;
 
+pub use cairn_starknet as starknet;
 pub use cairn_values_abi as values;
 pub use cairo_vm;
 pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};

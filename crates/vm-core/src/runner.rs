@@ -76,16 +76,16 @@ enum Phase {
 /// Running `n` steps, then `m`, ends in exactly the state of running `n + m` at once: the pauses
 /// happen between steps, and the run is finished (padding, return values, relocation) only once
 /// the program reaches its end.
-pub struct Runner {
+pub struct Runner<'h> {
     runner: CairoRunner,
-    hints: StepBudget,
+    hints: StepBudget<'h>,
     end_pc: Relocatable,
     config: RunConfig,
     ending: Ending,
     phase: Phase,
 }
 
-impl Runner {
+impl Runner<'static> {
     /// Prepares a run of `program`: segments, builtins and the entrypoint's frame.
     pub fn new(program: &CairoProgram, config: RunConfig) -> Result<Self> {
         Self::build(
@@ -106,12 +106,14 @@ impl Runner {
         let hints = Box::new(HintDispatcher::new(Some(extension)));
         Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))
     }
+}
 
+impl<'h> Runner<'h> {
     /// Prepares a run with any hint processor; `prepare` may fill memory before the first step.
     pub(crate) fn build(
         program: &CairoProgram,
         config: RunConfig,
-        hints: Box<dyn HintProcessorLogic>,
+        hints: Box<dyn HintProcessorLogic + 'h>,
         ending: Ending,
         prepare: impl FnOnce(&mut VirtualMachine) -> Result<()>,
     ) -> Result<Self> {

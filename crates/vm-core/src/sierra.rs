@@ -10,6 +10,7 @@ mod entry_code;
 mod param_hints;
 mod results;
 mod secp_points;
+mod syscalls;
 
 use cairo_lang_runnable_utils::builder::{create_code_footer, RunnableBuilder};
 use cairo_lang_runner::casm_run::format_next_item;
@@ -159,6 +160,29 @@ impl SierraProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<SierraRunner<'_>> {
+        self.prepare_run(func, args, available_gas, None)
+    }
+
+    /// Like [`SierraProgram::prepare`], with the chain-state syscalls (storage, calls,
+    /// deployments, events, messages, execution info…) answered by `handler`; the state-free
+    /// ones (keccak, sha256/sha512, secp256k1/r1) are still the runner's.
+    pub fn prepare_with_syscalls<'p>(
+        &'p self,
+        func: &Function,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: &'p mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<SierraRunner<'p>> {
+        self.prepare_run(func, args, available_gas, Some(handler))
+    }
+
+    fn prepare_run<'p>(
+        &'p self,
+        func: &Function,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: Option<&'p mut dyn cairn_starknet::SyscallHandler>,
+    ) -> Result<SierraRunner<'p>> {
         let (param_cells, dicts) = self.cells_per_param(func, args)?;
         let mut user_args = Vec::new();
         let takes_gas = func
@@ -232,6 +256,7 @@ impl SierraProgram {
             param_hints::runner_hint_processor(string_to_hint),
             user_args,
             dicts,
+            handler,
         );
         let config = RunConfig {
             layout: Layout::named("all_cairo")?,
@@ -290,12 +315,12 @@ impl SierraProgram {
 pub struct SierraRunner<'p> {
     program: &'p SierraProgram,
     func: Function,
-    runner: Runner,
+    runner: Runner<'p>,
     available_gas: Option<u64>,
     initial_gas: Option<u64>,
 }
 
-impl SierraRunner<'_> {
+impl<'p> SierraRunner<'p> {
     /// Runs at most `max_steps` more VM steps; returns whether the function has returned.
     pub fn run_steps(&mut self, max_steps: usize) -> Result<bool> {
         self.runner.run_steps(max_steps)
@@ -320,7 +345,7 @@ impl SierraRunner<'_> {
     }
 
     /// The underlying VM run (memory, registers, trace).
-    pub fn runner(&self) -> &Runner {
+    pub fn runner(&self) -> &Runner<'p> {
         &self.runner
     }
 

@@ -7,9 +7,10 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cairo_lang_casm::hints::{CoreHint, CoreHintBase, ExternalHint, Hint};
+use cairn_starknet::SyscallHandler;
+use cairo_lang_casm::hints::{CoreHint, CoreHintBase, ExternalHint, Hint, StarknetHint};
 use cairo_lang_casm::operand::{BinOpOperand, CellRef, DerefOrImmediate, Operation, ResOperand};
-use cairo_lang_runner::casm_run::{cell_ref_to_relocatable, get_val};
+use cairo_lang_runner::casm_run::{cell_ref_to_relocatable, extract_relocatable, get_val};
 use cairo_lang_runner::CairoHintProcessor;
 use cairo_lang_utils::bigint::BigIntAsHex;
 use cairo_lang_utils::unordered_hash_map::UnorderedHashMap;
@@ -25,6 +26,7 @@ use num_traits::ToPrimitive;
 
 use super::args::{ArgDict, ParamCell};
 use super::entry_code::FILL_ARG_DICT;
+use super::syscalls;
 
 /// `cairo-lang-runner`'s hint processor as Cairn runs it: no runner, no parameters of its own
 /// (Cairn writes them), no temporary segments; `string_to_hint` maps the program's hints.
@@ -44,8 +46,9 @@ pub(crate) fn runner_hint_processor(
     }
 }
 
-/// `cairo-lang-runner`'s hint processor with the run's parameters written by Cairn.
-pub(crate) struct SierraHints {
+/// `cairo-lang-runner`'s hint processor with the run's parameters written by Cairn, and the
+/// chain-state syscalls answered by a [`SyscallHandler`] when the run has one.
+pub(crate) struct SierraHints<'h> {
     pub(crate) inner: CairoHintProcessor<'static>,
     /// Each parameter's cells, by the index the entry code's hint names.
     pub(crate) params: Vec<Vec<ParamCell>>,
@@ -53,14 +56,17 @@ pub(crate) struct SierraHints {
     pub(crate) dicts: Vec<ArgDict>,
     /// The end of each argument dictionary's access log, once the entry code has filled it.
     pub(crate) dict_ends: Vec<Option<Relocatable>>,
+    /// Answers the chain-state syscalls; without one they go to the runner's own state.
+    pub(crate) syscalls: Option<&'h mut dyn SyscallHandler>,
 }
 
-impl SierraHints {
+impl<'h> SierraHints<'h> {
     /// Hands `params` and their `dicts` to the entry code's hints.
     pub(crate) fn new(
         inner: CairoHintProcessor<'static>,
         params: Vec<Vec<ParamCell>>,
         dicts: Vec<ArgDict>,
+        syscalls: Option<&'h mut dyn SyscallHandler>,
     ) -> Self {
         let dict_ends = vec![None; dicts.len()];
         Self {
@@ -68,6 +74,7 @@ impl SierraHints {
             params,
             dicts,
             dict_ends,
+            syscalls,
         }
     }
 
@@ -203,7 +210,7 @@ fn immediate(felt: &Felt252) -> ResOperand {
     })
 }
 
-impl HintProcessorLogic for SierraHints {
+impl HintProcessorLogic for SierraHints<'_> {
     fn execute_hint(
         &mut self,
         vm: &mut VirtualMachine,
@@ -221,6 +228,16 @@ impl HintProcessorLogic for SierraHints {
             }
             let dst = cell_ref_to_relocatable(dst, vm);
             return self.write_param(vm, index, dst);
+        }
+        if let (Some(Hint::Starknet(StarknetHint::SystemCall { system })), Some(handler)) = (
+            hint_data.downcast_ref::<Hint>(),
+            self.syscalls.as_deref_mut(),
+        ) {
+            let system = extract_relocatable(vm, system)?;
+            let name = syscalls::syscall_name(vm, system)?;
+            if syscalls::is_state_syscall(&name) {
+                return syscalls::answer(vm, system, &name, handler);
+            }
         }
         self.inner.execute_hint(vm, exec_scopes, hint_data)
     }

@@ -143,7 +143,7 @@ pub(crate) fn read_result(
 }
 
 struct Reader<'a> {
-    runner: &'a Runner,
+    runner: &'a Runner<'a>,
     builder: &'a RunnableBuilder,
     /// The run's execution scopes (taken out of the runner while it is read), where the
     /// syscall hints keep secp256 points.

@@ -40,7 +40,7 @@ pub fn config(layout: &str) -> RunConfig {
 }
 
 /// Runs a fixture to its end and returns the runner.
-pub fn run_to_end(name: &str, config: RunConfig) -> Runner {
+pub fn run_to_end(name: &str, config: RunConfig) -> Runner<'static> {
     let mut runner = Runner::new(&program(name), config).expect("runner");
     runner
         .run_until_end()

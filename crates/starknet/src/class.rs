@@ -1,0 +1,141 @@
+//! Sierra contract classes as Scarb and `starknet-compile` write them.
+
+use cairo_lang_sierra::program::{Function, Program};
+use cairo_lang_starknet_classes::contract_class::{
+    ContractClass as CompiledClass, ContractEntryPoint,
+};
+use starknet_types_core::felt::Felt;
+
+use crate::error::StarknetError;
+
+/// The three kinds of entry points a class has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntryPointType {
+    /// Called by transactions and by other contracts.
+    External,
+    /// Called by the sequencer for a message from L1.
+    L1Handler,
+    /// Called once, when the contract is deployed.
+    Constructor,
+}
+
+impl EntryPointType {
+    /// As the class file spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryPointType::External => "EXTERNAL",
+            EntryPointType::L1Handler => "L1_HANDLER",
+            EntryPointType::Constructor => "CONSTRUCTOR",
+        }
+    }
+}
+
+/// An entry point: the selector callers name it by and the Sierra function it runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryPoint {
+    /// `sn_keccak` of the function's name.
+    pub selector: Felt,
+    /// The function's index in the class's Sierra program.
+    pub function_idx: usize,
+}
+
+/// A Sierra contract class, decoded: its Sierra program and its entry points by kind.
+#[derive(Clone, Debug)]
+pub struct ContractClass {
+    compiled: CompiledClass,
+    program: Program,
+    external: Vec<EntryPoint>,
+    l1_handler: Vec<EntryPoint>,
+    constructor: Vec<EntryPoint>,
+}
+
+impl ContractClass {
+    /// Reads a `*.contract_class.json`.
+    pub fn from_json(text: &str) -> Result<Self, StarknetError> {
+        let compiled: CompiledClass = serde_json::from_str(text)
+            .map_err(|error| StarknetError::InvalidClass(error.to_string()))?;
+        Self::new(compiled)
+    }
+
+    /// Decodes a class the Cairo compiler's crates produced.
+    pub fn new(compiled: CompiledClass) -> Result<Self, StarknetError> {
+        let program = compiled
+            .extract_sierra_program(true)
+            .map_err(|error| StarknetError::InvalidSierra(error.to_string()))?
+            .program;
+        let count = program.funcs.len();
+        let entry_points = |kind: EntryPointType, list: &[ContractEntryPoint]| {
+            list.iter()
+                .map(|entry| {
+                    if entry.function_idx >= count {
+                        return Err(StarknetError::NoSuchFunction {
+                            kind: kind.name(),
+                            selector: entry.selector.clone(),
+                            index: entry.function_idx,
+                            count,
+                        });
+                    }
+                    Ok(EntryPoint {
+                        selector: Felt::from(&entry.selector),
+                        function_idx: entry.function_idx,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let by_type = &compiled.entry_points_by_type;
+        let external = entry_points(EntryPointType::External, &by_type.external)?;
+        let l1_handler = entry_points(EntryPointType::L1Handler, &by_type.l1_handler)?;
+        let constructor = entry_points(EntryPointType::Constructor, &by_type.constructor)?;
+        Ok(Self {
+            compiled,
+            program,
+            external,
+            l1_handler,
+            constructor,
+        })
+    }
+
+    /// The class as its file holds it.
+    pub fn compiled(&self) -> &CompiledClass {
+        &self.compiled
+    }
+
+    /// The class's Sierra program (with debug names when the file has them).
+    pub fn sierra(&self) -> &Program {
+        &self.program
+    }
+
+    /// The entry points of one kind.
+    pub fn entry_points(&self, kind: EntryPointType) -> &[EntryPoint] {
+        match kind {
+            EntryPointType::External => &self.external,
+            EntryPointType::L1Handler => &self.l1_handler,
+            EntryPointType::Constructor => &self.constructor,
+        }
+    }
+
+    /// The entry point of `kind` with `selector`.
+    pub fn entry_point(
+        &self,
+        kind: EntryPointType,
+        selector: Felt,
+    ) -> Result<&EntryPoint, StarknetError> {
+        self.entry_points(kind)
+            .iter()
+            .find(|entry| entry.selector == selector)
+            .ok_or(StarknetError::NoSuchEntryPoint {
+                kind: kind.name(),
+                selector,
+            })
+    }
+
+    /// The class's constructor, if it has one.
+    pub fn constructor(&self) -> Option<&EntryPoint> {
+        self.constructor.first()
+    }
+
+    /// The Sierra function an entry point runs (its index was checked when the class loaded).
+    pub fn function(&self, entry: &EntryPoint) -> &Function {
+        &self.program.funcs[entry.function_idx]
+    }
+}

@@ -1,0 +1,43 @@
+//! What Cairn's backends share to run Starknet contracts.
+//!
+//! - [`ContractClass`]: a Sierra contract class (`*.contract_class.json`) with its entry points by
+//!   selector.
+//! - [`SyscallHandler`]: the chain-state syscalls a contract makes, one method each, with the
+//!   remaining gas passed in and a revert reason (felts) out. Both backends call it; a sequencer,
+//!   a devnet or a test framework implements it over its own state.
+//! - [`StarknetState`]: an in-memory Starknet that implements it: declared classes, deployed
+//!   contracts, storage, events and L2→L1 messages, execution info, block hashes, nested calls
+//!   with their own caller/contract context, and revert (a failed inner call leaves no trace).
+//!   Nested calls run on an [`EntryPointExecutor`], which each backend provides.
+//! - [`SyscallGasCosts`]: what each syscall costs, as cairo-lang-runner 2.20.0 charges it;
+//!   replaceable.
+//!
+//! The crate knows neither backend: the VM and the native backend depend on it, not it on them.
+
+mod class;
+mod error;
+mod gas;
+mod state;
+mod syscalls;
+
+pub use class::{ContractClass, EntryPoint, EntryPointType};
+pub use error::StarknetError;
+pub use gas::SyscallGasCosts;
+pub use starknet_types_core::felt::Felt;
+pub use state::{CallRecord, Event, L2ToL1Message, StarknetState};
+pub use syscalls::{
+    BlockInfo, CallOutcome, EntryPointExecutor, ExecutionInfo, ResourceBounds, SyscallHandler,
+    SyscallResult, TxInfo,
+};
+
+/// An entry point's selector: `sn_keccak` of its name, as `selector!("name")` computes it.
+pub fn selector(name: &str) -> Felt {
+    Felt::from(&cairo_lang_starknet_classes::keccak::starknet_keccak(
+        name.as_bytes(),
+    ))
+}
+
+/// A short string (`'abc'`) as the felt it is: how Starknet writes revert reasons.
+pub fn short_string(text: &str) -> Felt {
+    Felt::from_bytes_be_slice(text.as_bytes())
+}

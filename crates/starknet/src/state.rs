@@ -1,0 +1,616 @@
+//! An in-memory Starknet: classes, contracts, storage, events, messages, nested calls, revert.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use starknet_types_core::felt::{Felt, NonZeroFelt};
+use starknet_types_core::hash::{Pedersen, StarkHash};
+
+use crate::class::{ContractClass, EntryPointType};
+use crate::error::StarknetError;
+use crate::gas::SyscallGasCosts;
+use crate::short_string;
+use crate::syscalls::{
+    CallOutcome, EntryPointExecutor, ExecutionInfo, SyscallHandler, SyscallResult,
+};
+
+/// An event a contract emitted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The contract that emitted it.
+    pub from_address: Felt,
+    /// Its keys (the first is the event's selector).
+    pub keys: Vec<Felt>,
+    /// Its data.
+    pub data: Vec<Felt>,
+}
+
+/// A message a contract sent to L1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct L2ToL1Message {
+    /// The contract that sent it.
+    pub from_address: Felt,
+    /// The L1 address it is for.
+    pub to_address: Felt,
+    /// What it says.
+    pub payload: Vec<Felt>,
+}
+
+/// What a call from outside (a transaction's call, a deployment) did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    /// How it ended; a revert left the state as it was before the call.
+    pub outcome: CallOutcome,
+    /// The gas left of what it was given.
+    pub remaining_gas: u64,
+    /// The events it emitted (none when it reverted).
+    pub events: Vec<Event>,
+    /// The messages it sent (none when it reverted).
+    pub messages: Vec<L2ToL1Message>,
+}
+
+/// What a write changed, to undo it when a call reverts.
+#[derive(Clone, Debug)]
+enum Undo {
+    Storage {
+        contract: Felt,
+        key: Felt,
+        previous: Option<Felt>,
+    },
+    Deployment {
+        address: Felt,
+        previous: Option<Felt>,
+    },
+}
+
+/// Where the journal, the events and the messages stood when a call began.
+#[derive(Clone, Copy)]
+struct Checkpoint {
+    journal: usize,
+    events: usize,
+    messages: usize,
+}
+
+/// An in-memory Starknet that runs contracts' syscalls: every call a contract makes runs on the
+/// executor it was given, with this state as the callee's handler.
+pub struct StarknetState {
+    executor: Arc<dyn EntryPointExecutor + Send + Sync>,
+    costs: SyscallGasCosts,
+    classes: HashMap<Felt, Arc<ContractClass>>,
+    contracts: HashMap<Felt, Felt>,
+    storage: HashMap<(Felt, Felt), Felt>,
+    block_hashes: HashMap<u64, Felt>,
+    events: Vec<Event>,
+    messages: Vec<L2ToL1Message>,
+    journal: Vec<Undo>,
+    /// The running call's context; the block and transaction parts are the caller's to set.
+    context: ExecutionInfo,
+}
+
+/// 2^251 - 256: contract addresses are reduced below it.
+const ADDRESS_BOUND: Felt =
+    Felt::from_hex_unchecked("0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00");
+
+impl StarknetState {
+    /// An empty state whose contracts run on `executor`, charging the default syscall costs.
+    pub fn new(executor: Arc<dyn EntryPointExecutor + Send + Sync>) -> Self {
+        Self {
+            executor,
+            costs: SyscallGasCosts::default(),
+            classes: HashMap::new(),
+            contracts: HashMap::new(),
+            storage: HashMap::new(),
+            block_hashes: HashMap::new(),
+            events: Vec::new(),
+            messages: Vec::new(),
+            journal: Vec::new(),
+            context: ExecutionInfo::default(),
+        }
+    }
+
+    /// Charges `costs` for syscalls from now on.
+    pub fn set_gas_costs(&mut self, costs: SyscallGasCosts) {
+        self.costs = costs;
+    }
+
+    /// Declares `class` under `class_hash`.
+    pub fn declare(&mut self, class_hash: Felt, class: ContractClass) {
+        self.classes.insert(class_hash, Arc::new(class));
+    }
+
+    /// The class declared under `class_hash`.
+    pub fn class(&self, class_hash: Felt) -> Option<&ContractClass> {
+        self.classes.get(&class_hash).map(Arc::as_ref)
+    }
+
+    /// The class hash of the contract at `address`.
+    pub fn class_hash_at(&self, address: Felt) -> Option<Felt> {
+        self.contracts.get(&address).copied()
+    }
+
+    /// A storage cell of the contract at `address` (0 when never written).
+    pub fn storage(&self, address: Felt, key: Felt) -> Felt {
+        self.storage
+            .get(&(address, key))
+            .copied()
+            .unwrap_or(Felt::ZERO)
+    }
+
+    /// Every storage cell written so far, as (contract, key) → value.
+    pub fn storage_cells(&self) -> &HashMap<(Felt, Felt), Felt> {
+        &self.storage
+    }
+
+    /// Writes a storage cell directly (to set a state up).
+    pub fn set_storage(&mut self, address: Felt, key: Felt, value: Felt) {
+        self.storage.insert((address, key), value);
+    }
+
+    /// Every event emitted so far by calls that did not revert.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Every message sent so far by calls that did not revert.
+    pub fn messages(&self) -> &[L2ToL1Message] {
+        &self.messages
+    }
+
+    /// The execution info contracts read: set the block and transaction parts here (the
+    /// caller, contract and selector are the running call's).
+    pub fn execution_info_mut(&mut self) -> &mut ExecutionInfo {
+        &mut self.context
+    }
+
+    /// Sets the hash `get_block_hash` gives for `block_number`.
+    pub fn set_block_hash(&mut self, block_number: u64, hash: Felt) {
+        self.block_hashes.insert(block_number, hash);
+    }
+
+    /// The address a deployment gets, as Starknet computes it.
+    pub fn contract_address(
+        salt: Felt,
+        class_hash: Felt,
+        constructor_calldata: &[Felt],
+        deployer_address: Felt,
+    ) -> Felt {
+        let calldata_hash = Pedersen::hash_array(constructor_calldata);
+        let address = Pedersen::hash_array(&[
+            short_string("STARKNET_CONTRACT_ADDRESS"),
+            deployer_address,
+            salt,
+            class_hash,
+            calldata_hash,
+        ]);
+        address.mod_floor(&NonZeroFelt::from_felt_unchecked(ADDRESS_BOUND))
+    }
+
+    /// Calls the external entry point `selector` of the contract at `address` from outside (as
+    /// a transaction from `caller_address`); a revert leaves the state as it was.
+    pub fn call(
+        &mut self,
+        caller_address: Felt,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        gas: u64,
+    ) -> Result<CallRecord, StarknetError> {
+        let class_hash = self
+            .class_hash_at(address)
+            .ok_or(StarknetError::NotDeployed(address))?;
+        let class = self.class_arc(class_hash)?;
+        let entry_point = class
+            .entry_point(EntryPointType::External, selector)?
+            .clone();
+        self.record(
+            |state, gas| {
+                state.in_context(caller_address, address, selector, |state| {
+                    let executor = Arc::clone(&state.executor);
+                    executor.execute(class_hash, &class, &entry_point, calldata, gas, state)
+                })
+            },
+            gas,
+        )
+    }
+
+    /// Deploys `class_hash` from outside (as the deploy-account flow or a UDC deployment from
+    /// `deployer_address` would), running its constructor; returns the address and the record.
+    pub fn deploy(
+        &mut self,
+        class_hash: Felt,
+        salt: Felt,
+        calldata: &[Felt],
+        deployer_address: Felt,
+        gas: u64,
+    ) -> Result<(Felt, CallRecord), StarknetError> {
+        let class = self.class_arc(class_hash)?;
+        let address = Self::contract_address(salt, class_hash, calldata, deployer_address);
+        let record = self.record(
+            |state, gas| {
+                state.deploy_at(address, class_hash, &class, calldata, deployer_address, gas)
+            },
+            gas,
+        )?;
+        Ok((address, record))
+    }
+
+    fn class_arc(&self, class_hash: Felt) -> Result<Arc<ContractClass>, StarknetError> {
+        self.classes
+            .get(&class_hash)
+            .cloned()
+            .ok_or(StarknetError::UndeclaredClass(class_hash))
+    }
+
+    /// Runs `call` from a checkpoint: on a revert everything it did is undone; the events and
+    /// messages it left are returned.
+    fn record(
+        &mut self,
+        call: impl FnOnce(&mut Self, &mut u64) -> Result<CallOutcome, StarknetError>,
+        mut gas: u64,
+    ) -> Result<CallRecord, StarknetError> {
+        let checkpoint = self.checkpoint();
+        let outcome = call(self, &mut gas);
+        if !matches!(outcome, Ok(CallOutcome::Success(_))) {
+            self.revert_to(checkpoint);
+        }
+        let outcome = outcome?;
+        Ok(CallRecord {
+            outcome,
+            remaining_gas: gas,
+            events: self.events[checkpoint.events..].to_vec(),
+            messages: self.messages[checkpoint.messages..].to_vec(),
+        })
+    }
+
+    /// Registers the contract and runs its constructor (if any) in its own context.
+    fn deploy_at(
+        &mut self,
+        address: Felt,
+        class_hash: Felt,
+        class: &ContractClass,
+        calldata: &[Felt],
+        deployer_address: Felt,
+        gas: &mut u64,
+    ) -> Result<CallOutcome, StarknetError> {
+        let previous = self.contracts.insert(address, class_hash);
+        self.journal.push(Undo::Deployment { address, previous });
+        if previous.is_some() {
+            return Ok(CallOutcome::Revert(vec![short_string(
+                "CONTRACT_ALREADY_DEPLOYED",
+            )]));
+        }
+        match class.constructor() {
+            Some(constructor) => {
+                let constructor = constructor.clone();
+                self.in_context(deployer_address, address, constructor.selector, |state| {
+                    let executor = Arc::clone(&state.executor);
+                    executor.execute(class_hash, class, &constructor, calldata, gas, state)
+                })
+            }
+            None if calldata.is_empty() => Ok(CallOutcome::Success(Vec::new())),
+            None => Ok(CallOutcome::Revert(vec![short_string(
+                "INVALID_CALLDATA_LEN",
+            )])),
+        }
+    }
+
+    /// Runs `call` with the caller, contract and selector of a new call frame.
+    fn in_context<T>(
+        &mut self,
+        caller_address: Felt,
+        contract_address: Felt,
+        selector: Felt,
+        call: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let saved = (
+            std::mem::replace(&mut self.context.caller_address, caller_address),
+            std::mem::replace(&mut self.context.contract_address, contract_address),
+            std::mem::replace(&mut self.context.entry_point_selector, selector),
+        );
+        let result = call(self);
+        (
+            self.context.caller_address,
+            self.context.contract_address,
+            self.context.entry_point_selector,
+        ) = saved;
+        result
+    }
+
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            journal: self.journal.len(),
+            events: self.events.len(),
+            messages: self.messages.len(),
+        }
+    }
+
+    fn revert_to(&mut self, checkpoint: Checkpoint) {
+        while self.journal.len() > checkpoint.journal {
+            match self.journal.pop() {
+                Some(Undo::Storage {
+                    contract,
+                    key,
+                    previous,
+                }) => match previous {
+                    Some(value) => {
+                        self.storage.insert((contract, key), value);
+                    }
+                    None => {
+                        self.storage.remove(&(contract, key));
+                    }
+                },
+                Some(Undo::Deployment { address, previous }) => match previous {
+                    Some(class_hash) => {
+                        self.contracts.insert(address, class_hash);
+                    }
+                    None => {
+                        self.contracts.remove(&address);
+                    }
+                },
+                None => break,
+            }
+        }
+        self.events.truncate(checkpoint.events);
+        self.messages.truncate(checkpoint.messages);
+    }
+
+    /// A nested call from a contract: charged, given the entry budget back, reverted on
+    /// failure with `failure` appended to the callee's reason.
+    fn nested_call(
+        &mut self,
+        class_hash: Felt,
+        kind: EntryPointType,
+        selector: Felt,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+        context: Option<(Felt, Felt)>,
+    ) -> SyscallResult<Vec<Felt>> {
+        let Some(class) = self.classes.get(&class_hash).cloned() else {
+            return Err(vec![short_string("CLASS_HASH_NOT_DECLARED")]);
+        };
+        let Ok(entry_point) = class.entry_point(kind, selector).cloned() else {
+            return Err(vec![
+                short_string("ENTRYPOINT_NOT_FOUND"),
+                short_string("ENTRYPOINT_FAILED"),
+            ]);
+        };
+        // The syscall's cost included the callee's entry budget, which its entry charges again.
+        *remaining_gas += self.costs.entry_point_initial_budget;
+        let checkpoint = self.checkpoint();
+        let mut run = |state: &mut Self| {
+            let executor = Arc::clone(&state.executor);
+            executor.execute(
+                class_hash,
+                &class,
+                &entry_point,
+                calldata,
+                remaining_gas,
+                state,
+            )
+        };
+        let outcome = match context {
+            Some((caller, contract)) => self.in_context(caller, contract, selector, run),
+            None => run(self),
+        };
+        match outcome {
+            Ok(CallOutcome::Success(retdata)) => Ok(retdata),
+            Ok(CallOutcome::Revert(mut reason)) => {
+                self.revert_to(checkpoint);
+                reason.push(short_string("ENTRYPOINT_FAILED"));
+                Err(reason)
+            }
+            Err(error) => {
+                self.revert_to(checkpoint);
+                Err(error_reason(&error, "ENTRYPOINT_FAILED"))
+            }
+        }
+    }
+}
+
+/// A nested call the backend could not run, as the revert reason its caller sees: the error's
+/// text in short strings of 31 bytes, then `failure`.
+fn error_reason(error: &StarknetError, failure: &str) -> Vec<Felt> {
+    let text = error.to_string();
+    let mut reason: Vec<Felt> = text
+        .as_bytes()
+        .chunks(31)
+        .map(Felt::from_bytes_be_slice)
+        .collect();
+    reason.push(short_string(failure));
+    reason
+}
+
+/// Takes `cost` from the gas left, or fails the syscall as cairo-lang-runner does.
+fn charge(remaining_gas: &mut u64, cost: u64) -> SyscallResult<()> {
+    *remaining_gas = remaining_gas
+        .checked_sub(cost)
+        .ok_or_else(|| vec![short_string("Syscall out of gas")])?;
+    Ok(())
+}
+
+impl SyscallHandler for StarknetState {
+    fn get_block_hash(
+        &mut self,
+        block_number: u64,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Felt> {
+        charge(remaining_gas, self.costs.get_block_hash)?;
+        self.block_hashes
+            .get(&block_number)
+            .copied()
+            .ok_or_else(|| vec![short_string("GET_BLOCK_HASH_NOT_SET")])
+    }
+
+    fn get_execution_info(&mut self, remaining_gas: &mut u64) -> SyscallResult<ExecutionInfo> {
+        charge(remaining_gas, self.costs.get_execution_info)?;
+        Ok(self.context.clone())
+    }
+
+    fn deploy(
+        &mut self,
+        class_hash: Felt,
+        contract_address_salt: Felt,
+        calldata: &[Felt],
+        deploy_from_zero: bool,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<(Felt, Vec<Felt>)> {
+        charge(remaining_gas, self.costs.deploy)?;
+        let deployer = if deploy_from_zero {
+            Felt::ZERO
+        } else {
+            self.context.contract_address
+        };
+        let Some(class) = self.classes.get(&class_hash).cloned() else {
+            return Err(vec![short_string("CLASS_HASH_NOT_FOUND")]);
+        };
+        let address = Self::contract_address(contract_address_salt, class_hash, calldata, deployer);
+        if self.contracts.contains_key(&address) {
+            return Err(vec![short_string("CONTRACT_ALREADY_DEPLOYED")]);
+        }
+        *remaining_gas += self.costs.entry_point_initial_budget;
+        let checkpoint = self.checkpoint();
+        let outcome = self.deploy_at(
+            address,
+            class_hash,
+            &class,
+            calldata,
+            deployer,
+            remaining_gas,
+        );
+        match outcome {
+            Ok(CallOutcome::Success(retdata)) => Ok((address, retdata)),
+            Ok(CallOutcome::Revert(mut reason)) => {
+                self.revert_to(checkpoint);
+                reason.push(short_string("CONSTRUCTOR_FAILED"));
+                Err(reason)
+            }
+            Err(error) => {
+                self.revert_to(checkpoint);
+                Err(error_reason(&error, "CONSTRUCTOR_FAILED"))
+            }
+        }
+    }
+
+    fn replace_class(&mut self, class_hash: Felt, remaining_gas: &mut u64) -> SyscallResult<()> {
+        charge(remaining_gas, self.costs.replace_class)?;
+        if !self.classes.contains_key(&class_hash) {
+            return Err(vec![short_string("CLASS_HASH_NOT_FOUND")]);
+        }
+        let address = self.context.contract_address;
+        let previous = self.contracts.insert(address, class_hash);
+        self.journal.push(Undo::Deployment { address, previous });
+        Ok(())
+    }
+
+    fn library_call(
+        &mut self,
+        class_hash: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        charge(remaining_gas, self.costs.library_call)?;
+        self.nested_call(
+            class_hash,
+            EntryPointType::External,
+            selector,
+            calldata,
+            remaining_gas,
+            None,
+        )
+    }
+
+    fn call_contract(
+        &mut self,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        charge(remaining_gas, self.costs.call_contract)?;
+        let Some(class_hash) = self.contracts.get(&address).copied() else {
+            return Err(vec![
+                short_string("CONTRACT_NOT_DEPLOYED"),
+                short_string("ENTRYPOINT_FAILED"),
+            ]);
+        };
+        let caller = self.context.contract_address;
+        self.nested_call(
+            class_hash,
+            EntryPointType::External,
+            selector,
+            calldata,
+            remaining_gas,
+            Some((caller, address)),
+        )
+    }
+
+    fn storage_read(
+        &mut self,
+        address_domain: u32,
+        key: Felt,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Felt> {
+        charge(remaining_gas, self.costs.storage_read)?;
+        if address_domain != 0 {
+            return Err(vec![short_string("Unsupported address domain")]);
+        }
+        Ok(self.storage(self.context.contract_address, key))
+    }
+
+    fn storage_write(
+        &mut self,
+        address_domain: u32,
+        key: Felt,
+        value: Felt,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()> {
+        charge(remaining_gas, self.costs.storage_write)?;
+        if address_domain != 0 {
+            return Err(vec![short_string("Unsupported address domain")]);
+        }
+        let contract = self.context.contract_address;
+        let previous = self.storage.insert((contract, key), value);
+        self.journal.push(Undo::Storage {
+            contract,
+            key,
+            previous,
+        });
+        Ok(())
+    }
+
+    fn emit_event(
+        &mut self,
+        keys: &[Felt],
+        data: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()> {
+        charge(remaining_gas, self.costs.emit_event)?;
+        self.events.push(Event {
+            from_address: self.context.contract_address,
+            keys: keys.to_vec(),
+            data: data.to_vec(),
+        });
+        Ok(())
+    }
+
+    fn send_message_to_l1(
+        &mut self,
+        to_address: Felt,
+        payload: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()> {
+        charge(remaining_gas, self.costs.send_message_to_l1)?;
+        self.messages.push(L2ToL1Message {
+            from_address: self.context.contract_address,
+            to_address,
+            payload: payload.to_vec(),
+        });
+        Ok(())
+    }
+
+    fn get_class_hash_at(&mut self, address: Felt, remaining_gas: &mut u64) -> SyscallResult<Felt> {
+        charge(remaining_gas, self.costs.get_class_hash_at)?;
+        Ok(self.class_hash_at(address).unwrap_or(Felt::ZERO))
+    }
+}

@@ -1,0 +1,190 @@
+//! The syscall handler both backends call, and the executor a Starknet state runs nested calls on.
+
+use starknet_types_core::felt::Felt;
+
+use crate::class::{ContractClass, EntryPoint};
+use crate::error::StarknetError;
+
+/// A syscall's answer: its result, or the revert reason the contract sees (felts, usually short
+/// strings). Running out of gas is a revert too (`'Syscall out of gas'`).
+pub type SyscallResult<T> = Result<T, Vec<Felt>>;
+
+/// The chain-state syscalls of the pinned Sierra version, one method each.
+///
+/// Each is given the gas left to the caller and takes what the syscall costs from it (see
+/// [`crate::SyscallGasCosts`]); a failed syscall returns its revert reason, which the contract
+/// receives as an `Err` it may handle or panic with. Nested calls (`call_contract`,
+/// `library_call`, a `deploy` that runs a constructor) are run by the handler itself, typically
+/// on an [`EntryPointExecutor`] with the handler passed down.
+///
+/// The state-free syscalls (keccak, sha256/sha512 blocks, secp256k1/r1) are answered by each
+/// backend's own implementation and do not reach the handler.
+pub trait SyscallHandler {
+    /// `get_block_hash_syscall`: the hash of a past block.
+    fn get_block_hash(&mut self, block_number: u64, remaining_gas: &mut u64)
+        -> SyscallResult<Felt>;
+
+    /// `get_execution_info_syscall` (v2 layout, as the pinned corelib reads it).
+    fn get_execution_info(&mut self, remaining_gas: &mut u64) -> SyscallResult<ExecutionInfo>;
+
+    /// `deploy_syscall`: the new contract's address and its constructor's return data.
+    fn deploy(
+        &mut self,
+        class_hash: Felt,
+        contract_address_salt: Felt,
+        calldata: &[Felt],
+        deploy_from_zero: bool,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<(Felt, Vec<Felt>)>;
+
+    /// `replace_class_syscall`: the calling contract's class becomes `class_hash`.
+    fn replace_class(&mut self, class_hash: Felt, remaining_gas: &mut u64) -> SyscallResult<()>;
+
+    /// `library_call_syscall`: runs `class_hash`'s entry point in the caller's context.
+    fn library_call(
+        &mut self,
+        class_hash: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>>;
+
+    /// `call_contract_syscall`: runs the entry point of the contract at `address`.
+    fn call_contract(
+        &mut self,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>>;
+
+    /// `storage_read_syscall` in the calling contract's storage.
+    fn storage_read(
+        &mut self,
+        address_domain: u32,
+        key: Felt,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Felt>;
+
+    /// `storage_write_syscall` in the calling contract's storage.
+    fn storage_write(
+        &mut self,
+        address_domain: u32,
+        key: Felt,
+        value: Felt,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()>;
+
+    /// `emit_event_syscall`.
+    fn emit_event(
+        &mut self,
+        keys: &[Felt],
+        data: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()>;
+
+    /// `send_message_to_l1_syscall`.
+    fn send_message_to_l1(
+        &mut self,
+        to_address: Felt,
+        payload: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<()>;
+
+    /// `get_class_hash_at_syscall`: the class of the contract at `address` (0 when none).
+    fn get_class_hash_at(&mut self, address: Felt, remaining_gas: &mut u64) -> SyscallResult<Felt>;
+
+    /// `meta_tx_v0_syscall`: a call on behalf of an account with an old-style signature. Not
+    /// supported unless a handler implements it (as in cairo-lang-runner).
+    fn meta_tx_v0(
+        &mut self,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        signature: &[Felt],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        let _ = (address, selector, calldata, signature, remaining_gas);
+        Err(vec![crate::short_string("Meta tx is not supported.")])
+    }
+}
+
+/// Runs one entry point of a class with its syscalls going to `handler`: what a backend offers a
+/// Starknet state for nested calls.
+pub trait EntryPointExecutor {
+    /// Runs `entry_point` of `class` (declared under `class_hash`) with `calldata`, starting
+    /// with `*remaining_gas` and leaving what is left there.
+    fn execute(
+        &self,
+        class_hash: Felt,
+        class: &ContractClass,
+        entry_point: &EntryPoint,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+        handler: &mut dyn SyscallHandler,
+    ) -> Result<CallOutcome, StarknetError>;
+}
+
+/// How an entry point ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallOutcome {
+    /// It returned this data.
+    Success(Vec<Felt>),
+    /// It panicked with this data (the revert reason).
+    Revert(Vec<Felt>),
+}
+
+/// The execution info a contract reads (`get_execution_info_syscall`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecutionInfo {
+    /// The block being built.
+    pub block_info: BlockInfo,
+    /// The transaction being run.
+    pub tx_info: TxInfo,
+    /// Who called the running entry point (0 for a transaction's first call).
+    pub caller_address: Felt,
+    /// The contract running.
+    pub contract_address: Felt,
+    /// The selector of the running entry point.
+    pub entry_point_selector: Felt,
+}
+
+/// The block part of [`ExecutionInfo`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockInfo {
+    /// The block's number.
+    pub block_number: u64,
+    /// The block's timestamp.
+    pub block_timestamp: u64,
+    /// The sequencer's address.
+    pub sequencer_address: Felt,
+}
+
+/// The transaction part of [`ExecutionInfo`] (the v2 layout of the pinned corelib).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)] // The corelib's `TxInfo` members, one for one.
+pub struct TxInfo {
+    pub version: Felt,
+    pub account_contract_address: Felt,
+    pub max_fee: u128,
+    pub signature: Vec<Felt>,
+    pub transaction_hash: Felt,
+    pub chain_id: Felt,
+    pub nonce: Felt,
+    pub resource_bounds: Vec<ResourceBounds>,
+    pub tip: u128,
+    pub paymaster_data: Vec<Felt>,
+    pub nonce_data_availability_mode: u32,
+    pub fee_data_availability_mode: u32,
+    pub account_deployment_data: Vec<Felt>,
+    pub proof_facts: Vec<Felt>,
+}
+
+/// A resource's bounds in a v3 transaction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct ResourceBounds {
+    pub resource: Felt,
+    pub max_amount: u64,
+    pub max_price_per_unit: u128,
+}

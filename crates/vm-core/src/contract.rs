@@ -1,0 +1,121 @@
+//! Starknet contract entry points on the VM: the [`EntryPointExecutor`] a
+//! [`cairn_starknet::StarknetState`] (or any handler) runs calls on.
+//!
+//! An entry point runs as cairo-lang-runner runs it for `cairo-test`: the class's Sierra program
+//! compiled to CASM as a program (with gas metadata), the entry point's wrapper function called
+//! with the calldata as its `Span<felt252>`, and the chain-state syscalls answered by the
+//! handler. Each class is compiled once per executor.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cairn_starknet::{
+    CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt, StarknetError, SyscallHandler,
+};
+use cairn_values_abi::Value;
+
+use crate::error::VmCoreError;
+use crate::sierra::{SierraOutcome, SierraProgram};
+
+/// Runs entry points on the VM, compiling each class's Sierra to CASM once.
+#[derive(Default)]
+pub struct VmExecutor {
+    programs: Mutex<HashMap<Felt, Arc<SierraProgram>>>,
+}
+
+impl VmExecutor {
+    /// An executor with no class compiled yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn program(
+        &self,
+        class_hash: Felt,
+        class: &ContractClass,
+    ) -> Result<Arc<SierraProgram>, StarknetError> {
+        let mut programs = self.programs.lock().map_err(|_| {
+            StarknetError::Execution("a thread panicked while compiling a class".to_owned())
+        })?;
+        if let Some(program) = programs.get(&class_hash) {
+            return Ok(Arc::clone(program));
+        }
+        let program = SierraProgram::new(class.sierra().clone()).map_err(|error| {
+            StarknetError::Execution(format!(
+                "class {class_hash:#x} does not compile to CASM: {error}"
+            ))
+        })?;
+        let program = Arc::new(program);
+        programs.insert(class_hash, Arc::clone(&program));
+        Ok(program)
+    }
+}
+
+impl EntryPointExecutor for VmExecutor {
+    fn execute(
+        &self,
+        class_hash: Felt,
+        class: &ContractClass,
+        entry_point: &EntryPoint,
+        calldata: &[Felt],
+        remaining_gas: &mut u64,
+        handler: &mut dyn SyscallHandler,
+    ) -> Result<CallOutcome, StarknetError> {
+        let program = self.program(class_hash, class)?;
+        let func = program
+            .sierra()
+            .funcs
+            .get(entry_point.function_idx)
+            .ok_or_else(|| {
+                StarknetError::Execution("the entry point's function is missing".to_owned())
+            })?;
+        // A `Span<felt252>` is a struct holding its array's snapshot.
+        let args = [Value::Struct(vec![Value::Array(
+            calldata.iter().copied().map(Value::Felt252).collect(),
+        )])];
+        let failed = |error: VmCoreError| StarknetError::Execution(error.to_string());
+        let mut runner =
+            match program.prepare_with_syscalls(func, &args, Some(*remaining_gas), handler) {
+                Ok(runner) => runner,
+                // Too little gas to enter is the callee's failure, not the run's.
+                Err(VmCoreError::NotEnoughGasToCall { .. }) => {
+                    return Ok(CallOutcome::Revert(vec![cairn_starknet::short_string(
+                        "Out of gas",
+                    )]))
+                }
+                Err(error) => return Err(failed(error)),
+            };
+        let result = runner.run_until_end().map_err(failed)?;
+        *remaining_gas = result.remaining_gas.unwrap_or(0);
+        let outcome = match result.outcome {
+            SierraOutcome::Panic(data) => Some(CallOutcome::Revert(data)),
+            SierraOutcome::Success(values) => match values.as_slice() {
+                // The wrapper's `PanicResult<(Span<felt252>,)>`: `Ok((retdata,))` or
+                // `Err((Panic, data))`.
+                [Value::Enum { variant: 0, value }] => felts_in(value).map(CallOutcome::Success),
+                [Value::Enum { variant: 1, value }] => felts_in(value).map(CallOutcome::Revert),
+                _ => None,
+            },
+        };
+        outcome.ok_or_else(|| {
+            StarknetError::Execution(
+                "the entry point's result is not the wrapper's PanicResult of felts".to_owned(),
+            )
+        })
+    }
+}
+
+/// The felts of an array found in `value`, through structs (tuples, spans) and unit panics.
+fn felts_in(value: &Value) -> Option<Vec<Felt>> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Felt252(felt) => Some(*felt),
+                _ => None,
+            })
+            .collect(),
+        Value::Struct(members) => members.iter().rev().find_map(felts_in),
+        _ => None,
+    }
+}

@@ -1,0 +1,310 @@
+//! Chain-state syscalls answered by a [`SyscallHandler`]: the VM side of the syscall ABI.
+//!
+//! A syscall hint points at the system buffer: the syscall's selector (its name as a short
+//! string), the gas counter, then the request's cells. The answer follows the request: the gas
+//! left, a failure flag, then the response's cells, or on failure the revert reason as an array
+//! (start, end). The layouts are those of cairo-lang-runner 2.20.0, which the corelib's syscall
+//! libfuncs read.
+
+use cairn_starknet::{ExecutionInfo, SyscallHandler, SyscallResult};
+use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+use cairo_vm::vm::errors::hint_errors::HintError;
+use cairo_vm::vm::vm_core::VirtualMachine;
+use cairo_vm::Felt252;
+use num_traits::ToPrimitive;
+
+/// The syscalls a handler answers; the others (keccak, sha256/sha512 blocks, secp256k1/r1) stay
+/// with the runner's own implementations.
+pub(crate) fn is_state_syscall(name: &str) -> bool {
+    matches!(
+        name,
+        "StorageRead"
+            | "StorageWrite"
+            | "GetBlockHash"
+            | "GetExecutionInfo"
+            | "EmitEvent"
+            | "SendMessageToL1"
+            | "Deploy"
+            | "CallContract"
+            | "LibraryCall"
+            | "ReplaceClass"
+            | "GetClassHashAt"
+            | "MetaTxV0"
+    )
+}
+
+/// The syscall's name at the head of the system buffer at `system`.
+pub(crate) fn syscall_name(vm: &VirtualMachine, system: Relocatable) -> Result<String, HintError> {
+    let selector = vm.get_integer(system)?.to_bytes_be();
+    let name = std::str::from_utf8(&selector)
+        .map_err(|_| custom("a syscall selector that is not a short string"))?;
+    Ok(name.trim_start_matches('\0').to_owned())
+}
+
+/// Answers the state syscall at `system` with `handler`.
+pub(crate) fn answer(
+    vm: &mut VirtualMachine,
+    system: Relocatable,
+    name: &str,
+    handler: &mut dyn SyscallHandler,
+) -> Result<(), HintError> {
+    let mut buffer = SystemBuffer { vm, at: system };
+    buffer.next()?; // The selector.
+    let mut gas = buffer.next_u64("the gas counter")?;
+    let response: SyscallResult<Vec<MaybeRelocatable>> = match name {
+        "StorageRead" => {
+            let domain = buffer.next_u32("an address domain")?;
+            let key = buffer.next_felt()?;
+            handler
+                .storage_read(domain, key, &mut gas)
+                .map(|value| vec![value.into()])
+        }
+        "StorageWrite" => {
+            let domain = buffer.next_u32("an address domain")?;
+            let key = buffer.next_felt()?;
+            let value = buffer.next_felt()?;
+            handler
+                .storage_write(domain, key, value, &mut gas)
+                .map(|()| Vec::new())
+        }
+        "GetBlockHash" => {
+            let block_number = buffer.next_u64("a block number")?;
+            handler
+                .get_block_hash(block_number, &mut gas)
+                .map(|hash| vec![hash.into()])
+        }
+        "GetExecutionInfo" => match handler.get_execution_info(&mut gas) {
+            Ok(info) => Ok(vec![write_execution_info(buffer.vm, &info)?.into()]),
+            Err(reason) => Err(reason),
+        },
+        "EmitEvent" => {
+            let keys = buffer.next_array()?;
+            let data = buffer.next_array()?;
+            handler
+                .emit_event(&keys, &data, &mut gas)
+                .map(|()| Vec::new())
+        }
+        "SendMessageToL1" => {
+            let to_address = buffer.next_felt()?;
+            let payload = buffer.next_array()?;
+            handler
+                .send_message_to_l1(to_address, &payload, &mut gas)
+                .map(|()| Vec::new())
+        }
+        "Deploy" => {
+            let class_hash = buffer.next_felt()?;
+            let salt = buffer.next_felt()?;
+            let calldata = buffer.next_array()?;
+            let deploy_from_zero = buffer.next_felt()? != Felt252::ZERO;
+            match handler.deploy(class_hash, salt, &calldata, deploy_from_zero, &mut gas) {
+                Ok((address, retdata)) => {
+                    let (start, end) = new_array(buffer.vm, &retdata)?;
+                    Ok(vec![address.into(), start.into(), end.into()])
+                }
+                Err(reason) => Err(reason),
+            }
+        }
+        "CallContract" | "LibraryCall" => {
+            let target = buffer.next_felt()?;
+            let selector = buffer.next_felt()?;
+            let calldata = buffer.next_array()?;
+            let result = if name == "CallContract" {
+                handler.call_contract(target, selector, &calldata, &mut gas)
+            } else {
+                handler.library_call(target, selector, &calldata, &mut gas)
+            };
+            match result {
+                Ok(retdata) => {
+                    let (start, end) = new_array(buffer.vm, &retdata)?;
+                    Ok(vec![start.into(), end.into()])
+                }
+                Err(reason) => Err(reason),
+            }
+        }
+        "ReplaceClass" => {
+            let class_hash = buffer.next_felt()?;
+            handler
+                .replace_class(class_hash, &mut gas)
+                .map(|()| Vec::new())
+        }
+        "GetClassHashAt" => {
+            let address = buffer.next_felt()?;
+            handler
+                .get_class_hash_at(address, &mut gas)
+                .map(|hash| vec![hash.into()])
+        }
+        "MetaTxV0" => {
+            let address = buffer.next_felt()?;
+            let selector = buffer.next_felt()?;
+            let calldata = buffer.next_array()?;
+            let signature = buffer.next_array()?;
+            match handler.meta_tx_v0(address, selector, &calldata, &signature, &mut gas) {
+                Ok(retdata) => {
+                    let (start, end) = new_array(buffer.vm, &retdata)?;
+                    Ok(vec![start.into(), end.into()])
+                }
+                Err(reason) => Err(reason),
+            }
+        }
+        other => return Err(custom(&format!("{other} is not a state syscall"))),
+    };
+    buffer.write(Felt252::from(gas).into())?;
+    match response {
+        Ok(values) => {
+            buffer.write(Felt252::ZERO.into())?;
+            for value in values {
+                buffer.write(value)?;
+            }
+        }
+        Err(reason) => {
+            buffer.write(Felt252::ONE.into())?;
+            let (start, end) = new_array(buffer.vm, &reason)?;
+            buffer.write(start.into())?;
+            buffer.write(end.into())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `info` in a new segment as the corelib's `ExecutionInfo` (v2) and its parts; returns
+/// where the `ExecutionInfo` struct starts.
+fn write_execution_info(
+    vm: &mut VirtualMachine,
+    info: &ExecutionInfo,
+) -> Result<Relocatable, HintError> {
+    let tx = &info.tx_info;
+    let block = &info.block_info;
+    let mut cells: Vec<MaybeRelocatable> = Vec::new();
+    let segment = vm.add_memory_segment();
+    // Arrays first, each remembered as (start, end) offsets in the segment.
+    let array = |cells: &mut Vec<MaybeRelocatable>, items: Vec<Felt252>| {
+        let start = cells.len();
+        cells.extend(items.into_iter().map(MaybeRelocatable::from));
+        (start, cells.len())
+    };
+    let signature = array(&mut cells, tx.signature.clone());
+    let resource_bounds = array(
+        &mut cells,
+        tx.resource_bounds
+            .iter()
+            .flat_map(|bound| {
+                [
+                    bound.resource,
+                    Felt252::from(bound.max_amount),
+                    Felt252::from(bound.max_price_per_unit),
+                ]
+            })
+            .collect(),
+    );
+    let paymaster_data = array(&mut cells, tx.paymaster_data.clone());
+    let account_deployment_data = array(&mut cells, tx.account_deployment_data.clone());
+    let proof_facts = array(&mut cells, tx.proof_facts.clone());
+    let pointer =
+        |offset: usize| -> Result<MaybeRelocatable, HintError> { Ok((segment + offset)?.into()) };
+    let tx_info_at = cells.len();
+    let tx_cells = [
+        tx.version.into(),
+        tx.account_contract_address.into(),
+        Felt252::from(tx.max_fee).into(),
+        pointer(signature.0)?,
+        pointer(signature.1)?,
+        tx.transaction_hash.into(),
+        tx.chain_id.into(),
+        tx.nonce.into(),
+        pointer(resource_bounds.0)?,
+        pointer(resource_bounds.1)?,
+        Felt252::from(tx.tip).into(),
+        pointer(paymaster_data.0)?,
+        pointer(paymaster_data.1)?,
+        Felt252::from(tx.nonce_data_availability_mode).into(),
+        Felt252::from(tx.fee_data_availability_mode).into(),
+        pointer(account_deployment_data.0)?,
+        pointer(account_deployment_data.1)?,
+        pointer(proof_facts.0)?,
+        pointer(proof_facts.1)?,
+    ];
+    cells.extend(tx_cells);
+    let block_info_at = cells.len();
+    cells.extend([
+        Felt252::from(block.block_number).into(),
+        Felt252::from(block.block_timestamp).into(),
+        block.sequencer_address.into(),
+    ]);
+    let execution_info_at = cells.len();
+    let info_cells = [
+        pointer(block_info_at)?,
+        pointer(tx_info_at)?,
+        info.caller_address.into(),
+        info.contract_address.into(),
+        info.entry_point_selector.into(),
+    ];
+    cells.extend(info_cells);
+    vm.load_data(segment, &cells)?;
+    Ok((segment + execution_info_at)?)
+}
+
+/// `items` in a new segment, as an array's (start, end).
+fn new_array(
+    vm: &mut VirtualMachine,
+    items: &[Felt252],
+) -> Result<(Relocatable, Relocatable), HintError> {
+    let start = vm.add_memory_segment();
+    let cells: Vec<MaybeRelocatable> = items.iter().map(MaybeRelocatable::from).collect();
+    let end = vm.load_data(start, &cells)?;
+    Ok((start, end))
+}
+
+fn custom(message: &str) -> HintError {
+    HintError::CustomHint(message.to_owned().into_boxed_str())
+}
+
+/// A cursor over the system buffer.
+struct SystemBuffer<'a> {
+    vm: &'a mut VirtualMachine,
+    at: Relocatable,
+}
+
+impl SystemBuffer<'_> {
+    fn next(&mut self) -> Result<Relocatable, HintError> {
+        let here = self.at;
+        self.at = (self.at + 1usize)?;
+        Ok(here)
+    }
+
+    fn next_felt(&mut self) -> Result<Felt252, HintError> {
+        let at = self.next()?;
+        Ok(*self.vm.get_integer(at)?)
+    }
+
+    fn next_u64(&mut self, what: &str) -> Result<u64, HintError> {
+        let felt = self.next_felt()?;
+        felt.to_u64()
+            .ok_or_else(|| custom(&format!("{what} past u64 in a syscall: {felt}")))
+    }
+
+    fn next_u32(&mut self, what: &str) -> Result<u32, HintError> {
+        let felt = self.next_felt()?;
+        felt.to_u32()
+            .ok_or_else(|| custom(&format!("{what} past u32 in a syscall: {felt}")))
+    }
+
+    /// An array given as (start, end) pointers.
+    fn next_array(&mut self) -> Result<Vec<Felt252>, HintError> {
+        let start_at = self.next()?;
+        let end_at = self.next()?;
+        let start = self.vm.get_relocatable(start_at)?;
+        let end = self.vm.get_relocatable(end_at)?;
+        let length = (end - start)?;
+        self.vm
+            .get_integer_range(start, length)?
+            .into_iter()
+            .map(|felt| Ok(*felt))
+            .collect()
+    }
+
+    fn write(&mut self, value: MaybeRelocatable) -> Result<(), HintError> {
+        let at = self.next()?;
+        self.vm.insert_value(at, value)?;
+        Ok(())
+    }
+}

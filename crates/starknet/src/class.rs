@@ -1,12 +1,33 @@
 //! Sierra contract classes as Scarb and `starknet-compile` write them.
 
-use cairo_lang_sierra::program::{Function, Program};
+use cairo_lang_sierra::program::{Function, GenericArg, Program};
 use cairo_lang_starknet_classes::contract_class::{
     ContractClass as CompiledClass, ContractEntryPoint,
 };
 use starknet_types_core::felt::Felt;
 
 use crate::error::StarknetError;
+
+/// Gives each struct's and enum's user type the name of the concrete type, which a class's debug
+/// info keeps while its user types have only ids: runners recognise an entry point's
+/// `core::panics::PanicResult` by that name (cairo-lang-runner requires it).
+fn name_user_types(program: &mut Program) {
+    for declaration in &mut program.type_declarations {
+        let generic = declaration.long_id.generic_id.0.as_str();
+        if generic != "Struct" && generic != "Enum" {
+            continue;
+        }
+        let Some(name) = declaration.id.debug_name.clone() else {
+            continue;
+        };
+        if let Some(GenericArg::UserType(user_type)) = declaration.long_id.generic_args.first_mut()
+        {
+            if user_type.debug_name.is_none() {
+                user_type.debug_name = Some(name);
+            }
+        }
+    }
+}
 
 /// The three kinds of entry points a class has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,10 +80,11 @@ impl ContractClass {
 
     /// Decodes a class the Cairo compiler's crates produced.
     pub fn new(compiled: CompiledClass) -> Result<Self, StarknetError> {
-        let program = compiled
+        let mut program = compiled
             .extract_sierra_program(true)
             .map_err(|error| StarknetError::InvalidSierra(error.to_string()))?
             .program;
+        name_user_types(&mut program);
         let count = program.funcs.len();
         let entry_points = |kind: EntryPointType, list: &[ContractEntryPoint]| {
             list.iter()

@@ -1,5 +1,6 @@
 //! vm-core's integration tests, in one binary to keep link time down.
 
+mod contract_oracle;
 mod errors;
 mod extension;
 mod files;

@@ -90,8 +90,10 @@ impl EntryPointExecutor for VmExecutor {
         let outcome = match result.outcome {
             SierraOutcome::Panic(data) => Some(CallOutcome::Revert(data)),
             SierraOutcome::Success(values) => match values.as_slice() {
-                // The wrapper's `PanicResult<(Span<felt252>,)>`: `Ok((retdata,))` or
-                // `Err((Panic, data))`.
+                // `(retdata,)`, the panic wrapper recognised and removed.
+                [tuple @ Value::Struct(_)] => felts_in(tuple).map(CallOutcome::Success),
+                // The wrapper's `PanicResult<(Span<felt252>,)>` when its name is unknown:
+                // `Ok((retdata,))` or `Err((Panic, data))`.
                 [Value::Enum { variant: 0, value }] => felts_in(value).map(CallOutcome::Success),
                 [Value::Enum { variant: 1, value }] => felts_in(value).map(CallOutcome::Revert),
                 _ => None,

@@ -10,12 +10,16 @@
 pub use cairn_vm_core as vm;
 
 /// Starknet contracts: classes, the syscall handler trait, an in-memory Starknet state; the
-/// backends' executors (`starknet::VmExecutor` with `vm`).
+/// backends' executors (`starknet::VmExecutor` with `vm`, `starknet::NativeExecutor` with
+/// `native`).
 pub mod starknet {
     pub use cairn_starknet::*;
 
     #[cfg(feature = "vm")]
     pub use cairn_vm_core::contract::VmExecutor;
+
+    #[cfg(feature = "native")]
+    pub use cairn_native_codegen::contract::NativeExecutor;
 }
 
 #[cfg(feature = "native")]

@@ -324,6 +324,58 @@ fn source_needs_a_corelib_of_the_right_version() {
 }
 
 #[test]
+fn contracts_compile_to_the_committed_classes() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no corelib found (set CAIRO_CORELIB_DIR to compile Cairo source)");
+        return;
+    };
+    let corelib = corelib.display().to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = cairn(&[
+        "compile",
+        "../starknet/src/basics.cairo",
+        "--contracts",
+        "-o",
+        &dir.path().display().to_string(),
+        "--corelib",
+        &corelib,
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for contract in ["Counter", "Caller"] {
+        let name = format!("basics_{contract}.contract_class.json");
+        assert!(
+            text(&output.stdout).contains(&name),
+            "{}",
+            text(&output.stdout)
+        );
+        let ours = std::fs::read_to_string(dir.path().join(&name)).expect("written");
+        let committed =
+            std::fs::read_to_string(fixtures().join("../starknet/compiled").join(&name))
+                .expect("committed");
+        assert_eq!(
+            ours, committed,
+            "regenerate fixtures with scripts/regen-starknet-fixtures.sh"
+        );
+    }
+    // Source without a contract, and flags that do not go with --contracts.
+    let output = cairn(&[
+        "compile",
+        "src/fib.cairo",
+        "--contracts",
+        "--corelib",
+        &corelib,
+    ]);
+    assert_clean_failure(&output, "has no `#[starknet::contract]` module");
+    let output = cairn(&["compile", "src/fib.cairo", "--contracts", "--no-gas"]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).contains("cannot be used with"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
 fn compiling_source_needs_the_corelib_and_matches_the_committed_sierra() {
     let Some(corelib) = corelib() else {
         println!("skipped: no corelib found (set CAIRO_CORELIB_DIR to compile Cairo source)");

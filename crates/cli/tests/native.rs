@@ -5,25 +5,18 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// A Sierra program asking for a block hash (a syscall that needs chain state), which the native
+/// A Sierra program emitting a `trace` (a hint for the VM's tracer), which the native
 /// backend does not compile.
 const UNSUPPORTED: &str = r#"
 type felt252 = felt252;
 type u64 = u64;
 type GasBuiltin = GasBuiltin;
 type System = System;
-type ArrFelt = Array<felt252>;
-libfunc block_hash = get_block_hash_syscall;
-libfunc drop_felt = drop<felt252>;
-libfunc drop_arr = drop<ArrFelt>;
-libfunc branch_align = branch_align;
-block_hash([0], [1], [2]) { fallthrough([3], [4], [5]) 4([3], [4], [6]) };
-branch_align() -> ();
-drop_felt([5]) -> ();
-return([3], [4]);
-branch_align() -> ();
-drop_arr([6]) -> ();
-return([3], [4]);
+libfunc trace_it = trace<1>;
+libfunc drop_u64 = drop<u64>;
+trace_it() -> ();
+drop_u64([2]) -> ();
+return([0], [1]);
 test::main@0([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
 "#;
 
@@ -167,7 +160,7 @@ fn a_native_library_runs_in_a_new_process_with_the_same_result() {
 
 #[test]
 fn native_errors_name_their_cause() {
-    // A chain-state syscall has no native builder: refused, by name, when the entry uses it.
+    // `trace` has no native builder: refused, by name, when the entry uses it.
     let program = cairn_values_abi::cairo_lang_sierra::ProgramParser::new()
         .parse(UNSUPPORTED)
         .expect("test program parses");
@@ -185,9 +178,8 @@ fn native_errors_name_their_cause() {
     ]);
     assert!(!output.status.success());
     assert!(
-        text(&output.stderr).contains(
-            "main was not compiled: unsupported libfunc get_block_hash_syscall (statement 0)"
-        ),
+        text(&output.stderr)
+            .contains("main was not compiled: unsupported libfunc trace<1> (statement 0)"),
         "{}",
         text(&output.stderr)
     );
@@ -415,29 +407,22 @@ fn libfunc_family_tests_pass_on_both_backends() {
     }
 }
 
-/// `hasher` (a chain-state syscall, not compiled natively) beside `seven`, which needs nothing.
+/// `hasher` (a `trace`, not compiled natively) beside `seven`, which needs nothing.
 const PARTLY_SUPPORTED: &str = r#"
 type felt252 = felt252;
 type u64 = u64;
 type GasBuiltin = GasBuiltin;
 type System = System;
-type ArrFelt = Array<felt252>;
-libfunc block_hash = get_block_hash_syscall;
-libfunc drop_felt = drop<felt252>;
-libfunc drop_arr = drop<ArrFelt>;
-libfunc branch_align = branch_align;
+libfunc trace_it = trace<1>;
+libfunc drop_u64 = drop<u64>;
 libfunc seven_const = felt252_const<7>;
-block_hash([0], [1], [2]) { fallthrough([3], [4], [5]) 4([3], [4], [6]) };
-branch_align() -> ();
-drop_felt([5]) -> ();
-return([3], [4]);
-branch_align() -> ();
-drop_arr([6]) -> ();
-return([3], [4]);
+trace_it() -> ();
+drop_u64([2]) -> ();
+return([0], [1]);
 seven_const() -> ([0]);
 return([0]);
 test::hasher@0([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
-test::seven@7() -> (felt252);
+test::seven@3() -> (felt252);
 "#;
 
 #[test]
@@ -449,8 +434,7 @@ fn functions_the_entry_does_not_reach_need_not_compile() {
     let sierra = scratch.path().join("partly.sierra.json");
     std::fs::write(&sierra, cairn_frontend::sierra_to_json(&program)).expect("write");
     let sierra = sierra.to_str().expect("UTF-8");
-    let warning =
-        "warning: test::hasher is not compiled natively: unsupported libfunc get_block_hash_syscall";
+    let warning = "warning: test::hasher is not compiled natively: unsupported libfunc trace<1>";
 
     // In-process: the entry runs, the other function is a warning.
     let output = cairn(&["run", sierra, "--backend", "native", "--entry", "seven"]);
@@ -487,7 +471,7 @@ fn functions_the_entry_does_not_reach_need_not_compile() {
     assert!(!output.status.success());
     assert!(
         text(&output.stderr)
-            .contains("error: hasher was not compiled: unsupported libfunc get_block_hash_syscall"),
+            .contains("error: hasher was not compiled: unsupported libfunc trace<1>"),
         "{}",
         text(&output.stderr)
     );

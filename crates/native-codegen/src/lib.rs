@@ -8,6 +8,7 @@
 //! - [`executor`]: calling compiled code through C-ABI entry wrappers.
 
 mod compile;
+pub mod contract;
 mod error;
 pub mod executor;
 mod function;

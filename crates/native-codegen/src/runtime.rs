@@ -11,6 +11,7 @@
 
 pub(crate) mod circuit;
 pub(crate) mod print;
+pub mod state_syscalls;
 pub(crate) mod syscalls;
 pub(crate) mod wide_div;
 
@@ -21,8 +22,9 @@ use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 32] {
+fn functions() -> [(&'static str, *const ()); 33] {
     [
+        ("state_syscall", state_syscalls::state_syscall as *const ()),
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
         ("dict_new", dict_new as *const ()),

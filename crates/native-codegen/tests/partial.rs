@@ -6,36 +6,29 @@ use cairn_native_codegen::{JitProgram, NativeError, NativeOutcome, OptLevel};
 use cairn_values_abi::cairo_lang_sierra::ProgramParser;
 use cairn_values_abi::{Felt, Value};
 
-/// `hasher` asks for a block hash (a syscall that needs chain state, which the native backend
-/// does not compile); `caller` calls `hasher`; `seven` is independent.
+/// `hasher` emits a `trace` (a hint for the VM's tracer, which the native backend does not
+/// compile); `caller` calls `hasher`; `seven` is independent.
 const PROGRAM: &str = r#"
 type felt252 = felt252;
 type u64 = u64;
 type GasBuiltin = GasBuiltin;
 type System = System;
-type ArrFelt = Array<felt252>;
-libfunc block_hash = get_block_hash_syscall;
-libfunc drop_felt = drop<felt252>;
-libfunc drop_arr = drop<ArrFelt>;
-libfunc branch_align = branch_align;
+libfunc trace_it = trace<1>;
+libfunc drop_u64 = drop<u64>;
 libfunc seven_const = felt252_const<7>;
 libfunc call_hasher = function_call<user@test::hasher>;
 
-block_hash([0], [1], [2]) { fallthrough([3], [4], [5]) 4([3], [4], [6]) };
-branch_align() -> ();
-drop_felt([5]) -> ();
-return([3], [4]);
-branch_align() -> ();
-drop_arr([6]) -> ();
-return([3], [4]);
+trace_it() -> ();
+drop_u64([2]) -> ();
+return([0], [1]);
 seven_const() -> ([0]);
 return([0]);
 call_hasher([0], [1], [2]) -> ([3], [4]);
 return([3], [4]);
 
 test::hasher@0([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
-test::seven@7() -> (felt252);
-test::caller@9([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
+test::seven@3() -> (felt252);
+test::caller@5([0]: GasBuiltin, [1]: System, [2]: u64) -> (GasBuiltin, System);
 "#;
 
 #[test]
@@ -45,10 +38,10 @@ fn strict_compilation_names_the_unsupported_libfunc() {
         .expect("test program parses");
     match JitProgram::compile(program, OptLevel::O0) {
         Err(NativeError::UnsupportedLibfunc { name, statement }) => {
-            assert_eq!((name.as_str(), statement), ("get_block_hash_syscall", 0));
+            assert_eq!((name.as_str(), statement), ("trace<1>", 0));
         }
         Err(other) => panic!("unexpected error: {other}"),
-        Ok(_) => panic!("compiled a program using get_block_hash_syscall"),
+        Ok(_) => panic!("compiled a program using trace<1>"),
     }
 }
 
@@ -65,9 +58,7 @@ fn partial_compilation_runs_what_it_compiled() -> anyhow::Result<()> {
         match jit.run(name, &[], None) {
             Err(error @ NativeError::NotCompiled { .. }) => {
                 assert!(
-                    error
-                        .to_string()
-                        .contains("unsupported libfunc get_block_hash_syscall"),
+                    error.to_string().contains("unsupported libfunc trace<1>"),
                     "{error}"
                 );
             }

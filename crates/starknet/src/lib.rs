@@ -15,12 +15,14 @@
 //! The crate knows neither backend: the VM and the native backend depend on it, not it on them.
 
 mod class;
+mod entry_values;
 mod error;
 mod gas;
 mod state;
 mod syscalls;
 
 pub use class::{ContractClass, EntryPoint, EntryPointType};
+pub use entry_values::{calldata_value, outcome_from_values};
 pub use error::StarknetError;
 pub use gas::SyscallGasCosts;
 pub use starknet_types_core::felt::Felt;

@@ -1,6 +1,7 @@
 //! An in-memory Starknet: classes, contracts, storage, events, messages, nested calls, revert.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use starknet_types_core::felt::{Felt, NonZeroFelt};
@@ -74,7 +75,7 @@ struct Checkpoint {
 /// An in-memory Starknet that runs contracts' syscalls: every call a contract makes runs on the
 /// executor it was given, with this state as the callee's handler.
 pub struct StarknetState {
-    executor: Arc<dyn EntryPointExecutor + Send + Sync>,
+    executor: Rc<dyn EntryPointExecutor>,
     costs: SyscallGasCosts,
     classes: HashMap<Felt, Arc<ContractClass>>,
     contracts: HashMap<Felt, Felt>,
@@ -87,13 +88,30 @@ pub struct StarknetState {
     context: ExecutionInfo,
 }
 
+/// The executor of [`StarknetState::standalone`]: it has no class, so it is never reached.
+struct NoNestedCalls;
+
+impl EntryPointExecutor for NoNestedCalls {
+    fn execute(
+        &self,
+        class_hash: Felt,
+        _: &ContractClass,
+        _: &crate::class::EntryPoint,
+        _: &[Felt],
+        _: &mut u64,
+        _: &mut dyn SyscallHandler,
+    ) -> Result<CallOutcome, StarknetError> {
+        Err(StarknetError::UndeclaredClass(class_hash))
+    }
+}
+
 /// 2^251 - 256: contract addresses are reduced below it.
 const ADDRESS_BOUND: Felt =
     Felt::from_hex_unchecked("0x7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00");
 
 impl StarknetState {
     /// An empty state whose contracts run on `executor`, charging the default syscall costs.
-    pub fn new(executor: Arc<dyn EntryPointExecutor + Send + Sync>) -> Self {
+    pub fn new(executor: Rc<dyn EntryPointExecutor>) -> Self {
         Self {
             executor,
             costs: SyscallGasCosts::default(),
@@ -106,6 +124,13 @@ impl StarknetState {
             journal: Vec::new(),
             context: ExecutionInfo::default(),
         }
+    }
+
+    /// A state for a single run with no contracts of its own to call: storage, events and
+    /// messages live in it, and a call, library call or deployment fails as it would for an
+    /// address or class that does not exist (what cairo-lang-runner's own state does).
+    pub fn standalone() -> Self {
+        Self::new(Rc::new(NoNestedCalls))
     }
 
     /// Charges `costs` for syscalls from now on.
@@ -205,7 +230,7 @@ impl StarknetState {
         self.record(
             |state, gas| {
                 state.in_context(caller_address, address, selector, |state| {
-                    let executor = Arc::clone(&state.executor);
+                    let executor = Rc::clone(&state.executor);
                     executor.execute(class_hash, &class, &entry_point, calldata, gas, state)
                 })
             },
@@ -283,7 +308,7 @@ impl StarknetState {
             Some(constructor) => {
                 let constructor = constructor.clone();
                 self.in_context(deployer_address, address, constructor.selector, |state| {
-                    let executor = Arc::clone(&state.executor);
+                    let executor = Rc::clone(&state.executor);
                     executor.execute(class_hash, class, &constructor, calldata, gas, state)
                 })
             }
@@ -378,7 +403,7 @@ impl StarknetState {
         *remaining_gas += self.costs.entry_point_initial_budget;
         let checkpoint = self.checkpoint();
         let mut run = |state: &mut Self| {
-            let executor = Arc::clone(&state.executor);
+            let executor = Rc::clone(&state.executor);
             executor.execute(
                 class_hash,
                 &class,
@@ -467,7 +492,12 @@ impl SyscallHandler for StarknetState {
         if self.contracts.contains_key(&address) {
             return Err(vec![short_string("CONTRACT_ALREADY_DEPLOYED")]);
         }
-        *remaining_gas += self.costs.entry_point_initial_budget;
+        match class.constructor() {
+            // The syscall's cost included the constructor's entry budget, charged again there.
+            Some(_) => *remaining_gas += self.costs.entry_point_initial_budget,
+            None if calldata.is_empty() => {}
+            None => return Err(vec![short_string("INVALID_CALLDATA_LEN")]),
+        }
         let checkpoint = self.checkpoint();
         let outcome = self.deploy_at(
             address,

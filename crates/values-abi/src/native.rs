@@ -56,6 +56,25 @@ impl Value {
     }
 }
 
+impl Value {
+    /// Writes this value of type `ty` at `dst`, its heap parts (array buffers, boxes) `malloc`ed
+    /// and owned by whoever owns `dst` from then on: how a runtime function hands a result to
+    /// native code.
+    ///
+    /// # Safety
+    /// `dst` is valid for writing a value of `ty`'s layout and suitably aligned.
+    pub unsafe fn write_to(
+        &self,
+        dst: NonNull<u8>,
+        registry: &Registry,
+        ty: &ConcreteTypeId,
+    ) -> Result<(), ValueError> {
+        crate::json::check(self, ty, registry, "value")?;
+        // SAFETY: forwarded from the caller; `check` made sure the value is of type `ty`.
+        unsafe { write(self, ty, registry, dst.as_ptr()) }
+    }
+}
+
 /// Frees the `malloc`ed parts (array buffers, boxes) of the value of type `ty` at `ptr`.
 ///
 /// # Safety

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use cairn_starknet::{
     CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt, StarknetError, SyscallHandler,
 };
-use cairn_values_abi::Value;
 
 use crate::error::VmCoreError;
 use crate::sierra::{SierraOutcome, SierraProgram};
@@ -69,10 +68,7 @@ impl EntryPointExecutor for VmExecutor {
             .ok_or_else(|| {
                 StarknetError::Execution("the entry point's function is missing".to_owned())
             })?;
-        // A `Span<felt252>` is a struct holding its array's snapshot.
-        let args = [Value::Struct(vec![Value::Array(
-            calldata.iter().copied().map(Value::Felt252).collect(),
-        )])];
+        let args = [cairn_starknet::calldata_value(calldata)];
         let failed = |error: VmCoreError| StarknetError::Execution(error.to_string());
         let mut runner =
             match program.prepare_with_syscalls(func, &args, Some(*remaining_gas), handler) {
@@ -89,35 +85,12 @@ impl EntryPointExecutor for VmExecutor {
         *remaining_gas = result.remaining_gas.unwrap_or(0);
         let outcome = match result.outcome {
             SierraOutcome::Panic(data) => Some(CallOutcome::Revert(data)),
-            SierraOutcome::Success(values) => match values.as_slice() {
-                // `(retdata,)`, the panic wrapper recognised and removed.
-                [tuple @ Value::Struct(_)] => felts_in(tuple).map(CallOutcome::Success),
-                // The wrapper's `PanicResult<(Span<felt252>,)>` when its name is unknown:
-                // `Ok((retdata,))` or `Err((Panic, data))`.
-                [Value::Enum { variant: 0, value }] => felts_in(value).map(CallOutcome::Success),
-                [Value::Enum { variant: 1, value }] => felts_in(value).map(CallOutcome::Revert),
-                _ => None,
-            },
+            SierraOutcome::Success(values) => cairn_starknet::outcome_from_values(&values),
         };
         outcome.ok_or_else(|| {
             StarknetError::Execution(
                 "the entry point's result is not the wrapper's PanicResult of felts".to_owned(),
             )
         })
-    }
-}
-
-/// The felts of an array found in `value`, through structs (tuples, spans) and unit panics.
-fn felts_in(value: &Value) -> Option<Vec<Felt>> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item {
-                Value::Felt252(felt) => Some(*felt),
-                _ => None,
-            })
-            .collect(),
-        Value::Struct(members) => members.iter().rev().find_map(felts_in),
-        _ => None,
     }
 }

@@ -184,12 +184,34 @@ impl AotProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<NativeResult> {
+        self.run_inner(name, args, available_gas, None)
+    }
+
+    /// Like [`AotProgram::run`], with the chain-state syscalls answered by `handler`.
+    pub fn run_with_syscalls(
+        &self,
+        name: &str,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult> {
+        self.run_inner(name, args, available_gas, Some(handler))
+    }
+
+    fn run_inner(
+        &self,
+        name: &str,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: Option<&mut dyn cairn_starknet::SyscallHandler>,
+    ) -> Result<NativeResult> {
         run_by_name(
             &self.info,
             &self.excluded,
             name,
             args,
             available_gas,
+            handler,
             |symbol| {
                 // SAFETY: only the symbol's address is taken; `run_by_name` calls it as the
                 // wrapper it is.

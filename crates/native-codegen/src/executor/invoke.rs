@@ -11,8 +11,11 @@ use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{Function, GenericArg};
 
+use cairn_starknet::SyscallHandler;
+
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
+use crate::runtime::state_syscalls::SyscallContext;
 
 /// The C signature of every entry wrapper.
 pub(crate) type EntryPoint = unsafe extern "C" fn(*mut u8, *const *mut u8);
@@ -39,27 +42,74 @@ pub struct NativeResult {
 
 /// Runs the function `name` of `info`'s program: refuses a function left out of a partial
 /// compilation, finds its wrapper with `lookup` (the address of a symbol) and calls it.
+///
+/// The chain-state syscalls go to `handler`; without one, to a standalone Starknet state of the
+/// run's own (storage, events and messages that live as long as the run, no other contracts),
+/// as cairo-lang-runner's own state answers them on the VM.
 pub(crate) fn run_by_name(
     info: &ProgramInfo,
     excluded: &crate::compile::Excluded,
     name: &str,
     args: &[Value],
     available_gas: Option<u64>,
+    handler: Option<&mut dyn SyscallHandler>,
     lookup: impl Fn(&str) -> Option<*mut ()>,
 ) -> Result<NativeResult> {
-    let (index, function) = info.function(name)?;
+    let (index, _) = info.function(name)?;
+    // Named as the caller named it.
     if let Some(reason) = excluded.get(&index) {
         return Err(NativeError::NotCompiled {
             function: name.to_owned(),
             reason: reason.clone(),
         });
     }
+    run_by_index(info, excluded, index, args, available_gas, handler, lookup)
+}
+
+/// [`run_by_name`] for the function at `index` in the program's functions.
+pub(crate) fn run_by_index(
+    info: &ProgramInfo,
+    excluded: &crate::compile::Excluded,
+    index: usize,
+    args: &[Value],
+    available_gas: Option<u64>,
+    handler: Option<&mut dyn SyscallHandler>,
+    lookup: impl Fn(&str) -> Option<*mut ()>,
+) -> Result<NativeResult> {
+    let function = info
+        .program()
+        .funcs
+        .get(index)
+        .ok_or_else(|| NativeError::NoEntryPoint(format!("function #{index}")))?;
+    let name = function.id.to_string();
+    if let Some(reason) = excluded.get(&index) {
+        return Err(NativeError::NotCompiled {
+            function: name,
+            reason: reason.clone(),
+        });
+    }
     let address = lookup(&crate::compile::entry_symbol(index))
-        .ok_or_else(|| NativeError::NoEntryPoint(name.to_owned()))?;
+        .ok_or_else(|| NativeError::NoEntryPoint(name.clone()))?;
     // SAFETY: every `cairn_entry_N` symbol is a wrapper with the `EntryPoint` signature.
     let entry = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
-    // SAFETY: `entry` is the wrapper the code generator emitted for `function`.
-    unsafe { invoke(info, entry, function, args, available_gas) }
+    let mut standalone;
+    let handler = match handler {
+        Some(handler) => handler,
+        None => {
+            standalone = cairn_starknet::StarknetState::standalone();
+            &mut standalone
+        }
+    };
+    let mut context = SyscallContext::new(info.registry(), handler);
+    // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
+    // outlives the call.
+    let result = unsafe { invoke(info, entry, function, args, available_gas, &mut context) };
+    if let Some(panic) = context.take_panic() {
+        // The handler panicked inside a syscall: the syscall failed natively; the panic goes on
+        // in Rust, where it came from.
+        std::panic::resume_unwind(panic);
+    }
+    result
 }
 
 /// Calls `entry`, the wrapper of `function`, with `args` (one per user parameter).
@@ -72,6 +122,7 @@ unsafe fn invoke(
     function: &Function,
     args: &[Value],
     available_gas: Option<u64>,
+    context: &mut SyscallContext<'_>,
 ) -> Result<NativeResult> {
     let registry = info.registry();
     let arena = Bump::new();
@@ -104,7 +155,8 @@ unsafe fn invoke(
                 arena.alloc(gas) as *mut u64 as *mut u8
             }
             TypeShape::Builtin(BuiltinKind::System) => {
-                arena.alloc(std::ptr::null_mut::<u8>()) as *mut *mut u8 as *mut u8
+                let system = std::ptr::from_mut(&mut *context).cast::<u8>();
+                arena.alloc(system) as *mut *mut u8 as *mut u8
             }
             TypeShape::Builtin(_) => arena.alloc(0u64) as *mut u64 as *mut u8,
             _ => {

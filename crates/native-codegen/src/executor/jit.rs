@@ -133,6 +133,47 @@ impl JitProgram {
             name,
             args,
             available_gas,
+            None,
+            |symbol| self.entry(symbol),
+        )
+    }
+
+    /// Runs the function at `index` in the program's functions (as a contract's entry point
+    /// names it), its chain-state syscalls answered by `handler`.
+    pub fn run_index_with_syscalls(
+        &self,
+        index: usize,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult> {
+        crate::executor::invoke::run_by_index(
+            &self.info,
+            &self.excluded,
+            index,
+            args,
+            available_gas,
+            Some(handler),
+            |symbol| self.entry(symbol),
+        )
+    }
+
+    /// Like [`JitProgram::run`], with the chain-state syscalls (storage, calls, deployments,
+    /// events, messages, execution info…) answered by `handler`.
+    pub fn run_with_syscalls(
+        &self,
+        name: &str,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult> {
+        run_by_name(
+            &self.info,
+            &self.excluded,
+            name,
+            args,
+            available_gas,
+            Some(handler),
             |symbol| self.entry(symbol),
         )
     }

@@ -44,20 +44,34 @@ mod cost {
 /// # Safety
 /// `slot` is valid for writing an array.
 unsafe fn fail(slot: *mut NativeArray, reason: &[u8]) -> u64 {
-    let mut felt = [0u8; 32];
-    for (byte, value) in felt.iter_mut().zip(reason.iter().rev()) {
-        *byte = *value;
-    }
-    let Some(mut array) = NativeArray::allocate(32, 1) else {
+    // SAFETY: forwarded from the caller.
+    unsafe { write_reason(slot, &[reason]) }
+}
+
+/// Writes `words` (each a felt's big-endian bytes, at most 32: short strings) as a new
+/// `Array<felt252>` into `slot`; returns [`FAILURE`].
+///
+/// # Safety
+/// `slot` is valid for writing an array.
+pub(crate) unsafe fn write_reason(slot: *mut NativeArray, words: &[&[u8]]) -> u64 {
+    let count = u32::try_from(words.len()).unwrap_or(u32::MAX);
+    let Some(mut array) = NativeArray::allocate(32, count.max(1)) else {
         eprintln!("cairn: out of memory in a syscall");
         std::process::abort();
     };
-    // SAFETY: the fresh buffer has one felt slot, written in full before it is counted and
-    // handed over; `slot` is writable per the caller.
+    for (index, word) in (0..count).zip(words) {
+        let mut felt = [0u8; 32];
+        for (byte, value) in felt.iter_mut().zip(word.iter().rev()) {
+            *byte = *value;
+        }
+        // SAFETY: the fresh buffer has room for `words.len()` felts; each is written in full
+        // before it is counted.
+        unsafe { std::ptr::copy_nonoverlapping(felt.as_ptr(), array.slot(index, 32), 32) };
+    }
+    // SAFETY: the array is ours until handed over; `slot` is writable per the caller.
     unsafe {
-        std::ptr::copy_nonoverlapping(felt.as_ptr(), array.slot(0, 32), 32);
-        (*array.header()).len = 1;
-        array.end = 1;
+        (*array.header()).len = count;
+        array.end = count;
         slot.write(array);
     }
     FAILURE

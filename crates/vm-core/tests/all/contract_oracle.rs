@@ -3,7 +3,7 @@
 //! same result cells, panic data, remaining gas and steps, for entry points whose syscalls both
 //! answer alike from an empty state (storage, events, messages, execution info).
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use cairn_vm_core::contract::VmExecutor;
 use cairn_vm_core::sierra::{SierraOutcome, SierraProgram};
@@ -62,7 +62,7 @@ fn entry_points_match_cairo_lang_runner() {
             .iter()
             .map(|n| Value::Felt252(Felt::from(*n)))
             .collect();
-        let mut state = StarknetState::new(Arc::new(VmExecutor::new()));
+        let mut state = StarknetState::new(Rc::new(VmExecutor::new()));
         let ours = program
             .prepare_with_syscalls(
                 func,

@@ -1,0 +1,414 @@
+//! The chain-state Starknet syscalls (storage, calls, deployments, events, messages, execution
+//! info, block and class hashes), answered by a [`SyscallHandler`] through the run's `System`
+//! value.
+//!
+//! Natively the `System` value is a pointer to a [`SyscallContext`] the executor made for the
+//! run: the handler and the program's type registry. Generated code calls [`state_syscall`] with
+//! the syscall's kind, the gas counter, one slot per input and output and the ids of their types;
+//! inputs are read and outputs written as `cairn_values_abi::Value`s, so their native layouts are
+//! values-abi's, the one definition native code also follows.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::ptr::NonNull;
+
+use cairn_starknet::{ExecutionInfo, SyscallHandler, SyscallResult};
+use cairn_values_abi::array::NativeArray;
+use cairn_values_abi::{Registry, TypeShape, Value};
+use cairo_lang_sierra::ids::ConcreteTypeId;
+use starknet_types_core::felt::Felt;
+
+use super::syscalls::{write_reason, SUCCESS};
+
+/// What a run's `System` value points at natively.
+pub struct SyscallContext<'a> {
+    registry: &'a Registry,
+    handler: &'a mut dyn SyscallHandler,
+    /// A panic of the handler, raised again once the run is back in Rust.
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+impl<'a> SyscallContext<'a> {
+    /// A context for one run of a program with `registry`, its syscalls going to `handler`.
+    pub fn new(registry: &'a Registry, handler: &'a mut dyn SyscallHandler) -> Self {
+        Self {
+            registry,
+            handler,
+            panic: None,
+        }
+    }
+
+    /// The handler's panic during the run, if it panicked (the syscall failed instead).
+    pub fn take_panic(&mut self) -> Option<Box<dyn Any + Send>> {
+        self.panic.take()
+    }
+}
+
+/// The syscalls [`state_syscall`] answers, by the number generated code passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub(crate) enum StateSyscall {
+    StorageRead = 0,
+    StorageWrite = 1,
+    GetBlockHash = 2,
+    GetExecutionInfo = 3,
+    EmitEvent = 4,
+    SendMessageToL1 = 5,
+    Deploy = 6,
+    CallContract = 7,
+    LibraryCall = 8,
+    ReplaceClass = 9,
+    GetClassHashAt = 10,
+    MetaTxV0 = 11,
+}
+
+impl StateSyscall {
+    const ALL: [StateSyscall; 12] = [
+        StateSyscall::StorageRead,
+        StateSyscall::StorageWrite,
+        StateSyscall::GetBlockHash,
+        StateSyscall::GetExecutionInfo,
+        StateSyscall::EmitEvent,
+        StateSyscall::SendMessageToL1,
+        StateSyscall::Deploy,
+        StateSyscall::CallContract,
+        StateSyscall::LibraryCall,
+        StateSyscall::ReplaceClass,
+        StateSyscall::GetClassHashAt,
+        StateSyscall::MetaTxV0,
+    ];
+
+    fn from_number(number: u64) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| *kind as u64 == number)
+    }
+}
+
+/// Answers one state syscall.
+///
+/// `slots[..inputs]` point at the inputs, `slots[inputs..inputs + outputs]` at the outputs'
+/// slots, and `type_ids` gives each one's concrete type id. Returns [`SUCCESS`] with the
+/// outputs written, or [`FAILURE`] with the revert reason in `failure`.
+///
+/// # Safety
+/// `system` is null or the `SyscallContext` of the running program; `gas` is its counter;
+/// `slots` and `type_ids` hold `inputs + outputs` entries; each input slot holds a value of its
+/// type, each output slot is writable for one; `failure` is writable for an array.
+pub(crate) unsafe extern "C" fn state_syscall(
+    system: *mut SyscallContext<'_>,
+    kind: u64,
+    gas: *mut u64,
+    slots: *const *mut u8,
+    type_ids: *const u64,
+    inputs: u64,
+    outputs: u64,
+    failure: *mut NativeArray,
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (context, gas) = unsafe {
+        if system.is_null() {
+            return write_reason(failure, &[b"no syscall handler".as_slice()]);
+        }
+        (&mut *system, &mut *gas)
+    };
+    let count = (inputs + outputs) as usize;
+    // SAFETY: per the contract above, both arrays have `count` entries.
+    let (slots, ids) = unsafe {
+        (
+            std::slice::from_raw_parts(slots, count),
+            std::slice::from_raw_parts(type_ids, count),
+        )
+    };
+    let types: Vec<ConcreteTypeId> = ids.iter().map(|id| ConcreteTypeId::new(*id)).collect();
+    let (input_slots, output_slots) = slots.split_at(inputs as usize);
+    let (input_types, output_types) = types.split_at(inputs as usize);
+    let registry = context.registry;
+    let mut values = Vec::with_capacity(input_slots.len());
+    for (slot, ty) in input_slots.iter().zip(input_types) {
+        let Some(slot) = NonNull::new(*slot) else {
+            return internal(failure, "a null input slot");
+        };
+        // SAFETY: the slot holds a value of type `ty` (contract above); it is only read.
+        match unsafe { Value::from_ptr(slot, registry, ty) } {
+            Ok(value) => values.push(value),
+            Err(error) => return internal(failure, &error.to_string()),
+        }
+    }
+    let Some(kind) = StateSyscall::from_number(kind) else {
+        return internal(failure, "an unknown state syscall");
+    };
+    let handler = &mut *context.handler;
+    let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        call_handler(handler, kind, &values, output_types, registry, gas)
+    }));
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(panic) => {
+            context.panic = Some(panic);
+            // SAFETY: `failure` is writable for an array (contract above).
+            return unsafe { write_reason(failure, &[b"syscall handler panicked".as_slice()]) };
+        }
+    };
+    match answer {
+        Ok(Ok(results)) => {
+            for ((value, slot), ty) in results.iter().zip(output_slots).zip(output_types) {
+                let Some(slot) = NonNull::new(*slot) else {
+                    return internal(failure, "a null output slot");
+                };
+                // SAFETY: the slot is writable for a value of type `ty` (contract above).
+                if let Err(error) = unsafe { value.write_to(slot, registry, ty) } {
+                    return internal(failure, &error.to_string());
+                }
+            }
+            SUCCESS
+        }
+        Ok(Err(reason)) => felts_reason(failure, &reason),
+        Err(message) => internal(failure, &message),
+    }
+}
+
+/// A syscall Cairn could not carry out (a malformed value, a type it did not expect): the
+/// contract sees a failure naming it.
+fn internal(failure: *mut NativeArray, message: &str) -> u64 {
+    let text = format!("cairn: {message}");
+    let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
+    // SAFETY: `failure` is writable for an array (contract of `state_syscall`).
+    unsafe { write_reason(failure, &chunks) }
+}
+
+fn felts_reason(failure: *mut NativeArray, reason: &[Felt]) -> u64 {
+    let bytes: Vec<[u8; 32]> = reason.iter().map(|felt| felt.to_bytes_be()).collect();
+    let words: Vec<&[u8]> = bytes
+        .iter()
+        .map(|word| {
+            let first = word.iter().position(|byte| *byte != 0).unwrap_or(32);
+            &word[first..]
+        })
+        .collect();
+    // SAFETY: `failure` is writable for an array (contract of `state_syscall`).
+    unsafe { write_reason(failure, &words) }
+}
+
+/// Runs the handler's method for `kind` on the input values; the outputs as values of
+/// `output_types`, or the revert reason, or a message when an input is not what it should be.
+fn call_handler(
+    handler: &mut dyn SyscallHandler,
+    kind: StateSyscall,
+    inputs: &[Value],
+    output_types: &[ConcreteTypeId],
+    registry: &Registry,
+    gas: &mut u64,
+) -> Result<SyscallResult<Vec<Value>>, String> {
+    let felt = |index: usize| felt_at(inputs, index);
+    let span = |index: usize| span_at(inputs, index);
+    let span_out =
+        |felts: Vec<Felt>, index: usize| span_value(felts, output_types, index, registry);
+    Ok(match kind {
+        StateSyscall::StorageRead => {
+            let domain = u32_at(inputs, 0)?;
+            handler
+                .storage_read(domain, felt(1)?, gas)
+                .map(|value| vec![Value::Felt252(value)])
+        }
+        StateSyscall::StorageWrite => {
+            let domain = u32_at(inputs, 0)?;
+            handler
+                .storage_write(domain, felt(1)?, felt(2)?, gas)
+                .map(|()| Vec::new())
+        }
+        StateSyscall::GetBlockHash => {
+            let number = match inputs.first() {
+                Some(Value::U64(number)) => *number,
+                other => return Err(format!("a block number, not {other:?}")),
+            };
+            handler
+                .get_block_hash(number, gas)
+                .map(|hash| vec![Value::Felt252(hash)])
+        }
+        StateSyscall::GetExecutionInfo => match handler.get_execution_info(gas) {
+            Ok(info) => {
+                let ty = output_types
+                    .first()
+                    .ok_or("get_execution_info has no output")?;
+                Ok(vec![execution_info_value(&info, ty, registry)?])
+            }
+            Err(reason) => Err(reason),
+        },
+        StateSyscall::EmitEvent => handler
+            .emit_event(&span(0)?, &span(1)?, gas)
+            .map(|()| Vec::new()),
+        StateSyscall::SendMessageToL1 => handler
+            .send_message_to_l1(felt(0)?, &span(1)?, gas)
+            .map(|()| Vec::new()),
+        StateSyscall::Deploy => {
+            let from_zero = match inputs.get(3) {
+                Some(Value::Enum { variant, .. }) => *variant == 1,
+                other => return Err(format!("a bool, not {other:?}")),
+            };
+            match handler.deploy(felt(0)?, felt(1)?, &span(2)?, from_zero, gas) {
+                Ok((address, retdata)) => Ok(vec![Value::Felt252(address), span_out(retdata, 1)?]),
+                Err(reason) => Err(reason),
+            }
+        }
+        StateSyscall::CallContract | StateSyscall::LibraryCall => {
+            let result = if kind == StateSyscall::CallContract {
+                handler.call_contract(felt(0)?, felt(1)?, &span(2)?, gas)
+            } else {
+                handler.library_call(felt(0)?, felt(1)?, &span(2)?, gas)
+            };
+            match result {
+                Ok(retdata) => Ok(vec![span_out(retdata, 0)?]),
+                Err(reason) => Err(reason),
+            }
+        }
+        StateSyscall::ReplaceClass => handler.replace_class(felt(0)?, gas).map(|()| Vec::new()),
+        StateSyscall::GetClassHashAt => handler
+            .get_class_hash_at(felt(0)?, gas)
+            .map(|hash| vec![Value::Felt252(hash)]),
+        StateSyscall::MetaTxV0 => {
+            match handler.meta_tx_v0(felt(0)?, felt(1)?, &span(2)?, &span(3)?, gas) {
+                Ok(retdata) => Ok(vec![span_out(retdata, 0)?]),
+                Err(reason) => Err(reason),
+            }
+        }
+    })
+}
+
+fn felt_at(inputs: &[Value], index: usize) -> Result<Felt, String> {
+    match inputs.get(index) {
+        Some(Value::Felt252(felt)) => Ok(*felt),
+        other => Err(format!("a felt252 input, not {other:?}")),
+    }
+}
+
+fn u32_at(inputs: &[Value], index: usize) -> Result<u32, String> {
+    match inputs.get(index) {
+        Some(Value::U32(value)) => Ok(*value),
+        other => Err(format!("a u32 input, not {other:?}")),
+    }
+}
+
+/// The felts of a `Span<felt252>` input (the corelib struct or the legacy span).
+fn span_at(inputs: &[Value], index: usize) -> Result<Vec<Felt>, String> {
+    let items = match inputs.get(index) {
+        Some(Value::Array(items)) => items,
+        Some(Value::Struct(members)) => match members.as_slice() {
+            [Value::Array(items)] => items,
+            other => return Err(format!("a span, not {other:?}")),
+        },
+        other => return Err(format!("a span input, not {other:?}")),
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Felt252(felt) => Ok(*felt),
+            other => Err(format!("a felt252 in a span, not {other:?}")),
+        })
+        .collect()
+}
+
+/// `felts` as a value of the span type `types[index]`.
+fn span_value(
+    felts: Vec<Felt>,
+    types: &[ConcreteTypeId],
+    index: usize,
+    registry: &Registry,
+) -> Result<Value, String> {
+    let ty = types.get(index).ok_or("a span output is missing")?;
+    let items = Value::Array(felts.into_iter().map(Value::Felt252).collect());
+    span_of_shape(items, ty, registry)
+}
+
+/// An array value as a value of `ty`: the array itself for the legacy span, or the corelib
+/// `Span` struct around it.
+fn span_of_shape(items: Value, ty: &ConcreteTypeId, registry: &Registry) -> Result<Value, String> {
+    match TypeShape::of(registry, ty).map_err(|error| error.to_string())? {
+        TypeShape::Struct { .. } => Ok(Value::Struct(vec![items])),
+        _ => Ok(items),
+    }
+}
+
+/// The members of the struct type `ty` (through boxes).
+fn struct_members(ty: &ConcreteTypeId, registry: &Registry) -> Result<Vec<ConcreteTypeId>, String> {
+    match TypeShape::of(registry, ty).map_err(|error| error.to_string())? {
+        TypeShape::Box(inner) => struct_members(&inner, registry),
+        TypeShape::Struct { members, .. } => Ok(members),
+        other => Err(format!("expected a struct, found {other:?}")),
+    }
+}
+
+/// `info` as a value of the corelib's `Box<ExecutionInfo>` type `ty`, whichever version: each
+/// version's transaction info is a prefix of the next, so the members the type has are taken.
+fn execution_info_value(
+    info: &ExecutionInfo,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+) -> Result<Value, String> {
+    let members = struct_members(ty, registry)?;
+    let [block_ty, tx_ty, ..] = members.as_slice() else {
+        return Err("ExecutionInfo has fewer members than expected".to_owned());
+    };
+    let block = &info.block_info;
+    let block_value = Value::Struct(vec![
+        Value::U64(block.block_number),
+        Value::U64(block.block_timestamp),
+        Value::Felt252(block.sequencer_address),
+    ]);
+    let block_members = struct_members(block_ty, registry)?.len();
+    let tx_members = struct_members(tx_ty, registry)?;
+    let tx = &info.tx_info;
+    let felts = |items: &[Felt]| Value::Array(items.iter().copied().map(Value::Felt252).collect());
+    let bounds = Value::Array(
+        tx.resource_bounds
+            .iter()
+            .map(|bound| {
+                Value::Struct(vec![
+                    Value::Felt252(bound.resource),
+                    Value::U64(bound.max_amount),
+                    Value::U128(bound.max_price_per_unit),
+                ])
+            })
+            .collect(),
+    );
+    // The v3 transaction info in order; a span's array is wrapped to its member's type below.
+    let all: Vec<(Value, bool)> = vec![
+        (Value::Felt252(tx.version), false),
+        (Value::Felt252(tx.account_contract_address), false),
+        (Value::U128(tx.max_fee), false),
+        (felts(&tx.signature), true),
+        (Value::Felt252(tx.transaction_hash), false),
+        (Value::Felt252(tx.chain_id), false),
+        (Value::Felt252(tx.nonce), false),
+        (bounds, true),
+        (Value::U128(tx.tip), false),
+        (felts(&tx.paymaster_data), true),
+        (Value::U32(tx.nonce_data_availability_mode), false),
+        (Value::U32(tx.fee_data_availability_mode), false),
+        (felts(&tx.account_deployment_data), true),
+        (felts(&tx.proof_facts), true),
+    ];
+    if tx_members.len() > all.len() || block_members != 3 {
+        return Err(format!(
+            "an ExecutionInfo of {} transaction members and {block_members} block members",
+            tx_members.len()
+        ));
+    }
+    let tx_value = Value::Struct(
+        all.into_iter()
+            .zip(&tx_members)
+            .map(|((value, is_span), member)| {
+                if is_span {
+                    span_of_shape(value, member, registry)
+                } else {
+                    Ok(value)
+                }
+            })
+            .collect::<Result<_, String>>()?,
+    );
+    Ok(Value::Struct(vec![
+        block_value,
+        tx_value,
+        Value::Felt252(info.caller_address),
+        Value::Felt252(info.contract_address),
+        Value::Felt252(info.entry_point_selector),
+    ]))
+}

@@ -9,6 +9,7 @@ mod run_cairo0;
 #[cfg(feature = "native")]
 mod run_native;
 mod run_sierra;
+mod starknet_cmd;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -31,6 +32,12 @@ enum Command {
     Compile(compile::CompileArgs),
     /// Run the `#[test]` functions of a Cairo crate.
     Test(test_cmd::TestArgs),
+    /// Declare a Starknet contract class in a state file (its class hash computed as Starknet does).
+    Declare(starknet_cmd::DeclareArgs),
+    /// Deploy a contract (running its constructor) in a state file.
+    Deploy(Box<starknet_cmd::DeployArgs>),
+    /// Call a contract's entry point as a transaction against a state file.
+    Call(Box<starknet_cmd::CallArgs>),
     /// Time the bench programs on every backend (native JIT and AOT, VM, hand-written Rust).
     #[cfg(feature = "native")]
     Bench(bench_cmd::BenchArgs),
@@ -104,6 +111,9 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(*args),
         Command::Compile(args) => compile::compile(args),
         Command::Test(args) => test_cmd::test(args),
+        Command::Declare(args) => starknet_cmd::declare(args),
+        Command::Deploy(args) => starknet_cmd::deploy(*args),
+        Command::Call(args) => starknet_cmd::call(*args),
         #[cfg(feature = "native")]
         Command::Bench(args) => bench_cmd::bench(args),
     });

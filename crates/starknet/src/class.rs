@@ -117,6 +117,11 @@ impl ContractClass {
         })
     }
 
+    /// The class hash Starknet gives this class (see [`crate::class_hash`]).
+    pub fn class_hash(&self) -> Result<Felt, StarknetError> {
+        crate::class_hash(&self.compiled)
+    }
+
     /// The class as its file holds it.
     pub fn compiled(&self) -> &CompiledClass {
         &self.compiled

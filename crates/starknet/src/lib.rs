@@ -15,6 +15,7 @@
 //! The crate knows neither backend: the VM and the native backend depend on it, not it on them.
 
 mod class;
+mod class_hash;
 mod entry_values;
 mod error;
 mod gas;
@@ -22,6 +23,7 @@ mod state;
 mod syscalls;
 
 pub use class::{ContractClass, EntryPoint, EntryPointType};
+pub use class_hash::class_hash;
 pub use entry_values::{calldata_value, outcome_from_values};
 pub use error::StarknetError;
 pub use gas::SyscallGasCosts;

@@ -138,7 +138,14 @@ impl StarknetState {
         self.costs = costs;
     }
 
-    /// Declares `class` under `class_hash`.
+    /// Declares `class` under the class hash Starknet gives it; returns the hash.
+    pub fn declare_class(&mut self, class: ContractClass) -> Result<Felt, StarknetError> {
+        let class_hash = class.class_hash()?;
+        self.declare(class_hash, class);
+        Ok(class_hash)
+    }
+
+    /// Declares `class` under `class_hash` (any hash the caller chooses).
     pub fn declare(&mut self, class_hash: Felt, class: ContractClass) {
         self.classes.insert(class_hash, Arc::new(class));
     }
@@ -151,6 +158,19 @@ impl StarknetState {
     /// The class hash of the contract at `address`.
     pub fn class_hash_at(&self, address: Felt) -> Option<Felt> {
         self.contracts.get(&address).copied()
+    }
+
+    /// Every deployed contract, as (address, class hash).
+    pub fn contracts(&self) -> impl Iterator<Item = (Felt, Felt)> + '_ {
+        self.contracts
+            .iter()
+            .map(|(address, hash)| (*address, *hash))
+    }
+
+    /// Puts a contract of `class_hash` at `address` without running a constructor (to set a
+    /// state up, or load one).
+    pub fn set_contract(&mut self, address: Felt, class_hash: Felt) {
+        self.contracts.insert(address, class_hash);
     }
 
     /// A storage cell of the contract at `address` (0 when never written).

@@ -34,6 +34,32 @@ pub struct StateArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+
+    /// Where `--backend native` keeps compiled classes between runs (default:
+    /// `$CAIRN_CACHE/classes`, else `~/.cache/cairn/classes`).
+    #[arg(long, value_name = "DIR")]
+    class_cache: Option<PathBuf>,
+
+    /// Compile classes in memory for this run only.
+    #[arg(long, conflicts_with = "class_cache")]
+    no_class_cache: bool,
+}
+
+impl StateArgs {
+    /// The class cache folder, unless turned off.
+    fn class_cache(&self) -> Option<PathBuf> {
+        if self.no_class_cache {
+            return None;
+        }
+        self.class_cache.clone().or_else(|| {
+            std::env::var_os("CAIRN_CACHE")
+                .map(PathBuf::from)
+                .or_else(|| {
+                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/cairn"))
+                })
+                .map(|cache| cache.join("classes"))
+        })
+    }
 }
 
 /// `cairn declare`.
@@ -167,24 +193,25 @@ fn calldata(json: &str, flag: &str) -> Result<Vec<Felt>> {
         .collect()
 }
 
-fn executor(backend: Backend) -> Result<Rc<dyn EntryPointExecutor>> {
-    Ok(match backend {
+fn executor(args: &StateArgs) -> Result<Rc<dyn EntryPointExecutor>> {
+    Ok(match args.backend {
         Backend::Vm => Rc::new(VmExecutor::new()),
-        Backend::Native => native_executor()?,
+        Backend::Native => native_executor(args.class_cache())?,
     })
 }
 
 #[cfg(feature = "native")]
-fn native_executor() -> Result<Rc<dyn EntryPointExecutor>> {
-    Ok(Rc::new(
-        cairn_native_codegen::contract::NativeExecutor::new(
-            cairn_native_codegen::OptLevel::default(),
-        ),
-    ))
+fn native_executor(cache: Option<PathBuf>) -> Result<Rc<dyn EntryPointExecutor>> {
+    use cairn_native_codegen::contract::NativeExecutor;
+    let level = cairn_native_codegen::OptLevel::default();
+    Ok(match cache {
+        Some(folder) => Rc::new(NativeExecutor::with_cache(level, folder)),
+        None => Rc::new(NativeExecutor::new(level)),
+    })
 }
 
 #[cfg(not(feature = "native"))]
-fn native_executor() -> Result<Rc<dyn EntryPointExecutor>> {
+fn native_executor(_: Option<PathBuf>) -> Result<Rc<dyn EntryPointExecutor>> {
     bail!("this cairn was built without the `native` feature")
 }
 
@@ -205,7 +232,7 @@ impl Loaded {
         } else {
             StateFile::default()
         };
-        let mut state = StarknetState::new(executor(args.backend)?);
+        let mut state = StarknetState::new(executor(args)?);
         let base = path.parent().map(Path::to_owned).unwrap_or_default();
         for (hash, class_path) in &file.classes {
             let class = read_class(&base.join(class_path))?;

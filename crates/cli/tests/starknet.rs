@@ -27,6 +27,40 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Commands run in a fresh folder (its state file and class cache) on one backend.
+struct Session {
+    dir: tempfile::TempDir,
+    backend: &'static str,
+}
+
+impl Session {
+    fn new(backend: &'static str) -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            backend,
+        }
+    }
+
+    /// Runs `args` (with the backend and the folder's class cache), expecting success or
+    /// failure; the standard output.
+    fn run(&self, args: &[&str], succeeds: bool) -> String {
+        let cache = self.dir.path().join("classes").display().to_string();
+        let mut args = args.to_vec();
+        if args[0] != "declare" {
+            args.extend(["--backend", self.backend, "--class-cache", &cache]);
+        }
+        let output = cairn(self.dir.path(), &args);
+        assert_eq!(
+            output.status.success(),
+            succeeds,
+            "{args:?}: {}{}",
+            text(&output.stdout),
+            text(&output.stderr)
+        );
+        text(&output.stdout)
+    }
+}
+
 /// The class hash cairo-lang computes (recorded by scripts/starknet_class_hashes.py).
 fn recorded_class_hash(file: &str) -> String {
     let hashes: serde_json::Value = serde_json::from_str(
@@ -37,22 +71,10 @@ fn recorded_class_hash(file: &str) -> String {
 }
 
 /// Declares, deploys and calls on `backend` in a fresh folder; returns each command's stdout.
-fn session(backend: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn session(backend: &'static str) -> Vec<String> {
+    let session = Session::new(backend);
+    let run = |args: &[&str], succeeds: bool| session.run(args, succeeds);
     let counter = counter_class();
-    let run = |args: &[&str], succeeds: bool| {
-        let mut args = args.to_vec();
-        args.extend(["--backend", backend]);
-        let output = cairn(dir.path(), &args);
-        assert_eq!(
-            output.status.success(),
-            succeeds,
-            "{args:?}: {}{}",
-            text(&output.stdout),
-            text(&output.stderr)
-        );
-        text(&output.stdout)
-    };
     let mut outputs = Vec::new();
     let declared = run(&["declare", &counter], true);
     assert_eq!(
@@ -118,25 +140,13 @@ fn session(backend: &str) -> Vec<String> {
 
 /// An ERC20 on `backend`: deployed with a supply for 0x111, transfers, an approval and a
 /// transfer_from by the spender, and the failures a token has; returns each command's stdout.
-fn erc20_session(backend: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn erc20_session(backend: &'static str) -> Vec<String> {
+    let session = Session::new(backend);
+    let run = |args: &[&str], succeeds: bool| session.run(args, succeeds);
     let class = classes()
         .join("erc20_ERC20.contract_class.json")
         .display()
         .to_string();
-    let run = |args: &[&str], succeeds: bool| {
-        let mut args = args.to_vec();
-        args.extend(["--backend", backend]);
-        let output = cairn(dir.path(), &args);
-        assert_eq!(
-            output.status.success(),
-            succeeds,
-            "{args:?}: {}{}",
-            text(&output.stdout),
-            text(&output.stderr)
-        );
-        text(&output.stdout)
-    };
     let mut outputs = Vec::new();
     // name "Token", symbol "TKN" (ByteArrays: no full words, the pending word, its length),
     // a supply of 1000 (u256: low, high), the recipient.

@@ -83,10 +83,7 @@ fn compile(
     let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
 
     let mut diagnostics = String::new();
-    let mut reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
-    if options.allow_warnings {
-        reporter = reporter.allow_warnings();
-    }
+    let reporter = reporter(&mut diagnostics, &crates, options.allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
         replace_ids: true,
@@ -99,13 +96,41 @@ fn compile(
             program,
             warnings: diagnostics.trim_end().to_owned(),
         }),
-        Err(error) => Err(if diagnostics.trim().is_empty() {
-            failed(format!("{error:#}"))
-        } else {
-            FrontendError::Diagnostics {
-                path: path.to_owned(),
-                diagnostics: diagnostics.trim_end().to_owned(),
-            }
-        }),
+        Err(error) => Err(compile_failure(path, &diagnostics, &error)),
+    }
+}
+
+/// The reporter of a compilation's diagnostics: written into `diagnostics`, for `crates`, with
+/// warnings allowed or not.
+pub(crate) fn reporter<'a>(
+    diagnostics: &'a mut String,
+    crates: &[CrateInput],
+    allow_warnings: bool,
+) -> DiagnosticsReporter<'a> {
+    let reporter = DiagnosticsReporter::write_to_string(diagnostics).with_crates(crates);
+    if allow_warnings {
+        reporter.allow_warnings()
+    } else {
+        reporter
+    }
+}
+
+/// A failed compilation as the user sees it: the compiler's diagnostics when it reported any,
+/// else its error.
+pub(crate) fn compile_failure(
+    path: &Path,
+    diagnostics: &str,
+    error: &impl std::fmt::Display,
+) -> FrontendError {
+    if diagnostics.trim().is_empty() {
+        FrontendError::Compiler {
+            path: path.to_owned(),
+            reason: format!("{error:#}"),
+        }
+    } else {
+        FrontendError::Diagnostics {
+            path: path.to_owned(),
+            diagnostics: diagnostics.trim_end().to_owned(),
+        }
     }
 }

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use cairo_lang_compiler::db::RootDatabase;
-use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
 use cairo_lang_compiler::project::setup_project;
 use cairo_lang_compiler::CompilerConfig;
 use cairo_lang_defs::ids::{NamedLanguageElementId, TopLevelLanguageElementId};
@@ -64,10 +63,7 @@ fn compile(
     let contracts = find_contracts(&db, &crate_ids);
 
     let mut diagnostics = String::new();
-    let mut reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
-    if options.allow_warnings {
-        reporter = reporter.allow_warnings();
-    }
+    let reporter = crate::compile::reporter(&mut diagnostics, &crates, options.allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
         replace_ids: true,
@@ -86,16 +82,7 @@ fn compile(
     let result = compile_prepared_db(&db, &declarations, config);
     let classes = match result {
         Ok(classes) => classes,
-        Err(error) => {
-            return Err(if diagnostics.trim().is_empty() {
-                failed(format!("{error:#}"))
-            } else {
-                FrontendError::Diagnostics {
-                    path: path.to_owned(),
-                    diagnostics: diagnostics.trim_end().to_owned(),
-                }
-            })
-        }
+        Err(error) => return Err(crate::compile::compile_failure(path, &diagnostics, &error)),
     };
     if classes.is_empty() {
         return Err(failed(

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use cairo_lang_compiler::db::RootDatabase;
-use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
 use cairo_lang_compiler::project::setup_project;
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::init_dev_corelib;
@@ -85,10 +84,7 @@ fn compile(
     let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
 
     let mut diagnostics = String::new();
-    let mut reporter = DiagnosticsReporter::write_to_string(&mut diagnostics).with_crates(&crates);
-    if allow_warnings {
-        reporter = reporter.allow_warnings();
-    }
+    let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
     let config = TestsCompilationConfig {
         starknet: false,
         contract_declarations: None,
@@ -103,16 +99,7 @@ fn compile(
     let compiled = compile_test_prepared_db(&db, config, crates.clone(), reporter);
     let compiled = match compiled {
         Ok(compiled) => compiled,
-        Err(error) => {
-            return Err(if diagnostics.trim().is_empty() {
-                failed(format!("{error:#}"))
-            } else {
-                FrontendError::Diagnostics {
-                    path: path.to_owned(),
-                    diagnostics: diagnostics.trim_end().to_owned(),
-                }
-            })
-        }
+        Err(error) => return Err(crate::compile::compile_failure(path, &diagnostics, &error)),
     };
     let tests = compiled
         .metadata

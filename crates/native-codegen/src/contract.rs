@@ -1,54 +1,149 @@
 //! Starknet contract entry points natively: the [`EntryPointExecutor`] a
-//! [`cairn_starknet::StarknetState`] (or any handler) runs calls on, each class JIT-compiled
-//! once per executor.
+//! [`cairn_starknet::StarknetState`] (or any handler) runs calls on.
+//!
+//! Each class is compiled once per executor: JIT-compiled in memory ([`NativeExecutor::new`]),
+//! or written as a shared library into a cache folder and loaded from there by every later
+//! executor, in this process or another ([`NativeExecutor::with_cache`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use cairn_starknet::{
     CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt, StarknetError, SyscallHandler,
 };
+use cairn_values_abi::Value;
 
 use crate::compile::OptLevel;
 use crate::error::NativeError;
-use crate::executor::{JitProgram, NativeOutcome};
+use crate::executor::{AotProgram, JitProgram, NativeOutcome, NativeResult};
+
+/// A class compiled in memory or loaded from the cache.
+enum Compiled {
+    Jit(JitProgram),
+    Aot(AotProgram),
+}
+
+impl Compiled {
+    fn run(
+        &self,
+        index: usize,
+        args: &[Value],
+        gas: u64,
+        handler: &mut dyn SyscallHandler,
+    ) -> crate::Result<NativeResult> {
+        match self {
+            Compiled::Jit(program) => {
+                program.run_index_with_syscalls(index, args, Some(gas), handler)
+            }
+            Compiled::Aot(program) => {
+                program.run_index_with_syscalls(index, args, Some(gas), handler)
+            }
+        }
+    }
+}
 
 /// Runs entry points natively, compiling each class once. Compiled code stays on the thread
-/// that compiled it (a JIT program is not `Send`): use one executor per thread.
+/// that compiled or loaded it (its programs are not `Send`): use one executor per thread.
 pub struct NativeExecutor {
     opt_level: OptLevel,
-    programs: RefCell<HashMap<Felt, Rc<JitProgram>>>,
+    cache: Option<PathBuf>,
+    programs: RefCell<HashMap<Felt, Rc<Compiled>>>,
 }
 
 impl NativeExecutor {
-    /// An executor compiling classes at `opt_level`.
+    /// An executor JIT-compiling classes at `opt_level`, in memory.
     pub fn new(opt_level: OptLevel) -> Self {
         Self {
             opt_level,
+            cache: None,
             programs: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// An executor keeping each compiled class as a shared library in `folder`, named after
+    /// the class's Starknet class hash, Cairn's version and `opt_level`, and loading it from
+    /// there when it is already there (another run, another process). A library is written
+    /// under a temporary name and renamed into place, so a reader never sees part of one and
+    /// two processes compiling one class both end with a whole, identical file. A file that
+    /// does not load (damaged, another build) is compiled again. A class whose hash cannot be
+    /// computed (no ABI) is compiled in memory.
+    pub fn with_cache(opt_level: OptLevel, folder: impl Into<PathBuf>) -> Self {
+        Self {
+            opt_level,
+            cache: Some(folder.into()),
+            programs: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Where the library of `class` lives in `folder`, when its class hash can be computed.
+    pub fn cached_library_path(&self, folder: &Path, class: &ContractClass) -> Option<PathBuf> {
+        let hash = class.class_hash().ok()?;
+        Some(folder.join(format!(
+            "{hash:#066x}-cairn{}-{:?}.so",
+            env!("CARGO_PKG_VERSION"),
+            self.opt_level
+        )))
     }
 
     fn program(
         &self,
         class_hash: Felt,
         class: &ContractClass,
-    ) -> Result<Rc<JitProgram>, StarknetError> {
+    ) -> Result<Rc<Compiled>, StarknetError> {
         if let Some(program) = self.programs.borrow().get(&class_hash) {
             return Ok(Rc::clone(program));
         }
-        let program =
-            JitProgram::compile(class.sierra().clone(), self.opt_level).map_err(|error| {
-                StarknetError::Execution(format!(
-                    "class {class_hash:#x} does not compile natively: {error}"
-                ))
-            })?;
+        let failed = |error: NativeError| {
+            StarknetError::Execution(format!(
+                "class {class_hash:#x} does not compile natively: {error}"
+            ))
+        };
+        let cached = self
+            .cache
+            .as_deref()
+            .and_then(|folder| self.cached_library_path(folder, class));
+        let program = match cached {
+            Some(path) => Compiled::Aot(self.load_or_write(&path, class).map_err(failed)?),
+            None => Compiled::Jit(
+                JitProgram::compile(class.sierra().clone(), self.opt_level).map_err(failed)?,
+            ),
+        };
         let program = Rc::new(program);
         self.programs
             .borrow_mut()
             .insert(class_hash, Rc::clone(&program));
         Ok(program)
+    }
+
+    fn load_or_write(&self, path: &Path, class: &ContractClass) -> crate::Result<AotProgram> {
+        if path.is_file() {
+            if let Ok(program) = AotProgram::load(path) {
+                if program.info().program() == class.sierra() {
+                    return Ok(program);
+                }
+            }
+        }
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let cache_error = |detail: String| NativeError::SharedLibrary {
+            path: path.display().to_string(),
+            detail,
+        };
+        std::fs::create_dir_all(folder)
+            .map_err(|error| cache_error(format!("cannot create the cache folder: {error}")))?;
+        // A name no other writer uses, in the same folder so that the rename is atomic.
+        let temporary = tempfile::Builder::new()
+            .prefix(".class-")
+            .suffix(".so.tmp")
+            .tempfile_in(folder)
+            .map_err(|error| cache_error(format!("cannot create a file in the cache: {error}")))?
+            .into_temp_path();
+        AotProgram::write(class.sierra().clone(), self.opt_level, &temporary)?;
+        temporary
+            .persist(path)
+            .map_err(|error| cache_error(format!("cannot move the library into place: {error}")))?;
+        AotProgram::load(path)
     }
 }
 
@@ -64,12 +159,7 @@ impl EntryPointExecutor for NativeExecutor {
     ) -> Result<CallOutcome, StarknetError> {
         let program = self.program(class_hash, class)?;
         let args = [cairn_starknet::calldata_value(calldata)];
-        let result = match program.run_index_with_syscalls(
-            entry_point.function_idx,
-            &args,
-            Some(*remaining_gas),
-            handler,
-        ) {
+        let result = match program.run(entry_point.function_idx, &args, *remaining_gas, handler) {
             Ok(result) => result,
             // Too little gas to enter is the callee's failure, not the run's (as on the VM).
             Err(NativeError::NotEnoughGasToCall { .. }) => {
@@ -80,14 +170,9 @@ impl EntryPointExecutor for NativeExecutor {
             Err(error) => return Err(StarknetError::Execution(error.to_string())),
         };
         *remaining_gas = result.remaining_gas.unwrap_or(0);
-        let outcome = match result.outcome {
-            NativeOutcome::Panic(data) => Some(CallOutcome::Revert(data)),
-            NativeOutcome::Success(values) => cairn_starknet::outcome_from_values(&values),
-        };
-        outcome.ok_or_else(|| {
-            StarknetError::Execution(
-                "the entry point's result is not the wrapper's PanicResult of felts".to_owned(),
-            )
+        cairn_starknet::entry_point_outcome(match result.outcome {
+            NativeOutcome::Success(values) => Ok(values),
+            NativeOutcome::Panic(data) => Err(data),
         })
     }
 }

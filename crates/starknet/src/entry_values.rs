@@ -4,6 +4,7 @@
 use cairn_values_abi::Value;
 use starknet_types_core::felt::Felt;
 
+use crate::error::StarknetError;
 use crate::syscalls::CallOutcome;
 
 /// The one argument of an entry point's wrapper: the calldata as a `Span<felt252>` (a struct
@@ -40,4 +41,20 @@ fn felts_in(value: &Value) -> Option<Vec<Felt>> {
         Value::Struct(members) => members.iter().rev().find_map(felts_in),
         _ => None,
     }
+}
+
+/// How an entry point ended, from a backend's outcome: its panic data, or the values it
+/// returned (see [`outcome_from_values`]).
+pub fn entry_point_outcome(
+    returned: Result<Vec<Value>, Vec<Felt>>,
+) -> Result<CallOutcome, StarknetError> {
+    let outcome = match returned {
+        Err(panic_data) => Some(CallOutcome::Revert(panic_data)),
+        Ok(values) => outcome_from_values(&values),
+    };
+    outcome.ok_or_else(|| {
+        StarknetError::Execution(
+            "the entry point's result is not the wrapper's PanicResult of felts".to_owned(),
+        )
+    })
 }

@@ -24,7 +24,7 @@ mod syscalls;
 
 pub use class::{ContractClass, EntryPoint, EntryPointType};
 pub use class_hash::class_hash;
-pub use entry_values::{calldata_value, outcome_from_values};
+pub use entry_values::{calldata_value, entry_point_outcome, outcome_from_values};
 pub use error::StarknetError;
 pub use gas::SyscallGasCosts;
 pub use starknet_types_core::felt::Felt;

@@ -437,32 +437,32 @@ impl StarknetState {
             Some((caller, contract)) => self.in_context(caller, contract, selector, run),
             None => run(self),
         };
-        match outcome {
-            Ok(CallOutcome::Success(retdata)) => Ok(retdata),
-            Ok(CallOutcome::Revert(mut reason)) => {
-                self.revert_to(checkpoint);
-                reason.push(short_string("ENTRYPOINT_FAILED"));
-                Err(reason)
-            }
-            Err(error) => {
-                self.revert_to(checkpoint);
-                Err(error_reason(&error, "ENTRYPOINT_FAILED"))
-            }
-        }
+        self.settle(checkpoint, outcome, "ENTRYPOINT_FAILED")
     }
-}
 
-/// A nested call the backend could not run, as the revert reason its caller sees: the error's
-/// text in short strings of 31 bytes, then `failure`.
-fn error_reason(error: &StarknetError, failure: &str) -> Vec<Felt> {
-    let text = error.to_string();
-    let mut reason: Vec<Felt> = text
-        .as_bytes()
-        .chunks(31)
-        .map(Felt::from_bytes_be_slice)
-        .collect();
-    reason.push(short_string(failure));
-    reason
+    /// A nested call's answer to its caller: its return data, or, undone back to `checkpoint`,
+    /// its revert reason (or the backend's error as text) followed by `failure`.
+    fn settle(
+        &mut self,
+        checkpoint: Checkpoint,
+        outcome: Result<CallOutcome, StarknetError>,
+        failure: &str,
+    ) -> SyscallResult<Vec<Felt>> {
+        let mut reason = match outcome {
+            Ok(CallOutcome::Success(retdata)) => return Ok(retdata),
+            Ok(CallOutcome::Revert(reason)) => reason,
+            // The error's text in short strings of 31 bytes.
+            Err(error) => error
+                .to_string()
+                .as_bytes()
+                .chunks(31)
+                .map(Felt::from_bytes_be_slice)
+                .collect(),
+        };
+        self.revert_to(checkpoint);
+        reason.push(short_string(failure));
+        Err(reason)
+    }
 }
 
 /// Takes `cost` from the gas left, or fails the syscall as cairo-lang-runner does.
@@ -527,18 +527,8 @@ impl SyscallHandler for StarknetState {
             deployer,
             remaining_gas,
         );
-        match outcome {
-            Ok(CallOutcome::Success(retdata)) => Ok((address, retdata)),
-            Ok(CallOutcome::Revert(mut reason)) => {
-                self.revert_to(checkpoint);
-                reason.push(short_string("CONSTRUCTOR_FAILED"));
-                Err(reason)
-            }
-            Err(error) => {
-                self.revert_to(checkpoint);
-                Err(error_reason(&error, "CONSTRUCTOR_FAILED"))
-            }
-        }
+        self.settle(checkpoint, outcome, "CONSTRUCTOR_FAILED")
+            .map(|retdata| (address, retdata))
     }
 
     fn replace_class(&mut self, class_hash: Felt, remaining_gas: &mut u64) -> SyscallResult<()> {

@@ -83,14 +83,9 @@ impl EntryPointExecutor for VmExecutor {
             };
         let result = runner.run_until_end().map_err(failed)?;
         *remaining_gas = result.remaining_gas.unwrap_or(0);
-        let outcome = match result.outcome {
-            SierraOutcome::Panic(data) => Some(CallOutcome::Revert(data)),
-            SierraOutcome::Success(values) => cairn_starknet::outcome_from_values(&values),
-        };
-        outcome.ok_or_else(|| {
-            StarknetError::Execution(
-                "the entry point's result is not the wrapper's PanicResult of felts".to_owned(),
-            )
+        cairn_starknet::entry_point_outcome(match result.outcome {
+            SierraOutcome::Success(values) => Ok(values),
+            SierraOutcome::Panic(data) => Err(data),
         })
     }
 }

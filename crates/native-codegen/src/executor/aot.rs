@@ -198,6 +198,35 @@ impl AotProgram {
         self.run_inner(name, args, available_gas, Some(handler))
     }
 
+    /// Runs the function at `index` in the program's functions (as a contract's entry point
+    /// names it), its chain-state syscalls answered by `handler`.
+    pub fn run_index_with_syscalls(
+        &self,
+        index: usize,
+        args: &[Value],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult> {
+        super::invoke::run_by_index(
+            &self.info,
+            &self.excluded,
+            index,
+            args,
+            available_gas,
+            Some(handler),
+            |symbol| self.symbol(symbol),
+        )
+    }
+
+    /// The address of `symbol` in the library, if it has it.
+    fn symbol(&self, symbol: &str) -> Option<*mut ()> {
+        // SAFETY: only the symbol's address is taken; the caller calls it as the wrapper it is.
+        unsafe { self.library.get::<*mut ()>(symbol.as_bytes()) }
+            .ok()
+            .map(|symbol| *symbol)
+            .filter(|address: &*mut ()| !address.is_null())
+    }
+
     fn run_inner(
         &self,
         name: &str,
@@ -212,14 +241,7 @@ impl AotProgram {
             args,
             available_gas,
             handler,
-            |symbol| {
-                // SAFETY: only the symbol's address is taken; `run_by_name` calls it as the
-                // wrapper it is.
-                unsafe { self.library.get::<*mut ()>(symbol.as_bytes()) }
-                    .ok()
-                    .map(|symbol| *symbol)
-                    .filter(|address: &*mut ()| !address.is_null())
-            },
+            |symbol| self.symbol(symbol),
         )
     }
 }

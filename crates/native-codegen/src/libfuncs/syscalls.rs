@@ -16,6 +16,7 @@ use cairo_lang_sierra::extensions::starknet::StarknetConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use melior::dialect::arith::{self, CmpiPredicate};
 use melior::dialect::llvm;
+use melior::ir::{Type, Value};
 
 use super::enumeration;
 use crate::error::{NativeError, Result};
@@ -91,76 +92,133 @@ pub fn build(
 fn state_syscall(invocation: &Invocation<'_, '_, '_>, kind: StateSyscall) -> Result<()> {
     let cx = invocation.cx;
     let block = &invocation.block;
-    let location = invocation.location();
     let i64_type = cx.int_type(64);
     let ptr_type = cx.ptr_type();
-
-    let gas_slot = invocation.alloca(i64_type, 8)?;
-    store_at(cx.context, block, gas_slot, 0, invocation.input(0)?)?;
-    let system = invocation.input(1)?;
-    let mut slots = Vec::new();
-    let mut type_ids = Vec::new();
-    let mut inputs = Vec::new();
-    for index in 2..invocation.inputs.len() {
-        let ty = invocation.param_type(index)?;
-        let value = invocation.input(index)?;
-        let (slot, _) = invocation.alloca_for(ty)?;
-        store_at(cx.context, block, slot, 0, value)?;
-        slots.push(slot);
-        type_ids.push(ty.id);
-        inputs.push((value, ty));
-    }
-    let output_types = invocation
-        .result_types
-        .first()
-        .map(|types| types.get(2..).unwrap_or_default())
-        .unwrap_or_default();
-    let mut outputs = Vec::new();
-    for ty in output_types {
-        let (slot, mlir_type) = invocation.alloca_for(ty)?;
-        slots.push(slot);
-        type_ids.push(ty.id);
-        outputs.push((slot, mlir_type));
-    }
-    let count = slots.len().max(1);
-    let table = invocation.alloca(llvm::r#type::array(ptr_type, count as u32), 8)?;
-    let ids = invocation.alloca(llvm::r#type::array(i64_type, count as u32), 8)?;
-    for (index, (slot, id)) in slots.iter().zip(&type_ids).enumerate() {
+    let staged = Staged::new(invocation, Ok)?;
+    let slots: Vec<_> = (staged.inputs.iter().map(|(slot, _, ty)| (*slot, ty.id)))
+        .chain(staged.outputs.iter().map(|(slot, _, ty)| (*slot, ty.id)))
+        .collect();
+    let count = slots.len().max(1) as u32;
+    let table = invocation.alloca(llvm::r#type::array(ptr_type, count), 8)?;
+    let ids = invocation.alloca(llvm::r#type::array(i64_type, count), 8)?;
+    for (index, (slot, id)) in slots.iter().enumerate() {
         store_at(cx.context, block, table, 8 * index, *slot)?;
         let id = invocation.constant(i64_type, id)?;
         store_at(cx.context, block, ids, 8 * index, id)?;
     }
-    let (failure_slot, failure_type) = invocation.alloca_for(invocation.result_type(1, 2)?)?;
     let args = [
-        system,
+        staged.system,
         invocation.constant(i64_type, kind as u64)?,
-        gas_slot,
+        staged.gas_slot,
         table,
         ids,
-        invocation.constant(i64_type, inputs.len())?,
-        invocation.constant(i64_type, outputs.len())?,
-        failure_slot,
+        invocation.constant(i64_type, staged.inputs.len())?,
+        invocation.constant(i64_type, staged.outputs.len())?,
+        staged.failure.0,
     ];
     let status = call_runtime(cx, block, "state_syscall", &args, Some(i64_type))?
         .ok_or_else(|| NativeError::Mlir("runtime state_syscall returned nothing".to_owned()))?;
-    for (value, ty) in inputs {
-        drop_value(cx, block, value, ty)?;
+    let results = staged.results(invocation)?;
+    staged.branch(invocation, status, &results)
+}
+
+/// A syscall's operands in stack slots: the gas counter and each input (stored), each output
+/// and the failure's revert reason (to be written by the runtime).
+struct Staged<'c, 'a, 'r> {
+    gas_slot: Value<'c, 'a>,
+    system: Value<'c, 'a>,
+    /// (slot, value, type) of each input.
+    inputs: Vec<(Value<'c, 'a>, Value<'c, 'a>, &'r ConcreteTypeId)>,
+    /// (slot, MLIR type, type written there) of each output.
+    outputs: Vec<(Value<'c, 'a>, Type<'c>, &'r ConcreteTypeId)>,
+    failure: (Value<'c, 'a>, Type<'c>),
+}
+
+impl<'c, 'a, 'r> Staged<'c, 'a, 'r> {
+    /// Stores the gas counter and the inputs; makes a slot for each output, of the type
+    /// `slot_type` gives for the output's type, and for the failure.
+    fn new(
+        invocation: &'r Invocation<'c, 'a, '_>,
+        slot_type: impl Fn(&'r ConcreteTypeId) -> Result<&'r ConcreteTypeId>,
+    ) -> Result<Self> {
+        let cx = invocation.cx;
+        let block = &invocation.block;
+        let gas_slot = invocation.alloca(cx.int_type(64), 8)?;
+        store_at(cx.context, block, gas_slot, 0, invocation.input(0)?)?;
+        let mut inputs = Vec::new();
+        for index in 2..invocation.inputs.len() {
+            let ty = invocation.param_type(index)?;
+            let value = invocation.input(index)?;
+            let (slot, _) = invocation.alloca_for(ty)?;
+            store_at(cx.context, block, slot, 0, value)?;
+            inputs.push((slot, value, ty));
+        }
+        let output_types = invocation
+            .result_types
+            .first()
+            .map(|types| types.get(2..).unwrap_or_default())
+            .unwrap_or_default();
+        let mut outputs = Vec::new();
+        for ty in output_types {
+            let ty = slot_type(ty)?;
+            let (slot, mlir_type) = invocation.alloca_for(ty)?;
+            outputs.push((slot, mlir_type, ty));
+        }
+        Ok(Self {
+            gas_slot,
+            system: invocation.input(1)?,
+            inputs,
+            outputs,
+            failure: invocation.alloca_for(invocation.result_type(1, 2)?)?,
+        })
     }
-    let gas = load_at(cx.context, block, gas_slot, 0, i64_type)?;
-    let mut results = vec![gas, system];
-    for (slot, mlir_type) in outputs {
-        results.push(load_at(cx.context, block, slot, 0, mlir_type)?);
+
+    /// After the runtime call: the inputs dropped (the syscall consumed them), then the gas
+    /// counter, the system and each output loaded: the success branch's values.
+    fn results(&self, invocation: &Invocation<'c, 'a, '_>) -> Result<Vec<Value<'c, 'a>>> {
+        let cx = invocation.cx;
+        let block = &invocation.block;
+        for (_, value, ty) in &self.inputs {
+            drop_value(cx, block, *value, ty)?;
+        }
+        let gas = load_at(cx.context, block, self.gas_slot, 0, cx.int_type(64))?;
+        let mut results = vec![gas, self.system];
+        for (slot, mlir_type, _) in &self.outputs {
+            results.push(load_at(cx.context, block, *slot, 0, *mlir_type)?);
+        }
+        Ok(results)
     }
-    let failure = load_at(cx.context, block, failure_slot, 0, failure_type)?;
-    let failure_code = invocation.constant(i64_type, FAILURE)?;
-    let failed = invocation.push(arith::cmpi(
-        cx.context,
-        CmpiPredicate::Eq,
-        status,
-        failure_code,
-        location,
-    ))?;
-    invocation.cond_br(block, failed, (1, &[gas, system, failure]), (0, &results))
+
+    /// Branches on the runtime's `status`: the failure branch with the gas, the system and the
+    /// revert reason, or the success branch with `results`.
+    fn branch(
+        &self,
+        invocation: &Invocation<'c, 'a, '_>,
+        status: Value<'c, 'a>,
+        results: &[Value<'c, 'a>],
+    ) -> Result<()> {
+        let cx = invocation.cx;
+        let block = &invocation.block;
+        let i64_type = cx.int_type(64);
+        let gas = *results
+            .first()
+            .ok_or_else(|| NativeError::Mlir("a syscall without its gas result".to_owned()))?;
+        let failure = load_at(cx.context, block, self.failure.0, 0, self.failure.1)?;
+        let failure_code = invocation.constant(i64_type, FAILURE)?;
+        let failed = invocation.push(arith::cmpi(
+            cx.context,
+            CmpiPredicate::Eq,
+            status,
+            failure_code,
+            invocation.location(),
+        ))?;
+        invocation.cond_br(
+            block,
+            failed,
+            (1, &[gas, self.system, failure]),
+            (0, results),
+        )
+    }
 }
 
 /// The runtime name of a secp256 operation, and whether it returns an `Option`.
@@ -184,49 +242,20 @@ fn syscall(invocation: &Invocation<'_, '_, '_>, runtime: &str, optional: bool) -
     let block = &invocation.block;
     let location = invocation.location();
     let i64_type = cx.int_type(64);
-
-    let gas_slot = invocation.alloca(i64_type, 8)?;
-    store_at(cx.context, block, gas_slot, 0, invocation.input(0)?)?;
-    let system = invocation.input(1)?;
-    let mut args = vec![gas_slot];
-    let mut inputs = Vec::new();
-    for index in 2..invocation.inputs.len() {
-        let ty = invocation.param_type(index)?;
-        let value = invocation.input(index)?;
-        let (slot, _) = invocation.alloca_for(ty)?;
-        store_at(cx.context, block, slot, 0, value)?;
-        args.push(slot);
-        inputs.push((value, ty));
-    }
-    let output_types = invocation
-        .result_types
-        .first()
-        .map(|types| types.get(2..).unwrap_or_default())
-        .unwrap_or_default();
-    let mut outputs = Vec::new();
-    for ty in output_types {
-        let slot_type = if optional {
-            some_payload(invocation, ty)?
+    let staged = Staged::new(invocation, |ty| {
+        if optional {
+            some_payload(invocation, ty)
         } else {
-            ty
-        };
-        let (slot, mlir_type) = invocation.alloca_for(slot_type)?;
-        args.push(slot);
-        outputs.push((slot, mlir_type));
-    }
-    let (failure_slot, failure_type) = invocation.alloca_for(invocation.result_type(1, 2)?)?;
-    args.push(failure_slot);
-
+            Ok(ty)
+        }
+    })?;
+    let mut args = vec![staged.gas_slot];
+    args.extend(staged.inputs.iter().map(|(slot, _, _)| *slot));
+    args.extend(staged.outputs.iter().map(|(slot, _, _)| *slot));
+    args.push(staged.failure.0);
     let status = call_runtime(cx, block, runtime, &args, Some(i64_type))?
         .ok_or_else(|| NativeError::Mlir(format!("runtime {runtime} returned nothing")))?;
-    for (value, ty) in inputs {
-        drop_value(cx, block, value, ty)?;
-    }
-    let gas = load_at(cx.context, block, gas_slot, 0, i64_type)?;
-    let mut results = vec![gas, system];
-    for (slot, mlir_type) in outputs {
-        results.push(load_at(cx.context, block, slot, 0, mlir_type)?);
-    }
+    let mut results = staged.results(invocation)?;
     if optional {
         let option_type = invocation.result_type(0, 2)?;
         let payload = results
@@ -244,16 +273,7 @@ fn syscall(invocation: &Invocation<'_, '_, '_>, runtime: &str, optional: bool) -
         ))?;
         results.push(invocation.push(arith::select(is_none, none, some, location))?);
     }
-    let failure = load_at(cx.context, block, failure_slot, 0, failure_type)?;
-    let failure_code = invocation.constant(i64_type, FAILURE)?;
-    let failed = invocation.push(arith::cmpi(
-        cx.context,
-        CmpiPredicate::Eq,
-        status,
-        failure_code,
-        location,
-    ))?;
-    invocation.cond_br(block, failed, (1, &[gas, system, failure]), (0, &results))
+    staged.branch(invocation, status, &results)
 }
 
 /// The payload type of `Some` in the `Option` type `ty`.

@@ -287,8 +287,11 @@ impl Loaded {
                 .insert(format!("{key:#x}"), format!("{value:#x}"));
         }
         self.file.storage = storage;
-        self.file.block.number = self.state.execution_info_mut().block_info.block_number;
-        self.file.block.timestamp = self.state.execution_info_mut().block_info.block_timestamp;
+        let block = &self.state.execution_info().block_info;
+        self.file.block = BlockFile {
+            number: block.block_number,
+            timestamp: block.block_timestamp,
+        };
         let json = serde_json::to_string_pretty(&self.file)?;
         // Written beside and renamed, so a failed write leaves the old state whole.
         let temporary = self.path.with_extension("json.tmp");

@@ -201,6 +201,11 @@ impl StarknetState {
         &self.messages
     }
 
+    /// The execution info contracts read (the block and transaction the caller set).
+    pub fn execution_info(&self) -> &ExecutionInfo {
+        &self.context
+    }
+
     /// The execution info contracts read: set the block and transaction parts here (the
     /// caller, contract and selector are the running call's).
     pub fn execution_info_mut(&mut self) -> &mut ExecutionInfo {

@@ -122,6 +122,11 @@ pub struct CallArgs {
     #[arg(long, value_name = "FELT", default_value = "0")]
     caller: String,
 
+    /// Deliver a message from this L1 address: runs the L1 handler named by --function or
+    /// --selector with the sender, then --calldata (the message's payload), as its calldata.
+    #[arg(long, value_name = "FELT", conflicts_with = "caller")]
+    from_l1: Option<String>,
+
     /// The block number the contract sees.
     #[arg(long, value_name = "N")]
     block_number: Option<u64>,
@@ -389,9 +394,18 @@ pub fn call(args: CallArgs) -> Result<()> {
         loaded.state.execution_info_mut().block_info.block_timestamp = timestamp;
     }
     let before = loaded.storage_snapshot();
-    let record = loaded
-        .state
-        .call(caller, address, selector, &calldata, args.state.gas)?;
+    let record = match &args.from_l1 {
+        Some(sender) => loaded.state.l1_handler(
+            felt(sender, "--from-l1")?,
+            address,
+            selector,
+            &calldata,
+            args.state.gas,
+        )?,
+        None => loaded
+            .state
+            .call(caller, address, selector, &calldata, args.state.gas)?,
+    };
     report(&loaded, None, &record, &before, &args.state)?;
     loaded.save()?;
     outcome_status(&record)

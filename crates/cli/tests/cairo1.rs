@@ -330,32 +330,39 @@ fn contracts_compile_to_the_committed_classes() {
         return;
     };
     let corelib = corelib.display().to_string();
-    let dir = tempfile::tempdir().expect("temp dir");
-    let output = cairn(&[
-        "compile",
-        "../starknet/src/basics.cairo",
-        "--contracts",
-        "-o",
-        &dir.path().display().to_string(),
-        "--corelib",
-        &corelib,
-    ]);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    for contract in ["Counter", "Caller"] {
-        let name = format!("basics_{contract}.contract_class.json");
-        assert!(
-            text(&output.stdout).contains(&name),
-            "{}",
-            text(&output.stdout)
-        );
-        let ours = std::fs::read_to_string(dir.path().join(&name)).expect("written");
-        let committed =
-            std::fs::read_to_string(fixtures().join("../starknet/compiled").join(&name))
-                .expect("committed");
-        assert_eq!(
-            ours, committed,
-            "regenerate fixtures with scripts/regen-starknet-fixtures.sh"
-        );
+    let sources: [(&str, &[&str]); 3] = [
+        ("basics", &["Counter", "Caller"]),
+        ("erc20", &["ERC20"]),
+        ("flows", &["Account", "Proxy", "ProxyV2", "Bridge"]),
+    ];
+    for (source, contracts) in sources {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = cairn(&[
+            "compile",
+            &format!("../starknet/src/{source}.cairo"),
+            "--contracts",
+            "-o",
+            &dir.path().display().to_string(),
+            "--corelib",
+            &corelib,
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        for contract in contracts {
+            let name = format!("{source}_{contract}.contract_class.json");
+            assert!(
+                text(&output.stdout).contains(&name),
+                "{}",
+                text(&output.stdout)
+            );
+            let ours = std::fs::read_to_string(dir.path().join(&name)).expect("written");
+            let committed =
+                std::fs::read_to_string(fixtures().join("../starknet/compiled").join(&name))
+                    .expect("committed");
+            assert_eq!(
+                ours, committed,
+                "{name}: regenerate fixtures with scripts/regen-starknet-fixtures.sh"
+            );
+        }
     }
     // Source without a contract, and flags that do not go with --contracts.
     let output = cairn(&[

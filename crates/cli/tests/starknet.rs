@@ -241,6 +241,68 @@ fn an_erc20_runs_through_the_cli_alike_on_both_backends() {
     );
 }
 
+/// A bridge gets messages from L1 (`--from-l1`) and messages L1 back; returns each stdout.
+fn bridge_session(backend: &'static str) -> Vec<String> {
+    let session = Session::new(backend);
+    let class = classes()
+        .join("flows_Bridge.contract_class.json")
+        .display()
+        .to_string();
+    let deployed = session.run(&["deploy", &class, "--calldata", r#"["0xb41d6e"]"#], true);
+    let bridge = deployed
+        .lines()
+        .find_map(|line| line.strip_prefix("contract address: "))
+        .expect("an address")
+        .to_owned();
+    let deposit = |from: &str, succeeds: bool| {
+        session.run(
+            &[
+                "call",
+                &bridge,
+                "--function",
+                "deposit",
+                "--from-l1",
+                from,
+                "--calldata",
+                r#"["0x5e4", 50]"#,
+            ],
+            succeeds,
+        )
+    };
+    let delivered = deposit("0xb41d6e", true);
+    assert!(delivered.contains("status: success"), "{delivered}");
+    assert!(delivered.contains("event from"), "{delivered}");
+    assert_eq!(delivered.matches("storage ").count(), 1, "{delivered}");
+    let refused = deposit("0xe71", false);
+    assert!(refused.contains("'Bridge: unknown L1 sender'"), "{refused}");
+    let withdrawn = session.run(
+        &[
+            "call",
+            &bridge,
+            "--function",
+            "withdraw",
+            "--caller",
+            "0x5e4",
+            "--calldata",
+            r#"["0x1f", 20]"#,
+        ],
+        true,
+    );
+    assert!(withdrawn.contains("0xb41d6e"), "{withdrawn}");
+    vec![deployed, delivered, refused, withdrawn]
+}
+
+#[test]
+fn an_l1_message_reaches_its_handler_through_the_cli() {
+    let vm = bridge_session("vm");
+    #[cfg(feature = "native")]
+    assert_eq!(
+        bridge_session("native"),
+        vm,
+        "native prints what the VM prints"
+    );
+}
+
 #[test]
 fn a_counter_is_declared_deployed_and_called_through_a_state_file() {
     let vm = session("vm");

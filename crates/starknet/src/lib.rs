@@ -28,7 +28,7 @@ pub use entry_values::{calldata_value, entry_point_outcome, outcome_from_values}
 pub use error::StarknetError;
 pub use gas::SyscallGasCosts;
 pub use starknet_types_core::felt::Felt;
-pub use state::{CallRecord, Event, L2ToL1Message, StarknetState};
+pub use state::{CallRecord, Event, InvokeRecord, InvokeTransaction, L2ToL1Message, StarknetState};
 pub use syscalls::{
     BlockInfo, CallOutcome, EntryPointExecutor, ExecutionInfo, ResourceBounds, SyscallHandler,
     SyscallResult, TxInfo,

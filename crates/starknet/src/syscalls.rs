@@ -134,6 +134,13 @@ pub enum CallOutcome {
     Revert(Vec<Felt>),
 }
 
+impl CallOutcome {
+    /// Whether the entry point returned (did not revert).
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Success(_))
+    }
+}
+
 /// The execution info a contract reads (`get_execution_info_syscall`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExecutionInfo {

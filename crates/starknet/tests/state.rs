@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use cairn_starknet::{
     selector, short_string, CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt,
-    StarknetError, StarknetState, SyscallGasCosts, SyscallHandler,
+    InvokeTransaction, StarknetError, StarknetState, SyscallGasCosts, SyscallHandler,
 };
 
 /// Each entry point's behaviour, chosen by selector: writes its calldata[0] at key 1, then
@@ -42,6 +42,15 @@ impl EntryPointExecutor for Scripted {
                     Err(reason) => Ok(reason),
                 }
             })
+        } else if entry_point.selector == selector("__validate__") {
+            // Writes, then answers what it was given ('VALID' or not).
+            write(handler, gas).map(|()| calldata.to_vec())
+        } else if entry_point.selector == selector("__execute__") {
+            write(handler, gas).and_then(|()| {
+                handler
+                    .get_execution_info(gas)
+                    .map(|info| vec![info.tx_info.nonce, info.tx_info.transaction_hash])
+            })
         } else if entry_point.selector == selector("caller") {
             handler.get_execution_info(gas).map(|info| {
                 vec![
@@ -73,7 +82,7 @@ fn scripted_class() -> ContractClass {
     .expect("fixture");
     let mut class: serde_json::Value = serde_json::from_str(&fixture).expect("json");
     class["entry_points_by_type"] = serde_json::json!({
-        "EXTERNAL": [entry("write", 0), entry("fail", 1), entry("call", 2), entry("caller", 3)],
+        "EXTERNAL": [entry("write", 0), entry("fail", 1), entry("call", 2), entry("caller", 3), entry("__validate__", 4), entry("__execute__", 5)],
         "L1_HANDLER": [],
         "CONSTRUCTOR": [],
     });
@@ -253,4 +262,49 @@ fn syscalls_fail_as_cairo_lang_runner_fails_them() {
         SyscallGasCosts::default().deploy,
         "no constructor, no refund"
     );
+}
+
+#[test]
+fn an_invoke_is_rejected_unless_validate_says_valid() {
+    let (mut state, a, _) = state();
+    let transaction = |answer: &str, hash: u64| InvokeTransaction {
+        sender_address: a,
+        calldata: vec![short_string(answer)],
+        signature: vec![Felt::from(5)],
+        transaction_hash: Felt::from(hash),
+    };
+    // Validated: the nonce moves, execute runs with the transaction in tx_info.
+    let record = state
+        .invoke(&transaction("VALID", 0x71), GAS)
+        .expect("invoke");
+    assert!(record.succeeded());
+    assert_eq!(
+        record.execution.map(|execution| execution.outcome),
+        Some(CallOutcome::Success(vec![Felt::ZERO, Felt::from(0x71)]))
+    );
+    assert_eq!(state.nonce(a), Felt::ONE);
+    assert_eq!(state.storage(a, Felt::ONE), short_string("VALID"));
+
+    // Returned, but not 'VALID': rejected, its write undone, the nonce unchanged.
+    let record = state
+        .invoke(&transaction("NOPE", 0x72), GAS)
+        .expect("invoke");
+    assert_eq!(
+        record.validation.outcome,
+        CallOutcome::Success(vec![short_string("NOPE")])
+    );
+    assert_eq!(record.execution, None);
+    assert!(!record.succeeded());
+    assert_eq!(state.nonce(a), Felt::ONE);
+    assert_eq!(state.storage(a, Felt::ONE), short_string("VALID"));
+
+    let record = state
+        .invoke(&transaction("VALID", 0x73), GAS)
+        .expect("invoke");
+    assert_eq!(
+        record.execution.map(|execution| execution.outcome),
+        Some(CallOutcome::Success(vec![Felt::ONE, Felt::from(0x73)]))
+    );
+    // Outside the transaction, tx_info is the caller's again.
+    assert_eq!(state.execution_info().tx_info.nonce, Felt::ZERO);
 }

@@ -15,6 +15,11 @@ use crate::syscalls::{
     CallOutcome, EntryPointExecutor, ExecutionInfo, SyscallHandler, SyscallResult,
 };
 
+mod syscalls;
+mod transactions;
+
+pub use transactions::{InvokeRecord, InvokeTransaction};
+
 /// An event a contract emitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -48,6 +53,16 @@ pub struct CallRecord {
     pub events: Vec<Event>,
     /// The messages it sent (none when it reverted).
     pub messages: Vec<L2ToL1Message>,
+}
+
+/// A call from outside: which entry point of which contract, from whom, with what.
+#[derive(Clone, Copy)]
+struct TopLevelCall<'a> {
+    kind: EntryPointType,
+    caller_address: Felt,
+    address: Felt,
+    selector: Felt,
+    calldata: &'a [Felt],
 }
 
 /// What a write changed, to undo it when a call reverts.
@@ -84,6 +99,10 @@ pub struct StarknetState {
     events: Vec<Event>,
     messages: Vec<L2ToL1Message>,
     journal: Vec<Undo>,
+    /// Each account's next transaction nonce (0 when it has sent none).
+    nonces: HashMap<Felt, Felt>,
+    /// How many call frames are running (0 between transactions).
+    frames: usize,
     /// The running call's context; the block and transaction parts are the caller's to set.
     context: ExecutionInfo,
 }
@@ -122,6 +141,8 @@ impl StarknetState {
             events: Vec::new(),
             messages: Vec::new(),
             journal: Vec::new(),
+            nonces: HashMap::new(),
+            frames: 0,
             context: ExecutionInfo::default(),
         }
     }
@@ -245,21 +266,37 @@ impl StarknetState {
         calldata: &[Felt],
         gas: u64,
     ) -> Result<CallRecord, StarknetError> {
+        let call = TopLevelCall {
+            kind: EntryPointType::External,
+            caller_address,
+            address,
+            selector,
+            calldata,
+        };
+        self.run_top_level(call, gas, CallOutcome::is_success)
+    }
+
+    /// Runs `call` from outside: kept only when `keep` accepts its outcome, else undone.
+    fn run_top_level(
+        &mut self,
+        call: TopLevelCall<'_>,
+        gas: u64,
+        keep: fn(&CallOutcome) -> bool,
+    ) -> Result<CallRecord, StarknetError> {
         let class_hash = self
-            .class_hash_at(address)
-            .ok_or(StarknetError::NotDeployed(address))?;
+            .class_hash_at(call.address)
+            .ok_or(StarknetError::NotDeployed(call.address))?;
         let class = self.class_arc(class_hash)?;
-        let entry_point = class
-            .entry_point(EntryPointType::External, selector)?
-            .clone();
+        let entry_point = class.entry_point(call.kind, call.selector)?.clone();
         self.record(
             |state, gas| {
-                state.in_context(caller_address, address, selector, |state| {
+                state.in_context(call.caller_address, call.address, call.selector, |state| {
                     let executor = Rc::clone(&state.executor);
-                    executor.execute(class_hash, &class, &entry_point, calldata, gas, state)
+                    executor.execute(class_hash, &class, &entry_point, call.calldata, gas, state)
                 })
             },
             gas,
+            keep,
         )
     }
 
@@ -280,6 +317,7 @@ impl StarknetState {
                 state.deploy_at(address, class_hash, &class, calldata, deployer_address, gas)
             },
             gas,
+            CallOutcome::is_success,
         )?;
         Ok((address, record))
     }
@@ -291,17 +329,22 @@ impl StarknetState {
             .ok_or(StarknetError::UndeclaredClass(class_hash))
     }
 
-    /// Runs `call` from a checkpoint: on a revert everything it did is undone; the events and
-    /// messages it left are returned.
+    /// Runs `call` from a checkpoint: unless `keep` accepts its outcome, everything it did is
+    /// undone; the events and messages it left are returned.
     fn record(
         &mut self,
         call: impl FnOnce(&mut Self, &mut u64) -> Result<CallOutcome, StarknetError>,
         mut gas: u64,
+        keep: fn(&CallOutcome) -> bool,
     ) -> Result<CallRecord, StarknetError> {
         let checkpoint = self.checkpoint();
         let outcome = call(self, &mut gas);
-        if !matches!(outcome, Ok(CallOutcome::Success(_))) {
+        if !outcome.as_ref().is_ok_and(keep) {
             self.revert_to(checkpoint);
+        }
+        // Outside every call nothing can be undone any more: the journal would only grow.
+        if self.frames == 0 {
+            self.journal.clear();
         }
         let outcome = outcome?;
         Ok(CallRecord {
@@ -357,7 +400,9 @@ impl StarknetState {
             std::mem::replace(&mut self.context.contract_address, contract_address),
             std::mem::replace(&mut self.context.entry_point_selector, selector),
         );
+        self.frames += 1;
         let result = call(self);
+        self.frames -= 1;
         (
             self.context.caller_address,
             self.context.contract_address,
@@ -467,195 +512,5 @@ impl StarknetState {
         self.revert_to(checkpoint);
         reason.push(short_string(failure));
         Err(reason)
-    }
-}
-
-/// Takes `cost` from the gas left, or fails the syscall as cairo-lang-runner does.
-fn charge(remaining_gas: &mut u64, cost: u64) -> SyscallResult<()> {
-    *remaining_gas = remaining_gas
-        .checked_sub(cost)
-        .ok_or_else(|| vec![short_string("Syscall out of gas")])?;
-    Ok(())
-}
-
-impl SyscallHandler for StarknetState {
-    fn get_block_hash(
-        &mut self,
-        block_number: u64,
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<Felt> {
-        charge(remaining_gas, self.costs.get_block_hash)?;
-        self.block_hashes
-            .get(&block_number)
-            .copied()
-            .ok_or_else(|| vec![short_string("GET_BLOCK_HASH_NOT_SET")])
-    }
-
-    fn get_execution_info(&mut self, remaining_gas: &mut u64) -> SyscallResult<ExecutionInfo> {
-        charge(remaining_gas, self.costs.get_execution_info)?;
-        Ok(self.context.clone())
-    }
-
-    fn deploy(
-        &mut self,
-        class_hash: Felt,
-        contract_address_salt: Felt,
-        calldata: &[Felt],
-        deploy_from_zero: bool,
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<(Felt, Vec<Felt>)> {
-        charge(remaining_gas, self.costs.deploy)?;
-        let deployer = if deploy_from_zero {
-            Felt::ZERO
-        } else {
-            self.context.contract_address
-        };
-        let Some(class) = self.classes.get(&class_hash).cloned() else {
-            return Err(vec![short_string("CLASS_HASH_NOT_FOUND")]);
-        };
-        let address = Self::contract_address(contract_address_salt, class_hash, calldata, deployer);
-        if self.contracts.contains_key(&address) {
-            return Err(vec![short_string("CONTRACT_ALREADY_DEPLOYED")]);
-        }
-        match class.constructor() {
-            // The syscall's cost included the constructor's entry budget, charged again there.
-            Some(_) => *remaining_gas += self.costs.entry_point_initial_budget,
-            None if calldata.is_empty() => {}
-            None => return Err(vec![short_string("INVALID_CALLDATA_LEN")]),
-        }
-        let checkpoint = self.checkpoint();
-        let outcome = self.deploy_at(
-            address,
-            class_hash,
-            &class,
-            calldata,
-            deployer,
-            remaining_gas,
-        );
-        self.settle(checkpoint, outcome, "CONSTRUCTOR_FAILED")
-            .map(|retdata| (address, retdata))
-    }
-
-    fn replace_class(&mut self, class_hash: Felt, remaining_gas: &mut u64) -> SyscallResult<()> {
-        charge(remaining_gas, self.costs.replace_class)?;
-        if !self.classes.contains_key(&class_hash) {
-            return Err(vec![short_string("CLASS_HASH_NOT_FOUND")]);
-        }
-        let address = self.context.contract_address;
-        let previous = self.contracts.insert(address, class_hash);
-        self.journal.push(Undo::Deployment { address, previous });
-        Ok(())
-    }
-
-    fn library_call(
-        &mut self,
-        class_hash: Felt,
-        selector: Felt,
-        calldata: &[Felt],
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<Vec<Felt>> {
-        charge(remaining_gas, self.costs.library_call)?;
-        self.nested_call(
-            class_hash,
-            EntryPointType::External,
-            selector,
-            calldata,
-            remaining_gas,
-            None,
-        )
-    }
-
-    fn call_contract(
-        &mut self,
-        address: Felt,
-        selector: Felt,
-        calldata: &[Felt],
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<Vec<Felt>> {
-        charge(remaining_gas, self.costs.call_contract)?;
-        let Some(class_hash) = self.contracts.get(&address).copied() else {
-            return Err(vec![
-                short_string("CONTRACT_NOT_DEPLOYED"),
-                short_string("ENTRYPOINT_FAILED"),
-            ]);
-        };
-        let caller = self.context.contract_address;
-        self.nested_call(
-            class_hash,
-            EntryPointType::External,
-            selector,
-            calldata,
-            remaining_gas,
-            Some((caller, address)),
-        )
-    }
-
-    fn storage_read(
-        &mut self,
-        address_domain: u32,
-        key: Felt,
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<Felt> {
-        charge(remaining_gas, self.costs.storage_read)?;
-        if address_domain != 0 {
-            return Err(vec![short_string("Unsupported address domain")]);
-        }
-        Ok(self.storage(self.context.contract_address, key))
-    }
-
-    fn storage_write(
-        &mut self,
-        address_domain: u32,
-        key: Felt,
-        value: Felt,
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<()> {
-        charge(remaining_gas, self.costs.storage_write)?;
-        if address_domain != 0 {
-            return Err(vec![short_string("Unsupported address domain")]);
-        }
-        let contract = self.context.contract_address;
-        let previous = self.storage.insert((contract, key), value);
-        self.journal.push(Undo::Storage {
-            contract,
-            key,
-            previous,
-        });
-        Ok(())
-    }
-
-    fn emit_event(
-        &mut self,
-        keys: &[Felt],
-        data: &[Felt],
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<()> {
-        charge(remaining_gas, self.costs.emit_event)?;
-        self.events.push(Event {
-            from_address: self.context.contract_address,
-            keys: keys.to_vec(),
-            data: data.to_vec(),
-        });
-        Ok(())
-    }
-
-    fn send_message_to_l1(
-        &mut self,
-        to_address: Felt,
-        payload: &[Felt],
-        remaining_gas: &mut u64,
-    ) -> SyscallResult<()> {
-        charge(remaining_gas, self.costs.send_message_to_l1)?;
-        self.messages.push(L2ToL1Message {
-            from_address: self.context.contract_address,
-            to_address,
-            payload: payload.to_vec(),
-        });
-        Ok(())
-    }
-
-    fn get_class_hash_at(&mut self, address: Felt, remaining_gas: &mut u64) -> SyscallResult<Felt> {
-        charge(remaining_gas, self.costs.get_class_hash_at)?;
-        Ok(self.class_hash_at(address).unwrap_or(Felt::ZERO))
     }
 }

@@ -1,60 +1,23 @@
-//! Starknet contracts through `cairn::starknet`: the in-memory state runs the fixture contracts
+//! Contracts calling contracts: the in-memory state runs the fixture contracts
 //! (tests/fixtures/starknet/src/basics.cairo) with storage, events, nested calls, a reverted
 //! inner call, deployment from a contract, recursion, execution info and L1 messages — on the
 //! VM, and natively when the `native` feature is on, where every call must also give exactly
 //! what the VM gives (outcome, gas, events, messages, final storage).
 
-use std::rc::Rc;
-
 use cairn::starknet::{
-    selector, short_string, CallOutcome, CallRecord, ContractClass, EntryPointExecutor, Event,
-    Felt, L2ToL1Message, StarknetState, VmExecutor,
+    selector, short_string, CallOutcome, CallRecord, Event, Felt, L2ToL1Message, StarknetState,
 };
+
+use crate::support::{backends, class, felts, success, Executor, GAS};
 
 const COUNTER_HASH: Felt = Felt::from_hex_unchecked("0xc0417e5");
 const CALLER_HASH: Felt = Felt::from_hex_unchecked("0xca11e5");
-const GAS: u64 = 1_000_000_000;
-
-fn class(name: &str) -> ContractClass {
-    let path = format!(
-        "{}/tests/fixtures/starknet/compiled/basics_{name}.contract_class.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("fixture class");
-    ContractClass::from_json(&text).expect("class loads")
-}
-
-type Executor = Rc<dyn EntryPointExecutor>;
-
-/// Each backend's executor, by name.
-fn backends() -> Vec<(&'static str, Executor)> {
-    let mut backends: Vec<(&'static str, Executor)> = vec![("vm", Rc::new(VmExecutor::new()))];
-    #[cfg(feature = "native")]
-    backends.push((
-        "native",
-        Rc::new(cairn::starknet::NativeExecutor::new(
-            cairn::native::OptLevel::default(),
-        )),
-    ));
-    backends
-}
 
 fn state_on(executor: Executor) -> StarknetState {
     let mut state = StarknetState::new(executor);
-    state.declare(COUNTER_HASH, class("Counter"));
-    state.declare(CALLER_HASH, class("Caller"));
+    state.declare(COUNTER_HASH, class("basics_Counter"));
+    state.declare(CALLER_HASH, class("basics_Caller"));
     state
-}
-
-fn felts(values: &[u64]) -> Vec<Felt> {
-    values.iter().copied().map(Felt::from).collect()
-}
-
-fn success(outcome: &CallOutcome) -> &[Felt] {
-    match outcome {
-        CallOutcome::Success(retdata) => retdata,
-        CallOutcome::Revert(reason) => panic!("reverted: {reason:?}"),
-    }
 }
 
 /// The storage key of a contract's `value` member: `sn_keccak("value")`.

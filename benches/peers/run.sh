@@ -3,7 +3,8 @@
 #
 #   benches/peers/run.sh [--samples N] [--quick]
 #
-# Runs `cairn bench` (release build) on every bench program, then the same programs on the peers,
+# Runs `cairn bench` (release build) on every bench program and `cairn bench --contracts` on the
+# contract workloads, then the same on the peers,
 # installed from the package registries into $CAIRN_CACHE/peers (outside the clone):
 #   - the public cairo-native crate, through the driver in benches/peers/cairo-native-driver (its
 #     own Cargo workspace on LLVM/MLIR 19, see llvm19-prefix.sh);
@@ -33,6 +34,9 @@ say "building cairn (release)"
 (cd "$CAIRN_ROOT" && cargo build --release --quiet -p cairn-cli)
 say "cairn bench (samples: $samples)"
 "$CARGO_TARGET_DIR/release/cairn" bench --json --samples "$samples" "${quick[@]}" > "$out/cairn.json"
+say "cairn bench --contracts"
+"$CARGO_TARGET_DIR/release/cairn" bench --contracts --json --samples "$samples" "${quick[@]}" \
+    > "$out/contracts.json" 2> "$out/contracts.log" || echo "[]" > "$out/contracts.json"
 
 say "cairo-native: LLVM 19 prefix and driver"
 driver_status=ok
@@ -63,6 +67,29 @@ PY
         fi
     done < "$out/sizes.txt"
     echo "]" >> "$out/cairo-native.json"
+    # The contract workloads, with as many operations per sample as Cairn's.
+    python3 - "$out/contracts.json" > "$out/workloads.txt" <<'PY'
+import json, sys
+classes = {"erc20_transfer": "tests/fixtures/starknet/compiled/erc20_ERC20.contract_class.json"}
+default = "benches/programs/compiled/contracts/workloads_Workloads.contract_class.json"
+for report in json.load(open(sys.argv[1])):
+    print(report["workload"], classes.get(report["workload"], default), report["operations"])
+PY
+    echo "[" > "$out/cairo-native-contracts.json"
+    first=1
+    while read -r workload class operations; do
+        say "cairo-native: contract $workload"
+        [ $first -eq 1 ] || echo "," >> "$out/cairo-native-contracts.json"
+        first=0
+        if line="$(LD_LIBRARY_PATH="$prefix/lib" "$driver" contract "$workload" "$CAIRN_ROOT/$class" \
+            --ops "$operations" --runs "$samples" 2>> "$out/cairo-native-run.log")"; then
+            echo "$line" >> "$out/cairo-native-contracts.json"
+        else
+            error="$(tail -n 1 "$out/cairo-native-run.log" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+            echo "{\"workload\": \"$workload\", \"error\": \"$error\"}" >> "$out/cairo-native-contracts.json"
+        fi
+    done < "$out/workloads.txt"
+    echo "]" >> "$out/cairo-native-contracts.json"
 else
     driver_status="failed to install (see cairo-native-install.log)"
     echo "{\"install_error\": \"$driver_status\"}" > "$out/cairo-native.json"

@@ -3,6 +3,9 @@
 use std::io::IsTerminal;
 
 use anyhow::{bail, Context, Result};
+use cairn_bench::contracts::{
+    find_workload, measure_contract, render_contract_table, CONTRACT_WORKLOADS,
+};
 use cairn_bench::suite::{measure_program, render_table, Options, Progress};
 use cairn_bench::{Backend, BenchProgram, PROGRAMS};
 use cairn_native_codegen::OptLevel;
@@ -38,12 +41,20 @@ pub struct BenchArgs {
     #[arg(long)]
     list: bool,
 
+    /// Measure the Starknet contract workloads (ERC20 transfers, a storage loop, nested calls)
+    /// on the VM and natively, instead of the programs; names select workloads.
+    #[arg(long, conflicts_with = "backends")]
+    contracts: bool,
+
     /// LLVM optimisation level for the native backends (0 to 3).
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
     opt_level: u8,
 }
 
 pub fn bench(args: BenchArgs) -> Result<()> {
+    if args.contracts {
+        return bench_contracts(&args);
+    }
     if args.list {
         for program in PROGRAMS {
             let sizes = program
@@ -154,4 +165,51 @@ fn run_suite(
     }
     bar.finish_and_clear();
     Ok(reports)
+}
+
+/// `cairn bench --contracts`.
+fn bench_contracts(args: &BenchArgs) -> Result<()> {
+    if args.list {
+        for workload in &CONTRACT_WORKLOADS {
+            println!("{:<16} {}", workload.name, workload.description);
+        }
+        return Ok(());
+    }
+    let workloads = if args.programs.is_empty() {
+        CONTRACT_WORKLOADS.iter().collect()
+    } else {
+        args.programs
+            .iter()
+            .map(|name| {
+                find_workload(name).with_context(|| {
+                    format!(
+                        "no contract workload `{name}`; there are: {}",
+                        CONTRACT_WORKLOADS
+                            .iter()
+                            .map(|workload| workload.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+    };
+    let opt_level = OptLevel::from_number(args.opt_level).context("--opt-level takes 0 to 3")?;
+    let (quick, samples) = (args.quick, args.samples.max(1));
+    let reports = crate::large_stack::run_on_large_stack("cairn-bench", move || {
+        workloads
+            .into_iter()
+            .map(|workload| measure_contract(workload, quick, samples, opt_level))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(anyhow::Error::from)
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else {
+        println!("{}", render_contract_table(&reports));
+        println!(
+            "\nmedians of {samples} samples; per operation, each a transaction on an in-memory Starknet state"
+        );
+    }
+    Ok(())
 }

@@ -359,6 +359,56 @@ fn cairn_bench_checks_and_times_every_backend() {
     assert!(text(&bad_backend.stderr).contains("unknown backend `gpu`"));
 }
 
+#[test]
+fn cairn_bench_contracts_checks_both_backends_on_every_workload() {
+    let output = cairn(&[
+        "bench",
+        "--contracts",
+        "--quick",
+        "--samples",
+        "1",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let reports: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("bench --contracts --json prints JSON");
+    let reports = reports.as_array().expect("one object per workload");
+    let names: Vec<&str> = reports
+        .iter()
+        .map(|report| report["workload"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(names, ["erc20_transfer", "storage_loop", "nested_calls"]);
+    for report in reports {
+        for field in ["vm_s", "native_s", "native_compile_s", "native_load_s"] {
+            assert!(
+                report[field].as_f64().expect("a time") > 0.0,
+                "{field}: {report}"
+            );
+        }
+    }
+    // The same gas on both backends was checked; the transfer's is the CLI test's figure.
+    assert_eq!(reports[0]["gas_per_operation"], 193_430);
+
+    let table = cairn(&[
+        "bench",
+        "--contracts",
+        "--quick",
+        "--samples",
+        "1",
+        "nested_calls",
+    ]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    assert!(
+        text(&table.stdout).contains("| nested_calls |"),
+        "{}",
+        text(&table.stdout)
+    );
+    let unknown = cairn(&["bench", "--contracts", "no_such_workload"]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr)
+        .contains("no contract workload `no_such_workload`; there are: erc20_transfer"));
+}
+
 /// `tests/fixtures/cairo1-families`: one test module per libfunc family the native backend
 /// compiles (arrays, boxes, dictionaries, wide integers, bounded ints, casts, bytes, hashes,
 /// curve, BLAKE2s, QM31, gas reserves, coupons, ranges, Keccak/SHA-256/secp256 syscalls), with

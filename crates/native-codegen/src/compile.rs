@@ -125,14 +125,27 @@ pub(crate) struct Embedded {
     pub program: cairo_lang_sierra::program::Program,
     /// Functions left out, by index, with the reason.
     pub left_out: Excluded,
+    /// Whether the program counts gas, and each function's entry cost by function id, so a
+    /// load need not compute the gas metadata again (absent: computed).
+    #[serde(default)]
+    pub gas: Option<(bool, Vec<(u64, u64)>)>,
 }
 
 /// The JSON of an [`Embedded`]; the program's JSON goes in as it is.
-fn embedded_json(program_json: &str, excluded: &Excluded) -> Result<String> {
-    let left_out = serde_json::to_string(excluded)
-        .map_err(|error| NativeError::Mlir(format!("embedding the program: {error}")))?;
+fn embedded_json(info: &ProgramInfo, excluded: &Excluded) -> Result<String> {
+    let failed =
+        |error: serde_json::Error| NativeError::Mlir(format!("embedding the program: {error}"));
+    let left_out = serde_json::to_string(excluded).map_err(failed)?;
+    let mut entry_costs: Vec<(u64, u64)> = info
+        .entry_costs()
+        .iter()
+        .map(|(id, cost)| (*id, *cost))
+        .collect();
+    entry_costs.sort_unstable();
+    let gas = serde_json::to_string(&(info.uses_gas(), entry_costs)).map_err(failed)?;
     Ok(format!(
-        "{{\"program\":{program_json},\"left_out\":{left_out}}}"
+        "{{\"program\":{},\"left_out\":{left_out},\"gas\":{gas}}}",
+        info.program_json()?
     ))
 }
 
@@ -172,7 +185,7 @@ pub(crate) fn compile_module<'c>(
         let excluded = if partial {
             // A first build in a scratch module finds the functions that cannot be compiled.
             let scratch = Module::new(Location::unknown(context));
-            let cx = codegen(context, info, &scratch);
+            let cx = codegen(context, info, &scratch)?;
             let mut excluded = Excluded::new();
             for (index, function) in program.funcs.iter().enumerate() {
                 match crate::function::build(&cx, &program.statements, index, function) {
@@ -194,7 +207,7 @@ pub(crate) fn compile_module<'c>(
         };
         let module = Module::new(Location::unknown(context));
         {
-            let cx = codegen(context, info, &module);
+            let cx = codegen(context, info, &module)?;
             for (index, function) in program.funcs.iter().enumerate() {
                 if excluded.contains_key(&index) {
                     continue;
@@ -202,7 +215,7 @@ pub(crate) fn compile_module<'c>(
                 crate::function::build(&cx, &program.statements, index, function)?;
                 build_entry_wrapper(&cx, index, function)?;
             }
-            embed_program(&cx, &embedded_json(&info.program_json, &excluded)?)?;
+            embed_program(&cx, &embedded_json(info, &excluded)?)?;
         }
         let mut module = module;
         if !module.as_operation().verify() {
@@ -226,16 +239,16 @@ fn codegen<'c, 'r>(
     context: &'c Context,
     info: &'r ProgramInfo,
     module: &'r Module<'c>,
-) -> CodegenContext<'c, 'r> {
-    CodegenContext {
+) -> Result<CodegenContext<'c, 'r>> {
+    Ok(CodegenContext {
         context,
         module,
         registry: &info.registry,
-        gas: &info.gas,
+        gas: info.gas_metadata()?,
         emitted: RefCell::new(HashSet::new()),
         libfunc_names: &info.libfunc_names,
         function_indices: &info.function_indices,
-    }
+    })
 }
 
 /// Adds to `excluded` every function that calls an excluded one, directly or not.

@@ -87,6 +87,12 @@ impl NativeExecutor {
         )))
     }
 
+    /// Compiles `class` now (or loads it from the cache), ahead of its first call; a class
+    /// already prepared is not prepared again.
+    pub fn prepare(&self, class_hash: Felt, class: &ContractClass) -> Result<(), StarknetError> {
+        self.program(class_hash, class).map(drop)
+    }
+
     fn program(
         &self,
         class_hash: Felt,

@@ -13,9 +13,13 @@ use crate::Registry;
 /// A checked Sierra program with the facts a run needs.
 pub struct ProgramInfo {
     pub(crate) program: Program,
-    pub(crate) program_json: String,
     pub(crate) registry: Registry,
-    pub(crate) gas: GasMetadata,
+    /// The full gas metadata, which compiling needs; a program loaded from a library has only
+    /// the entry costs it carries.
+    gas: Option<GasMetadata>,
+    uses_gas: bool,
+    /// What calling each function costs up front, by function id.
+    entry_costs: HashMap<u64, u64>,
     pub(crate) libfunc_names: HashMap<u64, String>,
     pub(crate) function_indices: HashMap<u64, usize>,
 }
@@ -23,13 +27,32 @@ pub struct ProgramInfo {
 impl ProgramInfo {
     /// Checks `program` and computes its gas costs.
     pub fn new(program: Program) -> Result<Self> {
+        let gas = GasMetadata::new(&program)?;
+        let entry_costs = program
+            .funcs
+            .iter()
+            .map(|function| (function.id.id, gas.entry_cost(&function.id)))
+            .collect();
+        let mut info = Self::checked(program, entry_costs, gas.uses_gas())?;
+        info.gas = Some(gas);
+        Ok(info)
+    }
+
+    /// Checks `program` whose entry costs and gas use were computed before (by
+    /// [`ProgramInfo::new`], when its library was written): no gas metadata is computed.
+    pub(crate) fn with_entry_costs(
+        program: Program,
+        entry_costs: HashMap<u64, u64>,
+        uses_gas: bool,
+    ) -> Result<Self> {
+        Self::checked(program, entry_costs, uses_gas)
+    }
+
+    fn checked(program: Program, entry_costs: HashMap<u64, u64>, uses_gas: bool) -> Result<Self> {
         crate::validate::check_type_depth(&program)?;
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         crate::validate::check_structure(&program, &registry)?;
-        let gas = GasMetadata::new(&program)?;
-        let program_json = serde_json::to_string(&program)
-            .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         let libfunc_names = program
             .libfunc_declarations
             .iter()
@@ -44,11 +67,18 @@ impl ProgramInfo {
         Ok(Self {
             function_indices,
             program,
-            program_json,
             registry,
-            gas,
+            gas: None,
+            uses_gas,
+            entry_costs,
             libfunc_names,
         })
+    }
+
+    /// The program as JSON (what a shared library embeds).
+    pub(crate) fn program_json(&self) -> Result<String> {
+        serde_json::to_string(&self.program)
+            .map_err(|error| NativeError::InvalidProgram(error.to_string()))
     }
 
     /// The Sierra program.
@@ -63,7 +93,21 @@ impl ProgramInfo {
 
     /// Whether the program counts gas.
     pub fn uses_gas(&self) -> bool {
-        self.gas.uses_gas()
+        self.uses_gas
+    }
+
+    /// The full gas metadata, to compile with.
+    pub(crate) fn gas_metadata(&self) -> Result<&GasMetadata> {
+        self.gas.as_ref().ok_or_else(|| {
+            NativeError::InvalidProgram(
+                "a program loaded from a library cannot be compiled again".to_owned(),
+            )
+        })
+    }
+
+    /// Each function's entry cost, by function id (what a library embeds).
+    pub(crate) fn entry_costs(&self) -> &HashMap<u64, u64> {
+        &self.entry_costs
     }
 
     /// Finds a function by its full name (`crate::module::name`) or the last segments of
@@ -83,6 +127,6 @@ impl ProgramInfo {
 
     /// The gas a call to `function` costs up front.
     pub fn entry_cost(&self, function: &Function) -> u64 {
-        self.gas.entry_cost(&function.id)
+        self.entry_costs.get(&function.id.id).copied().unwrap_or(0)
     }
 }

@@ -68,6 +68,8 @@ pub struct ContractClass {
     external: Vec<EntryPoint>,
     l1_handler: Vec<EntryPoint>,
     constructor: Vec<EntryPoint>,
+    /// The class hash, once computed (Poseidon over the whole program: milliseconds).
+    class_hash: std::sync::OnceLock<Felt>,
 }
 
 impl ContractClass {
@@ -114,12 +116,17 @@ impl ContractClass {
             external,
             l1_handler,
             constructor,
+            class_hash: std::sync::OnceLock::new(),
         })
     }
 
     /// The class hash Starknet gives this class (see [`crate::class_hash`]).
     pub fn class_hash(&self) -> Result<Felt, StarknetError> {
-        crate::class_hash(&self.compiled)
+        if let Some(hash) = self.class_hash.get() {
+            return Ok(*hash);
+        }
+        let hash = crate::class_hash(&self.compiled)?;
+        Ok(*self.class_hash.get_or_init(|| hash))
     }
 
     /// The class as its file holds it.

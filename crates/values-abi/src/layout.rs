@@ -178,16 +178,21 @@ pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, Val
         TypeShape::BoundedInt { lower, upper } => Storage::for_max(&(upper - lower)).layout(),
         TypeShape::Struct { members, .. } => struct_layout(registry, &members)?.1,
         TypeShape::Enum { variants, .. } => {
+            // Each variant's layout once: the payload offset and the size both need them, and
+            // computing them twice per level is exponential in the nesting depth.
+            let layouts = variants
+                .iter()
+                .map(|variant| layout_of(registry, variant))
+                .collect::<Result<Vec<_>, _>>()?;
             let tag = enum_tag(variants.len()).layout();
-            let payload_offset = enum_payload_offset(registry, &variants)?;
-            let mut size = payload_offset;
-            let mut align = tag.align();
-            for variant in &variants {
-                let layout = layout_of(registry, variant)?;
-                size = size.max(payload_offset + layout.size());
-                align = align.max(layout.align());
-            }
-            Layout::from_size_align(size, align)
+            let payload_align = layouts.iter().map(Layout::align).max().unwrap_or(1);
+            let payload_offset = tag.size().next_multiple_of(payload_align);
+            let size = layouts
+                .iter()
+                .map(|layout| payload_offset + layout.size())
+                .max()
+                .unwrap_or(payload_offset);
+            Layout::from_size_align(size, tag.align().max(payload_align))
                 .map_err(|_| ValueError::UnknownType(ty.to_string()))?
                 .pad_to_align()
         }

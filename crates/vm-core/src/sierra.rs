@@ -12,13 +12,19 @@ mod results;
 mod secp_points;
 mod syscalls;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cairo_lang_casm::hints::Hint;
 use cairo_lang_runnable_utils::builder::{create_code_footer, RunnableBuilder};
 use cairo_lang_runner::casm_run::format_next_item;
 use cairo_lang_runner::{build_hints_dict, initialize_vm, token_gas_cost};
 use cairo_lang_sierra::extensions::gas::{CostTokenType, GasBuiltinType};
 use cairo_lang_sierra::extensions::NamedType;
+use cairo_lang_sierra::ids::GenericTypeId;
 use cairo_lang_sierra::program::{Function, Program as SierraProgramData};
 use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
+use cairo_lang_utils::unordered_hash_map::UnorderedHashMap;
 use cairo_vm::serde::deserialize_program::ReferenceManager;
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
@@ -39,6 +45,15 @@ pub use results::{SierraOutcome, SierraResult};
 pub struct SierraProgram {
     builder: RunnableBuilder,
     uses_gas: bool,
+    /// The program each function is called through, by function id and argument dictionaries.
+    entries: Mutex<HashMap<(u64, usize), Arc<EntryProgram>>>,
+}
+
+/// A function's entry code and the whole CASM program, as cairo-vm runs them.
+struct EntryProgram {
+    program: CairoProgram,
+    string_to_hint: UnorderedHashMap<String, Hint>,
+    data_len: usize,
 }
 
 impl SierraProgram {
@@ -54,7 +69,11 @@ impl SierraProgram {
                 ))
             })?
             .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
-        Ok(Self { builder, uses_gas })
+        Ok(Self {
+            builder,
+            uses_gas,
+            entries: Mutex::default(),
+        })
     }
 
     /// Whether the program counts gas, so runs need an amount of available gas.
@@ -226,7 +245,56 @@ impl SierraProgram {
                     func.id
                 ))
             })?;
-        let (header, builtins) = entry_code::entry_code(&param_types, code_offset, dicts.len());
+        let entry = self.entry_program(func, &param_types, code_offset, dicts.len())?;
+        // `WriteRunParam` is answered by `SierraHints` from `user_args`.
+        let hints = param_hints::SierraHints::new(
+            param_hints::runner_hint_processor(entry.string_to_hint.clone()),
+            user_args,
+            dicts,
+            handler,
+        );
+        let config = RunConfig {
+            layout: Layout::named("all_cairo")?,
+            trace: true,
+            relocate_memory: false,
+            allow_missing_builtins: Some(true),
+            ..RunConfig::default()
+        };
+        let data_len = entry.data_len;
+        let runner = Runner::build(
+            &entry.program,
+            config,
+            Box::new(hints),
+            Ending::SierraEntryCode,
+            |vm| {
+                initialize_vm(vm, data_len)
+                    .map_err(|error| VmCoreError::Initialization(error.to_string()))
+            },
+        )?;
+        Ok(SierraRunner {
+            program: self,
+            func: func.clone(),
+            runner,
+            available_gas,
+            initial_gas,
+        })
+    }
+
+    /// The program that calls `func` (at `code_offset`) through entry code taking `dicts`
+    /// argument dictionaries: assembled once, then shared by every run (a contract's entry
+    /// point is called again and again).
+    fn entry_program(
+        &self,
+        func: &Function,
+        param_types: &[(GenericTypeId, i16)],
+        code_offset: usize,
+        dicts: usize,
+    ) -> Result<Arc<EntryProgram>> {
+        let key = (func.id.id, dicts);
+        if let Some(entry) = self.lock_entries().get(&key) {
+            return Ok(Arc::clone(entry));
+        }
+        let (header, builtins) = entry_code::entry_code(param_types, code_offset, dicts);
         let assembled = self
             .builder
             .casm_program()
@@ -251,37 +319,21 @@ impl SierraProgram {
             None,
         )
         .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
-        // `WriteRunParam` is answered by `SierraHints` from `user_args`.
-        let hints = param_hints::SierraHints::new(
-            param_hints::runner_hint_processor(string_to_hint),
-            user_args,
-            dicts,
-            handler,
-        );
-        let config = RunConfig {
-            layout: Layout::named("all_cairo")?,
-            trace: true,
-            relocate_memory: false,
-            allow_missing_builtins: Some(true),
-            ..RunConfig::default()
-        };
-        let runner = Runner::build(
-            &CairoProgram::from_cairo_vm(program, "sierra entry code"),
-            config,
-            Box::new(hints),
-            Ending::SierraEntryCode,
-            |vm| {
-                initialize_vm(vm, data_len)
-                    .map_err(|error| VmCoreError::Initialization(error.to_string()))
-            },
-        )?;
-        Ok(SierraRunner {
-            program: self,
-            func: func.clone(),
-            runner,
-            available_gas,
-            initial_gas,
-        })
+        let entry = Arc::new(EntryProgram {
+            program: CairoProgram::from_cairo_vm(program, "sierra entry code"),
+            string_to_hint,
+            data_len,
+        });
+        self.lock_entries().insert(key, Arc::clone(&entry));
+        Ok(entry)
+    }
+
+    /// The assembled entry programs; a thread that panicked while holding them left nothing
+    /// half-written (an insert is one step), so a poisoned lock is still good.
+    fn lock_entries(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, usize), Arc<EntryProgram>>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The gas a call to `func` costs up front (its own cost before its first withdraw).

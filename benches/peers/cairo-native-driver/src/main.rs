@@ -7,6 +7,10 @@
 //! the JIT and once as a shared library (AOT), runs the entry `R` times on each with the argument
 //! `N`, and prints one JSON object: compile times, the median run times and the result (as a
 //! decimal felt, or `panic`), so the caller can check it against Cairn's before comparing times.
+//!
+//! `cairn-peer-cairo-native contract …` times a contract workload instead (see `contract.rs`).
+
+mod contract;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -154,7 +158,14 @@ fn main() -> ExitCode {
     // stack Cairn's runs get.
     let outcome = std::thread::Builder::new()
         .stack_size(1 << 30)
-        .spawn(run)
+        .spawn(|| {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if args.first().is_some_and(|arg| arg == "contract") {
+                contract::run(&args[1..])
+            } else {
+                run()
+            }
+        })
         .map_err(|e| format!("cannot start the run thread: {e}"))
         .and_then(|thread| thread.join().map_err(|_| "the run crashed".to_string()))
         .and_then(|result| result);

@@ -149,7 +149,14 @@ impl AotProgram {
         }
         let embedded: Embedded = serde_json::from_slice(&json)
             .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
-        let info = ProgramInfo::new(embedded.program)?;
+        let info = match embedded.gas {
+            Some((uses_gas, entry_costs)) => ProgramInfo::with_entry_costs(
+                embedded.program,
+                entry_costs.into_iter().collect(),
+                uses_gas,
+            )?,
+            None => ProgramInfo::new(embedded.program)?,
+        };
         // SAFETY: the library's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the library's code yet.
         unsafe {

@@ -9,11 +9,12 @@ use cairo_lang_sierra::program::{Function, Program};
 use crate::error::{NativeError, Result};
 use crate::metadata::gas::GasMetadata;
 use crate::Registry;
+use cairn_values_abi::CachedRegistry;
 
 /// A checked Sierra program with the facts a run needs.
 pub struct ProgramInfo {
     pub(crate) program: Program,
-    pub(crate) registry: Registry,
+    pub(crate) registry: CachedRegistry,
     /// The full gas metadata, which compiling needs; a program loaded from a library has only
     /// the entry costs it carries.
     gas: Option<GasMetadata>,
@@ -53,6 +54,7 @@ impl ProgramInfo {
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         crate::validate::check_structure(&program, &registry)?;
+        let registry = CachedRegistry::new(registry);
         let libfunc_names = program
             .libfunc_declarations
             .iter()
@@ -88,6 +90,11 @@ impl ProgramInfo {
 
     /// The program's type and libfunc registry.
     pub fn registry(&self) -> &Registry {
+        self.registry.registry()
+    }
+
+    /// The registry with its memo of type shapes and layouts, for runs.
+    pub(crate) fn cached_registry(&self) -> &CachedRegistry {
         &self.registry
     }
 

@@ -172,6 +172,10 @@ fn circuit_layout(circuit: &CircuitTypeConcrete) -> Option<Layout> {
 
 /// The layout of type `ty`.
 pub fn layout_of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, ValueError> {
+    crate::cache::layout(registry, ty, || compute_layout(registry, ty))
+}
+
+fn compute_layout(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, ValueError> {
     Ok(match TypeShape::of(registry, ty)? {
         TypeShape::Felt252 | TypeShape::Bytes31 => FELT_LAYOUT,
         TypeShape::Int(width) => int_layout(width),

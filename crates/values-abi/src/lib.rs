@@ -7,12 +7,14 @@
 //! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there;
 //!   [`array`] and [`dict`]: the shared, reference-counted buffers of arrays and dictionaries.
 //! - [`ec_state_sum`] / [`ec_state_for_vm`]: an `EcState` in the one form both backends share.
+//! - [`CachedRegistry`]: a registry whose types' shapes and layouts are worked out once.
 //! - [`abi`]: packing arguments for the x86_64 and aarch64 calling conventions.
 //!
 //! This crate knows nothing of cairo-vm, MLIR or Python.
 
 pub mod abi;
 pub mod array;
+mod cache;
 pub mod dict;
 mod ec;
 mod entry;
@@ -23,6 +25,7 @@ pub mod native;
 mod shape;
 mod value;
 
+pub use cache::CachedRegistry;
 pub use cairo_lang_sierra;
 pub use ec::{ec_state_for_vm, ec_state_sum, stark_curve_beta};
 pub use entry::{find_function, EntryError};

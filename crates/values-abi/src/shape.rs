@@ -179,6 +179,10 @@ pub enum TypeShape {
 impl TypeShape {
     /// Reads the shape of `ty` off the registry.
     pub fn of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Self, ValueError> {
+        crate::cache::shape(registry, ty, || Self::read_off(registry, ty))
+    }
+
+    fn read_off(registry: &Registry, ty: &ConcreteTypeId) -> Result<Self, ValueError> {
         let concrete = registry
             .get_type(ty)
             .map_err(|_| ValueError::UnknownType(ty.to_string()))?;

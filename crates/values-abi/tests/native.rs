@@ -8,7 +8,7 @@ use bumpalo::Bump;
 use cairn_values_abi::dict::{entry_stride, NativeDict};
 use cairn_values_abi::layout::layout_of;
 use cairn_values_abi::native::free_heap_parts;
-use cairn_values_abi::{DictKey, Felt, Value};
+use cairn_values_abi::{CachedRegistry, DictKey, Felt, TypeShape, Value};
 use common::{registry, ty, typed_value};
 use proptest::prelude::*;
 
@@ -85,7 +85,60 @@ fn a_value_of_the_wrong_type_is_refused() {
         .is_err());
 }
 
+const TYPE_NAMES: [&str; 12] = [
+    "felt252", "u8", "u256", "Pair", "Shape", "ArrU8", "NullPair", "BoxPair", "DictU64", "Small",
+    "ArrArrU8", "Nested",
+];
+
+#[test]
+fn a_cached_registry_answers_what_the_registry_answers() {
+    let plain = registry();
+    let cached = CachedRegistry::new(registry());
+    let answers = |registry: &cairn_values_abi::Registry| {
+        TYPE_NAMES
+            .iter()
+            .map(|name| {
+                let ty = ty(name);
+                (
+                    layout_of(registry, &ty).expect("layout"),
+                    TypeShape::of(registry, &ty).expect("shape"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let expected = answers(&plain);
+    // Twice inside: the second time from the memo.
+    cached.with(|| {
+        assert_eq!(answers(cached.registry()), expected);
+        assert_eq!(answers(cached.registry()), expected);
+        // Another registry's memo takes over inside, and this one's is back after.
+        let other = CachedRegistry::new(registry());
+        other.with(|| assert_eq!(answers(other.registry()), expected));
+        assert_eq!(answers(cached.registry()), expected);
+        // A registry without a memo is asked directly.
+        assert_eq!(answers(&plain), expected);
+    });
+    assert_eq!(answers(cached.registry()), expected);
+}
+
 proptest! {
+    #[test]
+    fn values_round_trip_through_a_cached_registry((value, type_name) in typed_value()) {
+        let cached = CachedRegistry::new(registry());
+        let ty = ty(type_name);
+        let arena = Bump::new();
+        let back = cached.with(|| {
+            let registry = cached.registry();
+            let ptr = value.to_ptr(&arena, registry, &ty).expect("to_ptr");
+            // SAFETY: `ptr` holds a value of `ty` just written by `to_ptr`.
+            let back = unsafe { Value::from_ptr(ptr, registry, &ty) }.expect("from_ptr");
+            // SAFETY: the heap parts were made by `to_ptr` and are not used after this.
+            unsafe { free_heap_parts(ptr, registry, &ty) }.expect("free");
+            back
+        });
+        prop_assert_eq!(back, value);
+    }
+
     #[test]
     fn from_ptr_of_to_ptr_is_the_value((value, type_name) in typed_value()) {
         let registry = registry();

@@ -81,15 +81,14 @@ pub(crate) fn run_by_index(
         .funcs
         .get(index)
         .ok_or_else(|| NativeError::NoEntryPoint(format!("function #{index}")))?;
-    let name = function.id.to_string();
     if let Some(reason) = excluded.get(&index) {
         return Err(NativeError::NotCompiled {
-            function: name,
+            function: function.id.to_string(),
             reason: reason.clone(),
         });
     }
     let address = lookup(&crate::compile::entry_symbol(index))
-        .ok_or_else(|| NativeError::NoEntryPoint(name.clone()))?;
+        .ok_or_else(|| NativeError::NoEntryPoint(function.id.to_string()))?;
     // SAFETY: every `cairn_entry_N` symbol is a wrapper with the `EntryPoint` signature.
     let entry = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
     let mut standalone;
@@ -101,9 +100,13 @@ pub(crate) fn run_by_index(
         }
     };
     let mut context = SyscallContext::new(info.registry(), handler);
-    // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
-    // outlives the call.
-    let result = unsafe { invoke(info, entry, function, args, available_gas, &mut context) };
+    // Arguments, results and the syscalls' operands all convert values of this program's
+    // types: their shapes and layouts come from the program's memo.
+    let result = info.cached_registry().with(|| {
+        // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
+        // outlives the call.
+        unsafe { invoke(info, entry, function, args, available_gas, &mut context) }
+    });
     if let Some(panic) = context.take_panic() {
         // The handler panicked inside a syscall: the syscall failed natively; the panic goes on
         // in Rust, where it came from.

@@ -121,8 +121,12 @@ pub(crate) type Excluded = BTreeMap<usize, String>;
 /// program, and the functions a partial compilation left out.
 #[derive(serde::Deserialize)]
 pub(crate) struct Embedded {
-    /// The program.
-    pub program: cairo_lang_sierra::program::Program,
+    /// The program; absent from a library written for a caller that keeps the program itself
+    /// (a class cache), which names it by `identity` instead.
+    pub program: Option<cairo_lang_sierra::program::Program>,
+    /// What the caller calls the program, when the library does not carry it.
+    #[serde(default)]
+    pub identity: Option<String>,
     /// Functions left out, by index, with the reason.
     pub left_out: Excluded,
     /// Whether the program counts gas, and each function's entry cost by function id, so a
@@ -132,7 +136,11 @@ pub(crate) struct Embedded {
 }
 
 /// The JSON of an [`Embedded`]; the program's JSON goes in as it is.
-fn embedded_json(info: &ProgramInfo, excluded: &Excluded) -> Result<String> {
+fn embedded_json(
+    info: &ProgramInfo,
+    excluded: &Excluded,
+    identity: Option<&str>,
+) -> Result<String> {
     let failed =
         |error: serde_json::Error| NativeError::Mlir(format!("embedding the program: {error}"));
     let left_out = serde_json::to_string(excluded).map_err(failed)?;
@@ -143,9 +151,15 @@ fn embedded_json(info: &ProgramInfo, excluded: &Excluded) -> Result<String> {
         .collect();
     entry_costs.sort_unstable();
     let gas = serde_json::to_string(&(info.uses_gas(), entry_costs)).map_err(failed)?;
+    let program = match identity {
+        Some(identity) => format!(
+            "null,\"identity\":{}",
+            serde_json::to_string(identity).map_err(failed)?
+        ),
+        None => info.program_json()?,
+    };
     Ok(format!(
-        "{{\"program\":{},\"left_out\":{left_out},\"gas\":{gas}}}",
-        info.program_json()?
+        "{{\"program\":{program},\"left_out\":{left_out},\"gas\":{gas}}}"
     ))
 }
 
@@ -175,10 +189,13 @@ pub(crate) fn left_out(info: &ProgramInfo, excluded: &Excluded) -> Vec<LeftOut> 
 /// functions that use one, and every function calling those, are left out (with the reason),
 /// and the rest is compiled — what a test suite needs, where one test's libfunc must not keep
 /// the others from running. Nothing left out can be called.
+///
+/// The module embeds the program, or only `identity` when given (see [`Embedded`]).
 pub(crate) fn compile_module<'c>(
     context: &'c Context,
     info: &ProgramInfo,
     partial: bool,
+    identity: Option<&str>,
 ) -> Result<(Module<'c>, Excluded)> {
     with_diagnostics(context, || {
         let program = &info.program;
@@ -215,7 +232,7 @@ pub(crate) fn compile_module<'c>(
                 crate::function::build(&cx, &program.statements, index, function)?;
                 build_entry_wrapper(&cx, index, function)?;
             }
-            embed_program(&cx, &embedded_json(info, &excluded)?)?;
+            embed_program(&cx, &embedded_json(info, &excluded, identity)?)?;
         }
         let mut module = module;
         if !module.as_operation().verify() {

@@ -80,11 +80,15 @@ impl NativeExecutor {
     /// Where the library of `class` lives in `folder`, when its class hash can be computed.
     pub fn cached_library_path(&self, folder: &Path, class: &ContractClass) -> Option<PathBuf> {
         let hash = class.class_hash().ok()?;
-        Some(folder.join(format!(
-            "{hash:#066x}-cairn{}-{:?}.so",
+        Some(self.library_path(folder, hash))
+    }
+
+    fn library_path(&self, folder: &Path, class_hash: Felt) -> PathBuf {
+        folder.join(format!(
+            "{class_hash:#066x}-cairn{}-{:?}.so",
             env!("CARGO_PKG_VERSION"),
             self.opt_level
-        )))
+        ))
     }
 
     /// Compiles `class` now (or loads it from the cache), ahead of its first call; a class
@@ -106,12 +110,14 @@ impl NativeExecutor {
                 "class {class_hash:#x} does not compile natively: {error}"
             ))
         };
-        let cached = self
-            .cache
-            .as_deref()
-            .and_then(|folder| self.cached_library_path(folder, class));
+        let cached = self.cache.as_deref().and_then(|folder| {
+            let hash = class.class_hash().ok()?;
+            Some((self.library_path(folder, hash), hash))
+        });
         let program = match cached {
-            Some(path) => Compiled::Aot(self.load_or_write(&path, class).map_err(failed)?),
+            Some((path, hash)) => {
+                Compiled::Aot(self.load_or_write(&path, hash, class).map_err(failed)?)
+            }
             None => Compiled::Jit(
                 JitProgram::compile(class.sierra().clone(), self.opt_level).map_err(failed)?,
             ),
@@ -123,12 +129,20 @@ impl NativeExecutor {
         Ok(program)
     }
 
-    fn load_or_write(&self, path: &Path, class: &ContractClass) -> crate::Result<AotProgram> {
+    fn load_or_write(
+        &self,
+        path: &Path,
+        class_hash: Felt,
+        class: &ContractClass,
+    ) -> crate::Result<AotProgram> {
+        // The library carries the class hash rather than the program: the class at hand has
+        // the program, and its hash names it (the hash covers the whole Sierra program).
+        let identity = format!("class {class_hash:#066x}");
         if path.is_file() {
-            if let Ok(program) = AotProgram::load(path) {
-                if program.info().program() == class.sierra() {
-                    return Ok(program);
-                }
+            if let Ok(program) =
+                AotProgram::load_identified(path, class.sierra().clone(), &identity)
+            {
+                return Ok(program);
             }
         }
         let folder = path.parent().unwrap_or(Path::new("."));
@@ -145,11 +159,16 @@ impl NativeExecutor {
             .tempfile_in(folder)
             .map_err(|error| cache_error(format!("cannot create a file in the cache: {error}")))?
             .into_temp_path();
-        AotProgram::write(class.sierra().clone(), self.opt_level, &temporary)?;
+        AotProgram::write_identified(
+            class.sierra().clone(),
+            self.opt_level,
+            &temporary,
+            &identity,
+        )?;
         temporary
             .persist(path)
             .map_err(|error| cache_error(format!("cannot move the library into place: {error}")))?;
-        AotProgram::load(path)
+        AotProgram::load_identified(path, class.sierra().clone(), &identity)
     }
 }
 

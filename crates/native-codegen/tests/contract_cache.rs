@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use cairn_native_codegen::contract::NativeExecutor;
-use cairn_native_codegen::OptLevel;
+use cairn_native_codegen::{AotProgram, OptLevel};
 use cairn_starknet::{selector, CallRecord, ContractClass, Felt, StarknetState};
 
 fn counter() -> ContractClass {
@@ -58,6 +58,31 @@ fn a_cached_class_is_written_once_and_loaded_after() {
     );
     // The same as compiling in memory.
     assert_eq!(transactions(NativeExecutor::new(OptLevel::O1)), cold);
+
+    // The library names its class instead of carrying the program: it loads only with the
+    // program given back under the class's name.
+    let error = AotProgram::load(&library)
+        .err()
+        .expect("no program of its own");
+    assert!(error.to_string().contains("carries no program"), "{error}");
+    let class = counter();
+    let hash = class.class_hash().expect("hash");
+    let error = AotProgram::load_identified(&library, class.sierra().clone(), "class 0x1")
+        .err()
+        .expect("another class");
+    assert!(
+        error.to_string().contains("compiled for class 0x"),
+        "{error}"
+    );
+    let loaded = AotProgram::load_identified(
+        &library,
+        class.sierra().clone(),
+        &format!("class {hash:#066x}"),
+    )
+    .expect("its own class");
+    assert_eq!(loaded.info().program(), class.sierra());
+    // Unloaded before the file is damaged below (a mapped library must not shrink).
+    drop(loaded);
 
     // A damaged library is compiled again.
     let bytes = std::fs::read(&library).expect("read");

@@ -35,7 +35,19 @@ fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
 impl AotProgram {
     /// Compiles `program` at `opt_level` into the shared library `output`.
     pub fn write(program: Program, opt_level: OptLevel, output: &Path) -> Result<()> {
-        Self::write_module(program, opt_level, output, false).map(|_| ())
+        Self::write_module(program, opt_level, output, false, None).map(|_| ())
+    }
+
+    /// Like [`AotProgram::write`], for a caller that keeps `program` itself (a class cache):
+    /// the library carries `identity` instead of the program, so it is smaller and loads
+    /// without parsing it; [`AotProgram::load_identified`] loads it with the program back.
+    pub fn write_identified(
+        program: Program,
+        opt_level: OptLevel,
+        output: &Path,
+        identity: &str,
+    ) -> Result<()> {
+        Self::write_module(program, opt_level, output, false, Some(identity)).map(|_| ())
     }
 
     /// Compiles what can be compiled of `program` (as [`crate::JitProgram::compile_partial`])
@@ -46,7 +58,7 @@ impl AotProgram {
         opt_level: OptLevel,
         output: &Path,
     ) -> Result<Vec<crate::LeftOut>> {
-        Self::write_module(program, opt_level, output, true)
+        Self::write_module(program, opt_level, output, true, None)
     }
 
     fn write_module(
@@ -54,10 +66,11 @@ impl AotProgram {
         opt_level: OptLevel,
         output: &Path,
         partial: bool,
+        identity: Option<&str>,
     ) -> Result<Vec<crate::LeftOut>> {
         let info = ProgramInfo::new(program)?;
         let context = new_context();
-        let (module, excluded) = compile_module(&context, &info, partial)?;
+        let (module, excluded) = compile_module(&context, &info, partial, identity)?;
         let engine = Engine::new(&module, opt_level, true)?;
         // Looking a symbol up makes the JIT compile the module, which fills its object cache.
         engine
@@ -92,6 +105,17 @@ impl AotProgram {
 
     /// Loads a library written by [`AotProgram::write`].
     pub fn load(path: &Path) -> Result<Self> {
+        Self::load_checked(path, None)
+    }
+
+    /// Loads a library written by [`AotProgram::write_identified`] with `identity`, giving it
+    /// back `program`, the one it was compiled from (the caller vouches for that: it named the
+    /// program by `identity`, as a class hash names a class).
+    pub fn load_identified(path: &Path, program: Program, identity: &str) -> Result<Self> {
+        Self::load_checked(path, Some((program, identity)))
+    }
+
+    fn load_checked(path: &Path, identified: Option<(Program, &str)>) -> Result<Self> {
         // The dynamic loader searches its library path for a bare name (`x.so`): hand it the
         // file the user named.
         let resolved = std::path::absolute(path).map_err(|error| library_error(path, error))?;
@@ -149,13 +173,37 @@ impl AotProgram {
         }
         let embedded: Embedded = serde_json::from_slice(&json)
             .map_err(|error| library_error(path, format!("embedded program: {error}")))?;
+        let program = match (embedded.program, embedded.identity, identified) {
+            (Some(program), _, None) => program,
+            (None, Some(carried), Some((program, identity))) if carried == identity => program,
+            (None, Some(carried), Some((_, identity))) => {
+                return Err(library_error(
+                    path,
+                    format!("it was compiled for {carried}, not {identity}"),
+                ))
+            }
+            (None, Some(carried), None) => {
+                return Err(library_error(
+                    path,
+                    format!(
+                        "it carries no program (a class cache's library, for {carried}): \
+                         load it through the executor that wrote it"
+                    ),
+                ))
+            }
+            (Some(_), _, Some(_)) => {
+                return Err(library_error(
+                    path,
+                    "it carries its own program: load it with AotProgram::load",
+                ))
+            }
+            (None, None, _) => return Err(library_error(path, "embedded program: missing")),
+        };
         let info = match embedded.gas {
-            Some((uses_gas, entry_costs)) => ProgramInfo::with_entry_costs(
-                embedded.program,
-                entry_costs.into_iter().collect(),
-                uses_gas,
-            )?,
-            None => ProgramInfo::new(embedded.program)?,
+            Some((uses_gas, entry_costs)) => {
+                ProgramInfo::with_entry_costs(program, entry_costs.into_iter().collect(), uses_gas)?
+            }
+            None => ProgramInfo::new(program)?,
         };
         // SAFETY: the library's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the library's code yet.

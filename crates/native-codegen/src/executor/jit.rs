@@ -96,7 +96,7 @@ impl JitProgram {
     fn build(program: Program, opt_level: OptLevel, partial: bool) -> Result<Self> {
         let info = ProgramInfo::new(program)?;
         let context = new_context();
-        let (module, excluded) = compile_module(&context, &info, partial)?;
+        let (module, excluded) = compile_module(&context, &info, partial, None)?;
         let engine = Engine::new(&module, opt_level, false)?;
         // SAFETY: the engine's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the code yet.

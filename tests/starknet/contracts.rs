@@ -315,13 +315,7 @@ fn every_backend_gives_what_the_vm_gives() {
                     .unwrap_or_else(|error| panic!("{backend}: {name}: {error}")),
             );
         }
-        let mut storage: Vec<_> = state
-            .storage_cells()
-            .iter()
-            .map(|(key, value)| (*key, *value))
-            .collect();
-        storage.sort();
-        reports.push((backend, records, storage));
+        reports.push((backend, records, state.sorted_storage()));
     }
     #[cfg(feature = "native")]
     assert_eq!(reports.len(), 2, "both backends ran");

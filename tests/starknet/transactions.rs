@@ -27,17 +27,6 @@ fn same_on_every_backend<T: PartialEq + Debug>(scenario: impl Fn(&str, Executor)
     }
 }
 
-/// The storage of a state, sorted: what a scenario leaves behind.
-fn storage(state: &StarknetState) -> Vec<((Felt, Felt), Felt)> {
-    let mut cells: Vec<_> = state
-        .storage_cells()
-        .iter()
-        .map(|(key, value)| (*key, *value))
-        .collect();
-    cells.sort();
-    cells
-}
-
 fn revert_reason(outcome: &CallOutcome) -> &[Felt] {
     match outcome {
         CallOutcome::Revert(reason) => reason,
@@ -173,7 +162,7 @@ fn an_account_checks_its_signature_then_runs_its_calls() {
             .call(Felt::ZERO, counter, selector("get"), &[], GAS)
             .expect("call");
         assert_eq!(success(&get.outcome), felts(&[10]));
-        (records, direct, storage(&state))
+        (records, direct, state.sorted_storage())
     });
 }
 
@@ -246,7 +235,7 @@ fn a_proxy_runs_library_code_on_its_own_storage_and_replaces_its_class() {
         assert_eq!(success(&record.outcome), felts(&[4]));
         let record = call(&mut state, "upgrade", &[proxy_hash]);
         revert_reason(&record.outcome);
-        (records, storage(&state))
+        (records, state.sorted_storage())
     });
 }
 
@@ -367,6 +356,6 @@ fn an_l1_handler_takes_messages_from_its_l1_bridge_only() {
         );
         assert_eq!(balance(&mut state), felts(&[30]));
         records.push(record);
-        (records, storage(&state))
+        (records, state.sorted_storage())
     });
 }

@@ -255,16 +255,6 @@ fn run_operations(
     Ok(first_record)
 }
 
-fn sorted_storage(state: &StarknetState) -> Vec<((Felt, Felt), Felt)> {
-    let mut cells: Vec<_> = state
-        .storage_cells()
-        .iter()
-        .map(|(key, value)| (*key, *value))
-        .collect();
-    cells.sort();
-    cells
-}
-
 /// Checks that the VM and native give the same record and storage on `workload`, then times
 /// `samples` rounds of its operations on each (alternating), and native compile and load.
 pub fn measure_contract(
@@ -350,7 +340,7 @@ pub fn measure_contract(
         native_times.push(start.elapsed());
         next += count;
     }
-    let (vm_storage, native_storage) = (sorted_storage(&vm_state), sorted_storage(&native_state));
+    let (vm_storage, native_storage) = (vm_state.sorted_storage(), native_state.sorted_storage());
     if vm_storage != native_storage {
         return Err(ContractBenchError::Mismatch {
             workload: workload.name,

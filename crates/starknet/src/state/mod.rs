@@ -207,6 +207,18 @@ impl StarknetState {
         &self.storage
     }
 
+    /// Every storage cell written so far as ((contract, key), value), sorted: the form in which
+    /// two states' storage compare.
+    pub fn sorted_storage(&self) -> Vec<((Felt, Felt), Felt)> {
+        let mut cells: Vec<_> = self
+            .storage
+            .iter()
+            .map(|(key, value)| (*key, *value))
+            .collect();
+        cells.sort_unstable();
+        cells
+    }
+
     /// Writes a storage cell directly (to set a state up).
     pub fn set_storage(&mut self, address: Felt, key: Felt, value: Felt) {
         self.storage.insert((address, key), value);

@@ -34,7 +34,7 @@ impl ProgramInfo {
             .iter()
             .map(|function| (function.id.id, gas.entry_cost(&function.id)))
             .collect();
-        let mut info = Self::checked(program, entry_costs, gas.uses_gas())?;
+        let mut info = Self::with_entry_costs(program, entry_costs, gas.uses_gas())?;
         info.gas = Some(gas);
         Ok(info)
     }
@@ -46,10 +46,6 @@ impl ProgramInfo {
         entry_costs: HashMap<u64, u64>,
         uses_gas: bool,
     ) -> Result<Self> {
-        Self::checked(program, entry_costs, uses_gas)
-    }
-
-    fn checked(program: Program, entry_costs: HashMap<u64, u64>, uses_gas: bool) -> Result<Self> {
         crate::validate::check_type_depth(&program)?;
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;

@@ -118,12 +118,31 @@ pub fn enum_payload_offset(
     registry: &Registry,
     variants: &[ConcreteTypeId],
 ) -> Result<usize, ValueError> {
-    let tag = enum_tag(variants.len()).layout();
-    let align = variants
+    Ok(enum_layout(registry, variants)?.0)
+}
+
+/// An enum's payload offset and its layout, from each variant's layout computed once (asking
+/// twice per level would be exponential in the nesting depth).
+fn enum_layout(
+    registry: &Registry,
+    variants: &[ConcreteTypeId],
+) -> Result<(usize, Layout), ValueError> {
+    let layouts = variants
         .iter()
-        .map(|variant| layout_of(registry, variant).map(|layout| layout.align()))
-        .try_fold(1, |max, align| align.map(|align| max.max(align)))?;
-    Ok(tag.size().next_multiple_of(align))
+        .map(|variant| layout_of(registry, variant))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tag = enum_tag(variants.len()).layout();
+    let payload_align = layouts.iter().map(Layout::align).max().unwrap_or(1);
+    let payload_offset = tag.size().next_multiple_of(payload_align);
+    let size = layouts
+        .iter()
+        .map(|layout| payload_offset + layout.size())
+        .max()
+        .unwrap_or(payload_offset);
+    let layout = Layout::from_size_align(size, tag.align().max(payload_align))
+        .map_err(|_| ValueError::UnknownType("an enum too large to lay out".to_owned()))?
+        .pad_to_align();
+    Ok((payload_offset, layout))
 }
 
 /// The offsets of a struct's members, and the struct's layout.
@@ -181,25 +200,7 @@ fn compute_layout(registry: &Registry, ty: &ConcreteTypeId) -> Result<Layout, Va
         TypeShape::Int(width) => int_layout(width),
         TypeShape::BoundedInt { lower, upper } => Storage::for_max(&(upper - lower)).layout(),
         TypeShape::Struct { members, .. } => struct_layout(registry, &members)?.1,
-        TypeShape::Enum { variants, .. } => {
-            // Each variant's layout once: the payload offset and the size both need them, and
-            // computing them twice per level is exponential in the nesting depth.
-            let layouts = variants
-                .iter()
-                .map(|variant| layout_of(registry, variant))
-                .collect::<Result<Vec<_>, _>>()?;
-            let tag = enum_tag(variants.len()).layout();
-            let payload_align = layouts.iter().map(Layout::align).max().unwrap_or(1);
-            let payload_offset = tag.size().next_multiple_of(payload_align);
-            let size = layouts
-                .iter()
-                .map(|layout| payload_offset + layout.size())
-                .max()
-                .unwrap_or(payload_offset);
-            Layout::from_size_align(size, tag.align().max(payload_align))
-                .map_err(|_| ValueError::UnknownType(ty.to_string()))?
-                .pad_to_align()
-        }
+        TypeShape::Enum { variants, .. } => enum_layout(registry, &variants)?.1,
         TypeShape::Array(_) | TypeShape::Span(_) => ARRAY_LAYOUT,
         TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => layout_of(registry, &inner)?,
         TypeShape::Box(_)

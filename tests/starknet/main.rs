@@ -2,5 +2,6 @@
 //! natively, where every call must also give exactly what the VM gives.
 
 mod contracts;
+mod crypto;
 mod support;
 mod transactions;

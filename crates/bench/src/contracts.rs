@@ -313,7 +313,8 @@ pub fn measure_contract(
     // The same operation on both, then the same storage.
     let vm_record = run_operations(workload, &mut vm_state, &operations, 0, 1)?;
     let native_record = run_operations(workload, &mut native_state, &operations, 0, 1)?;
-    if vm_record != native_record {
+    let neutral = |record: &Option<CallRecord>| record.as_ref().map(CallRecord::backend_neutral);
+    if neutral(&vm_record) != neutral(&native_record) {
         return Err(ContractBenchError::Mismatch {
             workload: workload.name,
             vm: format!("{vm_record:?}"),

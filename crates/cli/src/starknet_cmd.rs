@@ -497,6 +497,12 @@ fn report(
             })).collect::<Vec<_>>(),
             "gas_used": gas_used,
             "remaining_gas": record.remaining_gas,
+            "syscalls": record.resources.syscalls,
+            // Steps and builtins on the VM; native code counts neither (null).
+            "vm_resources": record.resources.vm.as_ref().map(|vm| serde_json::json!({
+                "steps": vm.steps,
+                "builtins": vm.builtins,
+            })),
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
@@ -532,6 +538,15 @@ fn report(
     }
     for (contract, key, old, new) in &changes {
         println!("storage {contract:#x} [{key:#x}]: {old:#x} -> {new:#x}");
+    }
+    if !record.resources.syscalls.is_empty() {
+        let counts: Vec<String> = record
+            .resources
+            .syscalls
+            .iter()
+            .map(|(name, count)| format!("{name} {count}"))
+            .collect();
+        println!("syscalls: {}", counts.join(", "));
     }
     println!("gas used: {gas_used} (remaining {})", record.remaining_gas);
     Ok(())

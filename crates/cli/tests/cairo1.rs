@@ -330,10 +330,11 @@ fn contracts_compile_to_the_committed_classes() {
         return;
     };
     let corelib = corelib.display().to_string();
-    let sources: [(&str, &[&str]); 3] = [
+    let sources: [(&str, &[&str]); 4] = [
         ("basics", &["Counter", "Caller"]),
         ("erc20", &["ERC20"]),
         ("flows", &["Account", "Proxy", "ProxyV2", "Bridge"]),
+        ("crypto", &["Crypto"]),
     ];
     for (source, contracts) in sources {
         let dir = tempfile::tempdir().expect("temp dir");

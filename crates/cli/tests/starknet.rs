@@ -131,10 +131,25 @@ fn session(backend: &'static str) -> Vec<String> {
     assert!(!reverted.contains("storage "), "{reverted}");
     outputs.push(reverted);
     let read = run(&["call", &address, "--function", "get", "--json"], true);
-    let report: serde_json::Value = serde_json::from_str(&read).expect("JSON report");
+    let mut report: serde_json::Value = serde_json::from_str(&read).expect("JSON report");
     assert_eq!(report["retdata"], serde_json::json!(["0x8"]));
     assert_eq!(report["status"], "success");
-    outputs.push(read);
+    assert_eq!(report["syscalls"], serde_json::json!({"StorageRead": 1}));
+    // Steps and builtins on the VM only; the rest of the report is the same on both backends.
+    let vm_resources = report
+        .as_object_mut()
+        .and_then(|fields| fields.remove("vm_resources"))
+        .expect("vm_resources");
+    if backend == "vm" {
+        assert!(vm_resources["steps"].as_u64().expect("steps") > 0, "{read}");
+        assert!(
+            vm_resources["builtins"]["range_check"].as_u64().is_some(),
+            "{read}"
+        );
+    } else {
+        assert!(vm_resources.is_null(), "{read}");
+    }
+    outputs.push(report.to_string());
     outputs
 }
 

@@ -31,14 +31,53 @@ pub(crate) const EMBEDDED_PROGRAM_LEN: &str = "cairn_sierra_program_len";
 /// The symbol of a library's stamp (see [`library_stamp`]), a NUL-terminated string.
 pub(crate) const LIBRARY_STAMP: &str = "cairn_library_stamp";
 
-/// What ties a library's code to the program it carries: the Cairn version that generated the
-/// code (value layouts and runtime symbols change between versions) and the SHA-256 of the
-/// embedded JSON, both written by the code generator into the module that holds the code.
+/// What ties a library's code to the program it carries: the Cairn version and source
+/// fingerprint that generated the code (value layouts and runtime signatures change between
+/// builds; see `build.rs`) and the SHA-256 of the embedded JSON, both written by the code
+/// generator into the module that holds the code.
 pub(crate) fn library_stamp(embedded_json: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(embedded_json);
     let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("cairn-native {} sha256:{hex}", env!("CARGO_PKG_VERSION"))
+    format!("cairn-native {} sha256:{hex}", build_identity())
+}
+
+/// A digest of what a library's code assumes of its program: the type and libfunc
+/// declarations, each function's signature and entry, and the number of statements. A library
+/// that carries a caller's name for its program instead of the program (a class cache's) is
+/// loaded only with a program of the same shape, so a caller naming the wrong program gets an
+/// error rather than code reading values of other types.
+pub(crate) fn program_shape(program: &cairo_lang_sierra::program::Program) -> String {
+    use sha2::Digest;
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    for declaration in &program.type_declarations {
+        let _ = writeln!(text, "{declaration:?}");
+    }
+    for declaration in &program.libfunc_declarations {
+        let _ = writeln!(text, "{declaration:?}");
+    }
+    for function in &program.funcs {
+        let _ = writeln!(
+            text,
+            "{:?} {:?} {}",
+            function.id, function.signature, function.entry_point.0
+        );
+    }
+    let _ = write!(text, "{}", program.statements.len());
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The Cairn version and the fingerprint of the sources generated code depends on, e.g.
+/// `0.1.0+1a2b3c4d5e6f7a8b`.
+pub fn build_identity() -> String {
+    format!(
+        "{}+{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("CAIRN_CODEGEN_FINGERPRINT")
+    )
 }
 
 /// LLVM's optimisation level.

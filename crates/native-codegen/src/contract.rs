@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use cairn_starknet::{
-    CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt, StarknetError, SyscallHandler,
+    CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, EntryPointRun, ExecutionResources,
+    Felt, StarknetError, SyscallCounter, SyscallHandler,
 };
 use cairn_values_abi::Value;
 
@@ -86,7 +87,7 @@ impl NativeExecutor {
     fn library_path(&self, folder: &Path, class_hash: Felt) -> PathBuf {
         folder.join(format!(
             "{class_hash:#066x}-cairn{}-{:?}.so",
-            env!("CARGO_PKG_VERSION"),
+            crate::compile::build_identity(),
             self.opt_level
         ))
     }
@@ -181,23 +182,38 @@ impl EntryPointExecutor for NativeExecutor {
         calldata: &[Felt],
         remaining_gas: &mut u64,
         handler: &mut dyn SyscallHandler,
-    ) -> Result<CallOutcome, StarknetError> {
+    ) -> Result<EntryPointRun, StarknetError> {
         let program = self.program(class_hash, class)?;
         let args = [cairn_starknet::calldata_value(calldata)];
-        let result = match program.run(entry_point.function_idx, &args, *remaining_gas, handler) {
+        let mut counter = SyscallCounter::new(handler);
+        let result = match program.run(
+            entry_point.function_idx,
+            &args,
+            *remaining_gas,
+            &mut counter,
+        ) {
             Ok(result) => result,
             // Too little gas to enter is the callee's failure, not the run's (as on the VM).
             Err(NativeError::NotEnoughGasToCall { .. }) => {
-                return Ok(CallOutcome::Revert(vec![cairn_starknet::short_string(
-                    "Out of gas",
-                )]))
+                return Ok(EntryPointRun {
+                    outcome: CallOutcome::Revert(vec![cairn_starknet::short_string("Out of gas")]),
+                    resources: ExecutionResources::default(),
+                })
             }
             Err(error) => return Err(StarknetError::Execution(error.to_string())),
         };
         *remaining_gas = result.remaining_gas.unwrap_or(0);
-        cairn_starknet::entry_point_outcome(match result.outcome {
+        let outcome = cairn_starknet::entry_point_outcome(match result.outcome {
             NativeOutcome::Success(values) => Ok(values),
             NativeOutcome::Panic(data) => Err(data),
+        })?;
+        // Native code counts no VM steps or builtins: only the syscalls.
+        Ok(EntryPointRun {
+            outcome,
+            resources: ExecutionResources {
+                syscalls: counter.into_counts(),
+                vm: None,
+            },
         })
     }
 }

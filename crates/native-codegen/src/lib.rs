@@ -21,7 +21,7 @@ pub mod types;
 mod validate;
 
 pub use cairn_values_abi::Registry;
-pub use compile::{LeftOut, OptLevel};
+pub use compile::{build_identity, LeftOut, OptLevel};
 pub use error::{NativeError, Result};
 pub use executor::{AotProgram, JitProgram, NativeOutcome, NativeResult};
 pub use program::ProgramInfo;

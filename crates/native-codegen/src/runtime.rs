@@ -53,40 +53,28 @@ fn functions() -> [(&'static str, *const ()); 33] {
             "sha512_process_block",
             syscalls::sha512_process_block as *const (),
         ),
-        (
-            "secp256k1_new",
-            syscalls::secp_new::<ark_secp256k1::Config> as *const (),
-        ),
-        (
-            "secp256k1_add",
-            syscalls::secp_add::<ark_secp256k1::Config> as *const (),
-        ),
-        (
-            "secp256k1_mul",
-            syscalls::secp_mul::<ark_secp256k1::Config> as *const (),
-        ),
+        ("secp256k1_new", syscalls::secp_new::<false> as *const ()),
+        ("secp256k1_add", syscalls::secp_add::<false> as *const ()),
+        ("secp256k1_mul", syscalls::secp_mul::<false> as *const ()),
         (
             "secp256k1_get_point_from_x",
-            syscalls::secp_get_point_from_x::<ark_secp256k1::Config> as *const (),
-        ),
-        ("secp256k1_get_xy", syscalls::secp_get_xy as *const ()),
-        (
-            "secp256r1_new",
-            syscalls::secp_new::<ark_secp256r1::Config> as *const (),
+            syscalls::secp_get_point_from_x::<false> as *const (),
         ),
         (
-            "secp256r1_add",
-            syscalls::secp_add::<ark_secp256r1::Config> as *const (),
+            "secp256k1_get_xy",
+            syscalls::secp_get_xy::<false> as *const (),
         ),
-        (
-            "secp256r1_mul",
-            syscalls::secp_mul::<ark_secp256r1::Config> as *const (),
-        ),
+        ("secp256r1_new", syscalls::secp_new::<true> as *const ()),
+        ("secp256r1_add", syscalls::secp_add::<true> as *const ()),
+        ("secp256r1_mul", syscalls::secp_mul::<true> as *const ()),
         (
             "secp256r1_get_point_from_x",
-            syscalls::secp_get_point_from_x::<ark_secp256r1::Config> as *const (),
+            syscalls::secp_get_point_from_x::<true> as *const (),
         ),
-        ("secp256r1_get_xy", syscalls::secp_get_xy as *const ()),
+        (
+            "secp256r1_get_xy",
+            syscalls::secp_get_xy::<true> as *const (),
+        ),
     ]
 }
 

@@ -74,6 +74,23 @@ fn a_cached_class_is_written_once_and_loaded_after() {
         error.to_string().contains("compiled for class 0x"),
         "{error}"
     );
+    // Under the right name but with another program, the library is refused too: its code
+    // would read the other program's values as its own.
+    let erc20_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/starknet/compiled/erc20_ERC20.contract_class.json");
+    let erc20 = ContractClass::from_json(&std::fs::read_to_string(erc20_path).expect("fixture"))
+        .expect("class");
+    let error = AotProgram::load_identified(
+        &library,
+        erc20.sierra().clone(),
+        &format!("class {hash:#066x}"),
+    )
+    .err()
+    .expect("another program under the class's name");
+    assert!(
+        error.to_string().contains("compiled for class 0x"),
+        "{error}"
+    );
     let loaded = AotProgram::load_identified(
         &library,
         class.sierra().clone(),

@@ -2,8 +2,9 @@
 //!
 //! - [`ContractClass`]: a Sierra contract class (`*.contract_class.json`) with its entry points by
 //!   selector.
-//! - [`SyscallHandler`]: the chain-state syscalls a contract makes, one method each, with the
-//!   remaining gas passed in and a revert reason (felts) out. Both backends call it; a sequencer,
+//! - [`SyscallHandler`]: the syscalls a contract makes, one method each, with the remaining gas
+//!   passed in and a revert reason (felts) out; the state-free ones (Keccak, SHA-2 blocks,
+//!   secp256k1/r1, in [`crypto`]) have defaults. Both backends call it; a sequencer,
 //!   a devnet or a test framework implements it over its own state.
 //! - [`StarknetState`]: an in-memory Starknet that implements it: declared classes, deployed
 //!   contracts, storage, events and L2→L1 messages, execution info, block hashes, nested calls
@@ -16,17 +17,21 @@
 
 mod class;
 mod class_hash;
+pub mod crypto;
 mod entry_values;
 mod error;
 mod gas;
+mod resources;
 mod state;
 mod syscalls;
 
 pub use class::{ContractClass, EntryPoint, EntryPointType};
 pub use class_hash::class_hash;
+pub use crypto::{Secp256Point, SecpCurve, U256};
 pub use entry_values::{calldata_value, entry_point_outcome, outcome_from_values};
 pub use error::StarknetError;
-pub use gas::SyscallGasCosts;
+pub use gas::{SecpGasCosts, SyscallGasCosts};
+pub use resources::{EntryPointRun, ExecutionResources, SyscallCounter, VmResources};
 pub use starknet_types_core::felt::Felt;
 pub use state::{CallRecord, Event, InvokeRecord, InvokeTransaction, L2ToL1Message, StarknetState};
 pub use syscalls::{

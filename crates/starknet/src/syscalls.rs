@@ -3,13 +3,15 @@
 use starknet_types_core::felt::Felt;
 
 use crate::class::{ContractClass, EntryPoint};
+use crate::crypto::{self, Secp256Point, SecpCurve, U256};
 use crate::error::StarknetError;
+use crate::gas::SyscallGasCosts;
 
 /// A syscall's answer: its result, or the revert reason the contract sees (felts, usually short
 /// strings). Running out of gas is a revert too (`'Syscall out of gas'`).
 pub type SyscallResult<T> = Result<T, Vec<Felt>>;
 
-/// The chain-state syscalls of the pinned Sierra version, one method each.
+/// The syscalls of the pinned Sierra version, one method each.
 ///
 /// Each is given the gas left to the caller and takes what the syscall costs from it (see
 /// [`crate::SyscallGasCosts`]); a failed syscall returns its revert reason, which the contract
@@ -17,9 +19,15 @@ pub type SyscallResult<T> = Result<T, Vec<Felt>>;
 /// `library_call`, a `deploy` that runs a constructor) are run by the handler itself, typically
 /// on an [`EntryPointExecutor`] with the handler passed down.
 ///
-/// The state-free syscalls (keccak, sha256/sha512 blocks, secp256k1/r1) are answered by each
-/// backend's own implementation and do not reach the handler.
+/// The chain-state syscalls have no default. The state-free ones (keccak, sha256/sha512
+/// blocks, secp256k1/r1) default to [`crate::crypto`]'s implementations charged from
+/// [`SyscallHandler::gas_costs`]; a handler overrides them to count, trace or replace them.
 pub trait SyscallHandler {
+    /// The gas table the default state-free syscalls charge from.
+    fn gas_costs(&self) -> &SyscallGasCosts {
+        &SyscallGasCosts::STARKNET
+    }
+
     /// `get_block_hash_syscall`: the hash of a past block.
     fn get_block_hash(&mut self, block_number: u64, remaining_gas: &mut u64)
         -> SyscallResult<Felt>;
@@ -107,13 +115,93 @@ pub trait SyscallHandler {
         let _ = (address, selector, calldata, signature, remaining_gas);
         Err(vec![crate::short_string("Meta tx is not supported.")])
     }
+
+    /// `keccak_syscall`: Keccak-f[1600] over `input` in 17-word blocks ([`crypto::keccak`]).
+    fn keccak(&mut self, input: &[u64], remaining_gas: &mut u64) -> SyscallResult<U256> {
+        crypto::keccak(self.gas_costs(), input, remaining_gas)
+    }
+
+    /// `sha256_process_block_syscall` ([`crypto::sha256_process_block`]).
+    fn sha256_process_block(
+        &mut self,
+        state: &[u32; 8],
+        block: &[u32; 16],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<[u32; 8]> {
+        crypto::sha256_process_block(self.gas_costs(), state, block, remaining_gas)
+    }
+
+    /// `sha512_process_block_syscall` ([`crypto::sha512_process_block`]).
+    fn sha512_process_block(
+        &mut self,
+        state: &[u64; 8],
+        block: &[u64; 16],
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<[u64; 8]> {
+        crypto::sha512_process_block(self.gas_costs(), state, block, remaining_gas)
+    }
+
+    /// `secp256k1_new_syscall` / `secp256r1_new_syscall` ([`crypto::secp256_new`]).
+    fn secp256_new(
+        &mut self,
+        curve: SecpCurve,
+        x: U256,
+        y: U256,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Option<Secp256Point>> {
+        crypto::secp256_new(self.gas_costs(), curve, x, y, remaining_gas)
+    }
+
+    /// `secp256*_add_syscall` ([`crypto::secp256_add`]).
+    fn secp256_add(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        q: Secp256Point,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Secp256Point> {
+        crypto::secp256_add(self.gas_costs(), curve, p, q, remaining_gas)
+    }
+
+    /// `secp256*_mul_syscall` ([`crypto::secp256_mul`]).
+    fn secp256_mul(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        scalar: U256,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Secp256Point> {
+        crypto::secp256_mul(self.gas_costs(), curve, p, scalar, remaining_gas)
+    }
+
+    /// `secp256*_get_point_from_x_syscall` ([`crypto::secp256_get_point_from_x`]).
+    fn secp256_get_point_from_x(
+        &mut self,
+        curve: SecpCurve,
+        x: U256,
+        y_parity: bool,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<Option<Secp256Point>> {
+        crypto::secp256_get_point_from_x(self.gas_costs(), curve, x, y_parity, remaining_gas)
+    }
+
+    /// `secp256*_get_xy_syscall` ([`crypto::secp256_get_xy`]).
+    fn secp256_get_xy(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        remaining_gas: &mut u64,
+    ) -> SyscallResult<(U256, U256)> {
+        crypto::secp256_get_xy(self.gas_costs(), curve, p, remaining_gas)
+    }
 }
 
 /// Runs one entry point of a class with its syscalls going to `handler`: what a backend offers a
 /// Starknet state for nested calls.
 pub trait EntryPointExecutor {
     /// Runs `entry_point` of `class` (declared under `class_hash`) with `calldata`, starting
-    /// with `*remaining_gas` and leaving what is left there.
+    /// with `*remaining_gas` and leaving what is left there; how it ended and what it used
+    /// (its nested calls, which run through `handler`, excluded).
     fn execute(
         &self,
         class_hash: Felt,
@@ -122,7 +210,7 @@ pub trait EntryPointExecutor {
         calldata: &[Felt],
         remaining_gas: &mut u64,
         handler: &mut dyn SyscallHandler,
-    ) -> Result<CallOutcome, StarknetError>;
+    ) -> Result<crate::EntryPointRun, StarknetError>;
 }
 
 /// How an entry point ended.

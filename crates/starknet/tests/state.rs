@@ -4,13 +4,15 @@
 use std::rc::Rc;
 
 use cairn_starknet::{
-    selector, short_string, CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt,
-    InvokeTransaction, StarknetError, StarknetState, SyscallGasCosts, SyscallHandler,
+    selector, short_string, CallOutcome, ContractClass, EntryPoint, EntryPointExecutor,
+    EntryPointRun, ExecutionResources, Felt, InvokeTransaction, StarknetError, StarknetState,
+    SyscallCounter, SyscallGasCosts, SyscallHandler, VmResources,
 };
 
 /// Each entry point's behaviour, chosen by selector: writes its calldata[0] at key 1, then
 /// `"call"` calls calldata[1] with the rest, `"fail"` reverts after writing, `"caller"` returns
-/// the execution info's caller and contract.
+/// the execution info's caller and contract. Each run reports 10 steps and 2 range checks, as
+/// if on the VM, and its syscalls.
 struct Scripted;
 
 impl EntryPointExecutor for Scripted {
@@ -22,7 +24,9 @@ impl EntryPointExecutor for Scripted {
         calldata: &[Felt],
         gas: &mut u64,
         handler: &mut dyn SyscallHandler,
-    ) -> Result<CallOutcome, StarknetError> {
+    ) -> Result<EntryPointRun, StarknetError> {
+        let mut counter = SyscallCounter::new(handler);
+        let handler: &mut dyn SyscallHandler = &mut counter;
         let write = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
             handler.storage_write(0, Felt::ONE, calldata[0], gas)
         };
@@ -62,9 +66,19 @@ impl EntryPointExecutor for Scripted {
         } else {
             return Err(StarknetError::Execution("no such script".to_owned()));
         };
-        Ok(match result {
+        let outcome = match result {
             Ok(retdata) => CallOutcome::Success(retdata),
             Err(reason) => CallOutcome::Revert(reason),
+        };
+        Ok(EntryPointRun {
+            outcome,
+            resources: ExecutionResources {
+                syscalls: counter.into_counts(),
+                vm: Some(VmResources {
+                    steps: 10,
+                    builtins: [("range_check".to_owned(), 2)].into(),
+                }),
+            },
         })
     }
 }
@@ -137,6 +151,17 @@ fn an_inner_revert_undoes_only_the_inner_call() {
         GAS - record.remaining_gas,
         2 * costs.storage_write + costs.emit_event + costs.call_contract
             - costs.entry_point_initial_budget
+    );
+    // What both runs used, the reverted inner one included (its work was done all the same).
+    assert_eq!(
+        record.resources,
+        ExecutionResources {
+            syscalls: [("StorageWrite", 2), ("EmitEvent", 1), ("CallContract", 1)].into(),
+            vm: Some(VmResources {
+                steps: 20,
+                builtins: [("range_check".to_owned(), 4)].into(),
+            }),
+        }
     );
 }
 

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cairn_starknet::{
-    CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, Felt, StarknetError, SyscallHandler,
+    CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, EntryPointRun, ExecutionResources,
+    Felt, StarknetError, SyscallCounter, SyscallHandler, VmResources,
 };
 
 use crate::error::VmCoreError;
@@ -59,7 +60,7 @@ impl EntryPointExecutor for VmExecutor {
         calldata: &[Felt],
         remaining_gas: &mut u64,
         handler: &mut dyn SyscallHandler,
-    ) -> Result<CallOutcome, StarknetError> {
+    ) -> Result<EntryPointRun, StarknetError> {
         let program = self.program(class_hash, class)?;
         let func = program
             .sierra()
@@ -70,22 +71,42 @@ impl EntryPointExecutor for VmExecutor {
             })?;
         let args = [cairn_starknet::calldata_value(calldata)];
         let failed = |error: VmCoreError| StarknetError::Execution(error.to_string());
+        let mut counter = SyscallCounter::new(handler);
         let mut runner =
-            match program.prepare_with_syscalls(func, &args, Some(*remaining_gas), handler) {
+            match program.prepare_with_syscalls(func, &args, Some(*remaining_gas), &mut counter) {
                 Ok(runner) => runner,
                 // Too little gas to enter is the callee's failure, not the run's.
                 Err(VmCoreError::NotEnoughGasToCall { .. }) => {
-                    return Ok(CallOutcome::Revert(vec![cairn_starknet::short_string(
-                        "Out of gas",
-                    )]))
+                    return Ok(EntryPointRun {
+                        outcome: CallOutcome::Revert(vec![cairn_starknet::short_string(
+                            "Out of gas",
+                        )]),
+                        resources: ExecutionResources::of_vm(),
+                    });
                 }
                 Err(error) => return Err(failed(error)),
             };
         let result = runner.run_until_end().map_err(failed)?;
+        drop(runner);
         *remaining_gas = result.remaining_gas.unwrap_or(0);
-        cairn_starknet::entry_point_outcome(match result.outcome {
+        let outcome = cairn_starknet::entry_point_outcome(match result.outcome {
             SierraOutcome::Success(values) => Ok(values),
             SierraOutcome::Panic(data) => Err(data),
+        })?;
+        let count = |n: usize| n as u64;
+        Ok(EntryPointRun {
+            outcome,
+            resources: ExecutionResources {
+                syscalls: counter.into_counts(),
+                vm: Some(VmResources {
+                    steps: count(result.steps),
+                    builtins: result
+                        .builtins
+                        .into_iter()
+                        .map(|(name, used)| (name, count(used)))
+                        .collect(),
+                }),
+            },
         })
     }
 }

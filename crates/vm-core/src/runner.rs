@@ -361,6 +361,22 @@ impl<'h> Runner<'h> {
             .collect()
     }
 
+    /// How many instances of each builtin the run has used so far (cells written to its
+    /// segment over cells per instance), by builtin name.
+    pub fn builtin_instances(&mut self) -> Result<Vec<(BuiltinName, usize)>> {
+        let vm = &mut self.runner.vm;
+        vm.segments.compute_effective_sizes();
+        vm.builtin_runners
+            .iter()
+            .map(|builtin| {
+                builtin
+                    .get_used_instances(&vm.segments)
+                    .map(|used| (builtin.name(), used))
+                    .map_err(|error| VmCoreError::Memory(error.to_string()))
+            })
+            .collect()
+    }
+
     /// The values the program has written to the output builtin, in order.
     ///
     /// Before the end of the run this is the output written so far, up to the first unwritten

@@ -420,7 +420,15 @@ impl<'p> SierraRunner<'p> {
             self.initial_gas,
         );
         *self.runner.exec_scopes_mut() = scopes;
-        result
+        let mut result = result?;
+        result.builtins = self
+            .runner
+            .builtin_instances()?
+            .into_iter()
+            .filter(|(_, used)| *used > 0)
+            .map(|(name, used)| (name.to_str().to_owned(), used))
+            .collect();
+        Ok(result)
     }
 }
 

@@ -32,6 +32,15 @@ fn library_error(path: &Path, detail: impl std::fmt::Display) -> NativeError {
     }
 }
 
+/// The identity a class-cache library carries: the caller's name for the program and the
+/// digest of its shape ([`crate::compile::program_shape`]).
+fn identity_with_shape(identity: &str, program: &Program) -> String {
+    format!(
+        "{identity} (shape {})",
+        crate::compile::program_shape(program)
+    )
+}
+
 impl AotProgram {
     /// Compiles `program` at `opt_level` into the shared library `output`.
     pub fn write(program: Program, opt_level: OptLevel, output: &Path) -> Result<()> {
@@ -47,7 +56,8 @@ impl AotProgram {
         output: &Path,
         identity: &str,
     ) -> Result<()> {
-        Self::write_module(program, opt_level, output, false, Some(identity)).map(|_| ())
+        let identity = identity_with_shape(identity, &program);
+        Self::write_module(program, opt_level, output, false, Some(&identity)).map(|_| ())
     }
 
     /// Compiles what can be compiled of `program` (as [`crate::JitProgram::compile_partial`])
@@ -109,10 +119,12 @@ impl AotProgram {
     }
 
     /// Loads a library written by [`AotProgram::write_identified`] with `identity`, giving it
-    /// back `program`, the one it was compiled from (the caller vouches for that: it named the
-    /// program by `identity`, as a class hash names a class).
+    /// back `program`, the one it was compiled from: the caller named the program by
+    /// `identity` (as a class hash names a class), and the library checks that `program` has
+    /// the declarations and signatures its code was generated for.
     pub fn load_identified(path: &Path, program: Program, identity: &str) -> Result<Self> {
-        Self::load_checked(path, Some((program, identity)))
+        let identity = identity_with_shape(identity, &program);
+        Self::load_checked(path, Some((program, &identity)))
     }
 
     fn load_checked(path: &Path, identified: Option<(Program, &str)>) -> Result<Self> {

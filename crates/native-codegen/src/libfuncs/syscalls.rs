@@ -3,8 +3,9 @@
 //! (storage, calls, deployments, events, messages, execution info), which go to the run's
 //! syscall handler through `runtime/state_syscalls.rs`.
 //!
-//! A syscall hands its gas counter, each input and each output to a runtime function through
-//! stack slots (`runtime/syscalls.rs`), which deducts the VM's cost for the syscall and reports
+//! A syscall hands the system pointer, its gas counter, each input and each output to a runtime
+//! function through stack slots (`runtime/syscalls.rs`), which asks the run's handler (or the
+//! default implementation), deducts the syscall's cost and reports
 //! success, failure (with the revert reason as an `Array<felt252>`) or, for syscalls returning
 //! an `Option`, success with `None`. Inputs are consumed: their heap parts are dropped here.
 
@@ -235,7 +236,8 @@ fn secp_operation<T: Secp256Trait>(
 }
 
 /// `(gas, system, inputs…)` → success `(gas, system, outputs…)` | failure `(gas, system,
-/// Array<felt252>)`, through runtime function `runtime`. With `optional`, the one output is an
+/// Array<felt252>)`, through runtime function `runtime` (given the system pointer, so the run's
+/// handler answers). With `optional`, the one output is an
 /// `Option`: the runtime writes its payload and says `SUCCESS_NONE` for `None`.
 fn syscall(invocation: &Invocation<'_, '_, '_>, runtime: &str, optional: bool) -> Result<()> {
     let cx = invocation.cx;
@@ -249,7 +251,7 @@ fn syscall(invocation: &Invocation<'_, '_, '_>, runtime: &str, optional: bool) -
             Ok(ty)
         }
     })?;
-    let mut args = vec![staged.gas_slot];
+    let mut args = vec![staged.system, staged.gas_slot];
     args.extend(staged.inputs.iter().map(|(slot, _, _)| *slot));
     args.extend(staged.outputs.iter().map(|(slot, _, _)| *slot));
     args.push(staged.failure.0);

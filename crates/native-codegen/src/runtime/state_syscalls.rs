@@ -38,6 +38,22 @@ impl<'a> SyscallContext<'a> {
         }
     }
 
+    /// Runs `call` on the handler; `None` when the handler panicked (the panic is kept, to be
+    /// raised again once the run is back in Rust, and the syscall fails meanwhile).
+    pub(crate) fn with_handler<R>(
+        &mut self,
+        call: impl FnOnce(&mut dyn SyscallHandler) -> R,
+    ) -> Option<R> {
+        let handler = &mut *self.handler;
+        match std::panic::catch_unwind(AssertUnwindSafe(|| call(handler))) {
+            Ok(answer) => Some(answer),
+            Err(panic) => {
+                self.panic = Some(panic);
+                None
+            }
+        }
+    }
+
     /// The handler's panic during the run, if it panicked (the syscall failed instead).
     pub fn take_panic(&mut self) -> Option<Box<dyn Any + Send>> {
         self.panic.take()
@@ -136,17 +152,11 @@ pub(crate) unsafe extern "C" fn state_syscall(
     let Some(kind) = StateSyscall::from_number(kind) else {
         return internal(failure, "an unknown state syscall");
     };
-    let handler = &mut *context.handler;
-    let answer = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        call_handler(handler, kind, &values, output_types, registry, gas)
-    }));
-    let answer = match answer {
-        Ok(answer) => answer,
-        Err(panic) => {
-            context.panic = Some(panic);
-            // SAFETY: `failure` is writable for an array (contract above).
-            return unsafe { write_reason(failure, &[b"syscall handler panicked".as_slice()]) };
-        }
+    let answer = context
+        .with_handler(|handler| call_handler(handler, kind, &values, output_types, registry, gas));
+    let Some(answer) = answer else {
+        // SAFETY: `failure` is writable for an array (contract above).
+        return unsafe { write_reason(failure, &[b"syscall handler panicked".as_slice()]) };
     };
     match answer {
         Ok(Ok(results)) => {
@@ -161,7 +171,8 @@ pub(crate) unsafe extern "C" fn state_syscall(
             }
             SUCCESS
         }
-        Ok(Err(reason)) => felts_reason(failure, &reason),
+        // SAFETY: `failure` is writable for an array (contract above).
+        Ok(Err(reason)) => unsafe { felts_reason(failure, &reason) },
         Err(message) => internal(failure, &message),
     }
 }
@@ -175,7 +186,11 @@ fn internal(failure: *mut NativeArray, message: &str) -> u64 {
     unsafe { write_reason(failure, &chunks) }
 }
 
-fn felts_reason(failure: *mut NativeArray, reason: &[Felt]) -> u64 {
+/// Writes `reason` as a new `Array<felt252>` into `failure`; returns `FAILURE`.
+///
+/// # Safety
+/// `failure` is writable for an array.
+pub(crate) unsafe fn felts_reason(failure: *mut NativeArray, reason: &[Felt]) -> u64 {
     let bytes: Vec<[u8; 32]> = reason.iter().map(|felt| felt.to_bytes_be()).collect();
     let words: Vec<&[u8]> = bytes
         .iter()
@@ -184,7 +199,7 @@ fn felts_reason(failure: *mut NativeArray, reason: &[Felt]) -> u64 {
             &word[first..]
         })
         .collect();
-    // SAFETY: `failure` is writable for an array (contract of `state_syscall`).
+    // SAFETY: forwarded from the caller.
     unsafe { write_reason(failure, &words) }
 }
 

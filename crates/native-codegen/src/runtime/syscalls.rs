@@ -1,20 +1,21 @@
 //! The Starknet syscalls that have no state outside the call: Keccak, SHA-256/512 block
-//! compression and secp256k1/r1 point operations, with the VM's gas costs and failure reasons.
+//! compression and secp256k1/r1 point operations, answered by the run's [`SyscallHandler`]
+//! (whose defaults are `cairn_starknet::crypto`'s) or, in a run without one, by
+//! `cairn_starknet::crypto` with the standard gas costs.
 //!
-//! Every function takes the gas counter by pointer (it deducts the syscall's cost, as the VM's
-//! syscall handler does), one pointer per input slot, one per output slot and the slot of the
-//! failure's revert reason, an `Array<felt252>` it allocates. It returns [`SUCCESS`], [`FAILURE`]
-//! or, for syscalls that return an `Option`, [`SUCCESS_NONE`].
+//! Every function takes the run's `System` pointer (a `SyscallContext`, or null), the gas
+//! counter by pointer (the syscall deducts its cost), one pointer per input slot, one per output
+//! slot and the slot of the failure's revert reason, an `Array<felt252>` it allocates. It
+//! returns [`SUCCESS`], [`FAILURE`] or, for syscalls that return an `Option`, [`SUCCESS_NONE`].
 //!
 //! Points are `[u128; 4]` (x low, x high, y low, y high), `(0, 0)` being the point at infinity —
-//! the coordinates the VM reports for it. u256 values are `[u128; 2]` (low, high). The point
-//! operations are generic over the curve; `runtime::functions` takes each curve's instance.
+//! the coordinates the VM reports for it. u256 values are `[u128; 2]` (low, high).
 
-use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
-use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{BigInteger, PrimeField};
+use cairn_starknet::crypto::{self, Secp256Point, SecpCurve, U256};
+use cairn_starknet::{SyscallGasCosts, SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
-use num_bigint::BigUint;
+
+use super::state_syscalls::{felts_reason, SyscallContext};
 
 /// The syscall succeeded (with `Some`, for syscalls returning an `Option`).
 pub(crate) const SUCCESS: u64 = 0;
@@ -22,31 +23,6 @@ pub(crate) const SUCCESS: u64 = 0;
 pub(crate) const FAILURE: u64 = 1;
 /// The syscall succeeded with `None`.
 pub(crate) const SUCCESS_NONE: u64 = 2;
-
-/// Gas each syscall costs beyond what the compiler charged statically: the Starknet OS costs
-/// (blockifier's constants, which cairo-lang-runner's test handler uses too).
-mod cost {
-    const STEP: u64 = 100;
-    const RANGE_CHECK: u64 = 70;
-    const BITWISE: u64 = 594;
-    pub const KECCAK_ROUND: u64 = 180_000;
-    pub const SHA256_PROCESS_BLOCK: u64 = 1852 * STEP + 65 * RANGE_CHECK + 1115 * BITWISE;
-    pub const SHA512_PROCESS_BLOCK: u64 = 4733 * STEP + 65 * RANGE_CHECK + 3320 * BITWISE;
-    pub const SECP_ADD: u64 = 254 * STEP + 29 * RANGE_CHECK;
-    pub const SECP_GET_POINT_FROM_X: u64 = 260 * STEP + 29 * RANGE_CHECK;
-    pub const SECP_GET_XY: u64 = 24 * STEP + 9 * RANGE_CHECK;
-    pub const SECP_MUL: u64 = 121_810 * STEP + 10_739 * RANGE_CHECK;
-    pub const SECP_NEW: u64 = 340 * STEP + 36 * RANGE_CHECK;
-}
-
-/// Writes `[reason]` (a short string) as a new `Array<felt252>` into `slot`.
-///
-/// # Safety
-/// `slot` is valid for writing an array.
-unsafe fn fail(slot: *mut NativeArray, reason: &[u8]) -> u64 {
-    // SAFETY: forwarded from the caller.
-    unsafe { write_reason(slot, &[reason]) }
-}
 
 /// Writes `words` (each a felt's big-endian bytes, at most 32: short strings) as a new
 /// `Array<felt252>` into `slot`; returns [`FAILURE`].
@@ -77,74 +53,79 @@ pub(crate) unsafe fn write_reason(slot: *mut NativeArray, words: &[&[u8]]) -> u6
     FAILURE
 }
 
-/// Takes `amount` from the counter, or says why not.
-fn deduct(gas: &mut u64, amount: u64) -> Result<(), &'static [u8]> {
-    *gas = gas
-        .checked_sub(amount)
-        .ok_or(b"Syscall out of gas".as_slice())?;
-    Ok(())
+/// A handler's method for a syscall, and the same syscall for a run without a handler.
+struct Syscall<H, D> {
+    handled: H,
+    default: D,
 }
 
-/// Runs `body` with the gas counter; a refusal becomes the failure slot's reason.
+/// Answers one syscall: through the run's handler when it has one (a panic of the handler is
+/// kept for the executor and fails the syscall), else with the standard costs; `write` stores
+/// a success's outputs and says which success it was.
 ///
 /// # Safety
-/// `gas` is a valid counter and `failure` is writable.
-unsafe fn syscall(
+/// `system` is null or the run's `SyscallContext`; `gas` is its counter; `failure` is writable
+/// for an array.
+unsafe fn answer<T, H, D>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     failure: *mut NativeArray,
-    body: impl FnOnce(&mut u64) -> Result<u64, &'static [u8]>,
-) -> u64 {
-    // SAFETY: per the caller.
-    unsafe {
-        match body(&mut *gas) {
-            Ok(status) => status,
-            Err(reason) => fail(failure, reason),
+    syscall: Syscall<H, D>,
+    write: impl FnOnce(T) -> u64,
+) -> u64
+where
+    H: FnOnce(&mut dyn SyscallHandler, &mut u64) -> SyscallResult<T>,
+    D: FnOnce(&SyscallGasCosts, &mut u64) -> SyscallResult<T>,
+{
+    // SAFETY: per the contract above.
+    let gas = unsafe { &mut *gas };
+    let result = if system.is_null() {
+        (syscall.default)(&SyscallGasCosts::STARKNET, gas)
+    } else {
+        // SAFETY: a non-null `system` is the run's context (contract above).
+        let context = unsafe { &mut *system };
+        match context.with_handler(|handler| (syscall.handled)(handler, gas)) {
+            Some(result) => result,
+            // SAFETY: `failure` is writable for an array (contract above).
+            None => return unsafe { write_reason(failure, &[b"syscall handler panicked"]) },
         }
+    };
+    match result {
+        Ok(outputs) => write(outputs),
+        // SAFETY: `failure` is writable for an array (contract above).
+        Err(reason) => unsafe { felts_reason(failure, &reason) },
     }
 }
 
-fn u256_of(halves: &[u128; 2]) -> BigUint {
-    (BigUint::from(halves[1]) << 128) | BigUint::from(halves[0])
-}
-
-fn halves_of(value: &BigUint) -> [u128; 2] {
-    let mut bytes = value.to_bytes_le();
-    bytes.resize(32, 0);
-    let low = bytes[..16].try_into().map(u128::from_le_bytes).unwrap_or(0);
-    let high = bytes[16..32]
-        .try_into()
-        .map(u128::from_le_bytes)
-        .unwrap_or(0);
-    [low, high]
-}
-
-fn point_of<C: SWCurveConfig>(point: &[u128; 4]) -> Affine<C>
-where
-    C::BaseField: PrimeField,
-{
-    if point.iter().all(|half| *half == 0) {
-        return Affine::identity();
+fn u256(halves: [u128; 2]) -> U256 {
+    U256 {
+        low: halves[0],
+        high: halves[1],
     }
-    let x = C::BaseField::from(u256_of(&[point[0], point[1]]));
-    let y = C::BaseField::from(u256_of(&[point[2], point[3]]));
-    Affine::new_unchecked(x, y)
 }
 
-fn halves_of_point<C: SWCurveConfig>(point: Affine<C>) -> [u128; 4]
-where
-    C::BaseField: PrimeField,
-{
-    let (x, y) = point.xy().unwrap_or_default();
-    let [x0, x1] = halves_of(&BigUint::from_bytes_le(&x.into_bigint().to_bytes_le()));
-    let [y0, y1] = halves_of(&BigUint::from_bytes_le(&y.into_bigint().to_bytes_le()));
-    [x0, x1, y0, y1]
+fn halves(value: U256) -> [u128; 2] {
+    [value.low, value.high]
 }
 
-fn base_modulus<C: SWCurveConfig>() -> BigUint
-where
-    C::BaseField: PrimeField,
-{
-    BigUint::from_bytes_le(&C::BaseField::MODULUS.to_bytes_le())
+fn point(halves: [u128; 4]) -> Secp256Point {
+    Secp256Point {
+        x: u256([halves[0], halves[1]]),
+        y: u256([halves[2], halves[3]]),
+    }
+}
+
+fn point_halves(point: Secp256Point) -> [u128; 4] {
+    [point.x.low, point.x.high, point.y.low, point.y.high]
+}
+
+/// The curve a runtime function instance is for.
+const fn curve<const R1: bool>() -> SecpCurve {
+    if R1 {
+        SecpCurve::R1
+    } else {
+        SecpCurve::K1
+    }
 }
 
 /// `keccak_syscall(Span<u64>) -> u256`: Keccak-f[1600] over 17-word (136-byte) blocks.
@@ -152,39 +133,32 @@ where
 /// # Safety
 /// Slots as described in the module documentation; `input` holds a valid span of u64.
 pub(crate) unsafe extern "C" fn keccak(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     input: *const NativeArray,
     output: *mut [u128; 2],
     failure: *mut NativeArray,
 ) -> u64 {
     // SAFETY: per the contract above; the span's elements `start..end` are initialised u64s.
-    unsafe {
+    let words: &[u64] = unsafe {
         let input = &*input;
         let length = input.end.saturating_sub(input.start) as usize;
         // An empty array may have no buffer at all (a null pointer no slice may hold).
-        let words: &[u64] = if length == 0 {
+        if length == 0 {
             &[]
         } else {
             std::slice::from_raw_parts(input.slot(input.start, 8).cast::<u64>(), length)
-        };
-        syscall(gas, failure, |gas| {
-            if words.len() % 17 != 0 {
-                return Err(b"Invalid keccak input size");
-            }
-            let mut state = [0u64; 25];
-            let keccak = keccak::Keccak::new();
-            for block in words.chunks(17) {
-                deduct(gas, cost::KECCAK_ROUND)?;
-                for (lane, word) in state.iter_mut().zip(block) {
-                    *lane ^= word;
-                }
-                keccak.with_f1600(|f1600| f1600(&mut state));
-            }
-            output.write([
-                u128::from(state[0]) | (u128::from(state[1]) << 64),
-                u128::from(state[2]) | (u128::from(state[3]) << 64),
-            ]);
-            Ok(SUCCESS)
+        }
+    };
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.keccak(words, gas),
+        default: |costs: &SyscallGasCosts, gas: &mut u64| crypto::keccak(costs, words, gas),
+    };
+    // SAFETY: per the contract above.
+    unsafe {
+        answer(system, gas, failure, syscall, |hash| {
+            output.write(halves(hash));
+            SUCCESS
         })
     }
 }
@@ -194,6 +168,7 @@ pub(crate) unsafe extern "C" fn keccak(
 /// # Safety
 /// Slots as described in the module documentation; `block` holds a pointer to 16 words.
 pub(crate) unsafe extern "C" fn sha256_process_block(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     state: *const [u32; 8],
     block: *const *const [u32; 16],
@@ -201,18 +176,20 @@ pub(crate) unsafe extern "C" fn sha256_process_block(
     failure: *mut NativeArray,
 ) -> u64 {
     // SAFETY: per the contract above.
+    let (state, block) = unsafe { (*state, **block) };
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.sha256_process_block(&state, &block, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::sha256_process_block(costs, &state, &block, gas)
+        },
+    };
+    // SAFETY: per the contract above.
     unsafe {
-        let words = **block;
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SHA256_PROCESS_BLOCK)?;
-            let mut bytes = [0u8; 64];
-            for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
-                chunk.copy_from_slice(&word.to_be_bytes());
-            }
-            let mut next = *state;
-            sha2::block_api::compress256(&mut next, &[bytes]);
+        answer(system, gas, failure, syscall, |next| {
             output.write(next);
-            Ok(SUCCESS)
+            SUCCESS
         })
     }
 }
@@ -222,6 +199,7 @@ pub(crate) unsafe extern "C" fn sha256_process_block(
 /// # Safety
 /// As [`sha256_process_block`], with 64-bit words.
 pub(crate) unsafe extern "C" fn sha512_process_block(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     state: *const [u64; 8],
     block: *const *const [u64; 16],
@@ -229,19 +207,36 @@ pub(crate) unsafe extern "C" fn sha512_process_block(
     failure: *mut NativeArray,
 ) -> u64 {
     // SAFETY: per the contract above.
+    let (state, block) = unsafe { (*state, **block) };
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.sha512_process_block(&state, &block, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::sha512_process_block(costs, &state, &block, gas)
+        },
+    };
+    // SAFETY: per the contract above.
     unsafe {
-        let words = **block;
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SHA512_PROCESS_BLOCK)?;
-            let mut bytes = [0u8; 128];
-            for (chunk, word) in bytes.chunks_exact_mut(8).zip(words) {
-                chunk.copy_from_slice(&word.to_be_bytes());
-            }
-            let mut next = *state;
-            sha2::block_api::compress512(&mut next, &[bytes]);
+        answer(system, gas, failure, syscall, |next| {
             output.write(next);
-            Ok(SUCCESS)
+            SUCCESS
         })
+    }
+}
+
+/// Writes an optional point: its coordinates for `Some`, [`SUCCESS_NONE`] for `None`.
+///
+/// # Safety
+/// `output` is writable for a point.
+unsafe fn write_optional_point(output: *mut [u128; 4], point: Option<Secp256Point>) -> u64 {
+    match point {
+        Some(point) => {
+            // SAFETY: per the contract above.
+            unsafe { output.write(point_halves(point)) };
+            SUCCESS
+        }
+        None => SUCCESS_NONE,
     }
 }
 
@@ -249,31 +244,29 @@ pub(crate) unsafe extern "C" fn sha512_process_block(
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-pub(crate) unsafe extern "C" fn secp_new<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_new<const R1: bool>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     x: *const [u128; 2],
     y: *const [u128; 2],
     output: *mut [u128; 4],
     failure: *mut NativeArray,
-) -> u64
-where
-    C::BaseField: PrimeField,
-{
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (x, y) = unsafe { (u256(*x), u256(*y)) };
+    let curve = curve::<R1>();
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.secp256_new(curve, x, y, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::secp256_new(costs, curve, x, y, gas)
+        },
+    };
     // SAFETY: per the contract above.
     unsafe {
-        let (x, y) = (*x, *y);
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SECP_NEW)?;
-            let modulus = base_modulus::<C>();
-            if u256_of(&x) >= modulus || u256_of(&y) >= modulus {
-                return Err(b"Coordinates out of range");
-            }
-            let point = point_of::<C>(&[x[0], x[1], y[0], y[1]]);
-            if !(point.is_on_curve() && point.is_in_correct_subgroup_assuming_on_curve()) {
-                return Ok(SUCCESS_NONE);
-            }
-            output.write([x[0], x[1], y[0], y[1]]);
-            Ok(SUCCESS)
+        answer(system, gas, failure, syscall, |point| {
+            write_optional_point(output, point)
         })
     }
 }
@@ -282,23 +275,30 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-pub(crate) unsafe extern "C" fn secp_add<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_add<const R1: bool>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     p: *const [u128; 4],
     q: *const [u128; 4],
     output: *mut [u128; 4],
     failure: *mut NativeArray,
-) -> u64
-where
-    C::BaseField: PrimeField,
-{
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (p, q) = unsafe { (point(*p), point(*q)) };
+    let curve = curve::<R1>();
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.secp256_add(curve, p, q, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::secp256_add(costs, curve, p, q, gas)
+        },
+    };
     // SAFETY: per the contract above.
     unsafe {
-        let (p, q) = (point_of::<C>(&*p), point_of::<C>(&*q));
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SECP_ADD)?;
-            output.write(halves_of_point((p + q).into_affine()));
-            Ok(SUCCESS)
+        answer(system, gas, failure, syscall, |sum| {
+            output.write(point_halves(sum));
+            SUCCESS
         })
     }
 }
@@ -307,25 +307,30 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-pub(crate) unsafe extern "C" fn secp_mul<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_mul<const R1: bool>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     p: *const [u128; 4],
     scalar: *const [u128; 2],
     output: *mut [u128; 4],
     failure: *mut NativeArray,
-) -> u64
-where
-    C::BaseField: PrimeField,
-    C::ScalarField: PrimeField,
-{
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (p, scalar) = unsafe { (point(*p), u256(*scalar)) };
+    let curve = curve::<R1>();
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.secp256_mul(curve, p, scalar, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::secp256_mul(costs, curve, p, scalar, gas)
+        },
+    };
     // SAFETY: per the contract above.
     unsafe {
-        let p = point_of::<C>(&*p);
-        let scalar = C::ScalarField::from(u256_of(&*scalar));
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SECP_MUL)?;
-            output.write(halves_of_point((p * scalar).into_affine()));
-            Ok(SUCCESS)
+        answer(system, gas, failure, syscall, |product| {
+            output.write(point_halves(product));
+            SUCCESS
         })
     }
 }
@@ -335,42 +340,29 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation; `odd` holds a `bool` (a 0/1 byte).
-pub(crate) unsafe extern "C" fn secp_get_point_from_x<C: SWCurveConfig>(
+pub(crate) unsafe extern "C" fn secp_get_point_from_x<const R1: bool>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     x: *const [u128; 2],
     odd: *const u8,
     output: *mut [u128; 4],
     failure: *mut NativeArray,
-) -> u64
-where
-    C::BaseField: PrimeField,
-{
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (x, odd) = unsafe { (u256(*x), *odd != 0) };
+    let curve = curve::<R1>();
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.secp256_get_point_from_x(curve, x, odd, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::secp256_get_point_from_x(costs, curve, x, odd, gas)
+        },
+    };
     // SAFETY: per the contract above.
     unsafe {
-        let (x, odd) = (u256_of(&*x), *odd != 0);
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SECP_GET_POINT_FROM_X)?;
-            if x >= base_modulus::<C>() {
-                return Err(b"Coordinates out of range");
-            }
-            let x = C::BaseField::from(x);
-            let point = Affine::<C>::get_ys_from_x_unchecked(x)
-                .map(|(smaller, greater)| {
-                    let y = if smaller.into_bigint().is_odd() == odd {
-                        smaller
-                    } else {
-                        greater
-                    };
-                    Affine::<C>::new_unchecked(x, y)
-                })
-                .filter(|point| point.is_in_correct_subgroup_assuming_on_curve());
-            match point {
-                Some(point) => {
-                    output.write(halves_of_point(point));
-                    Ok(SUCCESS)
-                }
-                None => Ok(SUCCESS_NONE),
-            }
+        answer(system, gas, failure, syscall, |point| {
+            write_optional_point(output, point)
         })
     }
 }
@@ -379,7 +371,8 @@ where
 ///
 /// # Safety
 /// Slots as described in the module documentation.
-pub(crate) unsafe extern "C" fn secp_get_xy(
+pub(crate) unsafe extern "C" fn secp_get_xy<const R1: bool>(
+    system: *mut SyscallContext<'_>,
     gas: *mut u64,
     p: *const [u128; 4],
     x: *mut [u128; 2],
@@ -387,13 +380,22 @@ pub(crate) unsafe extern "C" fn secp_get_xy(
     failure: *mut NativeArray,
 ) -> u64 {
     // SAFETY: per the contract above.
+    let p = unsafe { point(*p) };
+    let curve = curve::<R1>();
+    let syscall = Syscall {
+        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+            handler.secp256_get_xy(curve, p, gas)
+        },
+        default: |costs: &SyscallGasCosts, gas: &mut u64| {
+            crypto::secp256_get_xy(costs, curve, p, gas)
+        },
+    };
+    // SAFETY: per the contract above.
     unsafe {
-        let p = *p;
-        syscall(gas, failure, |gas| {
-            deduct(gas, cost::SECP_GET_XY)?;
-            x.write([p[0], p[1]]);
-            y.write([p[2], p[3]]);
-            Ok(SUCCESS)
+        answer(system, gas, failure, syscall, |(px, py)| {
+            x.write(halves(px));
+            y.write(halves(py));
+            SUCCESS
         })
     }
 }

@@ -10,6 +10,7 @@ use starknet_types_core::hash::{Pedersen, StarkHash};
 use crate::class::{ContractClass, EntryPointType};
 use crate::error::StarknetError;
 use crate::gas::SyscallGasCosts;
+use crate::resources::{EntryPointRun, ExecutionResources};
 use crate::short_string;
 use crate::syscalls::{
     CallOutcome, EntryPointExecutor, ExecutionInfo, SyscallHandler, SyscallResult,
@@ -53,6 +54,19 @@ pub struct CallRecord {
     pub events: Vec<Event>,
     /// The messages it sent (none when it reverted).
     pub messages: Vec<L2ToL1Message>,
+    /// What it used, its nested calls (reverted ones too) included: syscalls on every
+    /// backend, VM steps and builtins when every run was on the VM.
+    pub resources: ExecutionResources,
+}
+
+impl CallRecord {
+    /// The record without what only the VM counts (steps, builtins): what every backend must
+    /// give alike.
+    pub fn backend_neutral(&self) -> CallRecord {
+        let mut record = self.clone();
+        record.resources.vm = None;
+        record
+    }
 }
 
 /// A call from outside: which entry point of which contract, from whom, with what.
@@ -105,6 +119,8 @@ pub struct StarknetState {
     frames: usize,
     /// The running call's context; the block and transaction parts are the caller's to set.
     context: ExecutionInfo,
+    /// What the entry points run since the current top-level call began used.
+    used: Option<ExecutionResources>,
 }
 
 /// The executor of [`StarknetState::standalone`]: it has no class, so it is never reached.
@@ -119,7 +135,7 @@ impl EntryPointExecutor for NoNestedCalls {
         _: &[Felt],
         _: &mut u64,
         _: &mut dyn SyscallHandler,
-    ) -> Result<CallOutcome, StarknetError> {
+    ) -> Result<EntryPointRun, StarknetError> {
         Err(StarknetError::UndeclaredClass(class_hash))
     }
 }
@@ -144,6 +160,7 @@ impl StarknetState {
             nonces: HashMap::new(),
             frames: 0,
             context: ExecutionInfo::default(),
+            used: None,
         }
     }
 
@@ -303,8 +320,7 @@ impl StarknetState {
         self.record(
             |state, gas| {
                 state.in_context(call.caller_address, call.address, call.selector, |state| {
-                    let executor = Rc::clone(&state.executor);
-                    executor.execute(class_hash, &class, &entry_point, call.calldata, gas, state)
+                    state.run_entry(class_hash, &class, &entry_point, call.calldata, gas)
                 })
             },
             gas,
@@ -350,7 +366,12 @@ impl StarknetState {
         keep: fn(&CallOutcome) -> bool,
     ) -> Result<CallRecord, StarknetError> {
         let checkpoint = self.checkpoint();
+        let outer = self.used.replace(ExecutionResources::of_vm());
         let outcome = call(self, &mut gas);
+        let resources = std::mem::replace(&mut self.used, outer).unwrap_or_default();
+        if let Some(outer) = &mut self.used {
+            outer.add(&resources);
+        }
         if !outcome.as_ref().is_ok_and(keep) {
             self.revert_to(checkpoint);
         }
@@ -364,7 +385,26 @@ impl StarknetState {
             remaining_gas: gas,
             events: self.events[checkpoint.events..].to_vec(),
             messages: self.messages[checkpoint.messages..].to_vec(),
+            resources,
         })
+    }
+
+    /// Runs one entry point on the state's executor, its syscalls coming back here; what it
+    /// used is added to the running call's count.
+    fn run_entry(
+        &mut self,
+        class_hash: Felt,
+        class: &ContractClass,
+        entry_point: &crate::class::EntryPoint,
+        calldata: &[Felt],
+        gas: &mut u64,
+    ) -> Result<CallOutcome, StarknetError> {
+        let executor = Rc::clone(&self.executor);
+        let run = executor.execute(class_hash, class, entry_point, calldata, gas, self)?;
+        if let Some(used) = &mut self.used {
+            used.add(&run.resources);
+        }
+        Ok(run.outcome)
     }
 
     /// Registers the contract and runs its constructor (if any) in its own context.
@@ -388,8 +428,7 @@ impl StarknetState {
             Some(constructor) => {
                 let constructor = constructor.clone();
                 self.in_context(deployer_address, address, constructor.selector, |state| {
-                    let executor = Rc::clone(&state.executor);
-                    executor.execute(class_hash, class, &constructor, calldata, gas, state)
+                    state.run_entry(class_hash, class, &constructor, calldata, gas)
                 })
             }
             None if calldata.is_empty() => Ok(CallOutcome::Success(Vec::new())),
@@ -485,15 +524,7 @@ impl StarknetState {
         *remaining_gas += self.costs.entry_point_initial_budget;
         let checkpoint = self.checkpoint();
         let mut run = |state: &mut Self| {
-            let executor = Rc::clone(&state.executor);
-            executor.execute(
-                class_hash,
-                &class,
-                &entry_point,
-                calldata,
-                remaining_gas,
-                state,
-            )
+            state.run_entry(class_hash, &class, &entry_point, calldata, remaining_gas)
         };
         let outcome = match context {
             Some((caller, contract)) => self.in_context(caller, contract, selector, run),

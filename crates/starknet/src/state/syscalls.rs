@@ -5,18 +5,15 @@ use starknet_types_core::felt::Felt;
 
 use super::{Event, L2ToL1Message, StarknetState, Undo};
 use crate::class::EntryPointType;
+use crate::gas::{charge, SyscallGasCosts};
 use crate::short_string;
 use crate::syscalls::{ExecutionInfo, SyscallHandler, SyscallResult};
 
-/// Takes `cost` from the gas left, or fails the syscall as cairo-lang-runner does.
-fn charge(remaining_gas: &mut u64, cost: u64) -> SyscallResult<()> {
-    *remaining_gas = remaining_gas
-        .checked_sub(cost)
-        .ok_or_else(|| vec![short_string("Syscall out of gas")])?;
-    Ok(())
-}
-
 impl SyscallHandler for StarknetState {
+    fn gas_costs(&self) -> &SyscallGasCosts {
+        &self.costs
+    }
+
     fn get_block_hash(
         &mut self,
         block_number: u64,

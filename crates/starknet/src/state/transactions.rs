@@ -36,6 +36,14 @@ pub struct InvokeRecord {
 }
 
 impl InvokeRecord {
+    /// The record without what only the VM counts ([`CallRecord::backend_neutral`]).
+    pub fn backend_neutral(&self) -> InvokeRecord {
+        InvokeRecord {
+            validation: self.validation.backend_neutral(),
+            execution: self.execution.as_ref().map(CallRecord::backend_neutral),
+        }
+    }
+
     /// Whether the transaction was accepted and its calls did not revert.
     pub fn succeeded(&self) -> bool {
         self.execution

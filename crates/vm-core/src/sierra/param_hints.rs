@@ -47,7 +47,7 @@ pub(crate) fn runner_hint_processor(
 }
 
 /// `cairo-lang-runner`'s hint processor with the run's parameters written by Cairn, and the
-/// chain-state syscalls answered by a [`SyscallHandler`] when the run has one.
+/// syscalls answered by a [`SyscallHandler`] when the run has one.
 pub(crate) struct SierraHints<'h> {
     pub(crate) inner: CairoHintProcessor<'static>,
     /// Each parameter's cells, by the index the entry code's hint names.
@@ -56,7 +56,7 @@ pub(crate) struct SierraHints<'h> {
     pub(crate) dicts: Vec<ArgDict>,
     /// The end of each argument dictionary's access log, once the entry code has filled it.
     pub(crate) dict_ends: Vec<Option<Relocatable>>,
-    /// Answers the chain-state syscalls; without one they go to the runner's own state.
+    /// Answers the syscalls; without one they go to the runner's own state.
     pub(crate) syscalls: Option<&'h mut dyn SyscallHandler>,
 }
 
@@ -235,9 +235,8 @@ impl HintProcessorLogic for SierraHints<'_> {
         ) {
             let system = extract_relocatable(vm, system)?;
             let name = syscalls::syscall_name(vm, system)?;
-            if syscalls::is_state_syscall(&name) {
-                return syscalls::answer(vm, system, &name, handler);
-            }
+            let points = syscalls::SecpPoints::of_run(exec_scopes)?;
+            return syscalls::answer(vm, system, &name, handler, points);
         }
         self.inner.execute_hint(vm, exec_scopes, hint_data)
     }

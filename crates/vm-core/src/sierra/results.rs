@@ -43,6 +43,9 @@ pub struct SierraResult {
     pub gas_used: Option<u64>,
     /// VM steps of the function itself (the entry code's excluded, as cairo-run counts).
     pub steps: usize,
+    /// Builtin instances the run used, by builtin name (`range_check`, `pedersen`…); unused
+    /// builtins are absent.
+    pub builtins: std::collections::BTreeMap<String, usize>,
 }
 
 impl SierraResult {
@@ -139,6 +142,7 @@ pub(crate) fn read_result(
         remaining_gas,
         gas_used,
         steps,
+        builtins: Default::default(),
     })
 }
 

@@ -4,7 +4,8 @@
 //! `cairo-lang-runner`'s syscall hints keep in the run's execution scopes, under a type the
 //! runner does not export. Rather than depend on that table's layout, the coordinates are asked
 //! for as the program itself would: a `Secp256*GetXy` syscall, answered by the runner's own hint
-//! over a scratch VM that holds only the request.
+//! over a scratch VM that holds only the request. A run with a syscall handler keeps its
+//! points in Cairn's own table (`syscalls::SecpPoints`), read directly.
 
 use cairo_lang_casm::hints::{Hint, StarknetHint};
 use cairo_lang_casm::operand::{CellRef, Register, ResOperand};
@@ -49,6 +50,16 @@ pub(crate) fn point_coordinates(
             "reading {curve:?} point {handle} back from the run: {detail}"
         ))
     };
+    // A run with a syscall handler keeps its points in a table of Cairn's.
+    let cairn_curve = match curve {
+        Curve::Secp256k1 => cairn_starknet::SecpCurve::K1,
+        Curve::Secp256r1 => cairn_starknet::SecpCurve::R1,
+    };
+    if let Some(point) =
+        super::syscalls::SecpPoints::coordinates_in_run(scopes, cairn_curve, handle)
+    {
+        return point.ok_or_else(|| failed("no such point".to_owned()));
+    }
     let mut vm = VirtualMachine::new(false, false);
     // Segment 0 (program) and 1 (execution, where ap points) as in any run; 2 holds the request.
     let _program = vm.add_memory_segment();

@@ -1,36 +1,90 @@
-//! Chain-state syscalls answered by a [`SyscallHandler`]: the VM side of the syscall ABI.
+//! Syscalls answered by a [`SyscallHandler`]: the VM side of the syscall ABI.
 //!
 //! A syscall hint points at the system buffer: the syscall's selector (its name as a short
 //! string), the gas counter, then the request's cells. The answer follows the request: the gas
 //! left, a failure flag, then the response's cells, or on failure the revert reason as an array
 //! (start, end). The layouts are those of cairo-lang-runner 2.20.0, which the corelib's syscall
-//! libfuncs read.
+//! libfuncs read. A secp256 point crosses the VM as a handle, an index into the run's
+//! [`SecpPoints`]; the handler sees its coordinates.
 
-use cairn_starknet::{ExecutionInfo, SyscallHandler, SyscallResult};
+use cairn_starknet::{ExecutionInfo, Secp256Point, SecpCurve, SyscallHandler, SyscallResult, U256};
+use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::hint_errors::HintError;
 use cairo_vm::vm::vm_core::VirtualMachine;
 use cairo_vm::Felt252;
 use num_traits::ToPrimitive;
 
-/// The syscalls a handler answers; the others (keccak, sha256/sha512 blocks, secp256k1/r1) stay
-/// with the runner's own implementations.
-pub(crate) fn is_state_syscall(name: &str) -> bool {
-    matches!(
-        name,
-        "StorageRead"
-            | "StorageWrite"
-            | "GetBlockHash"
-            | "GetExecutionInfo"
-            | "EmitEvent"
-            | "SendMessageToL1"
-            | "Deploy"
-            | "CallContract"
-            | "LibraryCall"
-            | "ReplaceClass"
-            | "GetClassHashAt"
-            | "MetaTxV0"
-    )
+/// The secp256 points a run's syscalls made, by curve; a point's handle is its index. Kept in
+/// the run's execution scopes, where the result reader finds them too.
+#[derive(Default)]
+pub(crate) struct SecpPoints {
+    k1: Vec<Secp256Point>,
+    r1: Vec<Secp256Point>,
+}
+
+/// The name of the run's [`SecpPoints`] in its execution scopes.
+const SECP_POINTS: &str = "cairn_secp_points";
+
+impl SecpPoints {
+    /// The run's points (made empty on first use).
+    pub(crate) fn of_run(scopes: &mut ExecutionScopes) -> Result<&mut SecpPoints, HintError> {
+        if scopes.get_ref::<SecpPoints>(SECP_POINTS).is_err() {
+            scopes.assign_or_update_variable(SECP_POINTS, Box::new(SecpPoints::default()));
+        }
+        scopes.get_mut_ref::<SecpPoints>(SECP_POINTS)
+    }
+
+    /// `(x low, x high, y low, y high)` of a point a handler made in this run, if the run had
+    /// a handler.
+    pub(crate) fn coordinates_in_run(
+        scopes: &ExecutionScopes,
+        curve: SecpCurve,
+        handle: usize,
+    ) -> Option<Option<[Felt252; 4]>> {
+        let points = scopes.get_ref::<SecpPoints>(SECP_POINTS).ok()?;
+        let table = match curve {
+            SecpCurve::K1 => &points.k1,
+            SecpCurve::R1 => &points.r1,
+        };
+        Some(
+            table.get(handle).map(|point| {
+                [point.x.low, point.x.high, point.y.low, point.y.high].map(Felt252::from)
+            }),
+        )
+    }
+
+    fn of(&mut self, curve: SecpCurve) -> &mut Vec<Secp256Point> {
+        match curve {
+            SecpCurve::K1 => &mut self.k1,
+            SecpCurve::R1 => &mut self.r1,
+        }
+    }
+
+    fn get(&mut self, curve: SecpCurve, handle: Felt252) -> Result<Secp256Point, HintError> {
+        let points = self.of(curve);
+        handle
+            .to_usize()
+            .and_then(|index| points.get(index).copied())
+            .ok_or_else(|| custom(&format!("no secp256 point with handle {handle}")))
+    }
+
+    /// Keeps `point`; its handle.
+    fn keep(&mut self, curve: SecpCurve, point: Secp256Point) -> Felt252 {
+        let points = self.of(curve);
+        points.push(point);
+        Felt252::from(points.len() - 1)
+    }
+}
+
+/// The curve and operation of a secp256 syscall's name (`Secp256k1Mul`: K1, `Mul`).
+fn secp_syscall(name: &str) -> Option<(SecpCurve, &str)> {
+    if let Some(operation) = name.strip_prefix("Secp256k1") {
+        Some((SecpCurve::K1, operation))
+    } else {
+        name.strip_prefix("Secp256r1")
+            .map(|operation| (SecpCurve::R1, operation))
+    }
 }
 
 /// The syscall's name at the head of the system buffer at `system`.
@@ -41,12 +95,13 @@ pub(crate) fn syscall_name(vm: &VirtualMachine, system: Relocatable) -> Result<S
     Ok(name.trim_start_matches('\0').to_owned())
 }
 
-/// Answers the state syscall at `system` with `handler`.
+/// Answers the syscall at `system` with `handler`; secp256 points are kept in `points`.
 pub(crate) fn answer(
     vm: &mut VirtualMachine,
     system: Relocatable,
     name: &str,
     handler: &mut dyn SyscallHandler,
+    points: &mut SecpPoints,
 ) -> Result<(), HintError> {
     let mut buffer = SystemBuffer { vm, at: system };
     buffer.next()?; // The selector.
@@ -146,7 +201,87 @@ pub(crate) fn answer(
                 Err(reason) => Err(reason),
             }
         }
-        other => return Err(custom(&format!("{other} is not a state syscall"))),
+        "Keccak" => {
+            let words = buffer
+                .next_array()?
+                .iter()
+                .map(|word| {
+                    word.to_u64()
+                        .ok_or_else(|| custom(&format!("a keccak word past u64: {word}")))
+                })
+                .collect::<Result<Vec<u64>, HintError>>()?;
+            handler.keccak(&words, &mut gas).map(|hash| {
+                vec![
+                    Felt252::from(hash.low).into(),
+                    Felt252::from(hash.high).into(),
+                ]
+            })
+        }
+        "Sha256ProcessBlock" => {
+            let state: [u32; 8] = buffer.next_words()?;
+            let block: [u32; 16] = buffer.next_words()?;
+            match handler.sha256_process_block(&state, &block, &mut gas) {
+                Ok(next) => Ok(vec![new_words(buffer.vm, &next)?.into()]),
+                Err(reason) => Err(reason),
+            }
+        }
+        "Sha512ProcessBlock" => {
+            let state: [u64; 8] = buffer.next_words()?;
+            let block: [u64; 16] = buffer.next_words()?;
+            match handler.sha512_process_block(&state, &block, &mut gas) {
+                Ok(next) => Ok(vec![new_words(buffer.vm, &next)?.into()]),
+                Err(reason) => Err(reason),
+            }
+        }
+        secp => {
+            let Some((curve, operation)) = secp_syscall(secp) else {
+                return Err(custom(&format!("unknown syscall {secp}")));
+            };
+            let optional = |point: Option<Secp256Point>, points: &mut SecpPoints| match point {
+                Some(point) => vec![Felt252::ZERO.into(), points.keep(curve, point).into()],
+                None => vec![Felt252::ONE.into(), Felt252::ZERO.into()],
+            };
+            match operation {
+                "New" => {
+                    let x = buffer.next_u256()?;
+                    let y = buffer.next_u256()?;
+                    handler
+                        .secp256_new(curve, x, y, &mut gas)
+                        .map(|point| optional(point, points))
+                }
+                "Add" => {
+                    let p = points.get(curve, buffer.next_felt()?)?;
+                    let q = points.get(curve, buffer.next_felt()?)?;
+                    handler
+                        .secp256_add(curve, p, q, &mut gas)
+                        .map(|sum| vec![points.keep(curve, sum).into()])
+                }
+                "Mul" => {
+                    let p = points.get(curve, buffer.next_felt()?)?;
+                    let scalar = buffer.next_u256()?;
+                    handler
+                        .secp256_mul(curve, p, scalar, &mut gas)
+                        .map(|product| vec![points.keep(curve, product).into()])
+                }
+                "GetPointFromX" => {
+                    let x = buffer.next_u256()?;
+                    let odd = buffer.next_felt()? != Felt252::ZERO;
+                    handler
+                        .secp256_get_point_from_x(curve, x, odd, &mut gas)
+                        .map(|point| optional(point, points))
+                }
+                "GetXy" => {
+                    let p = points.get(curve, buffer.next_felt()?)?;
+                    handler.secp256_get_xy(curve, p, &mut gas).map(|(x, y)| {
+                        [x.low, x.high, y.low, y.high]
+                            .into_iter()
+                            .map(|half| Felt252::from(half).into())
+                            .collect()
+                    })
+                }
+                _ => return Err(custom(&format!("unknown syscall {secp}"))),
+            }
+        }
     };
     buffer.write(Felt252::from(gas).into())?;
     match response {
@@ -243,6 +378,20 @@ fn write_execution_info(
     Ok((segment + execution_info_at)?)
 }
 
+/// `words` in a new segment; where they start (a SHA state's pointer).
+fn new_words<W: Copy + Into<Felt252>>(
+    vm: &mut VirtualMachine,
+    words: &[W],
+) -> Result<Relocatable, HintError> {
+    let start = vm.add_memory_segment();
+    let cells: Vec<MaybeRelocatable> = words
+        .iter()
+        .map(|word| MaybeRelocatable::from((*word).into()))
+        .collect();
+    vm.load_data(start, &cells)?;
+    Ok(start)
+}
+
 /// `items` in a new segment, as an array's (start, end).
 fn new_array(
     vm: &mut VirtualMachine,
@@ -300,6 +449,34 @@ impl SystemBuffer<'_> {
             .into_iter()
             .map(|felt| Ok(*felt))
             .collect()
+    }
+
+    /// A u256 as its (low, high) halves.
+    fn next_u256(&mut self) -> Result<U256, HintError> {
+        let mut half = || -> Result<u128, HintError> {
+            let felt = self.next_felt()?;
+            felt.to_u128()
+                .ok_or_else(|| custom(&format!("a u256 half past u128 in a syscall: {felt}")))
+        };
+        let low = half()?;
+        let high = half()?;
+        Ok(U256 { low, high })
+    }
+
+    /// `N` words behind a pointer (a SHA state or block).
+    fn next_words<W: TryFrom<u64> + Copy + Default, const N: usize>(
+        &mut self,
+    ) -> Result<[W; N], HintError> {
+        let at = self.next()?;
+        let start = self.vm.get_relocatable(at)?;
+        let mut words = [W::default(); N];
+        for (word, felt) in words.iter_mut().zip(self.vm.get_integer_range(start, N)?) {
+            *word = felt
+                .to_u64()
+                .and_then(|value| W::try_from(value).ok())
+                .ok_or_else(|| custom(&format!("a SHA word out of range: {felt}")))?;
+        }
+        Ok(words)
     }
 
     fn write(&mut self, value: MaybeRelocatable) -> Result<(), HintError> {

@@ -1,0 +1,286 @@
+//! What an entry point's run used besides gas: syscalls by name, and on the VM its steps and
+//! builtin instances. [`SyscallCounter`] counts the syscalls of a run for either backend.
+
+use std::collections::BTreeMap;
+
+use starknet_types_core::felt::Felt;
+
+use crate::crypto::{Secp256Point, SecpCurve, U256};
+use crate::gas::SyscallGasCosts;
+use crate::syscalls::{CallOutcome, ExecutionInfo, SyscallHandler, SyscallResult};
+
+/// An entry point's run: how it ended and what it used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryPointRun {
+    /// Its return data or revert reason.
+    pub outcome: CallOutcome,
+    /// What it used, its nested calls excluded (each reports its own).
+    pub resources: ExecutionResources,
+}
+
+/// What one or more entry point runs used besides gas.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExecutionResources {
+    /// Syscalls made, by the name cairo-lang-runner gives them (`StorageRead`, `Keccak`,
+    /// `Secp256k1Mul`…).
+    pub syscalls: BTreeMap<&'static str, u64>,
+    /// VM steps and builtin instances: the VM's runs only (native code counts neither), so
+    /// `None` when any run was native.
+    pub vm: Option<VmResources>,
+}
+
+/// What VM runs used.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VmResources {
+    /// VM steps of the entry points themselves (their entry code excluded, as
+    /// cairo-lang-runner counts them).
+    pub steps: u64,
+    /// Builtin instances used, by builtin name (`range_check`, `pedersen`…); builtins a run
+    /// did not use are absent.
+    pub builtins: BTreeMap<String, u64>,
+}
+
+impl ExecutionResources {
+    /// No syscall yet, and an empty VM count (ready to add VM runs to).
+    pub fn of_vm() -> Self {
+        Self {
+            syscalls: BTreeMap::new(),
+            vm: Some(VmResources::default()),
+        }
+    }
+
+    /// Adds `other`'s counts to these; VM counts survive only when both have them.
+    pub fn add(&mut self, other: &ExecutionResources) {
+        for (name, count) in &other.syscalls {
+            *self.syscalls.entry(name).or_default() += count;
+        }
+        self.vm = match (self.vm.take(), &other.vm) {
+            (Some(mut ours), Some(theirs)) => {
+                ours.steps += theirs.steps;
+                for (name, count) in &theirs.builtins {
+                    *ours.builtins.entry(name.clone()).or_default() += count;
+                }
+                Some(ours)
+            }
+            _ => None,
+        };
+    }
+}
+
+/// A handler that counts the syscalls it passes on to `inner`: what an executor wraps the
+/// handler of a run in to report [`ExecutionResources::syscalls`].
+pub struct SyscallCounter<'a> {
+    inner: &'a mut dyn SyscallHandler,
+    counts: BTreeMap<&'static str, u64>,
+}
+
+impl<'a> SyscallCounter<'a> {
+    /// Counts the syscalls going to `inner`.
+    pub fn new(inner: &'a mut dyn SyscallHandler) -> Self {
+        Self {
+            inner,
+            counts: BTreeMap::new(),
+        }
+    }
+
+    /// The counts so far, by syscall name.
+    pub fn into_counts(self) -> BTreeMap<&'static str, u64> {
+        self.counts
+    }
+
+    fn count(&mut self, name: &'static str) -> &mut dyn SyscallHandler {
+        *self.counts.entry(name).or_default() += 1;
+        &mut *self.inner
+    }
+}
+
+fn secp_name(curve: SecpCurve, k1: &'static str, r1: &'static str) -> &'static str {
+    match curve {
+        SecpCurve::K1 => k1,
+        SecpCurve::R1 => r1,
+    }
+}
+
+impl SyscallHandler for SyscallCounter<'_> {
+    fn gas_costs(&self) -> &SyscallGasCosts {
+        self.inner.gas_costs()
+    }
+
+    fn get_block_hash(&mut self, block_number: u64, gas: &mut u64) -> SyscallResult<Felt> {
+        self.count("GetBlockHash").get_block_hash(block_number, gas)
+    }
+
+    fn get_execution_info(&mut self, gas: &mut u64) -> SyscallResult<ExecutionInfo> {
+        self.count("GetExecutionInfo").get_execution_info(gas)
+    }
+
+    fn deploy(
+        &mut self,
+        class_hash: Felt,
+        contract_address_salt: Felt,
+        calldata: &[Felt],
+        deploy_from_zero: bool,
+        gas: &mut u64,
+    ) -> SyscallResult<(Felt, Vec<Felt>)> {
+        self.count("Deploy").deploy(
+            class_hash,
+            contract_address_salt,
+            calldata,
+            deploy_from_zero,
+            gas,
+        )
+    }
+
+    fn replace_class(&mut self, class_hash: Felt, gas: &mut u64) -> SyscallResult<()> {
+        self.count("ReplaceClass").replace_class(class_hash, gas)
+    }
+
+    fn library_call(
+        &mut self,
+        class_hash: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        self.count("LibraryCall")
+            .library_call(class_hash, selector, calldata, gas)
+    }
+
+    fn call_contract(
+        &mut self,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        self.count("CallContract")
+            .call_contract(address, selector, calldata, gas)
+    }
+
+    fn storage_read(&mut self, domain: u32, key: Felt, gas: &mut u64) -> SyscallResult<Felt> {
+        self.count("StorageRead").storage_read(domain, key, gas)
+    }
+
+    fn storage_write(
+        &mut self,
+        domain: u32,
+        key: Felt,
+        value: Felt,
+        gas: &mut u64,
+    ) -> SyscallResult<()> {
+        self.count("StorageWrite")
+            .storage_write(domain, key, value, gas)
+    }
+
+    fn emit_event(&mut self, keys: &[Felt], data: &[Felt], gas: &mut u64) -> SyscallResult<()> {
+        self.count("EmitEvent").emit_event(keys, data, gas)
+    }
+
+    fn send_message_to_l1(
+        &mut self,
+        to_address: Felt,
+        payload: &[Felt],
+        gas: &mut u64,
+    ) -> SyscallResult<()> {
+        self.count("SendMessageToL1")
+            .send_message_to_l1(to_address, payload, gas)
+    }
+
+    fn get_class_hash_at(&mut self, address: Felt, gas: &mut u64) -> SyscallResult<Felt> {
+        self.count("GetClassHashAt").get_class_hash_at(address, gas)
+    }
+
+    fn meta_tx_v0(
+        &mut self,
+        address: Felt,
+        selector: Felt,
+        calldata: &[Felt],
+        signature: &[Felt],
+        gas: &mut u64,
+    ) -> SyscallResult<Vec<Felt>> {
+        self.count("MetaTxV0")
+            .meta_tx_v0(address, selector, calldata, signature, gas)
+    }
+
+    fn keccak(&mut self, input: &[u64], gas: &mut u64) -> SyscallResult<U256> {
+        self.count("Keccak").keccak(input, gas)
+    }
+
+    fn sha256_process_block(
+        &mut self,
+        state: &[u32; 8],
+        block: &[u32; 16],
+        gas: &mut u64,
+    ) -> SyscallResult<[u32; 8]> {
+        self.count("Sha256ProcessBlock")
+            .sha256_process_block(state, block, gas)
+    }
+
+    fn sha512_process_block(
+        &mut self,
+        state: &[u64; 8],
+        block: &[u64; 16],
+        gas: &mut u64,
+    ) -> SyscallResult<[u64; 8]> {
+        self.count("Sha512ProcessBlock")
+            .sha512_process_block(state, block, gas)
+    }
+
+    fn secp256_new(
+        &mut self,
+        curve: SecpCurve,
+        x: U256,
+        y: U256,
+        gas: &mut u64,
+    ) -> SyscallResult<Option<Secp256Point>> {
+        self.count(secp_name(curve, "Secp256k1New", "Secp256r1New"))
+            .secp256_new(curve, x, y, gas)
+    }
+
+    fn secp256_add(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        q: Secp256Point,
+        gas: &mut u64,
+    ) -> SyscallResult<Secp256Point> {
+        self.count(secp_name(curve, "Secp256k1Add", "Secp256r1Add"))
+            .secp256_add(curve, p, q, gas)
+    }
+
+    fn secp256_mul(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        scalar: U256,
+        gas: &mut u64,
+    ) -> SyscallResult<Secp256Point> {
+        self.count(secp_name(curve, "Secp256k1Mul", "Secp256r1Mul"))
+            .secp256_mul(curve, p, scalar, gas)
+    }
+
+    fn secp256_get_point_from_x(
+        &mut self,
+        curve: SecpCurve,
+        x: U256,
+        y_parity: bool,
+        gas: &mut u64,
+    ) -> SyscallResult<Option<Secp256Point>> {
+        self.count(secp_name(
+            curve,
+            "Secp256k1GetPointFromX",
+            "Secp256r1GetPointFromX",
+        ))
+        .secp256_get_point_from_x(curve, x, y_parity, gas)
+    }
+
+    fn secp256_get_xy(
+        &mut self,
+        curve: SecpCurve,
+        p: Secp256Point,
+        gas: &mut u64,
+    ) -> SyscallResult<(U256, U256)> {
+        self.count(secp_name(curve, "Secp256k1GetXy", "Secp256r1GetXy"))
+            .secp256_get_xy(curve, p, gas)
+    }
+}

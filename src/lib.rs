@@ -5,9 +5,15 @@
 //! - `vm` (default): [`vm`], the interpreted backend on the `cairo-vm` crate.
 //! - `native`: `native`, Sierra compiled to machine code (needs LLVM/MLIR).
 //! - `python`: `python`, Python hints and the Python module (needs CPython).
+//!
+//! Always: [`starknet`] (contracts on either backend) and [`hash`] (Pedersen and Poseidon).
 
 #[cfg(feature = "vm")]
 pub use cairn_vm_core as vm;
+
+/// Starknet's Pedersen and Poseidon hashes, as the native backend computes them (the same
+/// answers as `starknet-types-core`, faster).
+pub use cairn_stark_hash as hash;
 
 /// Starknet contracts: classes, the syscall handler trait, an in-memory Starknet state; the
 /// backends' executors (`starknet::VmExecutor` with `vm`, `starknet::NativeExecutor` with

@@ -1,5 +1,5 @@
-//! Work generated code hands to Rust: the Pedersen hash, the Poseidon permutation and STARK
-//! curve arithmetic, on the implementations of `starknet-types-core`, the state-free Starknet
+//! Work generated code hands to Rust: the Pedersen hash and the Poseidon permutation (on
+//! `cairn-stark-hash`), STARK curve arithmetic (on `starknet-types-core`), the state-free Starknet
 //! syscalls ([`syscalls`]), `print` ([`print`]), and dictionaries, on
 //! `cairn_values_abi::dict` (so values written and read by that crate and by native code are
 //! the same).
@@ -18,7 +18,6 @@ pub(crate) mod wide_div;
 use cairn_values_abi::dict::NativeDict;
 use starknet_types_core::curve::{AffinePoint, ProjectivePoint};
 use starknet_types_core::felt::Felt;
-use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
@@ -102,7 +101,10 @@ pub(crate) unsafe fn bind(lookup: impl Fn(&str) -> Option<*mut ()>) {
 unsafe extern "C" fn pedersen(out: *mut [u8; 32], lhs: *const [u8; 32], rhs: *const [u8; 32]) {
     // SAFETY: per the contract above.
     unsafe {
-        let hash = Pedersen::hash(&Felt::from_bytes_le(&*lhs), &Felt::from_bytes_le(&*rhs));
+        let hash = cairn_stark_hash::pedersen_hash(
+            &Felt::from_bytes_le(&*lhs),
+            &Felt::from_bytes_le(&*rhs),
+        );
         out.write(hash.to_bytes_le());
     }
 }
@@ -114,7 +116,7 @@ unsafe extern "C" fn hades_permutation(state: *mut [[u8; 32]; 3]) {
     unsafe {
         let words = &mut *state;
         let mut felts = words.map(|word| Felt::from_bytes_le(&word));
-        Poseidon::hades_permutation(&mut felts);
+        cairn_stark_hash::hades_permutation(&mut felts);
         for (word, felt) in words.iter_mut().zip(felts) {
             *word = felt.to_bytes_le();
         }

@@ -1,0 +1,174 @@
+//! The Stark curve, y² = x³ + x + β over the Stark field: affine points for tables and
+//! Jacobian points (x = X/Z², y = Y/Z³) to add into, with mixed addition (7M + 4S) and one
+//! inversion to come back.
+
+use crate::field::Fp;
+
+/// A point in affine coordinates (never the point at infinity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Affine {
+    /// x.
+    pub x: Fp,
+    /// y.
+    pub y: Fp,
+}
+
+/// A point in Jacobian coordinates; `z = 0` is the point at infinity.
+#[derive(Clone, Copy, Debug)]
+pub struct Jacobian {
+    x: Fp,
+    y: Fp,
+    z: Fp,
+}
+
+impl From<Affine> for Jacobian {
+    fn from(point: Affine) -> Self {
+        Jacobian {
+            x: point.x,
+            y: point.y,
+            z: Fp::ONE,
+        }
+    }
+}
+
+impl Jacobian {
+    /// The point at infinity.
+    pub const INFINITY: Jacobian = Jacobian {
+        x: Fp::ONE,
+        y: Fp::ONE,
+        z: Fp::ZERO,
+    };
+
+    /// Whether this is the point at infinity.
+    pub fn is_infinity(&self) -> bool {
+        self.z.is_zero()
+    }
+
+    /// `2·self` (dbl-2007-bl, with the curve's a = 1).
+    pub fn double(&self) -> Jacobian {
+        if self.is_infinity() || self.y.is_zero() {
+            return Jacobian::INFINITY;
+        }
+        let xx = self.x.square();
+        let yy = self.y.square();
+        let yyyy = yy.square();
+        let zz = self.z.square();
+        let s = self.x.add(&yy).square().sub(&xx).sub(&yyyy).double();
+        let m = xx.double().add(&xx).add(&zz.square());
+        let x = m.square().sub(&s.double());
+        let eight_yyyy = yyyy.double().double().double();
+        let y = m.mul(&s.sub(&x)).sub(&eight_yyyy);
+        let z = self.y.add(&self.z).square().sub(&yy).sub(&zz);
+        Jacobian { x, y, z }
+    }
+
+    /// `self + other` (madd-2007-bl), with the doubling and opposite cases handled.
+    ///
+    /// Intermediate values are reduced lazily (products below 2p, sums and differences
+    /// offset by multiples of p to stay non-negative) and only H, r (tested for zero) and the
+    /// three coordinates reduced fully.
+    #[inline(always)]
+    pub fn add_affine(&self, other: &Affine) -> Jacobian {
+        if self.is_infinity() {
+            return Jacobian::from(*other);
+        }
+        let p = |k| Fp::multiple_of_p(k);
+        let z1z1 = self.z.square_lazy();
+        let u2 = other.x.mul_lazy(&z1z1);
+        let s2 = other.y.mul_lazy(&self.z).mul_lazy(&z1z1);
+        // u2 + p − x1 < 3p; s2 + p − y1 < 3p.
+        let h = u2.add_lazy(&p(1)).sub_lazy(&self.x).reduce_lazy_value();
+        let s2_minus_y1 = s2.add_lazy(&p(1)).sub_lazy(&self.y).reduce_lazy_value();
+        if h.is_zero() {
+            return if s2_minus_y1.is_zero() {
+                self.double()
+            } else {
+                Jacobian::INFINITY
+            };
+        }
+        let hh = h.square_lazy();
+        // 4·HH < 8p: reduced before it multiplies.
+        let i = hh
+            .add_lazy(&hh)
+            .add_lazy(&hh)
+            .add_lazy(&hh)
+            .reduce_lazy_value();
+        let j = h.mul_lazy(&i);
+        let r = s2_minus_y1.add_lazy(&s2_minus_y1);
+        let v = self.x.mul_lazy(&i);
+        // r² + 6p − J − 2V, each subtrahend below 2p.
+        let x = r
+            .square_lazy()
+            .add_lazy(&p(6))
+            .sub_lazy(&j)
+            .sub_lazy(&v.add_lazy(&v))
+            .reduce_lazy_value();
+        // r·(V + p − X3) + 4p − 2·Y1·J.
+        let y1_j = self.y.mul_lazy(&j);
+        let y = r
+            .mul_lazy(&v.add_lazy(&p(1)).sub_lazy(&x))
+            .add_lazy(&p(4))
+            .sub_lazy(&y1_j.add_lazy(&y1_j))
+            .reduce_lazy_value();
+        // (Z1 + H)² + 4p − Z1Z1 − HH.
+        let z = self
+            .z
+            .add_lazy(&h)
+            .square_lazy()
+            .add_lazy(&p(4))
+            .sub_lazy(&z1z1)
+            .sub_lazy(&hh)
+            .reduce_lazy_value();
+        Jacobian { x, y, z }
+    }
+
+    /// The affine point, `None` at infinity.
+    pub fn to_affine(self) -> Option<Affine> {
+        let z_inverse = self.z.inverse()?;
+        let z_inverse_squared = z_inverse.square();
+        Some(Affine {
+            x: self.x.mul(&z_inverse_squared),
+            y: self.y.mul(&z_inverse_squared).mul(&z_inverse),
+        })
+    }
+
+    /// Only the affine x (one multiplication fewer), `None` at infinity.
+    pub fn affine_x(&self) -> Option<Fp> {
+        let z_inverse = self.z.inverse()?;
+        Some(self.x.mul(&z_inverse.square()))
+    }
+}
+
+/// The affine points of `points` with one inversion for all (Montgomery's trick); `None` if
+/// any is at infinity.
+pub fn batch_to_affine(points: &[Jacobian]) -> Option<Vec<Affine>> {
+    // prefix[i] = z_0 · … · z_{i−1}.
+    let mut prefix = Vec::with_capacity(points.len());
+    let mut running = Fp::ONE;
+    for point in points {
+        if point.is_infinity() {
+            return None;
+        }
+        prefix.push(running);
+        running = running.mul(&point.z);
+    }
+    let mut inverse = running.inverse()?;
+    let mut affine = vec![
+        Affine {
+            x: Fp::ZERO,
+            y: Fp::ZERO
+        };
+        points.len()
+    ];
+    for index in (0..points.len()).rev() {
+        // inverse = (z_0 · … · z_index)⁻¹ here.
+        let z_inverse = inverse.mul(&prefix[index]);
+        inverse = inverse.mul(&points[index].z);
+        let z_inverse_squared = z_inverse.square();
+        affine[index] = Affine {
+            x: points[index].x.mul(&z_inverse_squared),
+            y: points[index].y.mul(&z_inverse_squared).mul(&z_inverse),
+        };
+    }
+    Some(affine)
+}

@@ -1,0 +1,394 @@
+//! The Stark field, p = 2^251 + 17·2^192 + 1, in Montgomery form with R = 2^256 over four
+//! little-endian 64-bit limbs — the representation `starknet-types-core`'s `Felt` holds, so
+//! crossing that boundary costs nothing.
+//!
+//! The prime's shape makes Montgomery reduction cheap: its low limbs are 1, 0, 0, so
+//! −p⁻¹ mod 2^64 is −1 (the reduction's multiplier is a negation) and, of the four partial
+//! products a generic reduction adds per limb, only the one with the top limb is not trivial.
+
+/// p's limbs, least significant first.
+const P: [u64; 4] = [1, 0, 0, 0x0800_0000_0000_0011];
+
+/// A field element, in Montgomery form (`value · 2^256 mod p`), always below p.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Fp([u64; 4]);
+
+/// `a + b + carry`: the sum and the carry out.
+#[inline(always)]
+const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
+    let sum = a as u128 + b as u128 + carry as u128;
+    (sum as u64, (sum >> 64) as u64)
+}
+
+/// `a − b − borrow`: the difference and the borrow out (0 or 1).
+#[inline(always)]
+const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
+    let difference = (a as u128).wrapping_sub(b as u128 + borrow as u128);
+    (difference as u64, ((difference >> 64) as u64) & 1)
+}
+
+/// `a + b·c + carry`: the low word and the high word.
+#[inline(always)]
+const fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
+    let sum = a as u128 + (b as u128) * (c as u128) + carry as u128;
+    (sum as u64, (sum >> 64) as u64)
+}
+
+/// `value − p` when `value ≥ p` (with `high` the bit above the four limbs), else `value`.
+#[inline(always)]
+const fn subtract_p_if_above(value: [u64; 4], high: u64) -> [u64; 4] {
+    let (r0, borrow) = sbb(value[0], P[0], 0);
+    let (r1, borrow) = sbb(value[1], P[1], borrow);
+    let (r2, borrow) = sbb(value[2], P[2], borrow);
+    let (r3, borrow) = sbb(value[3], P[3], borrow);
+    let (_, borrow) = sbb(high, 0, borrow);
+    // Without a branch: whether the value is above p is a coin toss for random values, which
+    // a branch predictor loses half the time.
+    let keep = 0u64.wrapping_sub(borrow);
+    [
+        (value[0] & keep) | (r0 & !keep),
+        (value[1] & keep) | (r1 & !keep),
+        (value[2] & keep) | (r2 & !keep),
+        (value[3] & keep) | (r3 & !keep),
+    ]
+}
+
+/// [`subtract_p_if_above`] with a branch: cheaper where the comparison is decided by the top
+/// limb almost always (a product's result is far more often below p than not).
+#[inline(always)]
+const fn subtract_p_if_above_branching(value: [u64; 4]) -> [u64; 4] {
+    if value[3] < P[3] {
+        return value;
+    }
+    subtract_p_if_above(value, 0)
+}
+
+/// `(a + b) mod p` on canonical or Montgomery limbs alike (both below p).
+#[inline(always)]
+const fn add_limbs(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+    let (s0, carry) = adc(a[0], b[0], 0);
+    let (s1, carry) = adc(a[1], b[1], carry);
+    let (s2, carry) = adc(a[2], b[2], carry);
+    let (s3, _) = adc(a[3], b[3], carry);
+    // Below 2p < 2^253: no carry out.
+    subtract_p_if_above([s0, s1, s2, s3], 0)
+}
+
+/// 2^256 mod p, and 2^512 mod p: doubling 1 modulo p, 256 and 512 times.
+const fn power_of_two_mod_p(exponent: u32) -> [u64; 4] {
+    let mut value = [1, 0, 0, 0];
+    let mut step = 0;
+    while step < exponent {
+        value = add_limbs(&value, &value);
+        step += 1;
+    }
+    value
+}
+
+/// R mod p: one in Montgomery form.
+const R: [u64; 4] = power_of_two_mod_p(256);
+/// R² mod p: what a canonical value is multiplied by to enter Montgomery form.
+const R2: [u64; 4] = power_of_two_mod_p(512);
+
+impl Fp {
+    /// Zero.
+    pub const ZERO: Fp = Fp([0; 4]);
+    /// One.
+    pub const ONE: Fp = Fp(R);
+
+    /// The element with these Montgomery limbs (least significant first), if they are below p.
+    pub fn from_montgomery(limbs: [u64; 4]) -> Option<Fp> {
+        (subtract_p_if_above(limbs, 0) == limbs).then_some(Fp(limbs))
+    }
+
+    /// The Montgomery limbs, least significant first.
+    pub const fn to_montgomery(self) -> [u64; 4] {
+        self.0
+    }
+
+    /// The element whose value is `limbs` (least significant first), if they are below p.
+    pub fn from_canonical(limbs: [u64; 4]) -> Option<Fp> {
+        Fp::from_montgomery(limbs).map(|value| value.mul(&Fp(R2)))
+    }
+
+    /// The value as canonical limbs, least significant first.
+    pub fn to_canonical(self) -> [u64; 4] {
+        self.mul(&Fp([1, 0, 0, 0])).0
+    }
+
+    /// A small integer.
+    pub fn from_u64(value: u64) -> Fp {
+        Fp([value, 0, 0, 0]).mul(&Fp(R2))
+    }
+
+    /// Whether this is zero.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; 4]
+    }
+
+    /// `self + other`.
+    #[inline(always)]
+    pub fn add(&self, other: &Fp) -> Fp {
+        Fp(add_limbs(&self.0, &other.0))
+    }
+
+    /// `2·self`.
+    #[inline(always)]
+    pub fn double(&self) -> Fp {
+        self.add(self)
+    }
+
+    /// `self − other`.
+    #[inline(always)]
+    pub fn sub(&self, other: &Fp) -> Fp {
+        let (d0, borrow) = sbb(self.0[0], other.0[0], 0);
+        let (d1, borrow) = sbb(self.0[1], other.0[1], borrow);
+        let (d2, borrow) = sbb(self.0[2], other.0[2], borrow);
+        let (d3, borrow) = sbb(self.0[3], other.0[3], borrow);
+        // Below zero: add p back (masked: for varied values the borrow is a coin toss).
+        let mask = 0u64.wrapping_sub(borrow);
+        let (s0, carry) = adc(d0, P[0] & mask, 0);
+        let (s1, carry) = adc(d1, P[1] & mask, carry);
+        let (s2, carry) = adc(d2, P[2] & mask, carry);
+        let (s3, _) = adc(d3, P[3] & mask, carry);
+        Fp([s0, s1, s2, s3])
+    }
+
+    /// `−self`.
+    #[inline(always)]
+    pub fn neg(&self) -> Fp {
+        Fp::ZERO.sub(self)
+    }
+
+    /// `self · other`: the 512-bit product, then Montgomery reduction ([`reduce`]).
+    #[inline(always)]
+    pub fn mul(&self, other: &Fp) -> Fp {
+        Fp(reduce(product(&self.0, &other.0)))
+    }
+
+    /// `self²`.
+    #[inline(always)]
+    pub fn square(&self) -> Fp {
+        Fp(reduce(square_product(&self.0)))
+    }
+
+    // Lazily reduced arithmetic, for Poseidon's partial rounds: values that may exceed p (each
+    // function states its bounds), passed straight to a multiplication or to
+    // `reduce_below_8p`. Such a value is not a valid `Fp` for anything else.
+
+    /// `self + other` without reduction (the sum must stay below 2^256: below 32p it will).
+    #[inline(always)]
+    pub(crate) fn add_lazy(&self, other: &Fp) -> Fp {
+        let (s0, carry) = adc(self.0[0], other.0[0], 0);
+        let (s1, carry) = adc(self.0[1], other.0[1], carry);
+        let (s2, carry) = adc(self.0[2], other.0[2], carry);
+        let (s3, _) = adc(self.0[3], other.0[3], carry);
+        Fp([s0, s1, s2, s3])
+    }
+
+    /// `self − other` without reduction, for `self ≥ other`.
+    #[inline(always)]
+    pub(crate) fn sub_lazy(&self, other: &Fp) -> Fp {
+        let (d0, borrow) = sbb(self.0[0], other.0[0], 0);
+        let (d1, borrow) = sbb(self.0[1], other.0[1], borrow);
+        let (d2, borrow) = sbb(self.0[2], other.0[2], borrow);
+        let (d3, _) = sbb(self.0[3], other.0[3], borrow);
+        Fp([d0, d1, d2, d3])
+    }
+
+    /// `self · other` for factors below 4p, left below 2p (no final subtraction).
+    #[inline(always)]
+    pub(crate) fn mul_lazy(&self, other: &Fp) -> Fp {
+        Fp(reduce_lazy(product(&self.0, &other.0)))
+    }
+
+    /// `self²` for a value below 4p, left below 2p.
+    #[inline(always)]
+    pub(crate) fn square_lazy(&self) -> Fp {
+        Fp(reduce_lazy(square_product(&self.0)))
+    }
+
+    /// Any 256-bit value brought below p: `⌊value / 2^251⌋` (at most 31) estimates the multiple
+    /// of p to take away (p = 2^251 + δ with δ below 2^197), which takes at most one p too
+    /// many, almost never.
+    #[inline(always)]
+    pub(crate) fn reduce_lazy_value(&self) -> Fp {
+        let multiple = self.0[3] >> 59;
+        let (d0, borrow) = sbb(self.0[0], multiple, 0);
+        let (d1, borrow) = sbb(self.0[1], 0, borrow);
+        let (d2, borrow) = sbb(self.0[2], 0, borrow);
+        let (d3, borrow) = sbb(self.0[3], multiple * P[3], borrow);
+        if borrow == 0 {
+            return Fp([d0, d1, d2, d3]);
+        }
+        let (s0, carry) = adc(d0, P[0], 0);
+        let (s1, carry) = adc(d1, P[1], carry);
+        let (s2, carry) = adc(d2, P[2], carry);
+        let (s3, _) = adc(d3, P[3], carry);
+        Fp([s0, s1, s2, s3])
+    }
+
+    /// `k·p` for a small `k`, as an unreduced value to add before a subtraction.
+    pub(crate) const fn multiple_of_p(k: u64) -> Fp {
+        Fp([k, 0, 0, k * P[3]])
+    }
+
+    /// `self^(2^count)`.
+    #[inline(always)]
+    fn square_times(&self, count: u32) -> Fp {
+        let mut value = *self;
+        for _ in 0..count {
+            value = value.square();
+        }
+        value
+    }
+
+    /// `self⁻¹`, or `None` for zero: `self^(p−2)` by an addition chain (p − 2 = 2^251 + 2^196
+    /// + 2^192 − 1: 251 squarings and 11 multiplications).
+    pub fn inverse(&self) -> Option<Fp> {
+        if self.is_zero() {
+            return None;
+        }
+        // x_k = self^(2^k − 1), doubling k each time: x_{2k} = x_k^(2^k) · x_k.
+        let x1 = *self;
+        let x2 = x1.square_times(1).mul(&x1);
+        let x3 = x2.square_times(1).mul(&x1);
+        let x6 = x3.square_times(3).mul(&x3);
+        let x12 = x6.square_times(6).mul(&x6);
+        let x24 = x12.square_times(12).mul(&x12);
+        let x48 = x24.square_times(24).mul(&x24);
+        let x96 = x48.square_times(48).mul(&x48);
+        let x192 = x96.square_times(96).mul(&x96);
+        // self^(2^192) = x192 · self; then ^(2^4) gives self^(2^196), ^(2^59) more self^(2^251).
+        let power_192 = x192.mul(&x1);
+        let power_196 = power_192.square_times(4);
+        let power_251 = power_196.square_times(55);
+        Some(power_251.mul(&power_196).mul(&x192))
+    }
+}
+
+/// The 512-bit product `a · b`, row by row.
+#[inline(always)]
+fn product(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
+    let (t0, carry) = mac(0, a[0], b[0], 0);
+    let (t1, carry) = mac(0, a[0], b[1], carry);
+    let (t2, carry) = mac(0, a[0], b[2], carry);
+    let (t3, t4) = mac(0, a[0], b[3], carry);
+
+    let (t1, carry) = mac(t1, a[1], b[0], 0);
+    let (t2, carry) = mac(t2, a[1], b[1], carry);
+    let (t3, carry) = mac(t3, a[1], b[2], carry);
+    let (t4, t5) = mac(t4, a[1], b[3], carry);
+
+    let (t2, carry) = mac(t2, a[2], b[0], 0);
+    let (t3, carry) = mac(t3, a[2], b[1], carry);
+    let (t4, carry) = mac(t4, a[2], b[2], carry);
+    let (t5, t6) = mac(t5, a[2], b[3], carry);
+
+    let (t3, carry) = mac(t3, a[3], b[0], 0);
+    let (t4, carry) = mac(t4, a[3], b[1], carry);
+    let (t5, carry) = mac(t5, a[3], b[2], carry);
+    let (t6, t7) = mac(t6, a[3], b[3], carry);
+    [t0, t1, t2, t3, t4, t5, t6, t7]
+}
+
+/// The 512-bit square `a²`: the off-diagonal products once, doubled, then the squares.
+#[inline(always)]
+fn square_product(a: &[u64; 4]) -> [u64; 8] {
+    let (t1, carry) = mac(0, a[0], a[1], 0);
+    let (t2, carry) = mac(0, a[0], a[2], carry);
+    let (t3, t4) = mac(0, a[0], a[3], carry);
+    let (t3, carry) = mac(t3, a[1], a[2], 0);
+    let (t4, t5) = mac(t4, a[1], a[3], carry);
+    let (t5, t6) = mac(t5, a[2], a[3], 0);
+
+    let t7 = t6 >> 63;
+    let t6 = (t6 << 1) | (t5 >> 63);
+    let t5 = (t5 << 1) | (t4 >> 63);
+    let t4 = (t4 << 1) | (t3 >> 63);
+    let t3 = (t3 << 1) | (t2 >> 63);
+    let t2 = (t2 << 1) | (t1 >> 63);
+    let t1 = t1 << 1;
+
+    let (t0, carry) = mac(0, a[0], a[0], 0);
+    let (t1, carry) = adc(t1, 0, carry);
+    let (t2, carry) = mac(t2, a[1], a[1], carry);
+    let (t3, carry) = adc(t3, 0, carry);
+    let (t4, carry) = mac(t4, a[2], a[2], carry);
+    let (t5, carry) = adc(t5, 0, carry);
+    let (t6, carry) = mac(t6, a[3], a[3], carry);
+    let (t7, _) = adc(t7, 0, carry);
+    [t0, t1, t2, t3, t4, t5, t6, t7]
+}
+
+/// Montgomery reduction of a 512-bit value below p·2^256: `value · 2^−256 mod p`.
+#[inline(always)]
+fn reduce(t: [u64; 8]) -> [u64; 4] {
+    // Below 2p: one subtraction at most, and rarely one (the result is below p + p/16 for
+    // reduced factors).
+    subtract_p_if_above_branching(reduce_lazy(t))
+}
+
+/// Montgomery reduction without the final subtraction: `value · 2^−256 mod p`, below 2p for a
+/// value below p·2^256 (the product of factors below 4p: 16p² < p·2^256 as p < 2^252).
+#[inline(always)]
+fn reduce_lazy(t: [u64; 8]) -> [u64; 4] {
+    let [t0, mut t1, mut t2, mut t3, mut t4, mut t5, mut t6, mut t7] = t;
+    // Each round clears the lowest limb by adding m·p, m = −t_i (as −p⁻¹ ≡ −1): m·1 at limb
+    // i (which leaves 0 and a carry exactly when t_i ≠ 0) and m·p3 at limb i + 3. The carry
+    // out of limb i + 4 waits in `high` for the next round.
+    let mut high;
+    let m = t0.wrapping_neg();
+    let carry = (t0 != 0) as u64;
+    let (r1, carry) = adc(t1, 0, carry);
+    let (r2, carry) = adc(t2, 0, carry);
+    let (r3, carry) = mac(t3, m, P[3], carry);
+    (t4, high) = adc(t4, carry, 0);
+    (t1, t2, t3) = (r1, r2, r3);
+
+    let m = t1.wrapping_neg();
+    let carry = (t1 != 0) as u64;
+    let (r2, carry) = adc(t2, 0, carry);
+    let (r3, carry) = adc(t3, 0, carry);
+    let (r4, carry) = mac(t4, m, P[3], carry);
+    (t5, high) = adc(t5, carry, high);
+    (t2, t3, t4) = (r2, r3, r4);
+
+    let m = t2.wrapping_neg();
+    let carry = (t2 != 0) as u64;
+    let (r3, carry) = adc(t3, 0, carry);
+    let (r4, carry) = adc(t4, 0, carry);
+    let (r5, carry) = mac(t5, m, P[3], carry);
+    (t6, high) = adc(t6, carry, high);
+    (t3, t4, t5) = (r3, r4, r5);
+
+    let m = t3.wrapping_neg();
+    let carry = (t3 != 0) as u64;
+    let (r4, carry) = adc(t4, 0, carry);
+    let (r5, carry) = adc(t5, 0, carry);
+    let (r6, carry) = mac(t6, m, P[3], carry);
+    // Below 2p < 2^253: nothing is carried out of the top limb.
+    (t7, _) = adc(t7, carry, high);
+    (t4, t5, t6) = (r4, r5, r6);
+    [t4, t5, t6, t7]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_the_multiplicative_identity_and_inverses_multiply_to_it() {
+        let seven = Fp::from_u64(7);
+        assert_eq!(seven.mul(&Fp::ONE), seven);
+        assert_eq!(seven.to_canonical(), [7, 0, 0, 0]);
+        let inverse = seven.inverse().expect("non-zero");
+        assert_eq!(inverse.mul(&seven), Fp::ONE);
+        assert_eq!(Fp::ZERO.inverse(), None);
+        // p − 1 = −1.
+        let minus_one = Fp::from_canonical([0, 0, 0, P[3]]).expect("below p");
+        assert_eq!(minus_one, Fp::ONE.neg());
+        assert_eq!(minus_one.square(), Fp::ONE);
+        assert_eq!(Fp::from_canonical(P), None);
+    }
+}

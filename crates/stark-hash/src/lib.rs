@@ -1,0 +1,174 @@
+//! Stark-field hashing for Cairn's native runtime: Starknet's Pedersen hash and Poseidon (the
+//! Hades permutation and the hashes over it), faster than `starknet-types-core`'s and giving
+//! exactly its answers.
+//!
+//! - [`field`]: the Stark field in Montgomery form, with a reduction specialised to the
+//!   prime's shape (p = 2^251 + 17·2^192 + 1).
+//! - [`pedersen_hash`]: fixed-base tables with 8-bit windows, affine table points, mixed
+//!   additions and one inversion.
+//! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /
+//!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
+//!
+//! Felts cross as `starknet_types_core::felt::Felt`, whose internal form is this crate's
+//! Montgomery form: the boundary costs nothing.
+
+#![forbid(unsafe_code)]
+
+mod curve;
+pub mod field;
+mod pedersen;
+mod poseidon;
+
+use starknet_types_core::felt::Felt;
+
+use field::Fp;
+
+fn to_fp(felt: &Felt) -> Fp {
+    // A `Felt` is always reduced; its raw limbs are this crate's Montgomery limbs.
+    Fp::from_montgomery(felt.to_raw_reversed()).unwrap_or(Fp::ZERO)
+}
+
+fn to_felt(value: Fp) -> Felt {
+    let mut limbs = value.to_montgomery();
+    limbs.reverse();
+    Felt::from_raw(limbs)
+}
+
+/// Starknet's Pedersen hash of `a` and `b` (what the `pedersen` builtin computes).
+pub fn pedersen_hash(a: &Felt, b: &Felt) -> Felt {
+    to_felt(pedersen::hash(&to_fp(a), &to_fp(b)))
+}
+
+/// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and
+/// `hades_permutation` compute).
+pub fn hades_permutation(state: &mut [Felt; 3]) {
+    let mut values = [to_fp(&state[0]), to_fp(&state[1]), to_fp(&state[2])];
+    poseidon::permute(&mut values);
+    *state = values.map(to_felt);
+}
+
+/// Poseidon's hash of two felts: the first word of the permutation of `[a, b, 2]`.
+pub fn poseidon_hash(a: &Felt, b: &Felt) -> Felt {
+    let mut state = [to_fp(a), to_fp(b), Fp::from_u64(2)];
+    poseidon::permute(&mut state);
+    to_felt(state[0])
+}
+
+/// Poseidon's hash of one felt: the first word of the permutation of `[a, 0, 1]`.
+pub fn poseidon_hash_single(a: &Felt) -> Felt {
+    let mut state = [to_fp(a), Fp::ZERO, Fp::ONE];
+    poseidon::permute(&mut state);
+    to_felt(state[0])
+}
+
+/// Poseidon's hash of any number of felts: absorbed two at a time after padding with 1 (and a
+/// 0 to an even length), as Starknet's `poseidon_hash_many`.
+pub fn poseidon_hash_many(values: &[Felt]) -> Felt {
+    let mut state = [Fp::ZERO; 3];
+    let mut pairs = values.chunks_exact(2);
+    for pair in &mut pairs {
+        state[0] = state[0].add(&to_fp(&pair[0]));
+        state[1] = state[1].add(&to_fp(&pair[1]));
+        poseidon::permute(&mut state);
+    }
+    match pairs.remainder() {
+        [last] => {
+            state[0] = state[0].add(&to_fp(last));
+            state[1] = state[1].add(&Fp::ONE);
+        }
+        _ => state[0] = state[0].add(&Fp::ONE),
+    }
+    poseidon::permute(&mut state);
+    to_felt(state[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
+
+    #[test]
+    fn felts_cross_without_conversion() {
+        assert_eq!(to_fp(&Felt::ONE), Fp::ONE);
+        assert_eq!(to_fp(&Felt::from(7)), Fp::from_u64(7));
+        assert_eq!(to_felt(Fp::from_u64(12345)), Felt::from(12345));
+    }
+
+    #[test]
+    fn the_curve_arithmetic_agrees_with_itself() {
+        let g = pedersen::generator();
+        let doubled = curve::Jacobian::from(g).double();
+        let added = curve::Jacobian::from(g).add_affine(&g);
+        assert_eq!(doubled.to_affine(), added.to_affine());
+        let tripled = added.add_affine(&g).to_affine().expect("finite");
+        let also = doubled
+            .to_affine()
+            .map(|two| curve::Jacobian::from(two).add_affine(&g).to_affine());
+        assert_eq!(also, Some(Some(tripled)));
+        // G + (−G) is the point at infinity.
+        let minus_g = curve::Affine {
+            x: g.x,
+            y: g.y.neg(),
+        };
+        assert!(curve::Jacobian::from(g).add_affine(&minus_g).is_infinity());
+    }
+
+    #[test]
+    fn known_answers_match_starknet_types_core() {
+        let pairs = [
+            (Felt::ZERO, Felt::ZERO),
+            (Felt::ONE, Felt::TWO),
+            (Felt::MAX, Felt::MAX),
+            (
+                Felt::from_hex_unchecked(
+                    "0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb",
+                ),
+                Felt::from_hex_unchecked(
+                    "0x208a0a10250e382e1e4bbe2880906c2791bf6275695e02fbbc6aeff9cd8b31a",
+                ),
+            ),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(
+                pedersen_hash(&a, &b),
+                Pedersen::hash(&a, &b),
+                "pedersen({a}, {b})"
+            );
+            assert_eq!(
+                poseidon_hash(&a, &b),
+                Poseidon::hash(&a, &b),
+                "poseidon({a}, {b})"
+            );
+            let mut ours = [a, b, Felt::TWO];
+            let mut theirs = ours;
+            hades_permutation(&mut ours);
+            Poseidon::hades_permutation(&mut theirs);
+            assert_eq!(ours, theirs);
+        }
+        // The published test vector of Starknet's Pedersen hash.
+        assert_eq!(
+            pedersen_hash(
+                &Felt::from_hex_unchecked(
+                    "0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb"
+                ),
+                &Felt::from_hex_unchecked(
+                    "0x208a0a10250e382e1e4bbe2880906c2791bf6275695e02fbbc6aeff9cd8b31a"
+                ),
+            ),
+            Felt::from_hex_unchecked(
+                "0x30e480bed5fe53fa909cc0f8c4d99b8f9f2c016be4c41e13a4848797979c662"
+            )
+        );
+        for count in 0..5 {
+            let values: Vec<Felt> = (0..count).map(|n| Felt::from(n * 31 + 5)).collect();
+            assert_eq!(
+                poseidon_hash_many(&values),
+                Poseidon::hash_array(&values),
+                "{count}"
+            );
+            if let [single] = values.as_slice() {
+                assert_eq!(poseidon_hash_single(single), Poseidon::hash_single(single));
+            }
+        }
+    }
+}

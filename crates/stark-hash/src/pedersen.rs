@@ -1,0 +1,174 @@
+//! Starknet's Pedersen hash: `H(a, b)` is the x of `P0 + a_low·P1 + a_high·P2 + b_low·P3 +
+//! b_high·P4`, where `low` is a felt's 248 low bits and `high` its 4 high bits.
+//!
+//! Each scalar multiplication reads fixed-base tables with signed 10-bit windows: the low part
+//! is recoded into 25 digits in [−511, 512], and for window `j` the table holds the affine
+//! points `d·2^(10j)·P` (d = 1…512), a negative digit taking the point's negation. A hash is
+//! then at most 52 mixed additions into one Jacobian sum, and one inversion. The tables (1.6 MiB)
+//! are built once, on first use, from the base points `lambdaworks-crypto` publishes (the ones
+//! `starknet-types-core` hashes with).
+
+use std::sync::OnceLock;
+
+use lambdaworks_crypto::hash::pedersen::{Pedersen, PedersenStarkCurve};
+use lambdaworks_math::elliptic_curve::short_weierstrass::curves::stark_curve::StarkCurve;
+use lambdaworks_math::elliptic_curve::short_weierstrass::point::ShortWeierstrassProjectivePoint;
+#[cfg(test)]
+use lambdaworks_math::elliptic_curve::traits::IsEllipticCurve;
+use lambdaworks_math::field::element::FieldElement;
+use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
+
+use crate::curve::{batch_to_affine, Affine, Jacobian};
+use crate::field::Fp;
+
+/// Bits per window.
+const WINDOW: usize = 10;
+/// Points per window: digits 1…512 (their negations give −1…−511).
+const PER_WINDOW: usize = 1 << (WINDOW - 1);
+/// Windows of a 248-bit low part (the last one takes 8 bits and the carry).
+const LOW_WINDOWS: usize = 248_usize.div_ceil(WINDOW);
+
+/// The fixed-base tables of one hash.
+struct Tables {
+    shift: Affine,
+    /// a_low's base (P1), b_low's (P3): window `j`, digit `d` at `j·512 + d − 1`.
+    low: [Vec<Affine>; 2],
+    /// a_high's base (P2), b_high's (P4): digit `d` (1…15) at `d − 1`.
+    high: [Vec<Affine>; 2],
+}
+
+fn field(element: &FieldElement<Stark252PrimeField>) -> Fp {
+    let mut limbs = element.value().limbs;
+    limbs.reverse();
+    // lambdaworks' elements are reduced; zero would only come from a broken constant.
+    Fp::from_montgomery(limbs).unwrap_or(Fp::ZERO)
+}
+
+fn affine(point: &ShortWeierstrassProjectivePoint<StarkCurve>) -> Affine {
+    let point = point.to_affine();
+    Affine {
+        x: field(point.x()),
+        y: field(point.y()),
+    }
+}
+
+/// `1·base … count·base`, each window of `windows` a factor 2^WINDOW above the last.
+fn table(base: Affine, windows: usize, count: usize) -> Vec<Affine> {
+    let mut points = Vec::with_capacity(windows * count);
+    let mut window_base = base;
+    for _ in 0..windows {
+        let mut multiples = Vec::with_capacity(count);
+        let mut sum = Jacobian::from(window_base);
+        multiples.push(sum);
+        for _ in 1..count {
+            sum = sum.add_affine(&window_base);
+            multiples.push(sum);
+        }
+        // A multiple below the group's order is never at infinity.
+        points.extend(batch_to_affine(&multiples).unwrap_or_default());
+        let mut next = Jacobian::from(window_base);
+        for _ in 0..WINDOW {
+            next = next.double();
+        }
+        window_base = next.to_affine().unwrap_or(window_base);
+    }
+    points
+}
+
+/// lambdaworks' shift point and its tables of P1…P4 (their first entries are the points),
+/// read through its public `Pedersen` trait (the parameters' own trait is private there).
+fn base_points<Parameters: Pedersen<EC = StarkCurve>>(
+) -> [Vec<ShortWeierstrassProjectivePoint<StarkCurve>>; 5] {
+    [
+        vec![Parameters::SHIFT_POINT],
+        Parameters::POINTS_P1.to_vec(),
+        Parameters::POINTS_P2.to_vec(),
+        Parameters::POINTS_P3.to_vec(),
+        Parameters::POINTS_P4.to_vec(),
+    ]
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let base = |points: &[ShortWeierstrassProjectivePoint<StarkCurve>]| {
+            points.first().map(affine).unwrap_or(Affine {
+                x: Fp::ZERO,
+                y: Fp::ZERO,
+            })
+        };
+        let [shift, p1, p2, p3, p4] = base_points::<PedersenStarkCurve>();
+        let (p1, p2, p3, p4) = (base(&p1), base(&p2), base(&p3), base(&p4));
+        Tables {
+            shift: affine(&shift[0]),
+            low: [
+                table(p1, LOW_WINDOWS, PER_WINDOW),
+                table(p3, LOW_WINDOWS, PER_WINDOW),
+            ],
+            high: [table(p2, 1, 15), table(p4, 1, 15)],
+        }
+    })
+}
+
+/// The `count` bits of `value` from bit `start` on.
+#[inline(always)]
+fn bits(value: &[u64; 4], start: usize, count: usize) -> u64 {
+    let (limb, shift) = (start / 64, start % 64);
+    let mut word = value[limb] >> shift;
+    if shift + count > 64 && limb + 1 < 4 {
+        word |= value[limb + 1] << (64 - shift);
+    }
+    word & ((1 << count) - 1)
+}
+
+/// Adds `scalar`'s multiple of a base to `sum`: its 248 low bits, recoded into signed 10-bit
+/// digits, through `low`; its top 4 bits (below 16: a felt is below 2^252) through `high`.
+#[inline(always)]
+fn accumulate(sum: &mut Jacobian, scalar: &[u64; 4], low: &[Affine], high: &[Affine]) {
+    let mut carry = 0;
+    for window in 0..LOW_WINDOWS {
+        let start = window * WINDOW;
+        let width = WINDOW.min(248 - start);
+        let raw = bits(scalar, start, width) + carry;
+        // Digits above 512 become negative with a carry into the next window; the last
+        // window (8 bits and a carry, at most 256) never carries out.
+        let (digit, negative) = if raw > PER_WINDOW as u64 {
+            carry = 1;
+            ((1 << WINDOW) - raw, true)
+        } else {
+            carry = 0;
+            (raw, false)
+        };
+        if digit != 0 {
+            let point = &low[window * PER_WINDOW + digit as usize - 1];
+            *sum = if negative {
+                sum.add_affine(&Affine {
+                    x: point.x,
+                    y: point.y.neg(),
+                })
+            } else {
+                sum.add_affine(point)
+            };
+        }
+    }
+    let top = (scalar[3] >> 56) as usize;
+    if top != 0 {
+        *sum = sum.add_affine(&high[top - 1]);
+    }
+}
+
+/// The Pedersen hash of `a` and `b`.
+pub fn hash(a: &Fp, b: &Fp) -> Fp {
+    let tables = tables();
+    let mut sum = Jacobian::from(tables.shift);
+    accumulate(&mut sum, &a.to_canonical(), &tables.low[0], &tables.high[0]);
+    accumulate(&mut sum, &b.to_canonical(), &tables.low[1], &tables.high[1]);
+    // The sum is at infinity only for inputs that solve a discrete logarithm.
+    sum.affine_x().unwrap_or(Fp::ZERO)
+}
+
+/// The Stark curve's generator, for tests of the curve arithmetic.
+#[cfg(test)]
+pub(crate) fn generator() -> Affine {
+    affine(&StarkCurve::generator())
+}

@@ -1,0 +1,88 @@
+//! Poseidon over the Stark field as Starknet defines it: the Hades permutation of width 3 with
+//! 8 full rounds and 83 partial rounds, S-box x³, and the optimised round structure (one round
+//! constant per partial round, the others carried forward; a mix of additions only).
+//!
+//! The round constants are Starknet's, taken from `lambdaworks-crypto`'s public table (the one
+//! `starknet-types-core` hashes with) and turned into this crate's representation once.
+
+use std::sync::OnceLock;
+
+use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
+
+use crate::field::Fp;
+
+const FULL_ROUNDS: usize = 8;
+const PARTIAL_ROUNDS: usize = 83;
+/// Three per full round, one per partial round.
+const CONSTANTS: usize = 3 * FULL_ROUNDS + PARTIAL_ROUNDS;
+
+fn round_constants() -> &'static [Fp; CONSTANTS] {
+    static TABLE: OnceLock<[Fp; CONSTANTS]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let source = &PoseidonCairoStark252::OPTIMIZED_ROUND_CONSTANTS;
+        std::array::from_fn(|index| {
+            // lambdaworks keeps the same Montgomery form, most significant limb first.
+            let mut limbs = source[index].value().limbs;
+            limbs.reverse();
+            Fp::from_montgomery(limbs).unwrap_or(Fp::ZERO)
+        })
+    })
+}
+
+/// A full round: the constants added and every word cubed (each below 2p, unreduced), then
+/// the MDS matrix [[3, 1, 1], [1, −1, 1], [1, 1, −2]] with additions only, each word reduced
+/// once (t = x0 + x1 + x2 < 6p; t + 2x0 < 10p; t + 4p − 2x1 < 10p; t + 6p − 3x2 < 12p).
+#[inline(always)]
+fn full_round(state: &mut [Fp; 3], constants: &[Fp]) {
+    let [x0, x1, x2] = std::array::from_fn(|index| {
+        let input = state[index].add_lazy(&constants[index]);
+        input.square_lazy().mul_lazy(&input)
+    });
+    let t = x0.add_lazy(&x1).add_lazy(&x2);
+    state[0] = t.add_lazy(&x0.add_lazy(&x0)).reduce_lazy_value();
+    state[1] = t
+        .add_lazy(&Fp::multiple_of_p(4))
+        .sub_lazy(&x1.add_lazy(&x1))
+        .reduce_lazy_value();
+    state[2] = t
+        .add_lazy(&Fp::multiple_of_p(6))
+        .sub_lazy(&x2.add_lazy(&x2).add_lazy(&x2))
+        .reduce_lazy_value();
+}
+
+/// The Hades permutation of Starknet's Poseidon, in place.
+pub fn permute(state: &mut [Fp; 3]) {
+    let constants = round_constants();
+    let mut next = 0;
+    for _ in 0..FULL_ROUNDS / 2 {
+        full_round(state, &constants[next..next + 3]);
+        next += 3;
+    }
+    // Partial rounds with lazy reduction: sums are left unreduced (below 8p) and each new
+    // state word reduced once, the S-box's input and output below 2p. The mix is arranged so
+    // that the S-box output x has a short path to the next S-box: s2' = t − 3x = (s0 + s1) − 2x.
+    let (two_p, four_p) = (Fp::multiple_of_p(2), Fp::multiple_of_p(4));
+    for constant in &constants[next..next + PARTIAL_ROUNDS] {
+        let input = state[2].add_lazy(constant); // < 2p
+        let x = input.square_lazy().mul_lazy(&input); // < 2p
+        let s0_plus_s1 = state[0].add_lazy(&state[1]); // < 2p
+        let t = s0_plus_s1.add_lazy(&x); // < 4p
+                                         // t + 2·s0 < 6p; t + 2p − 2·s1 < 6p; (s0 + s1) + 4p − 2x < 6p, none below zero.
+        state[0] = t
+            .add_lazy(&state[0].add_lazy(&state[0]))
+            .reduce_lazy_value();
+        state[1] = t
+            .add_lazy(&two_p)
+            .sub_lazy(&state[1].add_lazy(&state[1]))
+            .reduce_lazy_value();
+        state[2] = s0_plus_s1
+            .add_lazy(&four_p)
+            .sub_lazy(&x.add_lazy(&x))
+            .reduce_lazy_value();
+    }
+    next += PARTIAL_ROUNDS;
+    for _ in 0..FULL_ROUNDS / 2 {
+        full_round(state, &constants[next..next + 3]);
+        next += 3;
+    }
+}

@@ -1,0 +1,125 @@
+//! Every hash against `starknet-types-core` (the implementation the VM's builtins and
+//! cairo-native use): edge values, then random felts — a few thousand here, a million with
+//! `cargo test -p cairn-stark-hash --release -- --ignored` (the nightly-style run).
+
+use cairn_stark_hash::field::Fp;
+use proptest::prelude::*;
+use starknet_types_core::felt::Felt;
+use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
+
+fn edge_values() -> Vec<Felt> {
+    let two = Felt::TWO;
+    vec![
+        Felt::ZERO,
+        Felt::ONE,
+        Felt::MAX, // p − 1
+        two.pow(251u32),
+        two.pow(248u32) - Felt::ONE,         // every low bit, no high bit
+        two.pow(248u32),                     // the first high bit only
+        Felt::MAX - two.pow(248u32),         // high nibble 8, low bits of p − 1
+        two.pow(240u32) * Felt::from(0x3ff), // the last window's bits and beyond
+        Felt::from(512),
+        Felt::from(513),                         // a negative digit with a carry
+        Felt::from(0x2_0100_8040_2010_0804u128), // 513 in several windows
+    ]
+}
+
+fn check(a: &Felt, b: &Felt) {
+    assert_eq!(
+        cairn_stark_hash::pedersen_hash(a, b),
+        Pedersen::hash(a, b),
+        "pedersen({a:#x}, {b:#x})"
+    );
+    assert_eq!(
+        cairn_stark_hash::poseidon_hash(a, b),
+        Poseidon::hash(a, b),
+        "poseidon({a:#x}, {b:#x})"
+    );
+    let mut ours = [*a, *b, a + b];
+    let mut theirs = ours;
+    cairn_stark_hash::hades_permutation(&mut ours);
+    Poseidon::hades_permutation(&mut theirs);
+    assert_eq!(ours, theirs, "hades({a:#x}, {b:#x})");
+}
+
+#[test]
+fn edge_values_hash_as_starknet_types_core_hashes_them() {
+    let values = edge_values();
+    for a in &values {
+        for b in &values {
+            check(a, b);
+        }
+        assert_eq!(
+            cairn_stark_hash::poseidon_hash_single(a),
+            Poseidon::hash_single(a)
+        );
+    }
+    assert_eq!(
+        cairn_stark_hash::poseidon_hash_many(&values),
+        Poseidon::hash_array(&values)
+    );
+}
+
+#[test]
+fn values_at_or_above_p_are_refused_by_the_field() {
+    // p itself and 2^256 − 1, as canonical limbs.
+    assert_eq!(Fp::from_canonical([1, 0, 0, 0x0800_0000_0000_0011]), None);
+    assert_eq!(Fp::from_canonical([u64::MAX; 4]), None);
+    assert_eq!(Fp::from_montgomery([u64::MAX; 4]), None);
+    // p − 1 is accepted and reads back.
+    let limbs = [0, 0, 0, 0x0800_0000_0000_0011];
+    assert_eq!(Fp::from_canonical(limbs).map(Fp::to_canonical), Some(limbs));
+}
+
+fn felt() -> impl Strategy<Value = Felt> {
+    // Any 32 bytes, reduced modulo p as a felt is.
+    any::<[u8; 32]>().prop_map(|bytes| Felt::from_bytes_le(&bytes))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn random_felts_hash_as_starknet_types_core_hashes_them(a in felt(), b in felt()) {
+        check(&a, &b);
+    }
+
+    #[test]
+    fn poseidon_of_many_felts_matches(values in proptest::collection::vec(felt(), 0..12)) {
+        prop_assert_eq!(
+            cairn_stark_hash::poseidon_hash_many(&values),
+            Poseidon::hash_array(&values)
+        );
+    }
+
+    #[test]
+    fn field_operations_agree_with_felt_arithmetic(a in felt(), b in felt()) {
+        let (x, y) = (Fp::from_montgomery(a.to_raw_reversed()), Fp::from_montgomery(b.to_raw_reversed()));
+        let (x, y) = (x.expect("reduced"), y.expect("reduced"));
+        let felt_of = |value: Fp| {
+            let mut limbs = value.to_montgomery();
+            limbs.reverse();
+            Felt::from_raw(limbs)
+        };
+        prop_assert_eq!(felt_of(x.mul(&y)), a * b);
+        prop_assert_eq!(felt_of(x.square()), a * a);
+        prop_assert_eq!(felt_of(x.add(&y)), a + b);
+        prop_assert_eq!(felt_of(x.sub(&y)), a - b);
+        if b != Felt::ZERO {
+            prop_assert_eq!(felt_of(y.inverse().expect("non-zero")), b.inverse().expect("non-zero"));
+        }
+    }
+}
+
+/// The nightly-style run: a million random pairs through every hash.
+#[test]
+#[ignore = "a million hashes: run with --release -- --ignored"]
+fn a_million_random_felts_hash_as_starknet_types_core_hashes_them() {
+    let mut a = Felt::from(0x5eed);
+    let mut b = Felt::from(0xfeed);
+    for _ in 0..1_000_000 {
+        check(&a, &b);
+        // The next pair: cheap, varied, covering the whole field.
+        (a, b) = (Poseidon::hash(&a, &b), a * b + Felt::from(7));
+    }
+}

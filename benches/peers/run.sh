@@ -37,6 +37,25 @@ say "cairn bench (samples: $samples)"
 say "cairn bench --contracts"
 "$CARGO_TARGET_DIR/release/cairn" bench --contracts --json --samples "$samples" "${quick[@]}" \
     > "$out/contracts.json" 2> "$out/contracts.log" || echo "[]" > "$out/contracts.json"
+say "hashes: cairn-stark-hash against starknet-types-core (criterion)"
+if (cd "$CAIRN_ROOT" && cargo bench --quiet -p cairn-stark-hash --bench hashes -- "pedersen|hades" \
+        --warm-up-time 1 --measurement-time 3) > "$out/hashes.log" 2>&1; then
+    # criterion's median estimate (ns) of each hash on each implementation.
+    python3 - "$CARGO_TARGET_DIR/criterion" > "$out/hashes.json" <<'PY'
+import json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+rows = []
+for group, name in (("pedersen", "pedersen"), ("hades_permutation", "hades_permutation")):
+    def median(function):
+        estimates = json.loads((root / group / function / "new" / "estimates.json").read_text())
+        return estimates["median"]["point_estimate"] * 1e-9
+    rows.append({"hash": name, "cairn_s": median("cairn-stark-hash"), "starknet_types_core_s": median("starknet-types-core")})
+print(json.dumps(rows))
+PY
+else
+    echo "[]" > "$out/hashes.json"
+fi
 
 say "cairo-native: LLVM 19 prefix and driver"
 driver_status=ok

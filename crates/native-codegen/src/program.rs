@@ -50,7 +50,13 @@ impl ProgramInfo {
         let registry = Registry::new(&program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         crate::validate::check_structure(&program, &registry)?;
-        let registry = CachedRegistry::new(registry);
+        let mut registry = CachedRegistry::new(registry);
+        registry.preload(
+            program
+                .type_declarations
+                .iter()
+                .map(|declaration| &declaration.id),
+        );
         let libfunc_names = program
             .libfunc_declarations
             .iter()

@@ -5,12 +5,16 @@
 //! changes, so [`CachedRegistry::with`] makes the answers about its types come from a memo
 //! while a closure runs on this thread: a contract call converts its calldata, results and every
 //! syscall's operands without walking the registry again.
+//!
+//! [`CachedRegistry::preload`] answers every declared type up front into a table that is only
+//! read afterwards (no lock, shapes shared rather than cloned: see [`TypeShape::shared`]); types
+//! it could not answer fall back to a memo filled on demand.
 
 use std::alloc::Layout;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Deref;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use cairo_lang_sierra::ids::ConcreteTypeId;
 
@@ -44,8 +48,14 @@ type IdMap<T> = HashMap<u64, T, std::hash::BuildHasherDefault<IdHasher>>;
 /// A program's registry with a memo of its types' shapes and layouts.
 pub struct CachedRegistry {
     registry: Registry,
-    shapes: Mutex<IdMap<TypeShape>>,
+    /// Answers computed by [`CachedRegistry::preload`], read without a lock.
+    preloaded_shapes: IdMap<Arc<TypeShape>>,
+    preloaded_layouts: IdMap<Layout>,
+    preloaded_offsets: IdMap<Arc<[usize]>>,
+    /// Answers computed on demand.
+    shapes: Mutex<IdMap<Arc<TypeShape>>>,
     layouts: Mutex<IdMap<Layout>>,
+    offsets: Mutex<IdMap<Arc<[usize]>>>,
 }
 
 thread_local! {
@@ -64,9 +74,44 @@ impl CachedRegistry {
     pub fn new(registry: Registry) -> Self {
         Self {
             registry,
+            preloaded_shapes: IdMap::default(),
+            preloaded_layouts: IdMap::default(),
+            preloaded_offsets: IdMap::default(),
             shapes: Mutex::default(),
             layouts: Mutex::default(),
+            offsets: Mutex::default(),
         }
+    }
+
+    /// Answers the shape and layout of each of `types` now (a program's declared types), so
+    /// that questions about them take no lock. A type without a shape or layout is left to be
+    /// asked (and to fail) on demand.
+    pub fn preload<'a>(&mut self, types: impl IntoIterator<Item = &'a ConcreteTypeId>) {
+        let types: Vec<&ConcreteTypeId> = types.into_iter().collect();
+        let (shapes, layouts, offsets) = self.with(|| {
+            let mut shapes = IdMap::default();
+            let mut layouts = IdMap::default();
+            let mut offsets = IdMap::default();
+            for ty in &types {
+                if let Ok(shape) = TypeShape::shared(&self.registry, ty) {
+                    if let TypeShape::Struct { members, .. } = &*shape {
+                        if let Ok(member_offsets) =
+                            crate::layout::member_offsets(&self.registry, ty, members)
+                        {
+                            offsets.insert(ty.id, member_offsets);
+                        }
+                    }
+                    shapes.insert(ty.id, shape);
+                }
+                if let Ok(layout) = crate::layout::layout_of(&self.registry, ty) {
+                    layouts.insert(ty.id, layout);
+                }
+            }
+            (shapes, layouts, offsets)
+        });
+        self.preloaded_shapes = shapes;
+        self.preloaded_layouts = layouts;
+        self.preloaded_offsets = offsets;
     }
 
     /// The registry.
@@ -115,8 +160,13 @@ pub(crate) fn shape(
     registry: &Registry,
     ty: &ConcreteTypeId,
     compute: impl FnOnce() -> Result<TypeShape, ValueError>,
-) -> Result<TypeShape, ValueError> {
-    memoised(registry, ty, |cache| &cache.shapes, compute)
+) -> Result<Arc<TypeShape>, ValueError> {
+    memoised(
+        registry,
+        ty,
+        |cache| (&cache.preloaded_shapes, &cache.shapes),
+        || compute().map(Arc::new),
+    )
 }
 
 /// The layout of `ty`, from the active memo of `registry` when there is one.
@@ -125,24 +175,51 @@ pub(crate) fn layout(
     ty: &ConcreteTypeId,
     compute: impl FnOnce() -> Result<Layout, ValueError>,
 ) -> Result<Layout, ValueError> {
-    memoised(registry, ty, |cache| &cache.layouts, compute)
+    memoised(
+        registry,
+        ty,
+        |cache| (&cache.preloaded_layouts, &cache.layouts),
+        compute,
+    )
 }
+
+/// The member offsets of struct type `ty`, from the active memo of `registry` when there is one.
+pub(crate) fn offsets(
+    registry: &Registry,
+    ty: &ConcreteTypeId,
+    compute: impl FnOnce() -> Result<Arc<[usize]>, ValueError>,
+) -> Result<Arc<[usize]>, ValueError> {
+    memoised(
+        registry,
+        ty,
+        |cache| (&cache.preloaded_offsets, &cache.offsets),
+        compute,
+    )
+}
+
+/// The preloaded answers and the on-demand memo of one kind.
+type Memos<'a, T> = (&'a IdMap<T>, &'a Mutex<IdMap<T>>);
 
 fn memoised<T: Clone>(
     registry: &Registry,
     ty: &ConcreteTypeId,
-    memo: fn(&CachedRegistry) -> &Mutex<IdMap<T>>,
+    memos: for<'a> fn(&'a CachedRegistry) -> Memos<'a, T>,
     compute: impl FnOnce() -> Result<T, ValueError>,
 ) -> Result<T, ValueError> {
-    let known =
-        CachedRegistry::active_for(registry, |cache| lock(memo(cache)).get(&ty.id).cloned());
+    let known = CachedRegistry::active_for(registry, |cache| {
+        let (preloaded, memo) = memos(cache);
+        match preloaded.get(&ty.id) {
+            Some(answer) => Some(answer.clone()),
+            None => lock(memo).get(&ty.id).cloned(),
+        }
+    });
     match known {
         Some(Some(answer)) => Ok(answer),
         // Computed without holding the lock: a layout asks for its members' layouts.
         Some(None) => {
             let answer = compute()?;
             CachedRegistry::active_for(registry, |cache| {
-                lock(memo(cache)).insert(ty.id, answer.clone())
+                lock(memos(cache).1).insert(ty.id, answer.clone())
             });
             Ok(answer)
         }

@@ -434,18 +434,49 @@ pub fn check(
     registry: &Registry,
     path: &str,
 ) -> Result<(), ValueError> {
-    let shape = TypeShape::of(registry, ty)?;
+    check_at(value, ty, registry, &ValuePath::Root(path))
+}
+
+/// Where a value sits inside the one being checked, written out only for an error (a check
+/// visits every element of every array it is given).
+enum ValuePath<'a> {
+    Root(&'a str),
+    Member(&'a ValuePath<'a>, usize),
+    Payload(&'a ValuePath<'a>),
+    Index(&'a ValuePath<'a>, usize),
+    Key(&'a ValuePath<'a>, &'a dyn std::fmt::Display),
+}
+
+impl std::fmt::Display for ValuePath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValuePath::Root(path) => f.write_str(path),
+            ValuePath::Member(parent, index) => write!(f, "{parent}.{index}"),
+            ValuePath::Payload(parent) => write!(f, "{parent}.value"),
+            ValuePath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+            ValuePath::Key(parent, key) => write!(f, "{parent}[{key}]"),
+        }
+    }
+}
+
+fn check_at(
+    value: &Value,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+    path: &ValuePath<'_>,
+) -> Result<(), ValueError> {
+    let shape = TypeShape::shared(registry, ty)?;
     let mismatch = || ValueError::Mismatch {
-        path: path.to_owned(),
+        path: path.to_string(),
         expected: ty.to_string(),
         found: format!("{value:?}").chars().take(60).collect(),
     };
-    match (&shape, value) {
+    match (&*shape, value) {
         (TypeShape::Felt252, Value::Felt252(_)) => Ok(()),
         (TypeShape::Bytes31, Value::Bytes31(felt)) => {
             if felt.bits() > 248 {
                 return Err(ValueError::OutOfRange {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     value: felt.to_string(),
                     ty: ty.to_string(),
                 });
@@ -471,7 +502,7 @@ pub fn check(
         (TypeShape::BoundedInt { lower, upper }, Value::BoundedInt(number)) => {
             if number < lower || number > upper {
                 return Err(ValueError::OutOfRange {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     value: number.to_string(),
                     ty: ty.to_string(),
                 });
@@ -481,7 +512,7 @@ pub fn check(
         (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
             if members.len() != items.len() {
                 return Err(ValueError::WrongMemberCount {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     ty: ty.to_string(),
                     expected: members.len(),
                     found: items.len(),
@@ -492,36 +523,36 @@ pub fn check(
                 .zip(items)
                 .enumerate()
                 .try_for_each(|(index, (member, item))| {
-                    check(item, member, registry, &format!("{path}.{index}"))
+                    check_at(item, member, registry, &ValuePath::Member(path, index))
                 })
         }
         (TypeShape::Enum { variants, .. }, Value::Enum { variant, value }) => {
             let payload_ty = variants
                 .get(*variant)
                 .ok_or_else(|| ValueError::NoSuchVariant {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     variant: *variant,
                     count: variants.len(),
                     ty: ty.to_string(),
                 })?;
-            check(value, payload_ty, registry, &format!("{path}.value"))
+            check_at(value, payload_ty, registry, &ValuePath::Payload(path))
         }
         (TypeShape::Array(element) | TypeShape::Span(element), Value::Array(items)) => {
             items.iter().enumerate().try_for_each(|(index, item)| {
-                check(item, element, registry, &format!("{path}[{index}]"))
+                check_at(item, element, registry, &ValuePath::Index(path, index))
             })
         }
         (TypeShape::Snapshot(inner) | TypeShape::Box(inner) | TypeShape::NonZero(inner), value) => {
-            check(value, inner, registry, path)
+            check_at(value, inner, registry, path)
         }
         (TypeShape::Nullable(_), Value::Nullable(None)) => Ok(()),
         (TypeShape::Nullable(inner), Value::Nullable(Some(value))) => {
-            check(value, inner, registry, path)
+            check_at(value, inner, registry, path)
         }
         (TypeShape::Felt252Dict(inner), Value::Felt252Dict(entries))
         | (TypeShape::SquashedFelt252Dict(inner), Value::SquashedFelt252Dict(entries)) => {
             entries.iter().try_for_each(|(key, item)| {
-                check(item, inner, registry, &format!("{path}[{}]", key.0))
+                check_at(item, inner, registry, &ValuePath::Key(path, &key.0))
             })
         }
         (TypeShape::EcPoint, Value::EcPoint { .. })

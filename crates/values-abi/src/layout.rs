@@ -163,6 +163,18 @@ pub fn struct_layout(
     Ok((offsets, layout.pad_to_align()))
 }
 
+/// The offsets of struct type `ty`'s `members` (its shape's), from the memo when one is active:
+/// what reading, writing and freeing a struct ask for every time.
+pub(crate) fn member_offsets(
+    registry: &Registry,
+    ty: &ConcreteTypeId,
+    members: &[ConcreteTypeId],
+) -> Result<std::sync::Arc<[usize]>, ValueError> {
+    crate::cache::offsets(registry, ty, || {
+        struct_layout(registry, members).map(|(offsets, _)| offsets.into())
+    })
+}
+
 /// The native layout of the circuit types that hold values: a u384 is `[u128; 4]` (its four
 /// 96-bit limbs, low first); a circuit's values live in one `malloc`ed buffer of u384s that the
 /// accumulator, the data and the (partial) outputs point to.

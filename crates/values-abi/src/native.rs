@@ -11,7 +11,7 @@ use starknet_types_core::felt::Felt;
 
 use crate::array::NativeArray;
 use crate::dict::{entry_stride, NativeDict};
-use crate::layout::{enum_payload_offset, enum_tag, layout_of, struct_layout, Storage};
+use crate::layout::{enum_payload_offset, enum_tag, layout_of, member_offsets, Storage};
 use crate::shape::{IntWidth, TypeShape};
 use crate::{DictKey, Registry, U128Half, Value, ValueError};
 
@@ -151,12 +151,12 @@ unsafe fn write(
     registry: &Registry,
     dst: *mut u8,
 ) -> Result<(), ValueError> {
-    let shape = TypeShape::of(registry, ty)?;
+    let shape = TypeShape::shared(registry, ty)?;
     // SAFETY (for every block below): `dst` has room for `ty`'s layout, and each write stays
     // inside it at the offsets that layout defines; heap parts get fresh `malloc`ed buffers
     // of their own layouts.
     unsafe {
-        match (&shape, value) {
+        match (&*shape, value) {
             (
                 TypeShape::Felt252 | TypeShape::Bytes31,
                 Value::Felt252(felt) | Value::Bytes31(felt),
@@ -170,8 +170,10 @@ unsafe fn write(
                 write_bytes(dst, &storage_bytes(storage, &(number - lower)))
             }
             (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
-                let (offsets, _) = struct_layout(registry, members)?;
-                for ((member, item), offset) in members.iter().zip(items).zip(offsets) {
+                let offsets = member_offsets(registry, ty, members)?;
+                for ((member, item), offset) in
+                    members.iter().zip(items).zip(offsets.iter().copied())
+                {
                     write(item, member, registry, dst.add(offset))?;
                 }
             }
@@ -280,7 +282,7 @@ unsafe fn read(
     ty: &ConcreteTypeId,
     registry: &Registry,
 ) -> Result<Value, ValueError> {
-    let shape = TypeShape::of(registry, ty)?;
+    let shape = TypeShape::shared(registry, ty)?;
     let felt_at = |at: *const u8| {
         // SAFETY: felts are 32 bytes inside the value's layout.
         let bytes = unsafe { read_bytes(at, 32) };
@@ -300,11 +302,11 @@ unsafe fn read(
     // SAFETY (for every block below): reads stay inside `ty`'s layout at `src`, or inside heap
     // parts the value points to, which the caller guarantees are alive.
     unsafe {
-        Ok(match shape {
+        Ok(match &*shape {
             TypeShape::Felt252 => Value::Felt252(felt_at(src)),
             TypeShape::Bytes31 => Value::Bytes31(felt_at(src)),
             TypeShape::Int(width) => {
-                let storage = int_storage(width);
+                let storage = int_storage(*width);
                 let bytes = read_bytes(src, storage.layout().size());
                 let signed = matches!(
                     width,
@@ -318,14 +320,14 @@ unsafe fn read(
                 width.value(&number).ok_or_else(|| unsupported(ty))?
             }
             TypeShape::BoundedInt { lower, upper } => {
-                let storage = Storage::for_max(&(&upper - &lower));
+                let storage = Storage::for_max(&(upper - lower));
                 let bytes = read_bytes(src, storage.layout().size());
                 Value::BoundedInt(BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes) + lower)
             }
             TypeShape::Struct { members, .. } => {
-                let (offsets, _) = struct_layout(registry, &members)?;
+                let offsets = member_offsets(registry, ty, members)?;
                 let mut items = Vec::with_capacity(members.len());
-                for (member, offset) in members.iter().zip(offsets) {
+                for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     items.push(read(src.add(offset), member, registry)?);
                 }
                 Value::Struct(items)
@@ -337,26 +339,26 @@ unsafe fn read(
                     .to_usize()
                     .filter(|variant| *variant < variants.len())
                     .ok_or_else(|| unsupported(ty))?;
-                let payload = src.add(enum_payload_offset(registry, &variants)?);
+                let payload = src.add(enum_payload_offset(registry, variants)?);
                 Value::variant(variant, read(payload, &variants[variant], registry)?)
             }
             TypeShape::Array(element) | TypeShape::Span(element) => {
-                let stride = layout_of(registry, &element)?.pad_to_align().size();
+                let stride = layout_of(registry, element)?.pad_to_align().size();
                 let array = src.cast::<NativeArray>().read_unaligned();
                 let mut items = Vec::with_capacity(array.end.saturating_sub(array.start) as usize);
                 for index in array.start..array.end {
-                    items.push(read(array.slot(index, stride), &element, registry)?);
+                    items.push(read(array.slot(index, stride), element, registry)?);
                 }
                 Value::Array(items)
             }
-            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => read(src, &inner, registry)?,
-            TypeShape::Box(inner) => read(pointer_at(src), &inner, registry)?,
+            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => read(src, inner, registry)?,
+            TypeShape::Box(inner) => read(pointer_at(src), inner, registry)?,
             TypeShape::Nullable(inner) => {
                 let pointer = pointer_at(src);
                 if pointer.is_null() {
                     Value::Nullable(None)
                 } else {
-                    Value::Nullable(Some(Box::new(read(pointer, &inner, registry)?)))
+                    Value::Nullable(Some(Box::new(read(pointer, inner, registry)?)))
                 }
             }
             TypeShape::EcPoint => Value::EcPoint {
@@ -386,7 +388,7 @@ unsafe fn read(
                     ));
                 }
                 entries.sort_by_key(|entry| entry.0 .0);
-                if matches!(shape, TypeShape::Felt252Dict(_)) {
+                if matches!(*shape, TypeShape::Felt252Dict(_)) {
                     Value::Felt252Dict(entries)
                 } else {
                     Value::SquashedFelt252Dict(entries)
@@ -425,16 +427,16 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
     // SAFETY (for every block below): as `read`, and each `malloc`ed part is freed once, after
     // its own parts.
     unsafe {
-        match TypeShape::of(registry, ty)? {
+        match &*TypeShape::shared(registry, ty)? {
             TypeShape::Struct { members, .. } => {
-                let (offsets, _) = struct_layout(registry, &members)?;
-                for (member, offset) in members.iter().zip(offsets) {
+                let offsets = member_offsets(registry, ty, members)?;
+                for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     free(src.add(offset), member, registry)?;
                 }
             }
             TypeShape::Enum { variants, .. } => {
                 if let Value::Enum { variant, .. } = read(src, ty, registry)? {
-                    let payload = src.add(enum_payload_offset(registry, &variants)?);
+                    let payload = src.add(enum_payload_offset(registry, variants)?);
                     free(payload, &variants[variant], registry)?;
                 }
             }
@@ -442,28 +444,28 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
                 // One reference released; the last one drops the elements the buffer owns.
                 let array = src.cast::<NativeArray>().read_unaligned();
                 if let Some(owned) = array.release() {
-                    let stride = layout_of(registry, &element)?.pad_to_align().size();
+                    let stride = layout_of(registry, element)?.pad_to_align().size();
                     for index in owned {
-                        free(array.slot(index, stride), &element, registry)?;
+                        free(array.slot(index, stride), element, registry)?;
                     }
                     array.free_buffer();
                 }
             }
-            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => free(src, &inner, registry)?,
+            TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => free(src, inner, registry)?,
             TypeShape::Box(inner) | TypeShape::Nullable(inner) => {
                 let boxed = pointer_at(src);
                 if !boxed.is_null() {
-                    free(boxed, &inner, registry)?;
+                    free(boxed, inner, registry)?;
                     libc::free(boxed.cast());
                 }
             }
             TypeShape::Felt252Dict(inner) | TypeShape::SquashedFelt252Dict(inner) => {
                 let dict = pointer_at(src).cast::<NativeDict>();
                 if !dict.is_null() && NativeDict::drop_reference(dict) {
-                    let stride = entry_stride(layout_of(registry, &inner)?);
+                    let stride = entry_stride(layout_of(registry, inner)?);
                     for index in 0..(*dict).len as usize {
                         let (_, value) = (*dict).entry_at(index, stride);
-                        free(value, &inner, registry)?;
+                        free(value, inner, registry)?;
                     }
                     NativeDict::release(dict);
                 }

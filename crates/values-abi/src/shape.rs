@@ -179,6 +179,15 @@ pub enum TypeShape {
 impl TypeShape {
     /// Reads the shape of `ty` off the registry.
     pub fn of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Self, ValueError> {
+        Self::shared(registry, ty).map(|shape| (*shape).clone())
+    }
+
+    /// Like [`TypeShape::of`], shared rather than cloned: what a conversion asks for every
+    /// value it visits (from a [`crate::CachedRegistry`]'s memo while one is active).
+    pub fn shared(
+        registry: &Registry,
+        ty: &ConcreteTypeId,
+    ) -> Result<std::sync::Arc<Self>, ValueError> {
         crate::cache::shape(registry, ty, || Self::read_off(registry, ty))
     }
 

@@ -119,6 +119,18 @@ fn a_cached_registry_answers_what_the_registry_answers() {
         assert_eq!(answers(&plain), expected);
     });
     assert_eq!(answers(cached.registry()), expected);
+
+    // Preloaded: the same answers, with no lock taken for them.
+    let mut preloaded = CachedRegistry::new(registry());
+    let types: Vec<_> = TYPE_NAMES.iter().map(|name| ty(name)).collect();
+    preloaded.preload(&types);
+    preloaded.with(|| {
+        assert_eq!(answers(preloaded.registry()), expected);
+        for ty in &types {
+            let shared = TypeShape::shared(preloaded.registry(), ty).expect("shape");
+            assert_eq!(*shared, TypeShape::of(&plain, ty).expect("shape"));
+        }
+    });
 }
 
 proptest! {

@@ -140,7 +140,7 @@ unsafe fn invoke(
         )));
     }
     for (position, ty) in function.signature.param_types.iter().enumerate() {
-        let pointer = match TypeShape::of(registry, ty)? {
+        let pointer = match &*TypeShape::shared(registry, ty)? {
             TypeShape::Builtin(BuiltinKind::Gas) => {
                 let gas = match (available_gas, info.uses_gas()) {
                     // As on the VM: a program that does not count gas starts at 0.
@@ -188,7 +188,7 @@ unsafe fn invoke(
     for (ty, offset) in ret_types.iter().zip(offsets) {
         // SAFETY: `offset` is inside the results struct, written by the wrapper.
         let pointer = unsafe { NonNull::new_unchecked(results.as_ptr().add(offset)) };
-        match TypeShape::of(registry, ty)? {
+        match &*TypeShape::shared(registry, ty)? {
             TypeShape::Builtin(BuiltinKind::Gas) => {
                 // SAFETY: the gas counter is a u64 at this offset.
                 remaining_gas = Some(unsafe { pointer.cast::<u64>().as_ptr().read() });

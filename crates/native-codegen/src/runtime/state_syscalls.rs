@@ -336,7 +336,7 @@ fn span_value(
 /// An array value as a value of `ty`: the array itself for the legacy span, or the corelib
 /// `Span` struct around it.
 fn span_of_shape(items: Value, ty: &ConcreteTypeId, registry: &Registry) -> Result<Value, String> {
-    match TypeShape::of(registry, ty).map_err(|error| error.to_string())? {
+    match &*TypeShape::shared(registry, ty).map_err(|error| error.to_string())? {
         TypeShape::Struct { .. } => Ok(Value::Struct(vec![items])),
         _ => Ok(items),
     }
@@ -344,9 +344,9 @@ fn span_of_shape(items: Value, ty: &ConcreteTypeId, registry: &Registry) -> Resu
 
 /// The members of the struct type `ty` (through boxes).
 fn struct_members(ty: &ConcreteTypeId, registry: &Registry) -> Result<Vec<ConcreteTypeId>, String> {
-    match TypeShape::of(registry, ty).map_err(|error| error.to_string())? {
-        TypeShape::Box(inner) => struct_members(&inner, registry),
-        TypeShape::Struct { members, .. } => Ok(members),
+    match &*TypeShape::shared(registry, ty).map_err(|error| error.to_string())? {
+        TypeShape::Box(inner) => struct_members(inner, registry),
+        TypeShape::Struct { members, .. } => Ok(members.clone()),
         other => Err(format!("expected a struct, found {other:?}")),
     }
 }

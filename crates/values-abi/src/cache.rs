@@ -197,6 +197,35 @@ pub(crate) fn offsets(
     )
 }
 
+/// Runs `visit` with the shape of `ty` and, for a preloaded struct, its member offsets,
+/// borrowed from the active memo's preloaded table when `ty` is there (no reference count
+/// touched: this is asked for every value converted).
+pub(crate) fn with_shape<R>(
+    registry: &Registry,
+    ty: &ConcreteTypeId,
+    visit: impl FnOnce(&TypeShape, Option<&[usize]>) -> R,
+) -> Result<R, ValueError> {
+    let mut visit = Some(visit);
+    let preloaded = CachedRegistry::active_for(registry, |cache| {
+        let shape = cache.preloaded_shapes.get(&ty.id)?;
+        let offsets = cache
+            .preloaded_offsets
+            .get(&ty.id)
+            .map(|offsets| &**offsets);
+        visit.take().map(|visit| visit(shape, offsets))
+    })
+    .flatten();
+    match (preloaded, visit) {
+        (Some(answer), _) => Ok(answer),
+        (None, Some(visit)) => {
+            let shape = TypeShape::shared(registry, ty)?;
+            Ok(visit(&shape, None))
+        }
+        // `visit` was taken only when it answered.
+        (None, None) => Err(ValueError::UnknownType(ty.to_string())),
+    }
+}
+
 /// The preloaded answers and the on-demand memo of one kind.
 type Memos<'a, T> = (&'a IdMap<T>, &'a Mutex<IdMap<T>>);
 

@@ -151,12 +151,29 @@ unsafe fn write(
     registry: &Registry,
     dst: *mut u8,
 ) -> Result<(), ValueError> {
-    let shape = TypeShape::shared(registry, ty)?;
+    crate::cache::with_shape(registry, ty, |shape, struct_offsets| {
+        // SAFETY: forwarded from the caller.
+        unsafe { write_shaped(value, ty, shape, struct_offsets, registry, dst) }
+    })?
+}
+
+/// [`write`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+///
+/// # Safety
+/// As [`write`].
+unsafe fn write_shaped(
+    value: &Value,
+    ty: &ConcreteTypeId,
+    shape: &TypeShape,
+    struct_offsets: Option<&[usize]>,
+    registry: &Registry,
+    dst: *mut u8,
+) -> Result<(), ValueError> {
     // SAFETY (for every block below): `dst` has room for `ty`'s layout, and each write stays
     // inside it at the offsets that layout defines; heap parts get fresh `malloc`ed buffers
     // of their own layouts.
     unsafe {
-        match (&*shape, value) {
+        match (shape, value) {
             (
                 TypeShape::Felt252 | TypeShape::Bytes31,
                 Value::Felt252(felt) | Value::Bytes31(felt),
@@ -170,7 +187,14 @@ unsafe fn write(
                 write_bytes(dst, &storage_bytes(storage, &(number - lower)))
             }
             (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
-                let offsets = member_offsets(registry, ty, members)?;
+                let computed;
+                let offsets: &[usize] = match struct_offsets {
+                    Some(known) => known,
+                    None => {
+                        computed = member_offsets(registry, ty, members)?;
+                        &computed
+                    }
+                };
                 for ((member, item), offset) in
                     members.iter().zip(items).zip(offsets.iter().copied())
                 {
@@ -282,27 +306,49 @@ unsafe fn read(
     ty: &ConcreteTypeId,
     registry: &Registry,
 ) -> Result<Value, ValueError> {
-    let shape = TypeShape::shared(registry, ty)?;
+    crate::cache::with_shape(registry, ty, |shape, struct_offsets| {
+        // SAFETY: forwarded from the caller.
+        unsafe { read_shaped(src, ty, shape, struct_offsets, registry) }
+    })?
+}
+
+/// `N` bytes at `src`, without allocating.
+///
+/// # Safety
+/// `src` is valid for reading `N` bytes.
+unsafe fn read_array<const N: usize>(src: *const u8) -> [u8; N] {
+    // SAFETY: per the contract above; any alignment.
+    unsafe { src.cast::<[u8; N]>().read_unaligned() }
+}
+
+/// [`read`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+///
+/// # Safety
+/// As [`read`].
+unsafe fn read_shaped(
+    src: *const u8,
+    ty: &ConcreteTypeId,
+    shape: &TypeShape,
+    struct_offsets: Option<&[usize]>,
+    registry: &Registry,
+) -> Result<Value, ValueError> {
     let felt_at = |at: *const u8| {
         // SAFETY: felts are 32 bytes inside the value's layout.
-        let bytes = unsafe { read_bytes(at, 32) };
-        let array: [u8; 32] = bytes.try_into().unwrap_or([0; 32]);
-        Felt::from_bytes_le(&array)
+        Felt::from_bytes_le(&unsafe { read_array::<32>(at) })
     };
     let pointer_at = |at: *const u8| {
-        // SAFETY: pointers are 8 bytes inside the value's layout.
-        let bytes = unsafe { read_bytes(at, std::mem::size_of::<usize>()) };
-        usize::from_le_bytes(bytes.try_into().unwrap_or_default()) as *const u8
+        // SAFETY: pointers are word-sized inside the value's layout.
+        usize::from_le_bytes(unsafe { read_array::<{ std::mem::size_of::<usize>() }>(at) })
+            as *const u8
     };
     let u32_at = |at: *const u8| {
         // SAFETY: as above, for a u32 field.
-        let bytes = unsafe { read_bytes(at, 4) };
-        u32::from_le_bytes(bytes.try_into().unwrap_or_default())
+        u32::from_le_bytes(unsafe { read_array::<4>(at) })
     };
     // SAFETY (for every block below): reads stay inside `ty`'s layout at `src`, or inside heap
     // parts the value points to, which the caller guarantees are alive.
     unsafe {
-        Ok(match &*shape {
+        Ok(match shape {
             TypeShape::Felt252 => Value::Felt252(felt_at(src)),
             TypeShape::Bytes31 => Value::Bytes31(felt_at(src)),
             TypeShape::Int(width) => {
@@ -325,7 +371,14 @@ unsafe fn read(
                 Value::BoundedInt(BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes) + lower)
             }
             TypeShape::Struct { members, .. } => {
-                let offsets = member_offsets(registry, ty, members)?;
+                let computed;
+                let offsets: &[usize] = match struct_offsets {
+                    Some(known) => known,
+                    None => {
+                        computed = member_offsets(registry, ty, members)?;
+                        &computed
+                    }
+                };
                 let mut items = Vec::with_capacity(members.len());
                 for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     items.push(read(src.add(offset), member, registry)?);
@@ -419,6 +472,23 @@ unsafe fn read(
 /// # Safety
 /// As [`free_heap_parts`].
 unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result<(), ValueError> {
+    crate::cache::with_shape(registry, ty, |shape, struct_offsets| {
+        // SAFETY: forwarded from the caller.
+        unsafe { free_shaped(src, ty, shape, struct_offsets, registry) }
+    })?
+}
+
+/// [`free`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+///
+/// # Safety
+/// As [`free_heap_parts`].
+unsafe fn free_shaped(
+    src: *mut u8,
+    ty: &ConcreteTypeId,
+    shape: &TypeShape,
+    struct_offsets: Option<&[usize]>,
+    registry: &Registry,
+) -> Result<(), ValueError> {
     let pointer_at = |at: *const u8| {
         // SAFETY: pointers are 8 bytes inside the value's layout.
         let bytes = unsafe { read_bytes(at, std::mem::size_of::<usize>()) };
@@ -427,9 +497,16 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
     // SAFETY (for every block below): as `read`, and each `malloc`ed part is freed once, after
     // its own parts.
     unsafe {
-        match &*TypeShape::shared(registry, ty)? {
+        match shape {
             TypeShape::Struct { members, .. } => {
-                let offsets = member_offsets(registry, ty, members)?;
+                let computed;
+                let offsets: &[usize] = match struct_offsets {
+                    Some(known) => known,
+                    None => {
+                        computed = member_offsets(registry, ty, members)?;
+                        &computed
+                    }
+                };
                 for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     free(src.add(offset), member, registry)?;
                 }

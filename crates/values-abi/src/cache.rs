@@ -197,9 +197,9 @@ pub(crate) fn offsets(
     )
 }
 
-/// Runs `visit` with the shape of `ty` and, for a preloaded struct, its member offsets,
-/// borrowed from the active memo's preloaded table when `ty` is there (no reference count
-/// touched: this is asked for every value converted).
+/// Runs `visit` with the shape of `ty` and, for a struct, its member offsets: borrowed from
+/// the active memo's preloaded table when `ty` is there (no reference count touched: this is
+/// asked for every value converted), else computed.
 pub(crate) fn with_shape<R>(
     registry: &Registry,
     ty: &ConcreteTypeId,
@@ -212,6 +212,10 @@ pub(crate) fn with_shape<R>(
             .preloaded_offsets
             .get(&ty.id)
             .map(|offsets| &**offsets);
+        // A struct whose offsets could not be preloaded takes the slow path, which says why.
+        if matches!(**shape, TypeShape::Struct { .. }) && offsets.is_none() {
+            return None;
+        }
         visit.take().map(|visit| visit(shape, offsets))
     })
     .flatten();
@@ -219,7 +223,13 @@ pub(crate) fn with_shape<R>(
         (Some(answer), _) => Ok(answer),
         (None, Some(visit)) => {
             let shape = TypeShape::shared(registry, ty)?;
-            Ok(visit(&shape, None))
+            let offsets = match &*shape {
+                TypeShape::Struct { members, .. } => {
+                    Some(crate::layout::member_offsets(registry, ty, members)?)
+                }
+                _ => None,
+            };
+            Ok(visit(&shape, offsets.as_deref()))
         }
         // `visit` was taken only when it answered.
         (None, None) => Err(ValueError::UnknownType(ty.to_string())),

@@ -11,7 +11,7 @@ use starknet_types_core::felt::Felt;
 
 use crate::array::NativeArray;
 use crate::dict::{entry_stride, NativeDict};
-use crate::layout::{enum_payload_offset, enum_tag, layout_of, member_offsets, Storage};
+use crate::layout::{enum_payload_offset, enum_tag, layout_of, Storage};
 use crate::shape::{IntWidth, TypeShape};
 use crate::{DictKey, Registry, U128Half, Value, ValueError};
 
@@ -157,7 +157,7 @@ unsafe fn write(
     })?
 }
 
-/// [`write`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+/// [`write`] with `ty`'s shape (and, for a struct, its member offsets) at hand.
 ///
 /// # Safety
 /// As [`write`].
@@ -187,14 +187,7 @@ unsafe fn write_shaped(
                 write_bytes(dst, &storage_bytes(storage, &(number - lower)))
             }
             (TypeShape::Struct { members, .. }, Value::Struct(items)) => {
-                let computed;
-                let offsets: &[usize] = match struct_offsets {
-                    Some(known) => known,
-                    None => {
-                        computed = member_offsets(registry, ty, members)?;
-                        &computed
-                    }
-                };
+                let offsets = struct_offsets.ok_or_else(|| unsupported(ty))?;
                 for ((member, item), offset) in
                     members.iter().zip(items).zip(offsets.iter().copied())
                 {
@@ -321,7 +314,7 @@ unsafe fn read_array<const N: usize>(src: *const u8) -> [u8; N] {
     unsafe { src.cast::<[u8; N]>().read_unaligned() }
 }
 
-/// [`read`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+/// [`read`] with `ty`'s shape (and, for a struct, its member offsets) at hand.
 ///
 /// # Safety
 /// As [`read`].
@@ -371,14 +364,7 @@ unsafe fn read_shaped(
                 Value::BoundedInt(BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes) + lower)
             }
             TypeShape::Struct { members, .. } => {
-                let computed;
-                let offsets: &[usize] = match struct_offsets {
-                    Some(known) => known,
-                    None => {
-                        computed = member_offsets(registry, ty, members)?;
-                        &computed
-                    }
-                };
+                let offsets = struct_offsets.ok_or_else(|| unsupported(ty))?;
                 let mut items = Vec::with_capacity(members.len());
                 for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     items.push(read(src.add(offset), member, registry)?);
@@ -478,7 +464,7 @@ unsafe fn free(src: *mut u8, ty: &ConcreteTypeId, registry: &Registry) -> Result
     })?
 }
 
-/// [`free`] with `ty`'s shape (and, for a struct, its member offsets when known) at hand.
+/// [`free`] with `ty`'s shape (and, for a struct, its member offsets) at hand.
 ///
 /// # Safety
 /// As [`free_heap_parts`].
@@ -499,14 +485,7 @@ unsafe fn free_shaped(
     unsafe {
         match shape {
             TypeShape::Struct { members, .. } => {
-                let computed;
-                let offsets: &[usize] = match struct_offsets {
-                    Some(known) => known,
-                    None => {
-                        computed = member_offsets(registry, ty, members)?;
-                        &computed
-                    }
-                };
+                let offsets = struct_offsets.ok_or_else(|| unsupported(ty))?;
                 for (member, offset) in members.iter().zip(offsets.iter().copied()) {
                     free(src.add(offset), member, registry)?;
                 }

@@ -126,6 +126,8 @@ pub(crate) unsafe extern "C" fn state_syscall(
         }
         (&mut *system, &mut *gas)
     };
+    // SAFETY: `failure` is writable for an array (contract above).
+    let failed = unsafe { FailureSlot::new(failure) };
     let count = (inputs + outputs) as usize;
     // SAFETY: per the contract above, both arrays have `count` entries.
     let (slots, ids) = unsafe {
@@ -141,16 +143,16 @@ pub(crate) unsafe extern "C" fn state_syscall(
     let mut values = Vec::with_capacity(input_slots.len());
     for (slot, ty) in input_slots.iter().zip(input_types) {
         let Some(slot) = NonNull::new(*slot) else {
-            return internal(failure, "a null input slot");
+            return failed.internal("a null input slot");
         };
         // SAFETY: the slot holds a value of type `ty` (contract above); it is only read.
         match unsafe { Value::from_ptr(slot, registry, ty) } {
             Ok(value) => values.push(value),
-            Err(error) => return internal(failure, &error.to_string()),
+            Err(error) => return failed.internal(&error.to_string()),
         }
     }
     let Some(kind) = StateSyscall::from_number(kind) else {
-        return internal(failure, "an unknown state syscall");
+        return failed.internal("an unknown state syscall");
     };
     let answer = context
         .with_handler(|handler| call_handler(handler, kind, &values, output_types, registry, gas));
@@ -162,28 +164,39 @@ pub(crate) unsafe extern "C" fn state_syscall(
         Ok(Ok(results)) => {
             for ((value, slot), ty) in results.iter().zip(output_slots).zip(output_types) {
                 let Some(slot) = NonNull::new(*slot) else {
-                    return internal(failure, "a null output slot");
+                    return failed.internal("a null output slot");
                 };
                 // SAFETY: the slot is writable for a value of type `ty` (contract above).
                 if let Err(error) = unsafe { value.write_to(slot, registry, ty) } {
-                    return internal(failure, &error.to_string());
+                    return failed.internal(&error.to_string());
                 }
             }
             SUCCESS
         }
         // SAFETY: `failure` is writable for an array (contract above).
         Ok(Err(reason)) => unsafe { felts_reason(failure, &reason) },
-        Err(message) => internal(failure, &message),
+        Err(message) => failed.internal(&message),
     }
 }
 
-/// A syscall Cairn could not carry out (a malformed value, a type it did not expect): the
-/// contract sees a failure naming it.
-fn internal(failure: *mut NativeArray, message: &str) -> u64 {
-    let text = format!("cairn: {message}");
-    let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
-    // SAFETY: `failure` is writable for an array (contract of `state_syscall`).
-    unsafe { write_reason(failure, &chunks) }
+/// The running syscall's failure slot, known to be writable for an array.
+struct FailureSlot(*mut NativeArray);
+
+impl FailureSlot {
+    /// # Safety
+    /// `slot` is writable for an array while this lives.
+    unsafe fn new(slot: *mut NativeArray) -> Self {
+        Self(slot)
+    }
+
+    /// A syscall Cairn could not carry out (a malformed value, a type it did not expect): the
+    /// contract sees a failure naming it.
+    fn internal(&self, message: &str) -> u64 {
+        let text = format!("cairn: {message}");
+        let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
+        // SAFETY: the slot is writable for an array (contract of `new`).
+        unsafe { write_reason(self.0, &chunks) }
+    }
 }
 
 /// Writes `reason` as a new `Array<felt252>` into `failure`; returns `FAILURE`.

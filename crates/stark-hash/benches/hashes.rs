@@ -98,7 +98,23 @@ fn field(c: &mut Criterion) {
             x
         })
     });
-    group.bench_function("inverse", |bench| bench.iter(|| black_box(a).inverse()));
+    // Varied inputs, as a hash meets them.
+    let values: Vec<Fp> = (0..256u64)
+        .map(|n| Fp::from_u64(n + 2).inverse().unwrap_or(Fp::ONE))
+        .collect();
+    let mut turn = 0;
+    group.bench_function("inverse", |bench| {
+        bench.iter(|| {
+            turn += 1;
+            black_box(values[turn % values.len()]).inverse()
+        })
+    });
+    group.bench_function("inverse by Fermat", |bench| {
+        bench.iter(|| {
+            turn += 1;
+            black_box(values[turn % values.len()]).inverse_by_fermat()
+        })
+    });
     group.bench_function("100 add", |bench| {
         bench.iter(|| {
             let mut x = black_box(a);

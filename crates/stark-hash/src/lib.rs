@@ -16,6 +16,7 @@
 
 mod curve;
 pub mod field;
+mod inverse;
 mod pedersen;
 mod poseidon;
 

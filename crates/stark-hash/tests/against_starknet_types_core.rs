@@ -66,6 +66,12 @@ fn values_at_or_above_p_are_refused_by_the_field() {
     assert_eq!(Fp::from_canonical([1, 0, 0, 0x0800_0000_0000_0011]), None);
     assert_eq!(Fp::from_canonical([u64::MAX; 4]), None);
     assert_eq!(Fp::from_montgomery([u64::MAX; 4]), None);
+    // Inverses of edge values agree between the binary GCD and Fermat's little theorem.
+    for value in edge_values().iter().filter(|value| **value != Felt::ZERO) {
+        let x = Fp::from_montgomery(value.to_raw_reversed()).expect("reduced");
+        assert_eq!(x.inverse(), x.inverse_by_fermat(), "{value:#x}");
+        assert_eq!(x.inverse().map(|inverse| inverse.mul(&x)), Some(Fp::ONE));
+    }
     // p − 1 is accepted and reads back.
     let limbs = [0, 0, 0, 0x0800_0000_0000_0011];
     assert_eq!(Fp::from_canonical(limbs).map(Fp::to_canonical), Some(limbs));
@@ -107,6 +113,7 @@ proptest! {
         prop_assert_eq!(felt_of(x.sub(&y)), a - b);
         if b != Felt::ZERO {
             prop_assert_eq!(felt_of(y.inverse().expect("non-zero")), b.inverse().expect("non-zero"));
+            prop_assert_eq!(y.inverse(), y.inverse_by_fermat());
         }
     }
 }

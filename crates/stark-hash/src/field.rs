@@ -36,7 +36,7 @@ const fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
 
 /// `value − p` when `value ≥ p` (with `high` the bit above the four limbs), else `value`.
 #[inline(always)]
-const fn subtract_p_if_above(value: [u64; 4], high: u64) -> [u64; 4] {
+pub(crate) const fn subtract_p_if_above(value: [u64; 4], high: u64) -> [u64; 4] {
     let (r0, borrow) = sbb(value[0], P[0], 0);
     let (r1, borrow) = sbb(value[1], P[1], borrow);
     let (r2, borrow) = sbb(value[2], P[2], borrow);
@@ -61,6 +61,22 @@ const fn subtract_p_if_above_branching(value: [u64; 4]) -> [u64; 4] {
         return value;
     }
     subtract_p_if_above(value, 0)
+}
+
+/// `(a − b) mod p` on canonical or Montgomery limbs alike (both below p).
+#[inline(always)]
+pub(crate) const fn sub_limbs(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+    let (d0, borrow) = sbb(a[0], b[0], 0);
+    let (d1, borrow) = sbb(a[1], b[1], borrow);
+    let (d2, borrow) = sbb(a[2], b[2], borrow);
+    let (d3, borrow) = sbb(a[3], b[3], borrow);
+    // Below zero: add p back (masked: for varied values the borrow is a coin toss).
+    let mask = 0u64.wrapping_sub(borrow);
+    let (s0, carry) = adc(d0, P[0] & mask, 0);
+    let (s1, carry) = adc(d1, P[1] & mask, carry);
+    let (s2, carry) = adc(d2, P[2] & mask, carry);
+    let (s3, _) = adc(d3, P[3] & mask, carry);
+    [s0, s1, s2, s3]
 }
 
 /// `(a + b) mod p` on canonical or Montgomery limbs alike (both below p).
@@ -141,17 +157,7 @@ impl Fp {
     /// `self − other`.
     #[inline(always)]
     pub fn sub(&self, other: &Fp) -> Fp {
-        let (d0, borrow) = sbb(self.0[0], other.0[0], 0);
-        let (d1, borrow) = sbb(self.0[1], other.0[1], borrow);
-        let (d2, borrow) = sbb(self.0[2], other.0[2], borrow);
-        let (d3, borrow) = sbb(self.0[3], other.0[3], borrow);
-        // Below zero: add p back (masked: for varied values the borrow is a coin toss).
-        let mask = 0u64.wrapping_sub(borrow);
-        let (s0, carry) = adc(d0, P[0] & mask, 0);
-        let (s1, carry) = adc(d1, P[1] & mask, carry);
-        let (s2, carry) = adc(d2, P[2] & mask, carry);
-        let (s3, _) = adc(d3, P[3] & mask, carry);
-        Fp([s0, s1, s2, s3])
+        Fp(sub_limbs(&self.0, &other.0))
     }
 
     /// `−self`.

@@ -8,7 +8,7 @@
 //! integers that is then applied to the full-size `a, b` and `u, v` at once. A wrong guess of
 //! the approximations only costs steps; the answer is checked by the caller's fallback.
 
-use crate::field::P;
+use crate::field::{sub_limbs, subtract_p_if_above, P};
 
 /// At most this many rounds of 31 steps (2·252 steps suffice; the approximations may waste a
 /// few): past it the caller falls back to another method.
@@ -103,37 +103,13 @@ fn modular_combination(u: &[u64; 4], v: &[u64; 4], f: i64, g: i64) -> [u64; 4] {
     }
     top += carry;
     let (magnitude, negative) = shift_and_magnitude(limbs, top);
-    // |result| < 3p: bring it into [0, p).
-    let mut value = magnitude;
-    while !below_p(&value) {
-        value = subtract(&value, &P);
+    // |result| < 3p: two subtractions at most bring the magnitude below p.
+    let value = subtract_p_if_above(subtract_p_if_above(magnitude, 0), 0);
+    if negative {
+        sub_limbs(&[0; 4], &value)
+    } else {
+        value
     }
-    if negative && value != [0; 4] {
-        value = subtract(&P, &value);
-    }
-    value
-}
-
-fn below_p(value: &[u64; 4]) -> bool {
-    for limb in (0..4).rev() {
-        if value[limb] != P[limb] {
-            return value[limb] < P[limb];
-        }
-    }
-    false
-}
-
-/// `a − b` for `a ≥ b`.
-fn subtract(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
-    let mut out = [0u64; 4];
-    let mut borrow = 0u64;
-    for index in 0..4 {
-        let (difference, first) = a[index].overflowing_sub(b[index]);
-        let (difference, second) = difference.overflowing_sub(borrow);
-        out[index] = difference;
-        borrow = u64::from(first || second);
-    }
-    out
 }
 
 /// `x⁻¹ mod p` for canonical `x` in `[1, p)`, or `None` if the rounds ran out (the caller then

@@ -75,32 +75,24 @@ fn table(base: Affine, windows: usize, count: usize) -> Vec<Affine> {
     points
 }
 
-/// lambdaworks' shift point and its tables of P1…P4 (their first entries are the points),
-/// read through its public `Pedersen` trait (the parameters' own trait is private there).
-fn base_points<Parameters: Pedersen<EC = StarkCurve>>(
-) -> [Vec<ShortWeierstrassProjectivePoint<StarkCurve>>; 5] {
+/// lambdaworks' shift point and P1…P4 (the first entries of its tables), read through its
+/// public `Pedersen` trait (the parameters' own trait is private there).
+fn base_points<Parameters: Pedersen<EC = StarkCurve>>() -> [Affine; 5] {
     [
-        vec![Parameters::SHIFT_POINT],
-        Parameters::POINTS_P1.to_vec(),
-        Parameters::POINTS_P2.to_vec(),
-        Parameters::POINTS_P3.to_vec(),
-        Parameters::POINTS_P4.to_vec(),
+        affine(&Parameters::SHIFT_POINT),
+        affine(&Parameters::POINTS_P1[0]),
+        affine(&Parameters::POINTS_P2[0]),
+        affine(&Parameters::POINTS_P3[0]),
+        affine(&Parameters::POINTS_P4[0]),
     ]
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let base = |points: &[ShortWeierstrassProjectivePoint<StarkCurve>]| {
-            points.first().map(affine).unwrap_or(Affine {
-                x: Fp::ZERO,
-                y: Fp::ZERO,
-            })
-        };
         let [shift, p1, p2, p3, p4] = base_points::<PedersenStarkCurve>();
-        let (p1, p2, p3, p4) = (base(&p1), base(&p2), base(&p3), base(&p4));
         Tables {
-            shift: affine(&shift[0]),
+            shift,
             low: [
                 table(p1, LOW_WINDOWS, PER_WINDOW),
                 table(p3, LOW_WINDOWS, PER_WINDOW),

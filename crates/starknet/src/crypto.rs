@@ -63,6 +63,15 @@ pub enum SecpCurve {
     R1,
 }
 
+impl std::fmt::Display for SecpCurve {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecpCurve::K1 => "secp256k1",
+            SecpCurve::R1 => "secp256r1",
+        })
+    }
+}
+
 impl SecpCurve {
     fn costs(self, costs: &SyscallGasCosts) -> &SecpGasCosts {
         match self {

@@ -1,7 +1,5 @@
 //! What each syscall costs in gas.
 
-use starknet_types_core::felt::Felt;
-
 use crate::short_string;
 use crate::syscalls::SyscallResult;
 
@@ -97,11 +95,6 @@ impl SyscallGasCosts {
 pub(crate) fn charge(remaining_gas: &mut u64, cost: u64) -> SyscallResult<()> {
     *remaining_gas = remaining_gas
         .checked_sub(cost)
-        .ok_or_else(|| vec![out_of_gas()])?;
+        .ok_or_else(|| vec![short_string("Syscall out of gas")])?;
     Ok(())
-}
-
-/// The revert reason of a syscall that ran out of gas.
-fn out_of_gas() -> Felt {
-    short_string("Syscall out of gas")
 }

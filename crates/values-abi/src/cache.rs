@@ -63,6 +63,11 @@ thread_local! {
     static ACTIVE: Cell<*const CachedRegistry> = const { Cell::new(std::ptr::null()) };
 }
 
+/// Empties an on-demand memo (held exclusively), giving back its answers.
+fn take<T>(memo: &mut Mutex<IdMap<T>>) -> IdMap<T> {
+    std::mem::take(memo.get_mut().unwrap_or_else(PoisonError::into_inner))
+}
+
 /// A memo's lock; a thread that panicked while holding it left no half-written entry (an
 /// insert is one step), so a poisoned lock is still good.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,35 +88,24 @@ impl CachedRegistry {
         }
     }
 
-    /// Answers the shape and layout of each of `types` now (a program's declared types), so
-    /// that questions about them take no lock. A type without a shape or layout is left to be
-    /// asked (and to fail) on demand.
+    /// Answers the shape and layout of each of `types` now (a program's declared types), and
+    /// of the types they are made of, so that questions about them take no lock. A type
+    /// without a shape or layout is left to be asked (and to fail) on demand.
     pub fn preload<'a>(&mut self, types: impl IntoIterator<Item = &'a ConcreteTypeId>) {
-        let types: Vec<&ConcreteTypeId> = types.into_iter().collect();
-        let (shapes, layouts, offsets) = self.with(|| {
-            let mut shapes = IdMap::default();
-            let mut layouts = IdMap::default();
-            let mut offsets = IdMap::default();
-            for ty in &types {
+        // Asking fills the on-demand memos; their answers then become the preloaded ones.
+        self.with(|| {
+            for ty in types {
                 if let Ok(shape) = TypeShape::shared(&self.registry, ty) {
                     if let TypeShape::Struct { members, .. } = &*shape {
-                        if let Ok(member_offsets) =
-                            crate::layout::member_offsets(&self.registry, ty, members)
-                        {
-                            offsets.insert(ty.id, member_offsets);
-                        }
+                        let _ = crate::layout::member_offsets(&self.registry, ty, members);
                     }
-                    shapes.insert(ty.id, shape);
                 }
-                if let Ok(layout) = crate::layout::layout_of(&self.registry, ty) {
-                    layouts.insert(ty.id, layout);
-                }
+                let _ = crate::layout::layout_of(&self.registry, ty);
             }
-            (shapes, layouts, offsets)
         });
-        self.preloaded_shapes = shapes;
-        self.preloaded_layouts = layouts;
-        self.preloaded_offsets = offsets;
+        self.preloaded_shapes.extend(take(&mut self.shapes));
+        self.preloaded_layouts.extend(take(&mut self.layouts));
+        self.preloaded_offsets.extend(take(&mut self.offsets));
     }
 
     /// The registry.
@@ -133,8 +127,8 @@ impl CachedRegistry {
         run()
     }
 
-    /// Calls `answer` with the memo of `registry` if one is active for it on this thread.
-    fn active_for<R>(registry: &Registry, answer: impl FnOnce(&CachedRegistry) -> R) -> Option<R> {
+    /// The memo active on this thread, if it is `registry`'s.
+    fn active_for(registry: &Registry) -> Option<&CachedRegistry> {
         let active = ACTIVE.with(Cell::get);
         if active.is_null() {
             return None;
@@ -143,7 +137,9 @@ impl CachedRegistry {
         // stays borrowed until `with` returns and puts the previous value back; we are inside
         // that call, so the pointer is live.
         let active = unsafe { &*active };
-        std::ptr::eq(&active.registry, registry).then(|| answer(active))
+        // `registry` is then the active memo's own registry, so the memo outlives the borrow
+        // of `registry` that the answer is tied to.
+        std::ptr::eq(&active.registry, registry).then_some(active)
     }
 }
 
@@ -205,35 +201,27 @@ pub(crate) fn with_shape<R>(
     ty: &ConcreteTypeId,
     visit: impl FnOnce(&TypeShape, Option<&[usize]>) -> R,
 ) -> Result<R, ValueError> {
-    let mut visit = Some(visit);
-    let preloaded = CachedRegistry::active_for(registry, |cache| {
-        let shape = cache.preloaded_shapes.get(&ty.id)?;
-        let offsets = cache
-            .preloaded_offsets
-            .get(&ty.id)
-            .map(|offsets| &**offsets);
-        // A struct whose offsets could not be preloaded takes the slow path, which says why.
-        if matches!(**shape, TypeShape::Struct { .. }) && offsets.is_none() {
-            return None;
+    if let Some(cache) = CachedRegistry::active_for(registry) {
+        if let Some(shape) = cache.preloaded_shapes.get(&ty.id) {
+            let offsets = cache
+                .preloaded_offsets
+                .get(&ty.id)
+                .map(|offsets| &**offsets);
+            // A struct whose offsets could not be preloaded takes the path below, which says
+            // why.
+            if offsets.is_some() || !matches!(**shape, TypeShape::Struct { .. }) {
+                return Ok(visit(shape, offsets));
+            }
         }
-        visit.take().map(|visit| visit(shape, offsets))
-    })
-    .flatten();
-    match (preloaded, visit) {
-        (Some(answer), _) => Ok(answer),
-        (None, Some(visit)) => {
-            let shape = TypeShape::shared(registry, ty)?;
-            let offsets = match &*shape {
-                TypeShape::Struct { members, .. } => {
-                    Some(crate::layout::member_offsets(registry, ty, members)?)
-                }
-                _ => None,
-            };
-            Ok(visit(&shape, offsets.as_deref()))
-        }
-        // `visit` was taken only when it answered.
-        (None, None) => Err(ValueError::UnknownType(ty.to_string())),
     }
+    let shape = TypeShape::shared(registry, ty)?;
+    let offsets = match &*shape {
+        TypeShape::Struct { members, .. } => {
+            Some(crate::layout::member_offsets(registry, ty, members)?)
+        }
+        _ => None,
+    };
+    Ok(visit(&shape, offsets.as_deref()))
 }
 
 /// The preloaded answers and the on-demand memo of one kind.
@@ -245,23 +233,18 @@ fn memoised<T: Clone>(
     memos: for<'a> fn(&'a CachedRegistry) -> Memos<'a, T>,
     compute: impl FnOnce() -> Result<T, ValueError>,
 ) -> Result<T, ValueError> {
-    let known = CachedRegistry::active_for(registry, |cache| {
-        let (preloaded, memo) = memos(cache);
-        match preloaded.get(&ty.id) {
-            Some(answer) => Some(answer.clone()),
-            None => lock(memo).get(&ty.id).cloned(),
-        }
-    });
-    match known {
-        Some(Some(answer)) => Ok(answer),
-        // Computed without holding the lock: a layout asks for its members' layouts.
-        Some(None) => {
-            let answer = compute()?;
-            CachedRegistry::active_for(registry, |cache| {
-                lock(memos(cache).1).insert(ty.id, answer.clone())
-            });
-            Ok(answer)
-        }
-        None => compute(),
+    let Some(cache) = CachedRegistry::active_for(registry) else {
+        return compute();
+    };
+    let (preloaded, memo) = memos(cache);
+    if let Some(answer) = preloaded.get(&ty.id) {
+        return Ok(answer.clone());
     }
+    if let Some(answer) = lock(memo).get(&ty.id) {
+        return Ok(answer.clone());
+    }
+    // Computed without holding the lock: a layout asks for its members' layouts.
+    let answer = compute()?;
+    lock(memo).insert(ty.id, answer.clone());
+    Ok(answer)
 }

@@ -1,9 +1,9 @@
 //! The Starknet syscalls that have no state outside the call: Keccak, SHA-256/512 block
 //! compression and secp256k1/r1 point operations, answered by the run's [`SyscallHandler`]
-//! (whose defaults are `cairn_starknet::crypto`'s) or, in a run without one, by
-//! `cairn_starknet::crypto` with the standard gas costs.
+//! (whose defaults are `cairn_starknet::crypto`'s; a run given no handler has a standalone
+//! Starknet state, so these defaults).
 //!
-//! Every function takes the run's `System` pointer (a `SyscallContext`, or null), the gas
+//! Every function takes the run's `System` pointer (its `SyscallContext`), the gas
 //! counter by pointer (the syscall deducts its cost), one pointer per input slot, one per output
 //! slot and the slot of the failure's revert reason, an `Array<felt252>` it allocates. It
 //! returns [`SUCCESS`], [`FAILURE`] or, for syscalls that return an `Option`, [`SUCCESS_NONE`].
@@ -11,8 +11,8 @@
 //! Points are `[u128; 4]` (x low, x high, y low, y high), `(0, 0)` being the point at infinity —
 //! the coordinates the VM reports for it. u256 values are `[u128; 2]` (low, high).
 
-use cairn_starknet::crypto::{self, Secp256Point, SecpCurve, U256};
-use cairn_starknet::{SyscallGasCosts, SyscallHandler, SyscallResult};
+use cairn_starknet::crypto::{Secp256Point, SecpCurve, U256};
+use cairn_starknet::{SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
 
 use super::state_syscalls::{felts_reason, SyscallContext};
@@ -53,47 +53,32 @@ pub(crate) unsafe fn write_reason(slot: *mut NativeArray, words: &[&[u8]]) -> u6
     FAILURE
 }
 
-/// A handler's method for a syscall, and the same syscall for a run without a handler.
-struct Syscall<H, D> {
-    handled: H,
-    default: D,
-}
-
-/// Answers one syscall: through the run's handler when it has one (a panic of the handler is
-/// kept for the executor and fails the syscall), else with the standard costs; `write` stores
-/// a success's outputs and says which success it was.
+/// Answers one syscall with `call` on the run's handler (a panic of the handler is kept for
+/// the executor and fails the syscall); `write` stores a success's outputs and says which
+/// success it was.
 ///
 /// # Safety
 /// `system` is null or the run's `SyscallContext`; `gas` is its counter; `failure` is writable
 /// for an array.
-unsafe fn answer<T, H, D>(
+unsafe fn answer<T>(
     system: *mut SyscallContext<'_>,
     gas: *mut u64,
     failure: *mut NativeArray,
-    syscall: Syscall<H, D>,
+    call: impl FnOnce(&mut dyn SyscallHandler, &mut u64) -> SyscallResult<T>,
     write: impl FnOnce(T) -> u64,
-) -> u64
-where
-    H: FnOnce(&mut dyn SyscallHandler, &mut u64) -> SyscallResult<T>,
-    D: FnOnce(&SyscallGasCosts, &mut u64) -> SyscallResult<T>,
-{
-    // SAFETY: per the contract above.
-    let gas = unsafe { &mut *gas };
-    let result = if system.is_null() {
-        (syscall.default)(&SyscallGasCosts::STARKNET, gas)
-    } else {
-        // SAFETY: a non-null `system` is the run's context (contract above).
-        let context = unsafe { &mut *system };
-        match context.with_handler(|handler| (syscall.handled)(handler, gas)) {
-            Some(result) => result,
-            // SAFETY: `failure` is writable for an array (contract above).
-            None => return unsafe { write_reason(failure, &[b"syscall handler panicked"]) },
-        }
-    };
-    match result {
-        Ok(outputs) => write(outputs),
+) -> u64 {
+    if system.is_null() {
         // SAFETY: `failure` is writable for an array (contract above).
-        Err(reason) => unsafe { felts_reason(failure, &reason) },
+        return unsafe { write_reason(failure, &[b"no syscall handler"]) };
+    }
+    // SAFETY: per the contract above, `system` is the run's context and `gas` its counter.
+    let (context, gas) = unsafe { (&mut *system, &mut *gas) };
+    match context.with_handler(|handler| call(handler, gas)) {
+        Some(Ok(outputs)) => write(outputs),
+        // SAFETY: `failure` is writable for an array (contract above).
+        Some(Err(reason)) => unsafe { felts_reason(failure, &reason) },
+        // SAFETY: as above.
+        None => unsafe { write_reason(failure, &[b"syscall handler panicked"]) },
     }
 }
 
@@ -150,13 +135,10 @@ pub(crate) unsafe extern "C" fn keccak(
             std::slice::from_raw_parts(input.slot(input.start, 8).cast::<u64>(), length)
         }
     };
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.keccak(words, gas),
-        default: |costs: &SyscallGasCosts, gas: &mut u64| crypto::keccak(costs, words, gas),
-    };
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.keccak(words, gas);
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |hash| {
+        answer(system, gas, failure, call, |hash| {
             output.write(halves(hash));
             SUCCESS
         })
@@ -177,17 +159,12 @@ pub(crate) unsafe extern "C" fn sha256_process_block(
 ) -> u64 {
     // SAFETY: per the contract above.
     let (state, block) = unsafe { (*state, **block) };
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.sha256_process_block(&state, &block, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::sha256_process_block(costs, &state, &block, gas)
-        },
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.sha256_process_block(&state, &block, gas)
     };
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |next| {
+        answer(system, gas, failure, call, |next| {
             output.write(next);
             SUCCESS
         })
@@ -208,17 +185,12 @@ pub(crate) unsafe extern "C" fn sha512_process_block(
 ) -> u64 {
     // SAFETY: per the contract above.
     let (state, block) = unsafe { (*state, **block) };
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.sha512_process_block(&state, &block, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::sha512_process_block(costs, &state, &block, gas)
-        },
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.sha512_process_block(&state, &block, gas)
     };
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |next| {
+        answer(system, gas, failure, call, |next| {
             output.write(next);
             SUCCESS
         })
@@ -255,17 +227,11 @@ pub(crate) unsafe extern "C" fn secp_new<const R1: bool>(
     // SAFETY: per the contract above.
     let (x, y) = unsafe { (u256(*x), u256(*y)) };
     let curve = curve::<R1>();
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.secp256_new(curve, x, y, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::secp256_new(costs, curve, x, y, gas)
-        },
-    };
+    let call =
+        |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.secp256_new(curve, x, y, gas);
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |point| {
+        answer(system, gas, failure, call, |point| {
             write_optional_point(output, point)
         })
     }
@@ -286,17 +252,11 @@ pub(crate) unsafe extern "C" fn secp_add<const R1: bool>(
     // SAFETY: per the contract above.
     let (p, q) = unsafe { (point(*p), point(*q)) };
     let curve = curve::<R1>();
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.secp256_add(curve, p, q, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::secp256_add(costs, curve, p, q, gas)
-        },
-    };
+    let call =
+        |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.secp256_add(curve, p, q, gas);
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |sum| {
+        answer(system, gas, failure, call, |sum| {
             output.write(point_halves(sum));
             SUCCESS
         })
@@ -318,17 +278,12 @@ pub(crate) unsafe extern "C" fn secp_mul<const R1: bool>(
     // SAFETY: per the contract above.
     let (p, scalar) = unsafe { (point(*p), u256(*scalar)) };
     let curve = curve::<R1>();
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.secp256_mul(curve, p, scalar, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::secp256_mul(costs, curve, p, scalar, gas)
-        },
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.secp256_mul(curve, p, scalar, gas)
     };
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |product| {
+        answer(system, gas, failure, call, |product| {
             output.write(point_halves(product));
             SUCCESS
         })
@@ -351,17 +306,12 @@ pub(crate) unsafe extern "C" fn secp_get_point_from_x<const R1: bool>(
     // SAFETY: per the contract above.
     let (x, odd) = unsafe { (u256(*x), *odd != 0) };
     let curve = curve::<R1>();
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.secp256_get_point_from_x(curve, x, odd, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::secp256_get_point_from_x(costs, curve, x, odd, gas)
-        },
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.secp256_get_point_from_x(curve, x, odd, gas)
     };
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |point| {
+        answer(system, gas, failure, call, |point| {
             write_optional_point(output, point)
         })
     }
@@ -382,17 +332,11 @@ pub(crate) unsafe extern "C" fn secp_get_xy<const R1: bool>(
     // SAFETY: per the contract above.
     let p = unsafe { point(*p) };
     let curve = curve::<R1>();
-    let syscall = Syscall {
-        handled: |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-            handler.secp256_get_xy(curve, p, gas)
-        },
-        default: |costs: &SyscallGasCosts, gas: &mut u64| {
-            crypto::secp256_get_xy(costs, curve, p, gas)
-        },
-    };
+    let call =
+        |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.secp256_get_xy(curve, p, gas);
     // SAFETY: per the contract above.
     unsafe {
-        answer(system, gas, failure, syscall, |(px, py)| {
+        answer(system, gas, failure, call, |(px, py)| {
             x.write(halves(px));
             y.write(halves(py));
             SUCCESS

@@ -119,7 +119,8 @@ pub struct StarknetState {
     frames: usize,
     /// The running call's context; the block and transaction parts are the caller's to set.
     context: ExecutionInfo,
-    /// What the entry points run since the current top-level call began used.
+    /// What the entry points run since the current top-level call began used (`None`
+    /// outside a top-level call, as in a standalone state's plain program).
     used: Option<ExecutionResources>,
 }
 
@@ -366,12 +367,10 @@ impl StarknetState {
         keep: fn(&CallOutcome) -> bool,
     ) -> Result<CallRecord, StarknetError> {
         let checkpoint = self.checkpoint();
-        let outer = self.used.replace(ExecutionResources::of_vm());
+        // Top-level calls do not nest: the count starts here and ends with the call.
+        self.used = Some(ExecutionResources::of_vm());
         let outcome = call(self, &mut gas);
-        let resources = std::mem::replace(&mut self.used, outer).unwrap_or_default();
-        if let Some(outer) = &mut self.used {
-            outer.add(&resources);
-        }
+        let resources = self.used.take().unwrap_or_default();
         if !outcome.as_ref().is_ok_and(keep) {
             self.revert_to(checkpoint);
         }

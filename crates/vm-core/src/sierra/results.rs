@@ -15,7 +15,7 @@ use cairo_vm::Felt252;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
-use super::secp_points::{point_coordinates, Curve};
+use super::secp_points::point_coordinates;
 use crate::error::{Result, VmCoreError};
 use crate::runner::Runner;
 
@@ -419,8 +419,8 @@ impl Reader<'_> {
                 let curve = match self.builder.registry().get_type(ty) {
                     Ok(CoreTypeConcrete::Starknet(StarknetTypeConcrete::Secp256Point(
                         Secp256PointTypeConcrete::K1(_),
-                    ))) => Curve::Secp256k1,
-                    _ => Curve::Secp256r1,
+                    ))) => cairn_starknet::SecpCurve::K1,
+                    _ => cairn_starknet::SecpCurve::R1,
                 };
                 let [x_low, x_high, y_low, y_high] =
                     point_coordinates(&mut self.scopes.borrow_mut(), curve, handle)?

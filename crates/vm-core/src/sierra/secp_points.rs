@@ -7,6 +7,7 @@
 //! over a scratch VM that holds only the request. A run with a syscall handler keeps its
 //! points in Cairn's own table (`syscalls::SecpPoints`), read directly.
 
+use cairn_starknet::SecpCurve;
 use cairo_lang_casm::hints::{Hint, StarknetHint};
 use cairo_lang_casm::operand::{CellRef, Register, ResOperand};
 use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
@@ -16,19 +17,11 @@ use cairo_vm::Felt252;
 
 use crate::error::{Result, VmCoreError};
 
-/// The curve a point handle belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Curve {
-    Secp256k1,
-    Secp256r1,
-}
-
-impl Curve {
-    fn get_xy_selector(self) -> &'static str {
-        match self {
-            Curve::Secp256k1 => "Secp256k1GetXy",
-            Curve::Secp256r1 => "Secp256r1GetXy",
-        }
+/// The `get_xy` syscall's selector on `curve`.
+fn get_xy_selector(curve: SecpCurve) -> &'static str {
+    match curve {
+        SecpCurve::K1 => "Secp256k1GetXy",
+        SecpCurve::R1 => "Secp256r1GetXy",
     }
 }
 
@@ -42,22 +35,16 @@ const REQUEST_CELLS: usize = 3;
 /// infinity is all zeros), from the run's execution scopes.
 pub(crate) fn point_coordinates(
     scopes: &mut ExecutionScopes,
-    curve: Curve,
+    curve: SecpCurve,
     handle: usize,
 ) -> Result<[Felt252; 4]> {
     let failed = |detail: String| {
         VmCoreError::ResultDecoding(format!(
-            "reading {curve:?} point {handle} back from the run: {detail}"
+            "reading {curve} point {handle} back from the run: {detail}"
         ))
     };
     // A run with a syscall handler keeps its points in a table of Cairn's.
-    let cairn_curve = match curve {
-        Curve::Secp256k1 => cairn_starknet::SecpCurve::K1,
-        Curve::Secp256r1 => cairn_starknet::SecpCurve::R1,
-    };
-    if let Some(point) =
-        super::syscalls::SecpPoints::coordinates_in_run(scopes, cairn_curve, handle)
-    {
+    if let Some(point) = super::syscalls::SecpPoints::coordinates_in_run(scopes, curve, handle) {
         return point.ok_or_else(|| failed("no such point".to_owned()));
     }
     let mut vm = VirtualMachine::new(false, false);
@@ -67,7 +54,7 @@ pub(crate) fn point_coordinates(
     let request = vm.add_memory_segment();
     vm.set_ap(0);
     vm.set_fp(0);
-    let selector = Felt252::from_bytes_be_slice(curve.get_xy_selector().as_bytes());
+    let selector = Felt252::from_bytes_be_slice(get_xy_selector(curve).as_bytes());
     let request_cells = [selector, Felt252::from(QUERY_GAS), Felt252::from(handle)].map(Into::into);
     vm.insert_value(execution, request)
         .and_then(|()| vm.load_data(request, &request_cells).map(|_| ()))

@@ -23,6 +23,11 @@ pub(crate) struct SecpPoints {
     r1: Vec<Secp256Point>,
 }
 
+/// A point's coordinates as the VM's `get_xy` answers them: (x low, x high, y low, y high).
+fn coordinate_halves(x: U256, y: U256) -> [Felt252; 4] {
+    [x.low, x.high, y.low, y.high].map(Felt252::from)
+}
+
 /// The name of the run's [`SecpPoints`] in its execution scopes.
 const SECP_POINTS: &str = "cairn_secp_points";
 
@@ -43,25 +48,22 @@ impl SecpPoints {
         handle: usize,
     ) -> Option<Option<[Felt252; 4]>> {
         let points = scopes.get_ref::<SecpPoints>(SECP_POINTS).ok()?;
-        let table = match curve {
-            SecpCurve::K1 => &points.k1,
-            SecpCurve::R1 => &points.r1,
-        };
         Some(
-            table.get(handle).map(|point| {
-                [point.x.low, point.x.high, point.y.low, point.y.high].map(Felt252::from)
-            }),
+            points
+                .of(curve)
+                .get(handle)
+                .map(|point| coordinate_halves(point.x, point.y)),
         )
     }
 
-    fn of(&mut self, curve: SecpCurve) -> &mut Vec<Secp256Point> {
+    fn of(&self, curve: SecpCurve) -> &Vec<Secp256Point> {
         match curve {
-            SecpCurve::K1 => &mut self.k1,
-            SecpCurve::R1 => &mut self.r1,
+            SecpCurve::K1 => &self.k1,
+            SecpCurve::R1 => &self.r1,
         }
     }
 
-    fn get(&mut self, curve: SecpCurve, handle: Felt252) -> Result<Secp256Point, HintError> {
+    fn get(&self, curve: SecpCurve, handle: Felt252) -> Result<Secp256Point, HintError> {
         let points = self.of(curve);
         handle
             .to_usize()
@@ -71,7 +73,10 @@ impl SecpPoints {
 
     /// Keeps `point`; its handle.
     fn keep(&mut self, curve: SecpCurve, point: Secp256Point) -> Felt252 {
-        let points = self.of(curve);
+        let points = match curve {
+            SecpCurve::K1 => &mut self.k1,
+            SecpCurve::R1 => &mut self.r1,
+        };
         points.push(point);
         Felt252::from(points.len() - 1)
     }
@@ -272,12 +277,9 @@ pub(crate) fn answer(
                 }
                 "GetXy" => {
                     let p = points.get(curve, buffer.next_felt()?)?;
-                    handler.secp256_get_xy(curve, p, &mut gas).map(|(x, y)| {
-                        [x.low, x.high, y.low, y.high]
-                            .into_iter()
-                            .map(|half| Felt252::from(half).into())
-                            .collect()
-                    })
+                    handler
+                        .secp256_get_xy(curve, p, &mut gas)
+                        .map(|(x, y)| coordinate_halves(x, y).map(MaybeRelocatable::from).to_vec())
                 }
                 _ => return Err(custom(&format!("unknown syscall {secp}"))),
             }

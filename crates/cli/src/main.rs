@@ -10,6 +10,7 @@ mod run_cairo0;
 mod run_native;
 mod run_sierra;
 mod starknet_cmd;
+mod test_backends;
 mod test_cmd;
 
 use std::process::ExitCode;

@@ -1,17 +1,19 @@
-//! `cairn test`: compiles a Cairo crate's `#[test]` functions and runs each on the chosen
-//! backend, reporting like `cargo test`.
+//! `cairn test`: compiles a Cairo crate's `#[test]` functions (its Starknet contracts with
+//! them) and runs each on the chosen backend, or on both to compare them, reporting like
+//! `cargo test` or as JSON.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use cairn_frontend::{Expectation, TestCase};
-use cairn_vm_core::sierra::{SierraOutcome, SierraProgram};
+use cairn_frontend::{Expectation, TestCase, TestSuite};
 use cairn_vm_core::Felt252;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
 
 use crate::run::Backend;
+use crate::test_backends::{Ran, TestBackend, TestRun, VmTests};
 
 #[derive(Args)]
 pub struct TestArgs {
@@ -43,57 +45,21 @@ pub struct TestArgs {
     /// as with `cairo-test`.
     #[arg(long)]
     allow_warnings: bool,
-}
 
-/// How one test run ended.
-enum Ran {
-    Returned,
-    Panicked(Vec<Felt252>),
-    Failed(String),
-}
+    /// Accepted for `cairo-test` compatibility: the Starknet plugin is always on, so a crate's
+    /// contracts are compiled with its tests and deployable from them.
+    #[arg(long)]
+    starknet: bool,
 
-/// A backend loaded with the test program.
-trait TestRunner {
-    fn run(&self, test: &TestCase) -> Ran;
-}
+    /// Print one JSON document instead of the report: per test its status, gas used, VM steps
+    /// (VM only) and time, and the summary.
+    #[arg(long)]
+    json: bool,
 
-impl TestRunner for SierraProgram {
-    fn run(&self, test: &TestCase) -> Ran {
-        let outcome = self.function(&test.name).and_then(|function| {
-            let gas = test
-                .available_gas
-                .unwrap_or_else(|| self.entry_cost(function));
-            self.prepare(function, &[], Some(gas))?.run_until_end()
-        });
-        match outcome {
-            Ok(result) => match result.outcome {
-                SierraOutcome::Success(_) => Ran::Returned,
-                SierraOutcome::Panic(data) => Ran::Panicked(data),
-            },
-            Err(error) => Ran::Failed(error.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "native")]
-impl TestRunner for cairn_native_codegen::JitProgram {
-    fn run(&self, test: &TestCase) -> Ran {
-        use cairn_native_codegen::NativeOutcome;
-        let gas = match test.available_gas {
-            Some(gas) => gas,
-            None => match self.info().function(&test.name) {
-                Ok((_, function)) => self.info().entry_cost(function),
-                Err(error) => return Ran::Failed(error.to_string()),
-            },
-        };
-        match cairn_native_codegen::JitProgram::run(self, &test.name, &[], Some(gas)) {
-            Ok(result) => match result.outcome {
-                NativeOutcome::Success(_) => Ran::Returned,
-                NativeOutcome::Panic(data) => Ran::Panicked(data),
-            },
-            Err(error) => Ran::Failed(error.to_string()),
-        }
-    }
+    /// Run every test on both backends and fail it on any difference in status, panic data or
+    /// gas (needs the `native` feature).
+    #[arg(long, conflicts_with = "backend")]
+    compare: bool,
 }
 
 /// Why a test that ran did not pass, if it did not.
@@ -125,83 +91,215 @@ fn verdict(test: &TestCase, ran: Ran) -> Option<String> {
     }
 }
 
+/// How a test ended, for the report.
+enum Status {
+    Passed,
+    Failed(String),
+    Ignored,
+}
+
+/// One test's line of the report.
+struct Outcome {
+    name: String,
+    status: Status,
+    /// Per backend run: (backend, run, gas used).
+    runs: Vec<(&'static str, TestRun, Option<u64>)>,
+}
+
 pub fn test(args: TestArgs) -> Result<()> {
     let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
     let suite = cairn_frontend::compile_tests(&args.path, &corelib, args.allow_warnings)?;
     crate::print_warnings(&suite.warnings);
-    let (selected, filtered_out): (Vec<TestCase>, Vec<TestCase>) =
-        suite.tests.into_iter().partition(|test| {
+    let total = suite.tests.len();
+    let selected: Vec<TestCase> = suite
+        .tests
+        .iter()
+        .filter(|test| {
             args.filter
                 .as_deref()
                 .is_none_or(|filter| test.name.contains(filter))
-        });
-    let program = suite.program;
-    let include_ignored = args.include_ignored;
-    let filtered_out = filtered_out.len();
+        })
+        .cloned()
+        .collect();
+    let filtered_out = total - selected.len();
+    let json_output = args.json;
     // Native code and deep Cairo recursion need a large stack; native programs also stay on
     // the thread that compiled them.
-    let summary =
-        crate::large_stack::run_on_large_stack("cairn-test", move || -> Result<Summary> {
-            match args.backend {
-                Backend::Vm => {
-                    let runner = SierraProgram::new(program)?;
-                    Ok(run_all(&runner, &selected, include_ignored))
-                }
-                Backend::Native => {
-                    native_runner(program, args.opt_level, &selected, include_ignored)
+    let outcomes =
+        crate::large_stack::run_on_large_stack("cairn-test", move || -> Result<Vec<Outcome>> {
+            let backends = backends(&suite, &args)?;
+            let backends: Vec<(&'static str, &dyn TestBackend)> = backends
+                .iter()
+                .map(|(name, backend)| (*name, backend.as_ref()))
+                .collect();
+            Ok(run_all(
+                &backends,
+                &selected,
+                args.include_ignored,
+                !json_output,
+            ))
+        })?;
+    let passed = count(&outcomes, |status| matches!(status, Status::Passed));
+    let failed = count(&outcomes, |status| matches!(status, Status::Failed(_)));
+    let ignored = count(&outcomes, |status| matches!(status, Status::Ignored));
+    if json_output {
+        println!("{}", json_report(&outcomes, filtered_out));
+    } else {
+        if failed > 0 {
+            println!("\nfailures:");
+            for outcome in &outcomes {
+                if let Status::Failed(reason) = &outcome.status {
+                    println!("    {}: {reason}", outcome.name);
                 }
             }
-        })?;
-    let status = if summary.failures.is_empty() {
-        "ok"
-    } else {
-        "FAILED"
-    };
-    if !summary.failures.is_empty() {
-        println!("\nfailures:");
-        for (name, reason) in &summary.failures {
-            println!("    {name}: {reason}");
         }
+        let status = if failed == 0 { "ok" } else { "FAILED" };
+        println!(
+            "\ntest result: {status}. {passed} passed; {failed} failed; {ignored} ignored; \
+             {filtered_out} filtered out;"
+        );
     }
-    println!(
-        "\ntest result: {status}. {} passed; {} failed; {} ignored; {filtered_out} filtered out;",
-        summary.passed,
-        summary.failures.len(),
-        summary.ignored
-    );
-    if summary.failures.is_empty() {
+    if failed == 0 {
         Ok(())
     } else {
         Err(crate::ExitQuietly.into())
     }
 }
 
+fn count(outcomes: &[Outcome], which: impl Fn(&Status) -> bool) -> usize {
+    outcomes
+        .iter()
+        .filter(|outcome| which(&outcome.status))
+        .count()
+}
+
+/// The backends the tests run on: the chosen one, or the VM and native code with `--compare`.
+fn backends(
+    suite: &TestSuite,
+    args: &TestArgs,
+) -> Result<Vec<(&'static str, Box<dyn TestBackend>)>> {
+    let mut backends: Vec<(&'static str, Box<dyn TestBackend>)> = Vec::new();
+    if args.compare || matches!(args.backend, Backend::Vm) {
+        backends.push(("vm", Box::new(VmTests::new(suite)?)));
+    }
+    if args.compare || matches!(args.backend, Backend::Native) {
+        backends.push(("native", native_backend(suite, args.opt_level)?));
+    }
+    Ok(backends)
+}
+
 #[cfg(feature = "native")]
-fn native_runner(
-    program: cairn_frontend::Program,
-    opt_level: u8,
-    tests: &[TestCase],
-    include_ignored: bool,
-) -> Result<Summary> {
-    let level = cairn_native_codegen::OptLevel::from_number(opt_level)
-        .ok_or_else(|| anyhow::anyhow!("--opt-level takes 0 to 3"))?;
-    let runner = cairn_native_codegen::JitProgram::compile_partial(program, level)?;
-    Ok(run_all(&runner, tests, include_ignored))
+fn native_backend(suite: &TestSuite, opt_level: u8) -> Result<Box<dyn TestBackend>> {
+    Ok(Box::new(crate::test_backends::NativeTests::new(
+        suite, opt_level,
+    )?))
 }
 
 #[cfg(not(feature = "native"))]
-fn native_runner(_: cairn_frontend::Program, _: u8, _: &[TestCase], _: bool) -> Result<Summary> {
+fn native_backend(_: &TestSuite, _: u8) -> Result<Box<dyn TestBackend>> {
     anyhow::bail!("this cairn was built without the `native` feature")
 }
 
-struct Summary {
-    passed: usize,
-    ignored: usize,
-    failures: Vec<(String, String)>,
+/// The gas `test` starts with on `backend`: its `#[available_gas]`, or its static cost.
+fn available_gas(backend: &dyn TestBackend, test: &TestCase) -> Result<u64> {
+    match test.available_gas {
+        Some(gas) => Ok(gas),
+        None => backend.entry_cost(test),
+    }
 }
 
-fn run_all(runner: &dyn TestRunner, tests: &[TestCase], include_ignored: bool) -> Summary {
-    println!("running {} tests", tests.len());
+/// Runs `test` on each backend; its status (with `--compare`, any difference between the
+/// backends fails it).
+fn run_one(backends: &[(&'static str, &dyn TestBackend)], test: &TestCase) -> Outcome {
+    let mut runs = Vec::new();
+    let mut verdicts = Vec::new();
+    for (name, backend) in backends {
+        let (run, used) = match available_gas(*backend, test) {
+            Ok(gas) => {
+                let run = backend.run(test, gas);
+                let used = run.remaining_gas.map(|left| gas.saturating_sub(left));
+                (run, used)
+            }
+            Err(error) => (
+                TestRun {
+                    ran: Ran::Failed(error.to_string()),
+                    remaining_gas: None,
+                    resources: Default::default(),
+                    time: Default::default(),
+                },
+                None,
+            ),
+        };
+        verdicts.push(verdict(test, run.ran.clone()));
+        runs.push((*name, run, used));
+    }
+    let status = match differences(&runs) {
+        Some(difference) => Status::Failed(difference),
+        None => match verdicts.into_iter().flatten().next() {
+            Some(reason) => Status::Failed(reason),
+            None => Status::Passed,
+        },
+    };
+    Outcome {
+        name: test.name.clone(),
+        status,
+        runs,
+    }
+}
+
+/// How the backends' runs differ (status, panic data or gas), if they do.
+fn differences(runs: &[(&'static str, TestRun, Option<u64>)]) -> Option<String> {
+    let (first_name, first, first_gas) = runs.first()?;
+    // Two runs that could not run agree (their errors are worded by each backend).
+    let same = |a: &Ran, b: &Ran| a == b || matches!((a, b), (Ran::Failed(_), Ran::Failed(_)));
+    runs[1..].iter().find_map(|(name, run, gas)| {
+        if !same(&run.ran, &first.ran) {
+            Some(format!(
+                "the backends differ: {first_name} {}, {name} {}",
+                describe(&first.ran),
+                describe(&run.ran)
+            ))
+        } else if gas != first_gas {
+            Some(format!(
+                "the backends differ in gas: {first_name} used {}, {name} {}",
+                gas_text(*first_gas),
+                gas_text(*gas)
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+fn gas_text(gas: Option<u64>) -> String {
+    gas.map_or_else(|| "none".to_owned(), |gas| gas.to_string())
+}
+
+fn describe(ran: &Ran) -> String {
+    match ran {
+        Ran::Returned => "returned".to_owned(),
+        Ran::Panicked(data) => format!("panicked with {}", panic_text(data)),
+        Ran::Failed(error) => format!("could not run ({error})"),
+    }
+}
+
+/// "[1, 'abc']" out of the runner's "Run panicked with [1, 'abc']."
+fn panic_text(data: &[Felt252]) -> String {
+    let line = cairn_vm_core::sierra::format_panic(data);
+    line.trim_start_matches("Run panicked with ")
+        .trim_end_matches('.')
+        .to_owned()
+}
+
+fn run_all(
+    backends: &[(&'static str, &dyn TestBackend)],
+    tests: &[TestCase],
+    include_ignored: bool,
+    report: bool,
+) -> Vec<Outcome> {
+    if report {
+        println!("running {} tests", tests.len());
+    }
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(tests.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
@@ -211,31 +309,72 @@ fn run_all(runner: &dyn TestRunner, tests: &[TestCase], include_ignored: bool) -
     } else {
         ProgressBar::hidden()
     };
-    let mut summary = Summary {
-        passed: 0,
-        ignored: 0,
-        failures: Vec::new(),
-    };
+    let mut outcomes = Vec::with_capacity(tests.len());
     for test in tests {
         bar.set_message(test.name.clone());
-        let line = if test.ignored && !include_ignored {
-            summary.ignored += 1;
-            "ignored"
-        } else {
-            match verdict(test, runner.run(test)) {
-                None => {
-                    summary.passed += 1;
-                    "ok"
-                }
-                Some(reason) => {
-                    summary.failures.push((test.name.clone(), reason));
-                    "FAILED"
-                }
+        let outcome = if test.ignored && !include_ignored {
+            Outcome {
+                name: test.name.clone(),
+                status: Status::Ignored,
+                runs: Vec::new(),
             }
+        } else {
+            run_one(backends, test)
         };
-        bar.suspend(|| println!("test {} ... {line}", test.name));
+        if report {
+            let line = match &outcome.status {
+                Status::Passed => "ok",
+                Status::Failed(_) => "FAILED",
+                Status::Ignored => "ignored",
+            };
+            bar.suspend(|| println!("test {} ... {line}", test.name));
+        }
         bar.inc(1);
+        outcomes.push(outcome);
     }
     bar.finish_and_clear();
-    summary
+    outcomes
+}
+
+/// The `--json` document.
+fn json_report(outcomes: &[Outcome], filtered_out: usize) -> serde_json::Value {
+    let tests: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|outcome| {
+            let (status, reason) = match &outcome.status {
+                Status::Passed => ("ok", None),
+                Status::Failed(reason) => ("failed", Some(reason.as_str())),
+                Status::Ignored => ("ignored", None),
+            };
+            let runs: serde_json::Map<String, serde_json::Value> = outcome
+                .runs
+                .iter()
+                .map(|(backend, run, gas)| {
+                    let steps = run.resources.vm.as_ref().map(|vm| vm.steps);
+                    let value = json!({
+                        "result": describe(&run.ran),
+                        "gas": gas,
+                        "steps": steps,
+                        "syscalls": run.resources.syscalls,
+                        "time_ms": run.time.as_secs_f64() * 1000.0,
+                    });
+                    (backend.to_string(), value)
+                })
+                .collect();
+            json!({
+                "name": outcome.name,
+                "status": status,
+                "reason": reason,
+                "runs": runs,
+            })
+        })
+        .collect();
+    let count = |wanted: &str| tests.iter().filter(|test| test["status"] == wanted).count();
+    json!({
+        "passed": count("ok"),
+        "failed": count("failed"),
+        "ignored": count("ignored"),
+        "filtered_out": filtered_out,
+        "tests": tests,
+    })
 }

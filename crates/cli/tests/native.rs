@@ -301,6 +301,74 @@ fn cairn_test_runs_a_crate_on_both_backends() {
 }
 
 #[test]
+fn cairn_test_runs_starknet_contracts_alike_on_both_backends() {
+    let Some((project, corelib)) = test_crate_and_corelib("starknet-tests") else {
+        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
+        return;
+    };
+    let (project, corelib) = (project.as_str(), corelib.as_str());
+    let compared = cairn(&["test", project, "--compare", "--corelib", corelib]);
+    let out = text(&compared.stdout);
+    assert_eq!(
+        compared.status.code(),
+        Some(1),
+        "{out}{}",
+        text(&compared.stderr)
+    );
+    for line in [
+        "running 16 tests",
+        "test starknet_tests::tests::deploys_and_calls ... ok",
+        "test starknet_tests::tests::events_are_popped_oldest_first ... ok",
+        "test starknet_tests::tests::messages_to_l1_are_popped ... ok",
+        "test starknet_tests::tests::an_overdraft_reverts_the_caller ... ok",
+        "test starknet_tests::tests::a_reverted_inner_call_leaves_no_trace ... ok",
+        "test starknet_tests::tests::nested_calls_run_as_their_caller ... ok",
+        "test starknet_tests::tests::contracts_deploy_contracts ... ok",
+        "test starknet_tests::tests::library_calls_use_the_callers_storage ... ok",
+        "test starknet_tests::tests::cheatcodes_reach_contracts ... ok",
+        "test starknet_tests::tests::each_test_starts_from_a_fresh_state ... ok",
+        "test starknet_tests::tests::an_unknown_cheatcode_fails_the_test ... FAILED",
+        "Unknown cheatcode selector: no_such_cheat",
+        "test result: FAILED. 15 passed; 1 failed; 0 ignored; 0 filtered out;",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in\n{out}");
+    }
+
+    // Per test and backend: the same gas and syscalls; VM steps on the VM only.
+    let json = cairn(&[
+        "test",
+        project,
+        "--compare",
+        "--json",
+        "--corelib",
+        corelib,
+        "--filter",
+        "_call",
+    ]);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON report");
+    let tests = report["tests"].as_array().expect("tests");
+    assert_eq!(report["passed"], tests.len());
+    assert!(tests.len() >= 3, "{report}");
+    for test in tests {
+        let (vm, native) = (&test["runs"]["vm"], &test["runs"]["native"]);
+        assert!(vm["gas"].as_u64().expect("gas") > 0, "{test}");
+        assert_eq!(vm["gas"], native["gas"], "{test}");
+        assert_eq!(vm["syscalls"], native["syscalls"], "{test}");
+        let calls = &vm["syscalls"];
+        assert!(
+            calls["CallContract"]
+                .as_u64()
+                .or(calls["LibraryCall"].as_u64())
+                > Some(0),
+            "{test}"
+        );
+        assert!(vm["steps"].as_u64().expect("steps") > 0, "{test}");
+        assert!(native["steps"].is_null(), "{test}");
+    }
+}
+
+#[test]
 fn cairn_bench_checks_and_times_every_backend() {
     let output = cairn(&[
         "bench",

@@ -19,7 +19,7 @@ pub use compile::{compile_cairo, compile_cairo_with_warnings, CompileOptions, Co
 pub use contracts::{compile_contracts, CompiledContract, ContractClass};
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
-pub use tests::{compile_tests, Expectation, TestCase, TestSuite};
+pub use tests::{compile_tests, Expectation, TestCase, TestContract, TestSuite};
 
 /// What can go wrong between a source file and a Sierra program.
 #[derive(Debug, thiserror::Error)]

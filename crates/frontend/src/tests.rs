@@ -1,16 +1,23 @@
 //! Cairo 1 test crates: the `#[test]` functions of a crate (and their `#[should_panic]`,
 //! `#[ignore]` and `#[available_gas]` attributes), compiled into one Sierra program with the
-//! Cairo compiler's test plugin.
+//! Cairo compiler's test plugin and its Starknet plugin, as `cairo-test --starknet` compiles
+//! them: the crate's `#[starknet::contract]` modules are in the same program, each known by the
+//! test class hash the compiler gives it (`TEST_CLASS_HASH`), with its entry points' functions.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use cairo_lang_compiler::db::RootDatabase;
 use cairo_lang_compiler::project::setup_project;
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::init_dev_corelib;
+use cairo_lang_sierra::extensions::gas::CostTokenType;
+use cairo_lang_sierra::ids::FunctionId;
 use cairo_lang_sierra::program::Program;
+use cairo_lang_starknet::starknet_plugin_suite;
 use cairo_lang_test_plugin::test_config::{PanicExpectation, TestExpectation};
 use cairo_lang_test_plugin::{compile_test_prepared_db, test_plugin_suite, TestsCompilationConfig};
+use cairo_lang_utils::ordered_hash_map::OrderedHashMap;
 use starknet_types_core::felt::Felt;
 
 use crate::{Corelib, FrontendError};
@@ -41,13 +48,32 @@ pub struct TestCase {
     pub ignored: bool,
 }
 
+/// A contract of a test crate: its entry points are functions of the test program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestContract {
+    /// The test class hash the compiler gave it (its module's `TEST_CLASS_HASH`).
+    pub class_hash: Felt,
+    /// The external entry points: (selector, function index in the test program).
+    pub external: Vec<(Felt, usize)>,
+    /// The L1 handlers: (selector, function index).
+    pub l1_handler: Vec<(Felt, usize)>,
+    /// The constructor's function index, if it has one.
+    pub constructor: Option<usize>,
+}
+
 /// A test crate compiled: the program and its tests, in source order.
 #[derive(Clone, Debug)]
 pub struct TestSuite {
-    /// The Sierra program holding every test function.
+    /// The Sierra program holding every test function and every contract's entry points.
     pub program: Program,
     /// The tests.
     pub tests: Vec<TestCase>,
+    /// The crate's contracts (and those of the crates it depends on), as tests deploy them.
+    pub contracts: Vec<TestContract>,
+    /// Functions whose up-front gas cost is set rather than computed (constant gas): each
+    /// contract entry point's `ENTRY_POINT_COST`, as `cairo-test` compiles them. Both backends
+    /// take these costs.
+    pub function_costs: Vec<(FunctionId, i32)>,
     /// The compiler's warnings, as it prints them (empty when there were none).
     pub warnings: String,
 }
@@ -74,6 +100,7 @@ fn compile(
     };
     let mut db = RootDatabase::builder()
         .with_default_plugin_suite(test_plugin_suite())
+        .with_default_plugin_suite(starknet_plugin_suite())
         .with_cfg(CfgSet::from_iter([
             Cfg::name("test"),
             Cfg::kv("target", "test"),
@@ -86,7 +113,7 @@ fn compile(
     let mut diagnostics = String::new();
     let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
     let config = TestsCompilationConfig {
-        starknet: false,
+        starknet: true,
         contract_declarations: None,
         contract_crate_ids: None,
         executable_crate_ids: None,
@@ -116,9 +143,54 @@ fn compile(
             ignored: config.ignored,
         })
         .collect();
+    let program = compiled.sierra_program.program;
+    let index_of: HashMap<&FunctionId, usize> = program
+        .funcs
+        .iter()
+        .enumerate()
+        .map(|(index, function)| (&function.id, index))
+        .collect();
+    let missing = |function: &FunctionId| {
+        failed(format!(
+            "the compiler named entry point function {function}, which the test program lacks"
+        ))
+    };
+    let entry_points = |entries: &OrderedHashMap<Felt, FunctionId>| {
+        entries
+            .iter()
+            .map(|(selector, function)| {
+                let index = index_of.get(function).ok_or_else(|| missing(function))?;
+                Ok((*selector, *index))
+            })
+            .collect::<Result<Vec<_>, FrontendError>>()
+    };
+    let mut contracts = Vec::new();
+    for (class_hash, info) in compiled.metadata.contracts_info.iter() {
+        let constructor = match &info.constructor {
+            Some(function) => Some(*index_of.get(function).ok_or_else(|| missing(function))?),
+            None => None,
+        };
+        contracts.push(TestContract {
+            class_hash: *class_hash,
+            external: entry_points(&info.externals)?,
+            l1_handler: entry_points(&info.l1_handlers)?,
+            constructor,
+        });
+    }
+    let function_costs = compiled
+        .metadata
+        .function_set_costs
+        .iter()
+        .map(|(function, costs)| {
+            let constant = costs.get(&CostTokenType::Const).copied().unwrap_or(0);
+            (function.clone(), constant)
+        })
+        .collect();
     Ok(TestSuite {
-        program: compiled.sierra_program.program,
+        program,
         tests,
+        contracts,
+        function_costs,
         warnings: diagnostics.trim_end().to_owned(),
     })
 }

@@ -22,8 +22,9 @@ use crate::executor::{AotProgram, JitProgram, NativeOutcome, NativeResult};
 
 /// A class compiled in memory or loaded from the cache.
 enum Compiled {
-    Jit(JitProgram),
-    Aot(AotProgram),
+    /// Compiled in memory, possibly shared by several classes (a test program's contracts).
+    Jit(Rc<JitProgram>),
+    Aot(Box<AotProgram>),
 }
 
 impl Compiled {
@@ -80,6 +81,7 @@ impl NativeExecutor {
 
     /// Where the library of `class` lives in `folder`, when its class hash can be computed.
     pub fn cached_library_path(&self, folder: &Path, class: &ContractClass) -> Option<PathBuf> {
+        class.compiled()?;
         let hash = class.class_hash().ok()?;
         Some(self.library_path(folder, hash))
     }
@@ -90,6 +92,15 @@ impl NativeExecutor {
             crate::compile::build_identity(),
             self.opt_level
         ))
+    }
+
+    /// Runs every entry point of the class declared under `class_hash` on `program`, compiled
+    /// already: the test program of a test crate, whose contracts all share it (compiled with
+    /// their entry points' costs, see [`JitProgram::compile_partial_with_costs`]).
+    pub fn share_program(&self, class_hash: Felt, program: Rc<JitProgram>) {
+        self.programs
+            .borrow_mut()
+            .insert(class_hash, Rc::new(Compiled::Jit(program)));
     }
 
     /// Compiles `class` now (or loads it from the cache), ahead of its first call; a class
@@ -111,17 +122,20 @@ impl NativeExecutor {
                 "class {class_hash:#x} does not compile natively: {error}"
             ))
         };
+        // Only a class from a class file is cached: its hash covers its program, while a test
+        // class hash names a contract of one test program only.
         let cached = self.cache.as_deref().and_then(|folder| {
+            class.compiled()?;
             let hash = class.class_hash().ok()?;
             Some((self.library_path(folder, hash), hash))
         });
         let program = match cached {
-            Some((path, hash)) => {
-                Compiled::Aot(self.load_or_write(&path, hash, class).map_err(failed)?)
-            }
-            None => Compiled::Jit(
+            Some((path, hash)) => Compiled::Aot(Box::new(
+                self.load_or_write(&path, hash, class).map_err(failed)?,
+            )),
+            None => Compiled::Jit(Rc::new(
                 JitProgram::compile(class.sierra().clone(), self.opt_level).map_err(failed)?,
-            ),
+            )),
         };
         let program = Rc::new(program);
         self.programs

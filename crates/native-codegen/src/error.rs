@@ -70,6 +70,10 @@ pub enum NativeError {
         /// What calling the function costs up front.
         cost: u64,
     },
+    /// The run's handler refused a cheatcode (an unknown one, or wrong arguments): the run
+    /// stopped with it, as the `cheatcode` libfunc cannot fail.
+    #[error(transparent)]
+    Cheatcode(cairn_starknet::CheatcodeError),
     /// A value could not be written to or read from native memory.
     #[error(transparent)]
     Values(#[from] cairn_values_abi::ValueError),

@@ -28,7 +28,16 @@ pub struct ProgramInfo {
 impl ProgramInfo {
     /// Checks `program` and computes its gas costs.
     pub fn new(program: Program) -> Result<Self> {
-        let gas = GasMetadata::new(&program)?;
+        Self::with_function_costs(program, &[])
+    }
+
+    /// Like [`ProgramInfo::new`], with the up-front cost of the functions in `costs` set (see
+    /// [`GasMetadata::with_function_costs`]).
+    pub fn with_function_costs(
+        program: Program,
+        costs: &[(cairo_lang_sierra::ids::FunctionId, i32)],
+    ) -> Result<Self> {
+        let gas = GasMetadata::with_function_costs(&program, costs)?;
         let entry_costs = program
             .funcs
             .iter()

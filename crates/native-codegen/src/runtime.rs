@@ -9,6 +9,7 @@
 //! alike: a library needs no symbol from the process that loads it. Felts cross as pointers to
 //! 32 little-endian bytes.
 
+pub(crate) mod cheatcode;
 pub(crate) mod circuit;
 pub(crate) mod print;
 pub mod state_syscalls;
@@ -21,9 +22,10 @@ use starknet_types_core::felt::Felt;
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 33] {
+fn functions() -> [(&'static str, *const ()); 34] {
     [
         ("state_syscall", state_syscalls::state_syscall as *const ()),
+        ("cheatcode", cheatcode::cheatcode as *const ()),
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),
         ("dict_new", dict_new as *const ()),

@@ -4,6 +4,8 @@ use cairo_lang_sierra::program::{Function, GenericArg, Program};
 use cairo_lang_starknet_classes::contract_class::{
     ContractClass as CompiledClass, ContractEntryPoint,
 };
+use std::sync::Arc;
+
 use starknet_types_core::felt::Felt;
 
 use crate::error::StarknetError;
@@ -61,10 +63,15 @@ pub struct EntryPoint {
 }
 
 /// A Sierra contract class, decoded: its Sierra program and its entry points by kind.
+///
+/// A class comes from a class file ([`ContractClass::from_json`]), or is a contract of a test
+/// crate ([`ContractClass::in_test_program`]): its entry points are functions of the one Sierra
+/// program that holds the crate's tests and all its contracts, as `cairo-test` runs them.
 #[derive(Clone, Debug)]
 pub struct ContractClass {
-    compiled: CompiledClass,
-    program: Program,
+    /// The class file's contents (none for a contract of a test program).
+    compiled: Option<CompiledClass>,
+    program: Arc<Program>,
     external: Vec<EntryPoint>,
     l1_handler: Vec<EntryPoint>,
     constructor: Vec<EntryPoint>,
@@ -111,8 +118,8 @@ impl ContractClass {
         let l1_handler = entry_points(EntryPointType::L1Handler, &by_type.l1_handler)?;
         let constructor = entry_points(EntryPointType::Constructor, &by_type.constructor)?;
         Ok(Self {
-            compiled,
-            program,
+            compiled: Some(compiled),
+            program: Arc::new(program),
             external,
             l1_handler,
             constructor,
@@ -120,18 +127,64 @@ impl ContractClass {
         })
     }
 
-    /// The class hash Starknet gives this class (see [`crate::class_hash`]).
+    /// A contract of a test crate, known by the test class hash the compiler gave it: its entry
+    /// points are functions of `program`, the crate's test program, shared by every contract
+    /// of the crate (so a backend compiles it once). Each entry point's function index must be
+    /// one of `program`'s functions.
+    pub fn in_test_program(
+        class_hash: Felt,
+        program: Arc<Program>,
+        external: Vec<EntryPoint>,
+        l1_handler: Vec<EntryPoint>,
+        constructor: Option<EntryPoint>,
+    ) -> Result<Self, StarknetError> {
+        let count = program.funcs.len();
+        let kinds = [
+            (EntryPointType::External, external.as_slice()),
+            (EntryPointType::L1Handler, l1_handler.as_slice()),
+            (EntryPointType::Constructor, constructor.as_slice()),
+        ];
+        for (kind, entries) in kinds {
+            if let Some(entry) = entries.iter().find(|entry| entry.function_idx >= count) {
+                return Err(StarknetError::NoSuchFunction {
+                    kind: kind.name(),
+                    selector: entry.selector.to_biguint(),
+                    index: entry.function_idx,
+                    count,
+                });
+            }
+        }
+        Ok(Self {
+            compiled: None,
+            program,
+            external,
+            l1_handler,
+            constructor: constructor.into_iter().collect(),
+            class_hash: std::sync::OnceLock::from(class_hash),
+        })
+    }
+
+    /// The class hash Starknet gives this class (see [`crate::class_hash`]), or the test class
+    /// hash of a contract of a test program.
     pub fn class_hash(&self) -> Result<Felt, StarknetError> {
         if let Some(hash) = self.class_hash.get() {
             return Ok(*hash);
         }
-        let hash = crate::class_hash(&self.compiled)?;
+        let compiled = self.compiled.as_ref().ok_or_else(|| {
+            StarknetError::InvalidClass("a class of a test program has no class file".to_owned())
+        })?;
+        let hash = crate::class_hash(compiled)?;
         Ok(*self.class_hash.get_or_init(|| hash))
     }
 
-    /// The class as its file holds it.
-    pub fn compiled(&self) -> &CompiledClass {
-        &self.compiled
+    /// The class as its file holds it (none for a contract of a test program).
+    pub fn compiled(&self) -> Option<&CompiledClass> {
+        self.compiled.as_ref()
+    }
+
+    /// The class's Sierra program, shared.
+    pub fn shared_sierra(&self) -> &Arc<Program> {
+        &self.program
     }
 
     /// The class's Sierra program (with debug names when the file has them).

@@ -15,6 +15,7 @@
 //!
 //! The crate knows neither backend: the VM and the native backend depend on it, not it on them.
 
+pub mod cheatcodes;
 mod class;
 mod class_hash;
 pub mod crypto;
@@ -25,6 +26,7 @@ mod resources;
 mod state;
 mod syscalls;
 
+pub use cheatcodes::CheatcodeError;
 pub use class::{ContractClass, EntryPoint, EntryPointType};
 pub use class_hash::class_hash;
 pub use crypto::{Secp256Point, SecpCurve, U256};

@@ -2,6 +2,7 @@
 
 use starknet_types_core::felt::Felt;
 
+use crate::cheatcodes::CheatcodeError;
 use crate::class::{ContractClass, EntryPoint};
 use crate::crypto::{self, Secp256Point, SecpCurve, U256};
 use crate::error::StarknetError;
@@ -183,6 +184,16 @@ pub trait SyscallHandler {
         remaining_gas: &mut u64,
     ) -> SyscallResult<Option<Secp256Point>> {
         crypto::secp256_get_point_from_x(self.gas_costs(), curve, x, y_parity, remaining_gas)
+    }
+
+    /// The `cheatcode` libfunc of `starknet::testing` (`set_caller_address`, `pop_log`…): not a
+    /// syscall of the chain but a request of a test to its runner, answered with felts. Without
+    /// a runner that knows it, a cheatcode stops the run ([`CheatcodeError::Unknown`]).
+    fn cheatcode(&mut self, selector: Felt, input: &[Felt]) -> Result<Vec<Felt>, CheatcodeError> {
+        let _ = input;
+        Err(CheatcodeError::Unknown(crate::cheatcodes::selector_name(
+            selector,
+        )))
     }
 
     /// `secp256*_get_xy_syscall` ([`crypto::secp256_get_xy`]).

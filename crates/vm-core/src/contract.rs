@@ -29,6 +29,20 @@ impl VmExecutor {
         Self::default()
     }
 
+    /// Runs every entry point of the class declared under `class_hash` on `program`, compiled
+    /// already: the test program of a test crate, whose contracts all share it.
+    pub fn share_program(
+        &self,
+        class_hash: Felt,
+        program: Arc<SierraProgram>,
+    ) -> Result<(), StarknetError> {
+        let mut programs = self.programs.lock().map_err(|_| {
+            StarknetError::Execution("a thread panicked while compiling a class".to_owned())
+        })?;
+        programs.insert(class_hash, program);
+        Ok(())
+    }
+
     fn program(
         &self,
         class_hash: Felt,

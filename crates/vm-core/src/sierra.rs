@@ -60,8 +60,32 @@ impl SierraProgram {
     /// Compiles `program` to CASM. Gas metadata is computed when the program counts gas (its
     /// code calls `withdraw_gas`), as cairo-run does when given `--available-gas`.
     pub fn new(program: SierraProgramData) -> Result<Self> {
+        Self::with_function_costs(program, [])
+    }
+
+    /// Like [`SierraProgram::new`], with the up-front cost of some functions set rather than
+    /// computed (in gas, constant tokens): how a contract's entry points are compiled, each
+    /// charging `ENTRY_POINT_COST` on entry (`cairo-test` and Starknet's class compiler do the
+    /// same). The native backend takes the same costs, so both charge alike.
+    pub fn with_function_costs(
+        program: SierraProgramData,
+        costs: impl IntoIterator<Item = (cairo_lang_sierra::ids::FunctionId, i32)>,
+    ) -> Result<Self> {
         let uses_gas = program.requires_gas_counter();
-        let metadata = uses_gas.then(MetadataComputationConfig::default);
+        let function_set_costs = costs
+            .into_iter()
+            .map(|(function, cost)| {
+                let tokens = cairo_lang_sierra::extensions::gas::CostTokenMap::from_iter([(
+                    cairo_lang_sierra::extensions::gas::CostTokenType::Const,
+                    cost,
+                )]);
+                (function, tokens)
+            })
+            .collect();
+        let metadata = uses_gas.then(|| MetadataComputationConfig {
+            function_set_costs,
+            ..MetadataComputationConfig::default()
+        });
         let builder = crate::contained::contain(|| RunnableBuilder::new(program, metadata))
             .map_err(|panic| {
                 VmCoreError::SierraCompilation(format!(

@@ -103,14 +103,20 @@ pub(crate) fn run_by_index(
     // Arguments, results and the syscalls' operands all convert values of this program's
     // types: their shapes and layouts come from the program's memo.
     let result = info.cached_registry().with(|| {
+        let running = context.enter();
         // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
         // outlives the call.
-        unsafe { invoke(info, entry, function, args, available_gas, &mut context) }
+        let result = unsafe { invoke(info, entry, function, args, available_gas, &mut context) };
+        drop(running);
+        result
     });
     if let Some(panic) = context.take_panic() {
         // The handler panicked inside a syscall: the syscall failed natively; the panic goes on
         // in Rust, where it came from.
         std::panic::resume_unwind(panic);
+    }
+    if let Some(error) = context.take_cheatcode_error() {
+        return Err(NativeError::Cheatcode(error));
     }
     result
 }

@@ -83,18 +83,32 @@ pub struct JitProgram {
 impl JitProgram {
     /// Compiles `program` to machine code at `opt_level`.
     pub fn compile(program: Program, opt_level: OptLevel) -> Result<Self> {
-        Self::build(program, opt_level, false)
+        Self::build(ProgramInfo::new(program)?, opt_level, false)
     }
 
     /// Compiles what can be compiled of `program`: functions using an unsupported libfunc or
     /// type, and their callers, are left out, and calling them fails with the reason. For test
     /// suites, where one test's libfunc must not stop the others.
     pub fn compile_partial(program: Program, opt_level: OptLevel) -> Result<Self> {
-        Self::build(program, opt_level, true)
+        Self::build(ProgramInfo::new(program)?, opt_level, true)
     }
 
-    fn build(program: Program, opt_level: OptLevel, partial: bool) -> Result<Self> {
-        let info = ProgramInfo::new(program)?;
+    /// [`JitProgram::compile_partial`] with the up-front cost of the functions in `costs` set
+    /// rather than computed (in constant gas): a test program whose contracts' entry points
+    /// charge `ENTRY_POINT_COST`, as on the VM with the same costs.
+    pub fn compile_partial_with_costs(
+        program: Program,
+        opt_level: OptLevel,
+        costs: &[(cairo_lang_sierra::ids::FunctionId, i32)],
+    ) -> Result<Self> {
+        Self::build(
+            ProgramInfo::with_function_costs(program, costs)?,
+            opt_level,
+            true,
+        )
+    }
+
+    fn build(info: ProgramInfo, opt_level: OptLevel, partial: bool) -> Result<Self> {
         let context = new_context();
         let (module, excluded) = compile_module(&context, &info, partial, None)?;
         let engine = Engine::new(&module, opt_level, false)?;

@@ -13,6 +13,7 @@ use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::extensions::starknet::secp256::{
     Secp256ConcreteLibfunc, Secp256OpConcreteLibfunc, Secp256Trait,
 };
+use cairo_lang_sierra::extensions::starknet::testing::TestingConcreteLibfunc;
 use cairo_lang_sierra::extensions::starknet::StarknetConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use melior::dialect::arith::{self, CmpiPredicate};
@@ -82,6 +83,9 @@ pub fn build(
             state_syscall(invocation, StateSyscall::GetClassHashAt)
         }
         StarknetConcreteLibfunc::MetaTxV0(_) => state_syscall(invocation, StateSyscall::MetaTxV0),
+        StarknetConcreteLibfunc::Testing(TestingConcreteLibfunc::Cheatcode(info)) => {
+            cheatcode(invocation, &info.selector)
+        }
         _ => return None,
     })
 }
@@ -220,6 +224,35 @@ impl<'c, 'a, 'r> Staged<'c, 'a, 'r> {
             (0, results),
         )
     }
+}
+
+/// `cheatcode<selector>(Span<felt252>) -> Span<felt252>`: the runtime asks the running
+/// program's handler (`runtime/cheatcode.rs`); the input span is dropped as consumed.
+fn cheatcode(invocation: &Invocation<'_, '_, '_>, selector: &num_bigint::BigInt) -> Result<()> {
+    let cx = invocation.cx;
+    let block = &invocation.block;
+    let i64_type = cx.int_type(64);
+    let felt_type = cx.int_type(256);
+    let selector_slot = invocation.alloca(felt_type, 16)?;
+    let selector = invocation.constant(felt_type, super::felt252::felt_constant(selector))?;
+    store_at(cx.context, block, selector_slot, 0, selector)?;
+    let input_type = invocation.param_type(0)?;
+    let input = invocation.input(0)?;
+    let (input_slot, _) = invocation.alloca_for(input_type)?;
+    store_at(cx.context, block, input_slot, 0, input)?;
+    let output_type = invocation.result_type(0, 0)?;
+    let (output_slot, output_mlir_type) = invocation.alloca_for(output_type)?;
+    let args = [
+        selector_slot,
+        input_slot,
+        invocation.constant(i64_type, input_type.id)?,
+        output_slot,
+        invocation.constant(i64_type, output_type.id)?,
+    ];
+    call_runtime(cx, block, "cheatcode", &args, None)?;
+    drop_value(cx, block, input, input_type)?;
+    let output = load_at(cx.context, block, output_slot, 0, output_mlir_type)?;
+    invocation.br(block, 0, &[output])
 }
 
 /// The runtime name of a secp256 operation, and whether it returns an `Option`.

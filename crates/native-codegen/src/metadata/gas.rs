@@ -1,7 +1,7 @@
 //! Gas costs, computed by the same `cairo-lang-sierra-to-casm` metadata pass the VM backend
 //! uses, so that both backends withdraw and refund the same amounts at the same statements.
 
-use cairo_lang_sierra::extensions::gas::CostTokenType;
+use cairo_lang_sierra::extensions::gas::{CostTokenMap, CostTokenType};
 use cairo_lang_sierra::ids::FunctionId;
 use cairo_lang_sierra::program::{Program, StatementIdx};
 use cairo_lang_sierra_to_casm::metadata::{
@@ -39,11 +39,30 @@ impl GasMetadata {
     /// Computes the costs of `program`, as the VM backend does: full gas metadata when the
     /// program counts gas, none otherwise.
     pub fn new(program: &Program) -> Result<Self> {
+        Self::with_function_costs(program, &[])
+    }
+
+    /// Like [`GasMetadata::new`], with the up-front cost of the functions in `costs` set (in
+    /// constant gas) rather than computed, as the VM backend's
+    /// `SierraProgram::with_function_costs` does: a contract's entry points charge
+    /// `ENTRY_POINT_COST`.
+    pub fn with_function_costs(program: &Program, costs: &[(FunctionId, i32)]) -> Result<Self> {
         let info = ProgramRegistryInfo::new(program)
             .map_err(|error| NativeError::InvalidProgram(error.to_string()))?;
         let uses_gas = program.requires_gas_counter();
+        let function_set_costs = costs
+            .iter()
+            .map(|(function, cost)| {
+                let tokens = CostTokenMap::from_iter([(CostTokenType::Const, *cost)]);
+                (function.clone(), tokens)
+            })
+            .collect();
         let metadata = if uses_gas {
-            calc_metadata(program, &info, MetadataComputationConfig::default())
+            let config = MetadataComputationConfig {
+                function_set_costs,
+                ..MetadataComputationConfig::default()
+            };
+            calc_metadata(program, &info, config)
         } else {
             calc_metadata_ap_change_only(program, &info)
         }

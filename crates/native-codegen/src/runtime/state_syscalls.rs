@@ -9,10 +9,11 @@
 //! values-abi's, the one definition native code also follows.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::ptr::NonNull;
 
-use cairn_starknet::{ExecutionInfo, SyscallHandler, SyscallResult};
+use cairn_starknet::{CheatcodeError, ExecutionInfo, SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
 use cairn_values_abi::{Registry, TypeShape, Value};
 use cairo_lang_sierra::ids::ConcreteTypeId;
@@ -22,10 +23,30 @@ use super::syscalls::{write_reason, SUCCESS};
 
 /// What a run's `System` value points at natively.
 pub struct SyscallContext<'a> {
-    registry: &'a Registry,
+    pub(crate) registry: &'a Registry,
     handler: &'a mut dyn SyscallHandler,
     /// A panic of the handler, raised again once the run is back in Rust.
     panic: Option<Box<dyn Any + Send>>,
+    /// A cheatcode the handler refused: the run's error once it is back in Rust.
+    cheatcode_error: Option<CheatcodeError>,
+}
+
+thread_local! {
+    /// The context of the innermost run on this thread: what the `cheatcode` libfunc, which
+    /// has no `System` operand, reaches its handler through.
+    static RUNNING: Cell<*mut SyscallContext<'static>> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// Marks a context as the running one until dropped, then restores the one before (a nested
+/// call's run ends before its caller's).
+pub(crate) struct RunningContext {
+    previous: *mut SyscallContext<'static>,
+}
+
+impl Drop for RunningContext {
+    fn drop(&mut self) {
+        RUNNING.with(|running| running.set(self.previous));
+    }
 }
 
 impl<'a> SyscallContext<'a> {
@@ -35,7 +56,39 @@ impl<'a> SyscallContext<'a> {
             registry,
             handler,
             panic: None,
+            cheatcode_error: None,
         }
+    }
+
+    /// Makes this the thread's running context while the guard lives; the caller keeps the
+    /// context alive and in place that long.
+    pub(crate) fn enter(&mut self) -> RunningContext {
+        // The lifetime is erased: the pointer is only dereferenced while the guard lives.
+        let this = std::ptr::from_mut(self).cast::<SyscallContext<'static>>();
+        RunningContext {
+            previous: RUNNING.with(|running| running.replace(this)),
+        }
+    }
+
+    /// The thread's running context, if a run is in progress.
+    ///
+    /// # Safety
+    /// Called from code that a run with a live [`RunningContext`] guard is executing, and no
+    /// other reference to the context is used meanwhile.
+    pub(crate) unsafe fn running<'r>() -> Option<&'r mut SyscallContext<'static>> {
+        let pointer = RUNNING.with(Cell::get);
+        // SAFETY: per the contract above, the pointer is null or the live running context.
+        unsafe { pointer.as_mut() }
+    }
+
+    /// Keeps the first refused cheatcode of the run.
+    pub(crate) fn refuse_cheatcode(&mut self, error: CheatcodeError) {
+        self.cheatcode_error.get_or_insert(error);
+    }
+
+    /// The cheatcode the handler refused during the run, if any.
+    pub fn take_cheatcode_error(&mut self) -> Option<CheatcodeError> {
+        self.cheatcode_error.take()
     }
 
     /// Runs `call` on the handler; `None` when the handler panicked (the panic is kept, to be

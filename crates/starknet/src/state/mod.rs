@@ -16,6 +16,7 @@ use crate::syscalls::{
     CallOutcome, EntryPointExecutor, ExecutionInfo, SyscallHandler, SyscallResult,
 };
 
+mod cheatcodes;
 mod syscalls;
 mod transactions;
 
@@ -91,6 +92,11 @@ enum Undo {
         address: Felt,
         previous: Option<Felt>,
     },
+    /// A cheatcode popped an event or a message of `address`.
+    Pop {
+        address: Felt,
+        kind: cheatcodes::Popped,
+    },
 }
 
 /// Where the journal, the events and the messages stood when a call began.
@@ -112,6 +118,9 @@ pub struct StarknetState {
     block_hashes: HashMap<u64, Felt>,
     events: Vec<Event>,
     messages: Vec<L2ToL1Message>,
+    /// How many of each contract's events and messages the `pop_log` and
+    /// `pop_l2_to_l1_message` cheatcodes consumed.
+    popped: HashMap<(Felt, cheatcodes::Popped), usize>,
     journal: Vec<Undo>,
     /// Each account's next transaction nonce (0 when it has sent none).
     nonces: HashMap<Felt, Felt>,
@@ -157,6 +166,7 @@ impl StarknetState {
             block_hashes: HashMap::new(),
             events: Vec::new(),
             messages: Vec::new(),
+            popped: HashMap::new(),
             journal: Vec::new(),
             nonces: HashMap::new(),
             frames: 0,
@@ -204,6 +214,19 @@ impl StarknetState {
         self.contracts
             .iter()
             .map(|(address, hash)| (*address, *hash))
+    }
+
+    /// Counts what the entry points run from now on use (syscalls; VM steps and builtins when
+    /// all run on the VM), outside any top-level call: for a program run with this state as its
+    /// handler (a test), whose calls to contracts are nested calls. A top-level call starts a
+    /// count of its own.
+    pub fn track_resources(&mut self) {
+        self.used = Some(ExecutionResources::of_vm());
+    }
+
+    /// What was counted since [`StarknetState::track_resources`], ending the count.
+    pub fn take_tracked_resources(&mut self) -> Option<ExecutionResources> {
+        self.used.take()
     }
 
     /// Puts a contract of `class_hash` at `address` without running a constructor (to set a
@@ -492,6 +515,7 @@ impl StarknetState {
                         self.contracts.remove(&address);
                     }
                 },
+                Some(Undo::Pop { address, kind }) => self.unpop(address, kind),
                 None => break,
             }
         }

@@ -4,6 +4,7 @@
 use starknet_types_core::felt::Felt;
 
 use super::{Event, L2ToL1Message, StarknetState, Undo};
+use crate::cheatcodes::CheatcodeError;
 use crate::class::EntryPointType;
 use crate::gas::{charge, SyscallGasCosts};
 use crate::short_string;
@@ -12,6 +13,10 @@ use crate::syscalls::{ExecutionInfo, SyscallHandler, SyscallResult};
 impl SyscallHandler for StarknetState {
     fn gas_costs(&self) -> &SyscallGasCosts {
         &self.costs
+    }
+
+    fn cheatcode(&mut self, selector: Felt, input: &[Felt]) -> Result<Vec<Felt>, CheatcodeError> {
+        self.answer_cheatcode(selector, input)
     }
 
     fn get_block_hash(

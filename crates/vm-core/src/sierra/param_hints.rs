@@ -238,6 +238,31 @@ impl HintProcessorLogic for SierraHints<'_> {
             let points = syscalls::SecpPoints::of_run(exec_scopes)?;
             return syscalls::answer(vm, system, &name, handler, points);
         }
+        if let (
+            Some(Hint::Starknet(StarknetHint::Cheatcode {
+                selector,
+                input_start,
+                input_end,
+                output_start,
+                output_end,
+            })),
+            Some(handler),
+        ) = (
+            hint_data.downcast_ref::<Hint>(),
+            self.syscalls.as_deref_mut(),
+        ) {
+            let input = (
+                extract_relocatable(vm, input_start)?,
+                extract_relocatable(vm, input_end)?,
+            );
+            return syscalls::answer_cheatcode(
+                vm,
+                Felt252::from(&selector.value),
+                input,
+                (*output_start, *output_end),
+                handler,
+            );
+        }
         self.inner.execute_hint(vm, exec_scopes, hint_data)
     }
 

@@ -8,6 +8,8 @@
 //! [`SecpPoints`]; the handler sees its coordinates.
 
 use cairn_starknet::{ExecutionInfo, Secp256Point, SecpCurve, SyscallHandler, SyscallResult, U256};
+use cairo_lang_casm::operand::CellRef;
+use cairo_lang_runner::casm_run::cell_ref_to_relocatable;
 use cairo_vm::types::exec_scope::ExecutionScopes;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::hint_errors::HintError;
@@ -98,6 +100,33 @@ pub(crate) fn syscall_name(vm: &VirtualMachine, system: Relocatable) -> Result<S
     let name = std::str::from_utf8(&selector)
         .map_err(|_| custom("a syscall selector that is not a short string"))?;
     Ok(name.trim_start_matches('\0').to_owned())
+}
+
+/// Answers the `cheatcode` hint with `handler`: the input span's felts in, the answer written
+/// to a new segment whose start and end go to the output cells. A cheatcode the handler does not
+/// know stops the run, naming it.
+pub(crate) fn answer_cheatcode(
+    vm: &mut VirtualMachine,
+    selector: Felt252,
+    (input_start, input_end): (Relocatable, Relocatable),
+    (output_start, output_end): (CellRef, CellRef),
+    handler: &mut dyn SyscallHandler,
+) -> Result<(), HintError> {
+    let length = (input_end - input_start)?;
+    let input: Vec<Felt252> = vm
+        .get_integer_range(input_start, length)?
+        .into_iter()
+        .map(|felt| *felt)
+        .collect();
+    let answer = handler
+        .cheatcode(selector, &input)
+        .map_err(|error| custom(&error.to_string()))?;
+    let start = vm.add_memory_segment();
+    let values: Vec<MaybeRelocatable> = answer.into_iter().map(MaybeRelocatable::from).collect();
+    let end = vm.load_data(start, &values)?;
+    vm.insert_value(cell_ref_to_relocatable(&output_start, vm), start)?;
+    vm.insert_value(cell_ref_to_relocatable(&output_end, vm), end)?;
+    Ok(())
 }
 
 /// Answers the syscall at `system` with `handler`; secp256 points are kept in `points`.

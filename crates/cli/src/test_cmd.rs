@@ -217,7 +217,13 @@ fn run_one(backends: &[(&'static str, &dyn TestBackend)], test: &TestCase) -> Ou
         let (run, used) = match available_gas(*backend, test) {
             Ok(gas) => {
                 let run = backend.run(test, gas);
-                let used = run.remaining_gas.map(|left| gas.saturating_sub(left));
+                // As `cairo-test` reports it: what the run used, or for a test that does not
+                // take the gas counter, its static cost.
+                let used = match (&run.ran, run.remaining_gas) {
+                    (Ran::Failed(_), _) => None,
+                    (_, Some(left)) => Some(gas.saturating_sub(left)),
+                    (_, None) => backend.entry_cost(test).ok(),
+                };
                 (run, used)
             }
             Err(error) => (

@@ -68,6 +68,42 @@ pub fn run_on_large_stack<T: Send>(
     })
 }
 
+/// Runs `main` on this thread while `count` worker threads with large stacks each run `worker`
+/// (a stack overflow in one ends the process with a clear error, as on the first thread);
+/// returns once every worker has finished.
+pub fn with_workers<R>(
+    count: usize,
+    worker: impl Fn() + Sync,
+    main: impl FnOnce() -> R,
+) -> Result<R> {
+    let mib = stack_mib()?;
+    install_overflow_handler();
+    std::thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(count);
+        for index in 0..count {
+            let worker = &worker;
+            let handle = std::thread::Builder::new()
+                .name(format!("cairn-worker-{index}"))
+                .stack_size(mib << 20)
+                .spawn_scoped(scope, move || {
+                    record_stack_low();
+                    worker()
+                })
+                .map_err(|error| {
+                    anyhow::anyhow!("cannot start a thread with a {mib} MiB stack: {error}")
+                })?;
+            handles.push(handle);
+        }
+        let result = main();
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a worker thread crashed"))?;
+        }
+        Ok(result)
+    })
+}
+
 /// Notes the current thread's lowest stack address for the overflow handler.
 fn record_stack_low() {
     // SAFETY: `attributes` is initialised by `pthread_getattr_np` before it is read and

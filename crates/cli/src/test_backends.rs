@@ -44,6 +44,11 @@ pub trait TestBackend {
 
     /// The gas a test without `#[available_gas]` starts with: its own static cost.
     fn entry_cost(&self, test: &TestCase) -> Result<u64>;
+
+    /// This backend, if tests may run on it from several threads at once.
+    fn shareable(&self) -> Option<&(dyn TestBackend + Sync)> {
+        None
+    }
 }
 
 /// The crate's contracts as classes of the test program, to declare in each test's state.
@@ -117,10 +122,11 @@ fn run_with_state(
     }
 }
 
-/// The VM: the test program compiled to CASM once.
+/// The VM: the test program compiled to CASM once, shared by every thread running tests.
 pub struct VmTests {
     program: Arc<SierraProgram>,
-    executor: Rc<VmExecutor>,
+    /// The test class hashes, each run on `program`.
+    class_hashes: Vec<Felt>,
     classes: TestClasses,
 }
 
@@ -130,22 +136,43 @@ impl VmTests {
             suite.program.clone(),
             suite.function_costs.iter().cloned(),
         )?);
-        let executor = Rc::new(VmExecutor::new());
-        for contract in &suite.contracts {
-            executor.share_program(contract.class_hash, Arc::clone(&program))?;
-        }
         let classes = TestClasses::new(&suite.contracts, &Arc::new(suite.program.clone()))?;
         Ok(Self {
             program,
-            executor,
+            class_hashes: suite
+                .contracts
+                .iter()
+                .map(|contract| contract.class_hash)
+                .collect(),
             classes,
         })
+    }
+
+    /// An executor running the test program's contracts (one per test: executors are not
+    /// shared between threads, their compiled program is).
+    fn executor(&self) -> Result<Rc<VmExecutor>> {
+        let executor = Rc::new(VmExecutor::new());
+        for class_hash in &self.class_hashes {
+            executor.share_program(*class_hash, Arc::clone(&self.program))?;
+        }
+        Ok(executor)
     }
 }
 
 impl TestBackend for VmTests {
     fn run(&self, test: &TestCase, gas: u64) -> TestRun {
-        run_with_state(&self.classes, self.executor.clone(), |handler| {
+        let executor = match self.executor() {
+            Ok(executor) => executor,
+            Err(error) => {
+                return TestRun {
+                    ran: Ran::Failed(error.to_string()),
+                    remaining_gas: None,
+                    resources: ExecutionResources::default(),
+                    time: Duration::ZERO,
+                }
+            }
+        };
+        run_with_state(&self.classes, executor, |handler| {
             let outcome = self.program.function(&test.name).and_then(|function| {
                 self.program
                     .prepare_with_syscalls(function, &[], Some(gas), handler)?
@@ -183,6 +210,10 @@ impl TestBackend for VmTests {
     fn entry_cost(&self, test: &TestCase) -> Result<u64> {
         let function = self.program.function(&test.name)?;
         Ok(self.program.entry_cost(function))
+    }
+
+    fn shareable(&self) -> Option<&(dyn TestBackend + Sync)> {
+        Some(self)
     }
 }
 

@@ -4,6 +4,8 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use anyhow::Result;
 use cairn_frontend::{Expectation, TestCase, TestSuite};
@@ -315,10 +317,8 @@ fn run_all(
     } else {
         ProgressBar::hidden()
     };
-    let mut outcomes = Vec::with_capacity(tests.len());
-    for test in tests {
-        bar.set_message(test.name.clone());
-        let outcome = if test.ignored && !include_ignored {
+    let run = |test: &TestCase, backends: &[(&'static str, &dyn TestBackend)]| {
+        if test.ignored && !include_ignored {
             Outcome {
                 name: test.name.clone(),
                 status: Status::Ignored,
@@ -326,18 +326,79 @@ fn run_all(
             }
         } else {
             run_one(backends, test)
-        };
+        }
+    };
+    let show = |outcome: &Outcome| {
         if report {
             let line = match &outcome.status {
                 Status::Passed => "ok",
                 Status::Failed(_) => "FAILED",
                 Status::Ignored => "ignored",
             };
-            bar.suspend(|| println!("test {} ... {line}", test.name));
+            bar.suspend(|| println!("test {} ... {line}", outcome.name));
         }
         bar.inc(1);
-        outcomes.push(outcome);
-    }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let shared = match backends {
+        [(name, backend)] if workers > 1 && tests.len() > 1 => {
+            backend.shareable().map(|backend| (*name, backend))
+        }
+        _ => None,
+    };
+    let outcomes = match shared {
+        // Tests are independent (each has its own state): on a backend that allows it they run
+        // on every core, reported as they finish, then put back in source order.
+        Some((name, backend)) => {
+            let next = AtomicUsize::new(0);
+            let (sender, receiver) = mpsc::channel();
+            let worker = || {
+                let backends: [(&'static str, &dyn TestBackend); 1] = [(name, backend)];
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(test) = tests.get(index) else { break };
+                    // Every test must report, or the collector would wait for it forever.
+                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run(test, &backends)
+                    }))
+                    .unwrap_or_else(|_| Outcome {
+                        name: test.name.clone(),
+                        status: Status::Failed("the run crashed (a bug in cairn)".to_owned()),
+                        runs: Vec::new(),
+                    });
+                    if sender.send((index, outcome)).is_err() {
+                        break;
+                    }
+                }
+            };
+            let collect = || {
+                let mut finished: Vec<(usize, Outcome)> = Vec::with_capacity(tests.len());
+                for (index, outcome) in receiver.iter().take(tests.len()) {
+                    show(&outcome);
+                    finished.push((index, outcome));
+                }
+                finished.sort_by_key(|(index, _)| *index);
+                finished.into_iter().map(|(_, outcome)| outcome).collect()
+            };
+            match crate::large_stack::with_workers(workers.min(tests.len()), worker, collect) {
+                Ok(outcomes) => outcomes,
+                Err(error) => vec![Outcome {
+                    name: "cairn".to_owned(),
+                    status: Status::Failed(error.to_string()),
+                    runs: Vec::new(),
+                }],
+            }
+        }
+        None => tests
+            .iter()
+            .map(|test| {
+                bar.set_message(test.name.clone());
+                let outcome = run(test, backends);
+                show(&outcome);
+                outcome
+            })
+            .collect(),
+    };
     bar.finish_and_clear();
     outcomes
 }

@@ -22,6 +22,18 @@ use starknet_types_core::felt::Felt;
 
 use crate::{Corelib, FrontendError};
 
+/// Whether `path` is a project whose crates include `core`: the corelib's own tests.
+fn tests_the_corelib(path: &Path) -> bool {
+    path.is_dir()
+        && cairo_lang_project::ProjectConfig::from_directory(path).is_ok_and(|config| {
+            config
+                .content
+                .crate_roots
+                .keys()
+                .any(|name| String::from(name.clone()) == "core")
+        })
+}
+
 /// What a test must do to pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expectation {
@@ -98,13 +110,20 @@ fn compile(
         path: path.to_owned(),
         reason,
     };
-    let mut db = RootDatabase::builder()
+    // The Starknet plugin is on for every crate but the corelib itself, whose Starknet module
+    // is written out already (the plugin would define its dispatchers a second time).
+    let starknet = !tests_the_corelib(path);
+    let mut builder = RootDatabase::builder();
+    builder
         .with_default_plugin_suite(test_plugin_suite())
-        .with_default_plugin_suite(starknet_plugin_suite())
         .with_cfg(CfgSet::from_iter([
             Cfg::name("test"),
             Cfg::kv("target", "test"),
-        ]))
+        ]));
+    if starknet {
+        builder.with_default_plugin_suite(starknet_plugin_suite());
+    }
+    let mut db = builder
         .build()
         .map_err(|error| failed(format!("{error:#}")))?;
     init_dev_corelib(&mut db, corelib.src.clone());
@@ -113,7 +132,7 @@ fn compile(
     let mut diagnostics = String::new();
     let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
     let config = TestsCompilationConfig {
-        starknet: true,
+        starknet,
         contract_declarations: None,
         contract_crate_ids: None,
         executable_crate_ids: None,

@@ -213,3 +213,29 @@ fn compile(
         warnings: diagnostics.trim_end().to_owned(),
     })
 }
+
+#[cfg(test)]
+mod corelib_detection {
+    use super::tests_the_corelib;
+
+    fn project(roots: &str) -> tempfile::TempDir {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(
+            folder.path().join("cairo_project.toml"),
+            format!("[crate_roots]\n{roots}\n"),
+        )
+        .expect("project file");
+        folder
+    }
+
+    #[test]
+    fn only_a_project_of_the_core_crate_is_the_corelib() {
+        assert!(tests_the_corelib(project("core = \"src\"").path()));
+        assert!(!tests_the_corelib(project("my_crate = \"src\"").path()));
+        // A single file, or a folder without a project file, is not the corelib.
+        assert!(!tests_the_corelib(std::path::Path::new("lib.cairo")));
+        assert!(!tests_the_corelib(
+            tempfile::tempdir().expect("folder").path()
+        ));
+    }
+}

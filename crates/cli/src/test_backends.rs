@@ -37,6 +37,18 @@ pub struct TestRun {
     pub time: Duration,
 }
 
+impl TestRun {
+    /// A test that could not be run at all.
+    pub fn failed(reason: String) -> Self {
+        Self {
+            ran: Ran::Failed(reason),
+            remaining_gas: None,
+            resources: ExecutionResources::default(),
+            time: Duration::ZERO,
+        }
+    }
+}
+
 /// A backend loaded with the test program.
 pub trait TestBackend {
     /// Runs `test` from `gas` (its available gas) against a fresh state.
@@ -163,14 +175,7 @@ impl TestBackend for VmTests {
     fn run(&self, test: &TestCase, gas: u64) -> TestRun {
         let executor = match self.executor() {
             Ok(executor) => executor,
-            Err(error) => {
-                return TestRun {
-                    ran: Ran::Failed(error.to_string()),
-                    remaining_gas: None,
-                    resources: ExecutionResources::default(),
-                    time: Duration::ZERO,
-                }
-            }
+            Err(error) => return TestRun::failed(error.to_string()),
         };
         run_with_state(&self.classes, executor, |handler| {
             let outcome = self.program.function(&test.name).and_then(|function| {
@@ -184,8 +189,7 @@ impl TestBackend for VmTests {
                         SierraOutcome::Success(_) => Ran::Returned,
                         SierraOutcome::Panic(data) => Ran::Panicked(data),
                     };
-                    let mut resources = ExecutionResources::of_vm();
-                    resources.add(&ExecutionResources {
+                    let resources = ExecutionResources {
                         syscalls: Default::default(),
                         vm: Some(cairn_vm_core::starknet::VmResources {
                             steps: result.steps as u64,
@@ -195,7 +199,7 @@ impl TestBackend for VmTests {
                                 .map(|(name, used)| (name, used as u64))
                                 .collect(),
                         }),
-                    });
+                    };
                     (ran, result.remaining_gas, resources)
                 }
                 Err(error) => (

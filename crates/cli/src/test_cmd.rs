@@ -228,15 +228,7 @@ fn run_one(backends: &[(&'static str, &dyn TestBackend)], test: &TestCase) -> Ou
                 };
                 (run, used)
             }
-            Err(error) => (
-                TestRun {
-                    ran: Ran::Failed(error.to_string()),
-                    remaining_gas: None,
-                    resources: Default::default(),
-                    time: Default::default(),
-                },
-                None,
-            ),
+            Err(error) => (TestRun::failed(error.to_string()), None),
         };
         verdicts.push(verdict(test, run.ran.clone()));
         runs.push((*name, run, used));

@@ -10,7 +10,7 @@ use cairn_values_abi::Value;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use starknet_types_core::felt::Felt;
 
-use super::state_syscalls::SyscallContext;
+use super::state_syscalls::{span_at, SyscallContext};
 
 /// Answers one cheatcode: `selector` (a felt, 32 little-endian bytes), the input span at
 /// `input` (of type `input_type`); the answer written as a span of type `output_type` at
@@ -41,7 +41,9 @@ pub(crate) unsafe extern "C" fn cheatcode(
     let input = NonNull::new(input).and_then(|input| {
         // SAFETY: `input` holds a value of `input_type` (contract above); it is only read.
         let value = unsafe { Value::from_ptr(input, registry, &ConcreteTypeId::new(input_type)) };
-        value.ok().and_then(|value| span_felts(&value))
+        value
+            .ok()
+            .and_then(|value| span_at(std::slice::from_ref(&value), 0).ok())
     });
     let answer = match input {
         Some(felts) => context
@@ -70,22 +72,5 @@ pub(crate) unsafe extern "C" fn cheatcode(
             // SAFETY: as above; an empty span is always valid.
             unsafe { output.cast::<NativeArray>().write(NativeArray::EMPTY) };
         }
-    }
-}
-
-/// The felts of a `Span<felt252>` value (a struct holding the array).
-fn span_felts(value: &Value) -> Option<Vec<Felt>> {
-    match value {
-        Value::Struct(members) => match members.as_slice() {
-            [Value::Array(items)] => items
-                .iter()
-                .map(|item| match item {
-                    Value::Felt252(felt) => Some(*felt),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        },
-        _ => None,
     }
 }

@@ -369,7 +369,7 @@ fn u32_at(inputs: &[Value], index: usize) -> Result<u32, String> {
 }
 
 /// The felts of a `Span<felt252>` input (the corelib struct or the legacy span).
-fn span_at(inputs: &[Value], index: usize) -> Result<Vec<Felt>, String> {
+pub(crate) fn span_at(inputs: &[Value], index: usize) -> Result<Vec<Felt>, String> {
     let items = match inputs.get(index) {
         Some(Value::Array(items)) => items,
         Some(Value::Struct(members)) => match members.as_slice() {

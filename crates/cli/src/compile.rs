@@ -7,13 +7,19 @@ use anyhow::{Context, Result};
 use cairn_frontend::CompileOptions;
 use clap::Args;
 
+use crate::package::PackageArgs;
+
 #[derive(Args)]
 pub struct CompileArgs {
-    /// A `.cairo` file, a folder with a `cairo_project.toml`, or (with `--native`) a Sierra
-    /// JSON file.
+    /// A `.cairo` file, a folder with a `cairo_project.toml`, a Scarb package or workspace (a
+    /// folder with a `Scarb.toml`), or (with `--native`) a Sierra JSON file.
     path: PathBuf,
 
-    /// Where to write the Sierra JSON (default: standard output).
+    #[command(flatten)]
+    package: PackageArgs,
+
+    /// Where to write the Sierra JSON (default: standard output); for a Scarb package, the
+    /// folder of its artefacts (default: `target/cairn/` in the workspace).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 
@@ -46,6 +52,24 @@ pub struct CompileArgs {
 }
 
 pub fn compile(args: CompileArgs) -> Result<()> {
+    if crate::package::is_scarb(&args.path) {
+        if args.native || args.no_gas || args.contracts {
+            anyhow::bail!(
+                "--native, --no-gas and --contracts apply to a .cairo file or project: a Scarb \
+                 package's manifest says what it builds ([lib], [[target.starknet-contract]], \
+                 [cairo] enable-gas); compile it, then `cairn compile --native` its Sierra JSON"
+            );
+        }
+        let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
+        return crate::compile_packages::compile_packages(
+            &args.path,
+            &args.package,
+            args.output.as_deref(),
+            &corelib,
+            args.allow_warnings,
+        );
+    }
+    args.package.reject_for(&args.path)?;
     if args.contracts {
         return contracts(&args);
     }

@@ -3,7 +3,9 @@
 #[cfg(feature = "native")]
 mod bench_cmd;
 mod compile;
+mod compile_packages;
 mod large_stack;
+mod package;
 mod run;
 mod run_cairo0;
 #[cfg(feature = "native")]
@@ -12,6 +14,7 @@ mod run_sierra;
 mod starknet_cmd;
 mod test_backends;
 mod test_cmd;
+mod test_packages;
 
 use std::process::ExitCode;
 

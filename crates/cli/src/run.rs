@@ -21,8 +21,12 @@ pub enum Backend {
 #[derive(Args)]
 pub struct RunArgs {
     /// A compiled Cairo 0 program (JSON), a Sierra program (JSON), or Cairo 1 source (a
-    /// `.cairo` file or a folder with `cairo_project.toml`).
+    /// `.cairo` file, a folder with `cairo_project.toml`, or a Scarb package: a folder with a
+    /// `Scarb.toml`).
     pub program: PathBuf,
+
+    #[command(flatten)]
+    pub package: crate::package::PackageArgs,
 
     /// The engine that runs the program.
     #[arg(long, value_enum, default_value = "vm")]
@@ -136,6 +140,8 @@ pub enum ProgramFile {
     Sierra(Vec<u8>),
     /// Cairo 1 source.
     Source,
+    /// A Scarb package or workspace.
+    ScarbPackage,
     /// A shared library written by `cairn compile --native`.
     NativeLibrary,
 }
@@ -144,11 +150,14 @@ pub enum ProgramFile {
 const MAX_PROGRAM_BYTES: u64 = 1 << 30;
 
 pub fn classify(path: &Path) -> Result<ProgramFile> {
+    if crate::package::is_scarb(path) {
+        return Ok(ProgramFile::ScarbPackage);
+    }
     if path.is_dir() {
         if !path.join("cairo_project.toml").is_file() {
             bail!(
-                "{} is a folder without a cairo_project.toml: give a .cairo file, a Cairo \
-                 project folder or a compiled program",
+                "{} is a folder without a cairo_project.toml or Scarb.toml: give a .cairo \
+                 file, a Cairo project folder, a Scarb package or a compiled program",
                 path.display()
             );
         }
@@ -216,7 +225,11 @@ pub fn classify(path: &Path) -> Result<ProgramFile> {
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
-    match classify(&args.program)? {
+    let kind = classify(&args.program)?;
+    if !matches!(kind, ProgramFile::ScarbPackage) {
+        args.package.reject_for(&args.program)?;
+    }
+    match kind {
         ProgramFile::Cairo0(bytes) => {
             args.sierra.reject_for("a Cairo 0 program")?;
             if args.backend == Backend::Native {
@@ -233,6 +246,11 @@ pub fn run(args: RunArgs) -> Result<()> {
         ProgramFile::Source => {
             args.cairo0.reject_for("a Cairo 1 program")?;
             let program = run_sierra::compile_for_run(&args)?;
+            run_sierra_on(&args, program)
+        }
+        ProgramFile::ScarbPackage => {
+            args.cairo0.reject_for("a Cairo 1 program")?;
+            let program = run_sierra::compile_package_for_run(&args)?;
             run_sierra_on(&args, program)
         }
         ProgramFile::NativeLibrary => {

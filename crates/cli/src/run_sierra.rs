@@ -78,6 +78,39 @@ pub fn compile_for_run(run: &RunArgs) -> Result<Program> {
     Ok(compiled.program)
 }
 
+/// Compiles the library of one Scarb package (`--package`, the member whose folder was given,
+/// or the only member with a library) as [`compile_for_run`] compiles source.
+pub fn compile_package_for_run(run: &RunArgs) -> Result<Program> {
+    use cairn_frontend::scarb::UnitKind;
+    let corelib = cairn_frontend::locate_corelib(run.sierra.corelib.as_deref())?;
+    let (_, units) = crate::package::units(&run.program, &run.package, &[UnitKind::Lib])?;
+    crate::package::print_left_out(&units.left_out);
+    let unit = match units.units.as_slice() {
+        [unit] => unit,
+        [] => anyhow::bail!(
+            "{} has no library to run (a package with [lib], or with no other target)",
+            run.program.display()
+        ),
+        several => anyhow::bail!(
+            "{} is a workspace of several packages ({}): choose one with --package",
+            run.program.display(),
+            several
+                .iter()
+                .map(|unit| unit.package.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let options = CompileOptions {
+        gas: run.sierra.available_gas.is_some(),
+        allow_warnings: run.sierra.allow_warnings,
+    };
+    let compiled =
+        cairn_frontend::compile_project(cairn_frontend::Project::Unit(unit), &corelib, &options)?;
+    crate::print_warnings(&compiled.warnings);
+    Ok(compiled.program)
+}
+
 pub fn run(run: &RunArgs, program: Program) -> Result<()> {
     let args = &run.sierra;
     let program = SierraProgram::new(program)?;

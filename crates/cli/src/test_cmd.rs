@@ -14,54 +14,59 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use crate::package::PackageArgs;
 use crate::run::Backend;
 use crate::test_backends::{Ran, TestBackend, TestRun, VmTests};
 
 #[derive(Args)]
 pub struct TestArgs {
-    /// A `.cairo` file, or a folder with a `cairo_project.toml`.
-    path: PathBuf,
+    /// A `.cairo` file, a folder with a `cairo_project.toml`, or a Scarb package or workspace
+    /// (a folder with a `Scarb.toml`: every member's unit and integration tests).
+    pub(crate) path: PathBuf,
+
+    #[command(flatten)]
+    pub(crate) package: PackageArgs,
 
     /// The engine that runs the tests.
     #[arg(long, value_enum, default_value = "vm")]
-    backend: Backend,
+    pub(crate) backend: Backend,
 
     /// Run only the tests whose full name contains this text.
     #[arg(long, value_name = "TEXT")]
-    filter: Option<String>,
+    pub(crate) filter: Option<String>,
 
     /// Also run the tests marked `#[ignore]`.
     #[arg(long)]
-    include_ignored: bool,
+    pub(crate) include_ignored: bool,
 
     /// LLVM optimisation level for `--backend native` (0 to 3).
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
-    opt_level: u8,
+    pub(crate) opt_level: u8,
 
     /// The Cairo corelib (default: $CAIRO_CORELIB_DIR, then a `corelib/` beside the current
     /// folder or the executable).
     #[arg(long, value_name = "DIR")]
-    corelib: Option<PathBuf>,
+    pub(crate) corelib: Option<PathBuf>,
 
     /// Compile despite warnings (printed on standard error); by default a warning is an error,
     /// as with `cairo-test`.
     #[arg(long)]
-    allow_warnings: bool,
+    pub(crate) allow_warnings: bool,
 
     /// Accepted for `cairo-test` compatibility: the Starknet plugin is always on, so a crate's
     /// contracts are compiled with its tests and deployable from them.
     #[arg(long)]
-    starknet: bool,
+    pub(crate) starknet: bool,
 
     /// Print one JSON document instead of the report: per test its status, gas used, VM steps
     /// (VM only) and time, and the summary.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
 
     /// Run every test on both backends and fail it on any difference in status, panic data or
     /// gas (needs the `native` feature).
     #[arg(long, conflicts_with = "backend")]
-    compare: bool,
+    pub(crate) compare: bool,
 }
 
 /// Why a test that ran did not pass, if it did not.
@@ -101,17 +106,89 @@ enum Status {
 }
 
 /// One test's line of the report.
-struct Outcome {
+pub(crate) struct Outcome {
     name: String,
     status: Status,
     /// Per backend run: (backend, run, gas used).
     runs: Vec<(&'static str, TestRun, Option<u64>)>,
 }
 
+/// One test program's run: its tests' outcomes and how many the filter left out.
+pub(crate) struct SuiteReport {
+    pub(crate) outcomes: Vec<Outcome>,
+    pub(crate) filtered_out: usize,
+}
+
+impl SuiteReport {
+    pub(crate) fn passed(&self) -> usize {
+        count(&self.outcomes, |status| matches!(status, Status::Passed))
+    }
+
+    pub(crate) fn failed(&self) -> usize {
+        count(&self.outcomes, |status| matches!(status, Status::Failed(_)))
+    }
+
+    pub(crate) fn ignored(&self) -> usize {
+        count(&self.outcomes, |status| matches!(status, Status::Ignored))
+    }
+
+    /// The failures and the `test result:` line, as `cargo test` prints them.
+    pub(crate) fn print_summary(&self) {
+        if self.failed() > 0 {
+            println!("\nfailures:");
+            for outcome in &self.outcomes {
+                if let Status::Failed(reason) = &outcome.status {
+                    println!("    {}: {reason}", outcome.name);
+                }
+            }
+        }
+        print_result_line(
+            "test result",
+            self.passed(),
+            self.failed(),
+            self.ignored(),
+            self.filtered_out,
+        );
+    }
+}
+
+pub(crate) fn print_result_line(
+    label: &str,
+    passed: usize,
+    failed: usize,
+    ignored: usize,
+    filtered: usize,
+) {
+    let status = if failed == 0 { "ok" } else { "FAILED" };
+    println!(
+        "\n{label}: {status}. {passed} passed; {failed} failed; {ignored} ignored; \
+         {filtered} filtered out;"
+    );
+}
+
 pub fn test(args: TestArgs) -> Result<()> {
     let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
+    if crate::package::is_scarb(&args.path) {
+        return crate::test_packages::test_packages(&args, &corelib);
+    }
+    args.package.reject_for(&args.path)?;
     let suite = cairn_frontend::compile_tests(&args.path, &corelib, args.allow_warnings)?;
     crate::print_warnings(&suite.warnings);
+    let report = run_suite(suite, &args)?;
+    if args.json {
+        println!("{}", json_report(&report.outcomes, report.filtered_out));
+    } else {
+        report.print_summary();
+    }
+    if report.failed() == 0 {
+        Ok(())
+    } else {
+        Err(crate::ExitQuietly.into())
+    }
+}
+
+/// Runs the tests of `suite` that the filter selects, on the backends `args` chooses.
+pub(crate) fn run_suite(suite: TestSuite, args: &TestArgs) -> Result<SuiteReport> {
     let total = suite.tests.len();
     let selected: Vec<TestCase> = suite
         .tests
@@ -124,12 +201,11 @@ pub fn test(args: TestArgs) -> Result<()> {
         .cloned()
         .collect();
     let filtered_out = total - selected.len();
-    let json_output = args.json;
     // Native code and deep Cairo recursion need a large stack; native programs also stay on
     // the thread that compiled them.
     let outcomes =
-        crate::large_stack::run_on_large_stack("cairn-test", move || -> Result<Vec<Outcome>> {
-            let backends = backends(&suite, &args)?;
+        crate::large_stack::run_on_large_stack("cairn-test", || -> Result<Vec<Outcome>> {
+            let backends = backends(&suite, args)?;
             let backends: Vec<(&'static str, &dyn TestBackend)> = backends
                 .iter()
                 .map(|(name, backend)| (*name, backend.as_ref()))
@@ -138,34 +214,13 @@ pub fn test(args: TestArgs) -> Result<()> {
                 &backends,
                 &selected,
                 args.include_ignored,
-                !json_output,
+                !args.json,
             ))
         })?;
-    let passed = count(&outcomes, |status| matches!(status, Status::Passed));
-    let failed = count(&outcomes, |status| matches!(status, Status::Failed(_)));
-    let ignored = count(&outcomes, |status| matches!(status, Status::Ignored));
-    if json_output {
-        println!("{}", json_report(&outcomes, filtered_out));
-    } else {
-        if failed > 0 {
-            println!("\nfailures:");
-            for outcome in &outcomes {
-                if let Status::Failed(reason) = &outcome.status {
-                    println!("    {}: {reason}", outcome.name);
-                }
-            }
-        }
-        let status = if failed == 0 { "ok" } else { "FAILED" };
-        println!(
-            "\ntest result: {status}. {passed} passed; {failed} failed; {ignored} ignored; \
-             {filtered_out} filtered out;"
-        );
-    }
-    if failed == 0 {
-        Ok(())
-    } else {
-        Err(crate::ExitQuietly.into())
-    }
+    Ok(SuiteReport {
+        outcomes,
+        filtered_out,
+    })
 }
 
 fn count(outcomes: &[Outcome], which: impl Fn(&Status) -> bool) -> usize {
@@ -396,7 +451,7 @@ fn run_all(
 }
 
 /// The `--json` document.
-fn json_report(outcomes: &[Outcome], filtered_out: usize) -> serde_json::Value {
+pub(crate) fn json_report(outcomes: &[Outcome], filtered_out: usize) -> serde_json::Value {
     let tests: Vec<serde_json::Value> = outcomes
         .iter()
         .map(|outcome| {

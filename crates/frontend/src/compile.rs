@@ -2,15 +2,12 @@
 
 use std::path::Path;
 
-use cairo_lang_compiler::db::RootDatabase;
 use cairo_lang_compiler::diagnostics::DiagnosticsReporter;
-use cairo_lang_compiler::project::setup_project;
 use cairo_lang_compiler::{compile_prepared_db_program, CompilerConfig};
-use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
-use cairo_lang_filesystem::db::init_dev_corelib;
 use cairo_lang_filesystem::ids::CrateInput;
 use cairo_lang_sierra::program::Program;
 
+use crate::project::{Project, Purpose};
 use crate::{Corelib, FrontendError};
 
 /// How to compile.
@@ -58,45 +55,42 @@ pub fn compile_cairo_with_warnings(
     corelib: &Corelib,
     options: &CompileOptions,
 ) -> Result<Compiled, FrontendError> {
-    crate::stack::on_compiler_stack(path, || compile(path, corelib, options))
+    compile_project(Project::Path(path), corelib, options)
 }
 
-fn compile(
-    path: &Path,
+/// Compiles a project: a path as [`compile_cairo`] does, or a Scarb compilation unit's main
+/// crate (whose `[cairo]` settings add to `options`: its `enable-gas = false` turns gas off,
+/// its `allow-warnings` allows them).
+pub fn compile_project(
+    project: Project<'_>,
     corelib: &Corelib,
     options: &CompileOptions,
 ) -> Result<Compiled, FrontendError> {
-    let failed = |reason: String| FrontendError::Compiler {
-        path: path.to_owned(),
-        reason,
-    };
-    let mut builder = RootDatabase::builder();
-    if !options.gas {
-        builder
-            .skip_auto_withdraw_gas()
-            .with_cfg(CfgSet::from_iter([Cfg::kv("gas", "disabled")]));
-    }
-    let mut db = builder
-        .build()
-        .map_err(|error| failed(format!("{error:#}")))?;
-    init_dev_corelib(&mut db, corelib.src.clone());
-    let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
+    crate::stack::on_compiler_stack(&project.path(), || compile(project, corelib, options))
+}
 
+fn compile(
+    project: Project<'_>,
+    corelib: &Corelib,
+    options: &CompileOptions,
+) -> Result<Compiled, FrontendError> {
+    let purpose = Purpose::Program { gas: options.gas };
+    let (db, crates, reported) = crate::project::database(project, corelib, purpose)?;
     let mut diagnostics = String::new();
-    let reporter = reporter(&mut diagnostics, &crates, options.allow_warnings);
+    let allow_warnings = project.allow_warnings(options.allow_warnings);
+    let reporter = reporter(&mut diagnostics, &reported, allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
-        replace_ids: true,
+        replace_ids: project.replace_ids(),
         ..CompilerConfig::default()
     };
-    let result =
-        compile_prepared_db_program(&db, CrateInput::into_crate_ids(&db, crates.clone()), config);
+    let result = compile_prepared_db_program(&db, CrateInput::into_crate_ids(&db, crates), config);
     match result {
         Ok(program) => Ok(Compiled {
             program,
             warnings: diagnostics.trim_end().to_owned(),
         }),
-        Err(error) => Err(compile_failure(path, &diagnostics, &error)),
+        Err(error) => Err(compile_failure(&project.path(), &diagnostics, &error)),
     }
 }
 

@@ -3,17 +3,14 @@
 
 use std::path::Path;
 
-use cairo_lang_compiler::db::RootDatabase;
-use cairo_lang_compiler::project::setup_project;
 use cairo_lang_compiler::CompilerConfig;
 use cairo_lang_defs::ids::{NamedLanguageElementId, TopLevelLanguageElementId};
-use cairo_lang_filesystem::db::init_dev_corelib;
 use cairo_lang_filesystem::ids::CrateInput;
 use cairo_lang_starknet::compile::compile_prepared_db;
 use cairo_lang_starknet::contract::find_contracts;
-use cairo_lang_starknet::starknet_plugin_suite;
 pub use cairo_lang_starknet_classes::contract_class::ContractClass;
 
+use crate::project::{Project, Purpose};
 use crate::{CompileOptions, Corelib, FrontendError};
 
 /// A contract class compiled from source, with the name Scarb gives its file.
@@ -41,32 +38,39 @@ pub fn compile_contracts(
     corelib: &Corelib,
     options: &CompileOptions,
 ) -> Result<(Vec<CompiledContract>, String), FrontendError> {
-    crate::stack::on_compiler_stack(path, || compile(path, corelib, options))
+    compile_project_contracts(Project::Path(path), corelib, options)
 }
 
-fn compile(
-    path: &Path,
+/// Compiles the contracts of a project: a path as [`compile_contracts`] does, or a Scarb
+/// unit's main crate (its package's contracts, not its dependencies').
+pub fn compile_project_contracts(
+    project: Project<'_>,
     corelib: &Corelib,
     options: &CompileOptions,
 ) -> Result<(Vec<CompiledContract>, String), FrontendError> {
+    crate::stack::on_compiler_stack(&project.path(), || compile(project, corelib, options))
+}
+
+fn compile(
+    project: Project<'_>,
+    corelib: &Corelib,
+    options: &CompileOptions,
+) -> Result<(Vec<CompiledContract>, String), FrontendError> {
+    let path = project.path();
     let failed = |reason: String| FrontendError::Compiler {
-        path: path.to_owned(),
+        path: path.clone(),
         reason,
     };
-    let mut db = RootDatabase::builder()
-        .with_default_plugin_suite(starknet_plugin_suite())
-        .build()
-        .map_err(|error| failed(format!("{error:#}")))?;
-    init_dev_corelib(&mut db, corelib.src.clone());
-    let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
-    let crate_ids = CrateInput::into_crate_ids(&db, crates.clone());
+    let (db, crates, reported) = crate::project::database(project, corelib, Purpose::Contracts)?;
+    let crate_ids = CrateInput::into_crate_ids(&db, crates);
     let contracts = find_contracts(&db, &crate_ids);
 
     let mut diagnostics = String::new();
-    let reporter = crate::compile::reporter(&mut diagnostics, &crates, options.allow_warnings);
+    let allow_warnings = project.allow_warnings(options.allow_warnings);
+    let reporter = crate::compile::reporter(&mut diagnostics, &reported, allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
-        replace_ids: true,
+        replace_ids: project.replace_ids(),
         ..CompilerConfig::default()
     };
     let names: Vec<(String, String)> = contracts
@@ -82,7 +86,7 @@ fn compile(
     let result = compile_prepared_db(&db, &declarations, config);
     let classes = match result {
         Ok(classes) => classes,
-        Err(error) => return Err(crate::compile::compile_failure(path, &diagnostics, &error)),
+        Err(error) => return Err(crate::compile::compile_failure(&path, &diagnostics, &error)),
     };
     if classes.is_empty() {
         return Err(failed(
@@ -99,4 +103,21 @@ fn compile(
         })
         .collect();
     Ok((compiled, diagnostics.trim_end().to_owned()))
+}
+
+/// A contract class compiled on to CASM (`*.compiled_contract_class.json`), as Starknet and
+/// Scarb's `casm = true` compile it (no Python hints, no bytecode size limit).
+pub fn compile_casm_class(
+    class: &ContractClass,
+) -> Result<cairo_lang_starknet_classes::casm_contract_class::CasmContractClass, FrontendError> {
+    let program = class
+        .extract_sierra_program(false)
+        .map_err(|error| FrontendError::InvalidSierra(error.to_string()))?;
+    cairo_lang_starknet_classes::casm_contract_class::CasmContractClass::from_contract_class(
+        class.clone(),
+        program,
+        false,
+        usize::MAX,
+    )
+    .map_err(|error| FrontendError::InvalidSierra(format!("cannot compile to CASM: {error}")))
 }

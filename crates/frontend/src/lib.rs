@@ -8,18 +8,37 @@
 mod compile;
 mod contracts;
 mod corelib;
+mod project;
 mod sierra_json;
 mod stack;
 mod tests;
 
 use std::path::PathBuf;
 
+pub use cairn_scarb as scarb;
 pub use cairo_lang_sierra::program::Program;
-pub use compile::{compile_cairo, compile_cairo_with_warnings, CompileOptions, Compiled};
-pub use contracts::{compile_contracts, CompiledContract, ContractClass};
+pub use compile::{
+    compile_cairo, compile_cairo_with_warnings, compile_project, CompileOptions, Compiled,
+};
+pub use contracts::{
+    compile_casm_class, compile_contracts, compile_project_contracts, CompiledContract,
+    ContractClass,
+};
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
+pub use project::Project;
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
-pub use tests::{compile_tests, Expectation, TestCase, TestContract, TestSuite};
+pub use tests::{
+    compile_project_tests, compile_tests, Expectation, TestCase, TestContract, TestSuite,
+};
+
+/// Reads the Scarb package or workspace at `path` (a folder with a `Scarb.toml`, or the
+/// file), checking every package's `cairo-version` against the pinned compiler.
+pub fn load_scarb_workspace(path: &std::path::Path) -> Result<scarb::Workspace, FrontendError> {
+    let compiler = semver::Version::parse(COMPILER_VERSION).map_err(|error| {
+        FrontendError::InvalidSierra(format!("the compiler's version is not semver: {error}"))
+    })?;
+    Ok(scarb::Workspace::load(path, &compiler)?)
+}
 
 /// What can go wrong between a source file and a Sierra program.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +85,9 @@ pub enum FrontendError {
         /// The compiler's message.
         reason: String,
     },
+    /// A Scarb package or workspace that cannot be read or built here.
+    #[error(transparent)]
+    Scarb(#[from] cairn_scarb::ScarbError),
     /// The Sierra JSON is not a Sierra program.
     #[error("malformed Sierra JSON: {0}")]
     MalformedSierra(String),

@@ -7,19 +7,15 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use cairo_lang_compiler::db::RootDatabase;
-use cairo_lang_compiler::project::setup_project;
-use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
-use cairo_lang_filesystem::db::init_dev_corelib;
 use cairo_lang_sierra::extensions::gas::CostTokenType;
 use cairo_lang_sierra::ids::FunctionId;
 use cairo_lang_sierra::program::Program;
-use cairo_lang_starknet::starknet_plugin_suite;
 use cairo_lang_test_plugin::test_config::{PanicExpectation, TestExpectation};
-use cairo_lang_test_plugin::{compile_test_prepared_db, test_plugin_suite, TestsCompilationConfig};
+use cairo_lang_test_plugin::{compile_test_prepared_db, TestsCompilationConfig};
 use cairo_lang_utils::ordered_hash_map::OrderedHashMap;
 use starknet_types_core::felt::Felt;
 
+use crate::project::{Project, Purpose};
 use crate::{Corelib, FrontendError};
 
 /// Whether `path` is a project whose crates include `core`: the corelib's own tests.
@@ -98,39 +94,42 @@ pub fn compile_tests(
     corelib: &Corelib,
     allow_warnings: bool,
 ) -> Result<TestSuite, FrontendError> {
-    crate::stack::on_compiler_stack(path, || compile(path, corelib, allow_warnings))
+    compile_project_tests(Project::Path(path), corelib, allow_warnings)
 }
 
-fn compile(
-    path: &Path,
+/// Compiles the tests of a project: a path as [`compile_tests`] does, or a Scarb test unit
+/// (unit tests or the `tests/` crate), whose tests are its main crate's.
+pub fn compile_project_tests(
+    project: Project<'_>,
     corelib: &Corelib,
     allow_warnings: bool,
 ) -> Result<TestSuite, FrontendError> {
+    crate::stack::on_compiler_stack(&project.path(), || {
+        compile(project, corelib, allow_warnings)
+    })
+}
+
+fn compile(
+    project: Project<'_>,
+    corelib: &Corelib,
+    allow_warnings: bool,
+) -> Result<TestSuite, FrontendError> {
+    let path = project.path();
     let failed = |reason: String| FrontendError::Compiler {
-        path: path.to_owned(),
+        path: path.clone(),
         reason,
     };
     // The Starknet plugin is on for every crate but the corelib itself, whose Starknet module
     // is written out already (the plugin would define its dispatchers a second time).
-    let starknet = !tests_the_corelib(path);
-    let mut builder = RootDatabase::builder();
-    builder
-        .with_default_plugin_suite(test_plugin_suite())
-        .with_cfg(CfgSet::from_iter([
-            Cfg::name("test"),
-            Cfg::kv("target", "test"),
-        ]));
-    if starknet {
-        builder.with_default_plugin_suite(starknet_plugin_suite());
-    }
-    let mut db = builder
-        .build()
-        .map_err(|error| failed(format!("{error:#}")))?;
-    init_dev_corelib(&mut db, corelib.src.clone());
-    let crates = setup_project(&mut db, path).map_err(|error| failed(error.to_string()))?;
-
+    let starknet = match project {
+        Project::Path(path) => !tests_the_corelib(path),
+        Project::Unit(_) => true,
+    };
+    let (db, crates, reported) =
+        crate::project::database(project, corelib, Purpose::Tests { starknet })?;
+    let allow_warnings = project.allow_warnings(allow_warnings);
     let mut diagnostics = String::new();
-    let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
+    let reporter = crate::compile::reporter(&mut diagnostics, &reported, allow_warnings);
     let config = TestsCompilationConfig {
         starknet,
         contract_declarations: None,
@@ -140,12 +139,12 @@ fn compile(
         add_statements_code_locations: false,
         add_functions_debug_info: false,
         add_type_names: false,
-        replace_ids: true,
+        replace_ids: project.replace_ids(),
     };
-    let compiled = compile_test_prepared_db(&db, config, crates.clone(), reporter);
+    let compiled = compile_test_prepared_db(&db, config, crates, reporter);
     let compiled = match compiled {
         Ok(compiled) => compiled,
-        Err(error) => return Err(crate::compile::compile_failure(path, &diagnostics, &error)),
+        Err(error) => return Err(crate::compile::compile_failure(&path, &diagnostics, &error)),
     };
     let tests = compiled
         .metadata

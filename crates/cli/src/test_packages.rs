@@ -1,0 +1,142 @@
+//! `cairn test` on a Scarb package or workspace: each selected member's unit tests and
+//! integration tests (the `tests/` crate), members in dependency order, one report per test
+//! program and a total.
+
+use anyhow::Result;
+use cairn_frontend::scarb::{CompilationUnit, UnitKind};
+use cairn_frontend::{Corelib, Project};
+use serde_json::json;
+
+use crate::test_cmd::{json_report, print_result_line, run_suite, SuiteReport, TestArgs};
+
+/// A unit's name in reports: `PACKAGE (unit tests)`.
+fn label(unit: &CompilationUnit) -> String {
+    let kind = match unit.kind {
+        UnitKind::UnitTests => "unit tests",
+        UnitKind::IntegrationTests => "integration tests",
+        UnitKind::Lib => "library",
+        UnitKind::StarknetContract => "contracts",
+    };
+    format!("{} ({kind})", unit.package)
+}
+
+/// What became of one unit.
+enum UnitResult {
+    Ran(SuiteReport),
+    /// It did not compile: the compiler's message.
+    DidNotCompile(String),
+}
+
+pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
+    let kinds = [UnitKind::UnitTests, UnitKind::IntegrationTests];
+    let (_, units) = crate::package::units(&args.path, &args.package, &kinds)?;
+    crate::package::print_left_out(&units.left_out);
+    let mut results = Vec::new();
+    for unit in &units.units {
+        if !args.json {
+            println!("\n     Testing {}", label(unit));
+        }
+        let suite = match cairn_frontend::compile_project_tests(
+            Project::Unit(unit),
+            corelib,
+            args.allow_warnings,
+        ) {
+            Ok(suite) => suite,
+            Err(error) => {
+                let message = format!("{error:#}");
+                if !args.json {
+                    println!("could not compile: {message}");
+                }
+                results.push((unit, UnitResult::DidNotCompile(message)));
+                continue;
+            }
+        };
+        crate::print_warnings(&suite.warnings);
+        let report = run_suite(suite, args)?;
+        if !args.json {
+            report.print_summary();
+        }
+        results.push((unit, UnitResult::Ran(report)));
+    }
+
+    let reports = || {
+        results.iter().filter_map(|(_, result)| match result {
+            UnitResult::Ran(report) => Some(report),
+            UnitResult::DidNotCompile(_) => None,
+        })
+    };
+    let passed: usize = reports().map(SuiteReport::passed).sum();
+    let failed: usize = reports().map(SuiteReport::failed).sum();
+    let ignored: usize = reports().map(SuiteReport::ignored).sum();
+    let filtered_out: usize = reports().map(|report| report.filtered_out).sum();
+    let not_compiled = results.len() - reports().count();
+    if args.json {
+        let units_json: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(unit, result)| {
+                let kind = match unit.kind {
+                    UnitKind::UnitTests => "unit",
+                    UnitKind::IntegrationTests => "integration",
+                    UnitKind::Lib => "lib",
+                    UnitKind::StarknetContract => "starknet-contract",
+                };
+                let mut value = match result {
+                    UnitResult::Ran(report) => json_report(&report.outcomes, report.filtered_out),
+                    UnitResult::DidNotCompile(message) => json!({ "compile_error": message }),
+                };
+                value["package"] = json!(unit.package);
+                value["kind"] = json!(kind);
+                value["crate"] = json!(unit.main_crate);
+                value
+            })
+            .collect();
+        let left_out: Vec<serde_json::Value> = units
+            .left_out
+            .iter()
+            .map(
+                |item| json!({ "package": item.package, "what": item.what, "reason": item.reason }),
+            )
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "passed": passed,
+                "failed": failed,
+                "ignored": ignored,
+                "filtered_out": filtered_out,
+                "did_not_compile": not_compiled,
+                "units": units_json,
+                "left_out": left_out,
+            })
+        );
+    } else {
+        if units.units.len() > 1 || not_compiled > 0 {
+            print_result_line(
+                &format!("total over {} test programs", units.units.len()),
+                passed,
+                failed,
+                ignored,
+                filtered_out,
+            );
+        }
+        if not_compiled > 0 {
+            println!("{not_compiled} test programs did not compile:");
+            for (unit, result) in &results {
+                if let UnitResult::DidNotCompile(_) = result {
+                    println!("    {}", label(unit));
+                }
+            }
+        }
+        if !units.left_out.is_empty() {
+            println!(
+                "{} left out for dependencies cairn cannot have (listed above)",
+                units.left_out.len()
+            );
+        }
+    }
+    if failed == 0 && not_compiled == 0 {
+        Ok(())
+    } else {
+        Err(crate::ExitQuietly.into())
+    }
+}

@@ -20,6 +20,15 @@ fn label(unit: &CompilationUnit) -> String {
     format!("{} ({kind})", unit.package)
 }
 
+/// "1 test program", "3 test programs".
+fn programs(count: usize) -> String {
+    if count == 1 {
+        "1 test program".to_owned()
+    } else {
+        format!("{count} test programs")
+    }
+}
+
 /// What became of one unit.
 enum UnitResult {
     Ran(SuiteReport),
@@ -112,7 +121,7 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
     } else {
         if units.units.len() > 1 || not_compiled > 0 {
             print_result_line(
-                &format!("total over {} test programs", units.units.len()),
+                &format!("total over {}", programs(units.units.len())),
                 passed,
                 failed,
                 ignored,
@@ -120,7 +129,7 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
             );
         }
         if not_compiled > 0 {
-            println!("{not_compiled} test programs did not compile:");
+            println!("{} did not compile:", programs(not_compiled));
             for (unit, result) in &results {
                 if let UnitResult::DidNotCompile(_) = result {
                     println!("    {}", label(unit));

@@ -75,10 +75,10 @@ fn compile(
     options: &CompileOptions,
 ) -> Result<Compiled, FrontendError> {
     let purpose = Purpose::Program { gas: options.gas };
-    let (db, crates, reported) = crate::project::database(project, corelib, purpose)?;
+    let (db, crates, all_crates) = crate::project::database(project, corelib, purpose)?;
     let mut diagnostics = String::new();
     let allow_warnings = project.allow_warnings(options.allow_warnings);
-    let reporter = reporter(&mut diagnostics, &reported, allow_warnings);
+    let reporter = reporter(&mut diagnostics, &crates, allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
         replace_ids: project.replace_ids(),
@@ -90,7 +90,10 @@ fn compile(
             program,
             warnings: diagnostics.trim_end().to_owned(),
         }),
-        Err(error) => Err(compile_failure(&project.path(), &diagnostics, &error)),
+        Err(error) => {
+            let diagnostics = with_dependency_errors(&db, diagnostics, &all_crates);
+            Err(compile_failure(&project.path(), &diagnostics, &error))
+        }
     }
 }
 
@@ -107,6 +110,25 @@ pub(crate) fn reporter<'a>(
     } else {
         reporter
     }
+}
+
+/// The diagnostics of a failed compilation: the compiled crates' own, or when they have none
+/// (a Scarb unit checks its main crate only, as Scarb does, so that shared dependencies are
+/// not analysed whole for every package), the errors of every crate it reaches.
+pub(crate) fn with_dependency_errors(
+    db: &dyn salsa::Database,
+    diagnostics: String,
+    all_crates: &[CrateInput],
+) -> String {
+    if !diagnostics.trim().is_empty() {
+        return diagnostics;
+    }
+    let mut everything = String::new();
+    DiagnosticsReporter::write_to_string(&mut everything)
+        .with_crates(all_crates)
+        .ignore_all_warnings()
+        .check(db);
+    everything
 }
 
 /// A failed compilation as the user sees it: the compiler's diagnostics when it reported any,

@@ -61,13 +61,13 @@ fn compile(
         path: path.clone(),
         reason,
     };
-    let (db, crates, reported) = crate::project::database(project, corelib, Purpose::Contracts)?;
-    let crate_ids = CrateInput::into_crate_ids(&db, crates);
+    let (db, crates, all_crates) = crate::project::database(project, corelib, Purpose::Contracts)?;
+    let crate_ids = CrateInput::into_crate_ids(&db, crates.clone());
     let contracts = find_contracts(&db, &crate_ids);
 
     let mut diagnostics = String::new();
     let allow_warnings = project.allow_warnings(options.allow_warnings);
-    let reporter = crate::compile::reporter(&mut diagnostics, &reported, allow_warnings);
+    let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
     let config = CompilerConfig {
         diagnostics_reporter: reporter,
         replace_ids: project.replace_ids(),
@@ -86,7 +86,10 @@ fn compile(
     let result = compile_prepared_db(&db, &declarations, config);
     let classes = match result {
         Ok(classes) => classes,
-        Err(error) => return Err(crate::compile::compile_failure(&path, &diagnostics, &error)),
+        Err(error) => {
+            let diagnostics = crate::compile::with_dependency_errors(&db, diagnostics, &all_crates);
+            return Err(crate::compile::compile_failure(&path, &diagnostics, &error));
+        }
     };
     if classes.is_empty() {
         return Err(failed(

@@ -85,8 +85,9 @@ pub(crate) enum Purpose {
     Contracts,
 }
 
-/// A database with `project` set up for `purpose`, and the crates to compile: the project's
-/// (a unit's main crate), and those whose diagnostics are reported.
+/// A database with `project` set up for `purpose`, the crates to compile (the project's, or a
+/// unit's main crate), whose diagnostics are reported, and every crate it reaches but the
+/// corelib (for the errors of a dependency when compiling fails).
 pub(crate) fn database(
     project: Project<'_>,
     corelib: &Corelib,

@@ -125,11 +125,11 @@ fn compile(
         Project::Path(path) => !tests_the_corelib(path),
         Project::Unit(_) => true,
     };
-    let (db, crates, reported) =
+    let (db, crates, all_crates) =
         crate::project::database(project, corelib, Purpose::Tests { starknet })?;
     let allow_warnings = project.allow_warnings(allow_warnings);
     let mut diagnostics = String::new();
-    let reporter = crate::compile::reporter(&mut diagnostics, &reported, allow_warnings);
+    let reporter = crate::compile::reporter(&mut diagnostics, &crates, allow_warnings);
     let config = TestsCompilationConfig {
         starknet,
         contract_declarations: None,
@@ -144,7 +144,10 @@ fn compile(
     let compiled = compile_test_prepared_db(&db, config, crates, reporter);
     let compiled = match compiled {
         Ok(compiled) => compiled,
-        Err(error) => return Err(crate::compile::compile_failure(&path, &diagnostics, &error)),
+        Err(error) => {
+            let diagnostics = crate::compile::with_dependency_errors(&db, diagnostics, &all_crates);
+            return Err(crate::compile::compile_failure(&path, &diagnostics, &error));
+        }
     };
     let tests = compiled
         .metadata

@@ -402,10 +402,15 @@ impl Workspace {
             edition: owner.edition.clone(),
             version: owner.version.clone(),
             cfg: cfg_of(owner, main),
-            dependencies: crate_dependencies
-                .get(&owner.name)
-                .cloned()
-                .unwrap_or_default(),
+            // A crate may name itself, as Scarb lets it (`use my_package::…` inside it).
+            dependencies: std::iter::once(owner.name.clone())
+                .chain(
+                    crate_dependencies
+                        .get(&owner.name)
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+                .collect(),
             experimental_features: owner.experimental_features.clone(),
         };
 
@@ -417,7 +422,7 @@ impl Workspace {
                     .integration_tests()
                     .unwrap_or_else(|| package.root.join("tests"));
                 let name = crate::integration_test_crate(&package.name);
-                let mut dependencies = vec![package.name.clone()];
+                let mut dependencies = vec![name.clone(), package.name.clone()];
                 dependencies.extend(
                     crate_dependencies
                         .get(&package.name)

@@ -92,7 +92,7 @@ fn unit_tests_configure_each_crate_as_scarb_does() {
             cfg("target", Some("test"))
         ]
     );
-    assert_eq!(atlas_crate.dependencies, ["geometry"]);
+    assert_eq!(atlas_crate.dependencies, ["atlas", "geometry"]);
     assert_eq!(atlas_crate.version.to_string(), "1.2.0");
 }
 
@@ -110,7 +110,10 @@ fn a_tests_folder_without_a_root_gets_one_declaring_each_file() {
     let unit = &units.units[0];
     assert_eq!(unit.main_crate, "geometry_integrationtest");
     let tests_crate = &unit.crates[0];
-    assert_eq!(tests_crate.dependencies, ["geometry"]);
+    assert_eq!(
+        tests_crate.dependencies,
+        ["geometry_integrationtest", "geometry"]
+    );
     assert_eq!(
         tests_crate.file_overrides,
         [(

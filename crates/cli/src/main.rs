@@ -2,6 +2,7 @@
 
 #[cfg(feature = "native")]
 mod bench_cmd;
+mod cache;
 mod compile;
 mod compile_packages;
 mod large_stack;

@@ -51,14 +51,9 @@ impl StateArgs {
         if self.no_class_cache {
             return None;
         }
-        self.class_cache.clone().or_else(|| {
-            std::env::var_os("CAIRN_CACHE")
-                .map(PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/cairn"))
-                })
-                .map(|cache| cache.join("classes"))
-        })
+        self.class_cache
+            .clone()
+            .or_else(|| crate::cache::folder("classes"))
     }
 }
 

@@ -63,6 +63,12 @@ pub struct TestArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
+    /// For a Scarb package: compile every test program again rather than reuse one compiled
+    /// from the same sources and settings (kept in `$CAIRN_CACHE/sierra`, else
+    /// `~/.cache/cairn/sierra`).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+
     /// Run every test on both backends and fail it on any difference in status, panic data or
     /// gas (needs the `native` feature).
     #[arg(long, conflicts_with = "backend")]

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use cairn_frontend::scarb::{CompilationUnit, UnitKind};
-use cairn_frontend::{Corelib, Project};
+use cairn_frontend::{test_suite_cache_key, Corelib, Project, TestSuite};
 use serde_json::json;
 
 use crate::test_cmd::{json_report, print_result_line, run_suite, SuiteReport, TestArgs};
@@ -18,6 +18,40 @@ fn label(unit: &CompilationUnit) -> String {
         UnitKind::StarknetContract => "contracts",
     };
     format!("{} ({kind})", unit.package)
+}
+
+/// A unit's tests compiled, or read back from the cache when its sources, settings, the
+/// corelib and this `cairn` are those that compiled it before.
+fn compile_cached(
+    unit: &CompilationUnit,
+    corelib: &Corelib,
+    args: &TestArgs,
+) -> Result<TestSuite, cairn_frontend::FrontendError> {
+    let cached = (!args.no_cache)
+        .then(|| crate::cache::folder("sierra"))
+        .flatten()
+        .and_then(|folder| {
+            let build = crate::cache::build_identity();
+            // A unit whose sources cannot be read is compiled, which reports why.
+            let key = test_suite_cache_key(unit, corelib, args.allow_warnings, &build).ok()?;
+            Some(folder.join(format!("{}-{key}.tests.json", unit.main_crate)))
+        });
+    if let Some(path) = &cached {
+        // A file that cannot be read back (another format, damage) is compiled again.
+        if let Some(suite) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| TestSuite::from_cache_json(&text).ok())
+        {
+            return Ok(suite);
+        }
+    }
+    let suite =
+        cairn_frontend::compile_project_tests(Project::Unit(unit), corelib, args.allow_warnings)?;
+    if let Some(path) = &cached {
+        // The cache only saves time: a failure to write it is no failure of the run.
+        let _ = crate::cache::write_atomically(path, &suite.to_cache_json());
+    }
+    Ok(suite)
 }
 
 /// "1 test program", "3 test programs".
@@ -45,11 +79,7 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
         if !args.json {
             println!("\n     Testing {}", label(unit));
         }
-        let suite = match cairn_frontend::compile_project_tests(
-            Project::Unit(unit),
-            corelib,
-            args.allow_warnings,
-        ) {
+        let suite = match compile_cached(unit, corelib, args) {
             Ok(suite) => suite,
             Err(error) => {
                 let message = format!("{error:#}");

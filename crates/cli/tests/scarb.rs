@@ -12,6 +12,15 @@ fn cairn(args: &[&str]) -> Output {
         .expect("cairn runs")
 }
 
+/// `cairn ARGS` with its cache in `cache`.
+fn cairn_cached_in(cache: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .env("CAIRN_CACHE", cache)
+        .output()
+        .expect("cairn runs")
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -109,7 +118,8 @@ fn cairn_test_selects_a_package_and_its_features() {
         return;
     };
     let root = workspace();
-    let run = cairn(&[
+    let cache = tempfile::tempdir().expect("cache folder");
+    let args = [
         "test",
         &root,
         "--package",
@@ -119,9 +129,30 @@ fn cairn_test_selects_a_package_and_its_features() {
         "--no-default-features",
         "--corelib",
         &corelib,
-    ]);
+    ];
+    let run = cairn_cached_in(cache.path(), &args);
     let out = text(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{out}{}", text(&run.stderr));
+    // Both test programs were kept, and a second run reads them back to the same report.
+    let kept: Vec<String> = std::fs::read_dir(cache.path().join("sierra"))
+        .expect("the cache folder")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let again = cairn_cached_in(cache.path(), &args);
+    // (Tests are reported as they finish, so compare the lines in order.)
+    let sorted = |report: &str| {
+        let mut lines: Vec<String> = report.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(&text(&again.stdout)), sorted(&out));
     assert_lines(
         &out,
         &[

@@ -11,6 +11,7 @@ mod corelib;
 mod project;
 mod sierra_json;
 mod stack;
+mod suite_cache;
 mod tests;
 
 use std::path::PathBuf;
@@ -27,6 +28,7 @@ pub use contracts::{
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
 pub use project::Project;
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
+pub use suite_cache::test_suite_cache_key;
 pub use tests::{
     compile_project_tests, compile_tests, Expectation, TestCase, TestContract, TestSuite,
 };

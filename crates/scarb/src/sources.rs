@@ -53,6 +53,23 @@ pub(crate) fn cairo_files(folder: &Path) -> Result<Vec<PathBuf>, ScarbError> {
     Ok(files)
 }
 
+/// Whether any `.cairo` file under `folder` holds `text` (a missing folder holds nothing).
+pub(crate) fn any_file_contains(folder: &Path, text: &str) -> Result<bool, ScarbError> {
+    if !folder.is_dir() {
+        return Ok(false);
+    }
+    for file in cairo_files(folder)? {
+        let content = std::fs::read_to_string(&file).map_err(|cause| ScarbError::Io {
+            path: file.clone(),
+            cause,
+        })?;
+        if content.contains(text) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Whether the Cairo source `text` names the crate `name` outside comments (`name::…`,
 /// `use name`, `name!`…): a whole identifier, not part of a longer one.
 pub(crate) fn names_crate(text: &str, name: &str) -> bool {

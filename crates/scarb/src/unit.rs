@@ -171,7 +171,8 @@ enum Outcome {
 
 impl Workspace {
     /// The units of `kinds` for each of `packages` (a unit kind a package lacks, such as
-    /// integration tests without a `tests/` folder, is skipped).
+    /// integration tests without a `tests/` folder or unit tests without a `#[test]` in
+    /// `src/`, is skipped).
     pub fn units(
         &self,
         packages: &[&Package],
@@ -185,7 +186,11 @@ impl Workspace {
                 let applies = match kind {
                     UnitKind::Lib => package.targets.lib,
                     UnitKind::StarknetContract => package.targets.starknet_contract,
-                    UnitKind::UnitTests => true,
+                    // A package whose sources hold no `#[test]` has no unit tests: not
+                    // compiling them saves analysing its whole library once more.
+                    UnitKind::UnitTests => {
+                        sources::any_file_contains(&package.source_root(), "#[test]")?
+                    }
                     UnitKind::IntegrationTests => package.integration_tests().is_some(),
                 };
                 if !applies || package.is_plugin {
@@ -557,4 +562,31 @@ fn relative(root: &std::path::Path, file: &std::path::Path) -> String {
         .unwrap_or(file)
         .to_string_lossy()
         .into_owned()
+}
+
+impl CompilationUnit {
+    /// A digest of everything the unit's compilation reads but the corelib and the compiler:
+    /// its settings, and every `.cairo` file under each crate's root (path and content). Equal
+    /// fingerprints compile to the same program, so a compiled unit can be kept under it.
+    pub fn fingerprint(&self) -> Result<String, ScarbError> {
+        use sha2::Digest;
+        let mut hasher = sha2::Sha256::new();
+        hasher.update(format!("{self:?}").as_bytes());
+        for unit_crate in &self.crates {
+            for file in sources::cairo_files(&unit_crate.root)? {
+                let content = std::fs::read(&file).map_err(|cause| ScarbError::Io {
+                    path: file.clone(),
+                    cause,
+                })?;
+                hasher.update(file.to_string_lossy().as_bytes());
+                hasher.update((content.len() as u64).to_le_bytes());
+                hasher.update(&content);
+            }
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect())
+    }
 }

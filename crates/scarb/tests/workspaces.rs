@@ -329,3 +329,26 @@ fn path_dependencies_in_a_cycle_are_refused() {
     let error = Workspace::load(folder.path(), &compiler()).expect_err("a cycle");
     assert!(error.to_string().contains("a -> b -> a"), "{error}");
 }
+
+#[test]
+fn a_package_without_a_test_in_its_sources_has_no_unit_test_program() {
+    let folder = project(&[
+        ("Scarb.toml", "[package]\nname = \"plain\"\n"),
+        (
+            "src/lib.cairo",
+            "pub fn f() -> u8 {\n    1\n}\n#[cfg(test)]\nmod helpers {}\n",
+        ),
+        ("tests/t.cairo", "#[test]\nfn t() {}\n"),
+    ]);
+    let workspace = Workspace::load(folder.path(), &compiler()).expect("loads");
+    let selected = workspace.selected(None).expect("selects");
+    let units = workspace
+        .units(
+            &selected,
+            &[UnitKind::UnitTests, UnitKind::IntegrationTests],
+            &UnitOptions::default(),
+        )
+        .expect("units");
+    let kinds: Vec<UnitKind> = units.units.iter().map(|unit| unit.kind).collect();
+    assert_eq!(kinds, [UnitKind::IntegrationTests]);
+}

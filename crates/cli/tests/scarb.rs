@@ -327,3 +327,52 @@ fn unavailable_dependencies_fail_or_are_left_out_and_reported() {
     );
     assert!(!out.contains("declares"), "{out}");
 }
+
+#[test]
+fn a_package_without_gas_compiles_and_runs_without_it() {
+    let Some(corelib) = corelib() else {
+        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
+        return;
+    };
+    let folder = tempfile::tempdir().expect("folder");
+    std::fs::create_dir_all(folder.path().join("src")).expect("src");
+    std::fs::write(
+        folder.path().join("Scarb.toml"),
+        "[package]\nname = \"nogas\"\nversion = \"0.1.0\"\nedition = \"2024_07\"\n\n\
+         [cairo]\nenable-gas = false\n",
+    )
+    .expect("manifest");
+    std::fs::write(
+        folder.path().join("src/lib.cairo"),
+        "pub fn count(n: u32) -> u32 {\n    let mut i = 0;\n    while i < n {\n        i += 1;\n    }\n    i\n}\n",
+    )
+    .expect("source");
+    let project = folder.path().to_str().expect("UTF-8 path");
+    let compiled = cairn(&["compile", project, "--corelib", &corelib]);
+    assert_eq!(
+        compiled.status.code(),
+        Some(0),
+        "{}{}",
+        text(&compiled.stdout),
+        text(&compiled.stderr)
+    );
+    let sierra = std::fs::read_to_string(folder.path().join("target/cairn/nogas.sierra.json"))
+        .expect("Scarb's artefact name, under target/cairn");
+    assert!(
+        !sierra.contains("withdraw_gas"),
+        "gas accounting compiled in"
+    );
+    let ran = cairn(&[
+        "run",
+        project,
+        "--entry",
+        "nogas::count",
+        "--args",
+        "[5]",
+        "--corelib",
+        &corelib,
+    ]);
+    let out = text(&ran.stdout);
+    assert_eq!(ran.status.code(), Some(0), "{out}{}", text(&ran.stderr));
+    assert!(out.contains("returning [0x5]"), "{out}");
+}

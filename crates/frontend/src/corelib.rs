@@ -17,42 +17,7 @@ pub struct Corelib {
 impl Corelib {
     /// A digest of the corelib's sources (each `.cairo` file's path and content).
     pub fn fingerprint(&self) -> Result<String, FrontendError> {
-        use sha2::Digest;
-        let mut files = Vec::new();
-        let mut folders = vec![self.src.clone()];
-        while let Some(folder) = folders.pop() {
-            let io = |cause| FrontendError::Io {
-                path: folder.clone(),
-                cause,
-            };
-            for entry in std::fs::read_dir(&folder).map_err(io)? {
-                let path = entry.map_err(io)?.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|extension| extension == "cairo")
-                {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        let mut hasher = sha2::Sha256::new();
-        for file in files {
-            let content = std::fs::read(&file).map_err(|cause| FrontendError::Io {
-                path: file.clone(),
-                cause,
-            })?;
-            hasher.update(file.to_string_lossy().as_bytes());
-            hasher.update((content.len() as u64).to_le_bytes());
-            hasher.update(&content);
-        }
-        Ok(hasher
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect())
+        Ok(cairn_scarb::cairo_sources_digest(&self.src)?)
     }
 }
 

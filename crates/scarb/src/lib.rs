@@ -22,6 +22,7 @@ mod workspace;
 use std::path::PathBuf;
 
 pub use package::{Dependency, DependencySource, Package, Targets};
+pub use sources::cairo_sources_digest;
 pub use unit::{
     BuiltinPlugins, CairoSettings, CfgEntry, CompilationUnit, LeftOut, UnitCrate, UnitKind,
     UnitOptions, Units,

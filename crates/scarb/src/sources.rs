@@ -53,6 +53,36 @@ pub(crate) fn cairo_files(folder: &Path) -> Result<Vec<PathBuf>, ScarbError> {
     Ok(files)
 }
 
+/// Feeds every `.cairo` file under `folder` (its path, length and content, in path order) to
+/// `hasher`.
+pub(crate) fn hash_cairo_files(folder: &Path, hasher: &mut sha2::Sha256) -> Result<(), ScarbError> {
+    use sha2::Digest;
+    for file in cairo_files(folder)? {
+        let content = std::fs::read(&file).map_err(|cause| ScarbError::Io {
+            path: file.clone(),
+            cause,
+        })?;
+        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update((content.len() as u64).to_le_bytes());
+        hasher.update(&content);
+    }
+    Ok(())
+}
+
+/// A hex digest of the Cairo sources under `folder` (each file's path and content): equal
+/// digests, equal sources.
+pub fn cairo_sources_digest(folder: &Path) -> Result<String, ScarbError> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    hash_cairo_files(folder, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// Whether any `.cairo` file under `folder` holds `text` (a missing folder holds nothing).
 pub(crate) fn any_file_contains(folder: &Path, text: &str) -> Result<bool, ScarbError> {
     if !folder.is_dir() {

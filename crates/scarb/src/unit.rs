@@ -573,20 +573,8 @@ impl CompilationUnit {
         let mut hasher = sha2::Sha256::new();
         hasher.update(format!("{self:?}").as_bytes());
         for unit_crate in &self.crates {
-            for file in sources::cairo_files(&unit_crate.root)? {
-                let content = std::fs::read(&file).map_err(|cause| ScarbError::Io {
-                    path: file.clone(),
-                    cause,
-                })?;
-                hasher.update(file.to_string_lossy().as_bytes());
-                hasher.update((content.len() as u64).to_le_bytes());
-                hasher.update(&content);
-            }
+            sources::hash_cairo_files(&unit_crate.root, &mut hasher)?;
         }
-        Ok(hasher
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect())
+        Ok(sources::hex(&hasher.finalize()))
     }
 }

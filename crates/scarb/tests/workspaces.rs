@@ -352,3 +352,47 @@ fn a_package_without_a_test_in_its_sources_has_no_unit_test_program() {
     let kinds: Vec<UnitKind> = units.units.iter().map(|unit| unit.kind).collect();
     assert_eq!(kinds, [UnitKind::IntegrationTests]);
 }
+
+#[test]
+fn cairo_settings_come_from_the_package_else_the_workspace_root() {
+    let folder = project(&[
+        (
+            "Scarb.toml",
+            "[workspace]\nmembers = [\"own\", \"inherits\"]\n\n[cairo]\ninlining-strategy = 40\n",
+        ),
+        (
+            "own/Scarb.toml",
+            "[package]\nname = \"own\"\n\n[cairo]\nenable-gas = false\nsierra-replace-ids = false\n\
+             inlining-strategy = \"avoid\"\nallow-warnings = false\n",
+        ),
+        ("own/src/lib.cairo", "\n"),
+        ("inherits/Scarb.toml", "[package]\nname = \"inherits\"\n"),
+        ("inherits/src/lib.cairo", "\n"),
+    ]);
+    let workspace = Workspace::load(folder.path(), &compiler()).expect("loads");
+    let selected = workspace.selected(None).expect("selects");
+    let units = workspace
+        .units(&selected, &[UnitKind::Lib], &UnitOptions::default())
+        .expect("units");
+    let own = &units.units[0];
+    assert_eq!(
+        own.cairo,
+        cairn_scarb::CairoSettings {
+            replace_ids: false,
+            inlining: Some(0),
+            enable_gas: false,
+            allow_warnings: false,
+        }
+    );
+    assert!(own.crates[0].cfg.contains(&cfg("gas", Some("disabled"))));
+    let inherits = &units.units[1];
+    assert_eq!(
+        inherits.cairo,
+        cairn_scarb::CairoSettings {
+            replace_ids: true,
+            inlining: Some(40),
+            enable_gas: true,
+            allow_warnings: true,
+        }
+    );
+}

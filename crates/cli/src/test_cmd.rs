@@ -148,24 +148,24 @@ impl SuiteReport {
                 }
             }
         }
-        print_result_line(
+        print_result_line_with(
             "test result",
-            self.passed(),
-            self.failed(),
-            self.ignored(),
-            self.filtered_out,
+            self.failed() == 0,
+            [
+                self.passed(),
+                self.failed(),
+                self.ignored(),
+                self.filtered_out,
+            ],
         );
     }
 }
 
-pub(crate) fn print_result_line(
-    label: &str,
-    passed: usize,
-    failed: usize,
-    ignored: usize,
-    filtered: usize,
-) {
-    let status = if failed == 0 { "ok" } else { "FAILED" };
+/// The `LABEL: ok|FAILED. …` line, with the verdict given (`ok` can be false with no failed
+/// test: a test program that did not compile).
+pub(crate) fn print_result_line_with(label: &str, ok: bool, counts: [usize; 4]) {
+    let [passed, failed, ignored, filtered] = counts;
+    let status = if ok { "ok" } else { "FAILED" };
     println!(
         "\n{label}: {status}. {passed} passed; {failed} failed; {ignored} ignored; \
          {filtered} filtered out;"

@@ -7,7 +7,7 @@ use cairn_frontend::scarb::{CompilationUnit, UnitKind};
 use cairn_frontend::{test_suite_cache_key, Corelib, Project, TestSuite};
 use serde_json::json;
 
-use crate::test_cmd::{json_report, print_result_line, run_suite, SuiteReport, TestArgs};
+use crate::test_cmd::{json_report, print_result_line_with, run_suite, SuiteReport, TestArgs};
 
 /// A unit's name in reports: `PACKAGE (unit tests)`.
 fn label(unit: &CompilationUnit) -> String {
@@ -54,6 +54,38 @@ fn compile_cached(
     Ok(suite)
 }
 
+/// The summary of `package` over its test programs, when it has more than one.
+fn print_package_summary(package: &str, results: &[(&CompilationUnit, UnitResult)]) {
+    let own: Vec<&UnitResult> = results
+        .iter()
+        .filter(|(unit, _)| unit.package == package)
+        .map(|(_, result)| result)
+        .collect();
+    if own.len() < 2 {
+        return;
+    }
+    let reports: Vec<&SuiteReport> = own
+        .iter()
+        .filter_map(|result| match result {
+            UnitResult::Ran(report) => Some(report),
+            UnitResult::DidNotCompile(_) => None,
+        })
+        .collect();
+    let sum = |count: fn(&SuiteReport) -> usize| reports.iter().map(|report| count(report)).sum();
+    let not_compiled = own.len() - reports.len();
+    let failed = sum(SuiteReport::failed);
+    print_result_line_with(
+        &format!("package {package}"),
+        failed == 0 && not_compiled == 0,
+        [
+            sum(SuiteReport::passed),
+            failed,
+            sum(SuiteReport::ignored),
+            sum(|report| report.filtered_out),
+        ],
+    );
+}
+
 /// "1 test program", "3 test programs".
 fn programs(count: usize) -> String {
     if count == 1 {
@@ -96,6 +128,13 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
             report.print_summary();
         }
         results.push((unit, UnitResult::Ran(report)));
+        let package_ends = units
+            .units
+            .get(results.len())
+            .is_none_or(|next| next.package != unit.package);
+        if package_ends && !args.json {
+            print_package_summary(&unit.package, &results);
+        }
     }
 
     let reports = || {
@@ -150,12 +189,10 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
         );
     } else {
         if units.units.len() > 1 || not_compiled > 0 {
-            print_result_line(
+            print_result_line_with(
                 &format!("total over {}", programs(units.units.len())),
-                passed,
-                failed,
-                ignored,
-                filtered_out,
+                failed == 0 && not_compiled == 0,
+                [passed, failed, ignored, filtered_out],
             );
         }
         if not_compiled > 0 {

@@ -25,6 +25,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The standard output of a run that must have succeeded (both outputs shown if it did not).
+fn succeeded(output: &Output) -> String {
+    let out = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}{}",
+        text(&output.stderr)
+    );
+    out
+}
+
 fn corelib() -> Option<String> {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/cairo-corelib-2.20.0/corelib");
@@ -57,8 +69,7 @@ fn cairn_test_runs_every_member_of_a_workspace_alike_on_both_backends() {
     };
     let root = workspace();
     let run = cairn(&["test", &root, "--compare", "--json", "--corelib", &corelib]);
-    let out = text(&run.stdout);
-    assert_eq!(run.status.code(), Some(0), "{out}{}", text(&run.stderr));
+    let out = succeeded(&run);
     let report: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
     let units: Vec<(String, String, u64)> = report["units"]
         .as_array()
@@ -131,8 +142,7 @@ fn cairn_test_selects_a_package_and_its_features() {
         &corelib,
     ];
     let run = cairn_cached_in(cache.path(), &args);
-    let out = text(&run.stdout);
-    assert_eq!(run.status.code(), Some(0), "{out}{}", text(&run.stderr));
+    let out = succeeded(&run);
     // Both test programs were kept, and a second run reads them back to the same report.
     let kept: Vec<String> = std::fs::read_dir(cache.path().join("sierra"))
         .expect("the cache folder")
@@ -190,13 +200,7 @@ fn cairn_compile_writes_scarbs_artefacts_and_cairn_run_runs_a_package() {
     let output = tempfile::tempdir().expect("folder");
     let out_dir = output.path().to_str().expect("UTF-8 path");
     let compiled = cairn(&["compile", &root, "-o", out_dir, "--corelib", &corelib]);
-    assert_eq!(
-        compiled.status.code(),
-        Some(0),
-        "{}{}",
-        text(&compiled.stdout),
-        text(&compiled.stderr)
-    );
+    succeeded(&compiled);
     let mut written: Vec<String> = std::fs::read_dir(output.path())
         .expect("listing")
         .map(|entry| {
@@ -240,13 +244,7 @@ fn cairn_compile_writes_scarbs_artefacts_and_cairn_run_runs_a_package() {
         "--state",
         state,
     ]);
-    assert_eq!(
-        deployed.status.code(),
-        Some(0),
-        "{}{}",
-        text(&deployed.stdout),
-        text(&deployed.stderr)
-    );
+    succeeded(&deployed);
 
     // A member's folder runs that member's library; atlas turns on geometry's `imperial`.
     let ran = cairn(&[
@@ -257,8 +255,7 @@ fn cairn_compile_writes_scarbs_artefacts_and_cairn_run_runs_a_package() {
         "--corelib",
         &corelib,
     ]);
-    let out = text(&ran.stdout);
-    assert_eq!(ran.status.code(), Some(0), "{out}{}", text(&ran.stderr));
+    let out = succeeded(&ran);
     // 'inch' as a felt.
     assert!(out.contains("returning [0x696e6368]"), "{out}");
 
@@ -349,13 +346,7 @@ fn a_package_without_gas_compiles_and_runs_without_it() {
     .expect("source");
     let project = folder.path().to_str().expect("UTF-8 path");
     let compiled = cairn(&["compile", project, "--corelib", &corelib]);
-    assert_eq!(
-        compiled.status.code(),
-        Some(0),
-        "{}{}",
-        text(&compiled.stdout),
-        text(&compiled.stderr)
-    );
+    succeeded(&compiled);
     let sierra = std::fs::read_to_string(folder.path().join("target/cairn/nogas.sierra.json"))
         .expect("Scarb's artefact name, under target/cairn");
     assert!(
@@ -372,7 +363,6 @@ fn a_package_without_gas_compiles_and_runs_without_it() {
         "--corelib",
         &corelib,
     ]);
-    let out = text(&ran.stdout);
-    assert_eq!(ran.status.code(), Some(0), "{out}{}", text(&ran.stderr));
+    let out = succeeded(&ran);
     assert!(out.contains("returning [0x5]"), "{out}");
 }

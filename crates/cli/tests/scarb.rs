@@ -37,6 +37,21 @@ fn succeeded(output: &Output) -> String {
     out
 }
 
+/// The names of the files in `folder`, in no particular order.
+fn file_names(folder: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .expect("a folder to list")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// The corelib's folder; `None` (the test is skipped, and says so) without one.
 fn corelib() -> Option<String> {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/cairo-corelib-2.20.0/corelib");
@@ -44,6 +59,10 @@ fn corelib() -> Option<String> {
         .map(PathBuf::from)
         .or_else(|| shared.is_dir().then_some(shared))
         .map(|path| path.to_str().expect("UTF-8 path").to_owned())
+        .or_else(|| {
+            println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
+            None
+        })
 }
 
 fn workspace() -> String {
@@ -63,10 +82,7 @@ fn assert_lines(out: &str, lines: &[&str]) {
 #[cfg(feature = "native")]
 #[test]
 fn cairn_test_runs_every_member_of_a_workspace_alike_on_both_backends() {
-    let Some(corelib) = corelib() else {
-        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-        return;
-    };
+    let Some(corelib) = corelib() else { return };
     let root = workspace();
     let run = cairn(&["test", &root, "--compare", "--json", "--corelib", &corelib]);
     let out = succeeded(&run);
@@ -124,10 +140,7 @@ fn cairn_test_runs_every_member_of_a_workspace_alike_on_both_backends() {
 
 #[test]
 fn cairn_test_selects_a_package_and_its_features() {
-    let Some(corelib) = corelib() else {
-        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-        return;
-    };
+    let Some(corelib) = corelib() else { return };
     let root = workspace();
     let cache = tempfile::tempdir().expect("cache folder");
     let args = [
@@ -144,16 +157,7 @@ fn cairn_test_selects_a_package_and_its_features() {
     let run = cairn_cached_in(cache.path(), &args);
     let out = succeeded(&run);
     // Both test programs were kept, and a second run reads them back to the same report.
-    let kept: Vec<String> = std::fs::read_dir(cache.path().join("sierra"))
-        .expect("the cache folder")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let kept = file_names(&cache.path().join("sierra"));
     assert_eq!(kept.len(), 2, "{kept:?}");
     let again = cairn_cached_in(cache.path(), &args);
     // (Tests are reported as they finish, so compare the lines in order.)
@@ -192,25 +196,13 @@ fn cairn_test_selects_a_package_and_its_features() {
 
 #[test]
 fn cairn_compile_writes_scarbs_artefacts_and_cairn_run_runs_a_package() {
-    let Some(corelib) = corelib() else {
-        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-        return;
-    };
+    let Some(corelib) = corelib() else { return };
     let root = workspace();
     let output = tempfile::tempdir().expect("folder");
     let out_dir = output.path().to_str().expect("UTF-8 path");
     let compiled = cairn(&["compile", &root, "-o", out_dir, "--corelib", &corelib]);
     succeeded(&compiled);
-    let mut written: Vec<String> = std::fs::read_dir(output.path())
-        .expect("listing")
-        .map(|entry| {
-            entry
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let mut written: Vec<String> = file_names(output.path());
     written.sort();
     assert_eq!(
         written,
@@ -278,10 +270,7 @@ fn cairn_compile_writes_scarbs_artefacts_and_cairn_run_runs_a_package() {
 
 #[test]
 fn unavailable_dependencies_fail_or_are_left_out_and_reported() {
-    let Some(corelib) = corelib() else {
-        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-        return;
-    };
+    let Some(corelib) = corelib() else { return };
     let folder = tempfile::tempdir().expect("folder");
     let files = [
         (
@@ -327,10 +316,7 @@ fn unavailable_dependencies_fail_or_are_left_out_and_reported() {
 
 #[test]
 fn a_package_without_gas_compiles_and_runs_without_it() {
-    let Some(corelib) = corelib() else {
-        println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-        return;
-    };
+    let Some(corelib) = corelib() else { return };
     let folder = tempfile::tempdir().expect("folder");
     std::fs::create_dir_all(folder.path().join("src")).expect("src");
     std::fs::write(

@@ -11,13 +11,30 @@ use crate::test_cmd::{json_report, print_result_line_with, run_suite, SuiteRepor
 
 /// A unit's name in reports: `PACKAGE (unit tests)`.
 fn label(unit: &CompilationUnit) -> String {
-    let kind = match unit.kind {
-        UnitKind::UnitTests => "unit tests",
-        UnitKind::IntegrationTests => "integration tests",
-        UnitKind::Lib => "library",
-        UnitKind::StarknetContract => "contracts",
-    };
-    format!("{} ({kind})", unit.package)
+    format!("{} ({})", unit.package, unit.kind.description())
+}
+
+/// Where compiled test programs are kept, and what every key of this run shares: the `cairn`
+/// build and the corelib's digest (read once, not once per program).
+struct SuiteCache {
+    folder: std::path::PathBuf,
+    build: String,
+    corelib: String,
+}
+
+impl SuiteCache {
+    /// The run's cache, unless `--no-cache` or there is no cache folder or the corelib cannot
+    /// be read (then programs are compiled, which reports why).
+    fn new(args: &TestArgs, corelib: &Corelib) -> Option<Self> {
+        if args.no_cache {
+            return None;
+        }
+        Some(Self {
+            folder: crate::cache::folder("sierra")?,
+            build: crate::cache::build_identity(),
+            corelib: corelib.fingerprint().ok()?,
+        })
+    }
 }
 
 /// A unit's tests compiled, or read back from the cache when its sources, settings, the
@@ -26,16 +43,18 @@ fn compile_cached(
     unit: &CompilationUnit,
     corelib: &Corelib,
     args: &TestArgs,
+    cache: Option<&SuiteCache>,
 ) -> Result<TestSuite, cairn_frontend::FrontendError> {
-    let cached = (!args.no_cache)
-        .then(|| crate::cache::folder("sierra"))
-        .flatten()
-        .and_then(|folder| {
-            let build = crate::cache::build_identity();
-            // A unit whose sources cannot be read is compiled, which reports why.
-            let key = test_suite_cache_key(unit, corelib, args.allow_warnings, &build).ok()?;
-            Some(folder.join(format!("{}-{key}.tests.json", unit.main_crate)))
-        });
+    let cached = cache.and_then(|cache| {
+        // A unit whose sources cannot be read is compiled, which reports why.
+        let key =
+            test_suite_cache_key(unit, &cache.corelib, args.allow_warnings, &cache.build).ok()?;
+        Some(
+            cache
+                .folder
+                .join(format!("{}-{key}.tests.json", unit.main_crate)),
+        )
+    });
     if let Some(path) = &cached {
         // A file that cannot be read back (another format, damage) is compiled again.
         if let Some(suite) = std::fs::read_to_string(path)
@@ -106,12 +125,13 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
     let kinds = [UnitKind::UnitTests, UnitKind::IntegrationTests];
     let (_, units) = crate::package::units(&args.path, &args.package, &kinds)?;
     crate::package::print_left_out(&units.left_out);
+    let cache = SuiteCache::new(args, corelib);
     let mut results = Vec::new();
     for unit in &units.units {
         if !args.json {
             println!("\n     Testing {}", label(unit));
         }
-        let suite = match compile_cached(unit, corelib, args) {
+        let suite = match compile_cached(unit, corelib, args, cache.as_ref()) {
             Ok(suite) => suite,
             Err(error) => {
                 let message = format!("{error:#}");

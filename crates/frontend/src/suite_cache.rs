@@ -8,7 +8,7 @@ use serde_json::Value;
 use starknet_types_core::felt::Felt;
 
 use crate::scarb::CompilationUnit;
-use crate::{Corelib, Expectation, FrontendError, TestCase, TestContract, TestSuite};
+use crate::{Expectation, FrontendError, TestCase, TestContract, TestSuite};
 
 /// Bumped whenever the stored form changes, so older files are compiled again.
 const FORMAT: u32 = 1;
@@ -159,18 +159,19 @@ impl TestSuite {
 }
 
 /// The key a unit's compiled tests are kept under: the unit's fingerprint (settings and
-/// sources), the corelib's sources, the compiler's version, whether warnings were allowed, and
-/// `build` (what identifies the Cairn that compiled it).
+/// sources), `corelib_digest` ([`crate::Corelib::fingerprint`], computed once by the caller for all
+/// its units), the compiler's version, whether warnings were allowed, and `build` (what
+/// identifies the Cairn that compiled it).
 pub fn test_suite_cache_key(
     unit: &CompilationUnit,
-    corelib: &Corelib,
+    corelib_digest: &str,
     allow_warnings: bool,
     build: &str,
 ) -> Result<String, FrontendError> {
     use sha2::Digest;
     let mut hasher = sha2::Sha256::new();
     hasher.update(unit.fingerprint()?.as_bytes());
-    hasher.update(corelib.fingerprint()?.as_bytes());
+    hasher.update(corelib_digest.as_bytes());
     hasher.update(crate::COMPILER_VERSION.as_bytes());
     hasher.update([u8::from(allow_warnings)]);
     hasher.update(build.as_bytes());

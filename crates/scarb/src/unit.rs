@@ -32,6 +32,16 @@ impl UnitKind {
         }
     }
 
+    /// How reports name it: `library`, `contracts`, `unit tests`, `integration tests`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Lib => "library",
+            Self::StarknetContract => "contracts",
+            Self::UnitTests => "unit tests",
+            Self::IntegrationTests => "integration tests",
+        }
+    }
+
     fn is_test(self) -> bool {
         matches!(self, Self::UnitTests | Self::IntegrationTests)
     }
@@ -251,15 +261,9 @@ impl Workspace {
             starknet: kind == UnitKind::StarknetContract,
             executable: false,
         };
-        let unit_name = match kind {
-            UnitKind::Lib => "library",
-            UnitKind::StarknetContract => "contracts",
-            UnitKind::UnitTests => "unit tests",
-            UnitKind::IntegrationTests => "integration tests",
-        };
         let left_out = |reason: String| LeftOut {
             package: package.name.clone(),
-            what: unit_name.to_owned(),
+            what: kind.description().to_owned(),
             reason,
         };
 

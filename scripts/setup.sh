@@ -82,9 +82,12 @@ ensure_target_matches_clone() {
     [ "$(cat "$stamp" 2>/dev/null)" = "$CAIRN_ROOT" ] && return 0
     if [ -d "$CARGO_TARGET_DIR/debug" ] || [ -d "$CARGO_TARGET_DIR/release" ]; then
         say "the target folder was last used by $(cat "$stamp" 2>/dev/null || echo "an unknown clone"): rebuilding Cairn's crates"
-        (cd "$CAIRN_ROOT" && cargo clean --quiet -p cairn -p cairn-cli -p cairn-vm-core \
-            -p cairn-values-abi -p cairn-native-codegen -p cairn-hint-bridge-py \
-            -p cairn-frontend -p cairn-bench) >&2
+        # Every workspace member, read from cargo (a hand-written list missed new crates).
+        local members
+        members=$(cd "$CAIRN_ROOT" && cargo metadata --no-deps --format-version 1 \
+            | python3 -c 'import json, sys; print(" ".join("-p " + p["name"] for p in json.load(sys.stdin)["packages"]))')
+        # shellcheck disable=SC2086 # one word per flag
+        (cd "$CAIRN_ROOT" && cargo clean --quiet $members) >&2
     fi
     mkdir -p "$CARGO_TARGET_DIR"
     echo "$CAIRN_ROOT" > "$stamp"

@@ -5,6 +5,7 @@ mod bench_cmd;
 mod cache;
 mod compile;
 mod compile_packages;
+mod execute;
 mod large_stack;
 mod package;
 mod run;
@@ -35,6 +36,9 @@ enum Command {
     Run(Box<run::RunArgs>),
     /// Compile Cairo 1 source to Sierra JSON, or Sierra to a native shared library.
     Compile(compile::CompileArgs),
+    /// Build and run an `#[executable]` function as `cairo-execute` does: trace, memory, AIR
+    /// inputs (standalone) or a Cairo PIE (bootloader).
+    Execute(Box<execute::ExecuteArgs>),
     /// Run the `#[test]` functions of a Cairo crate.
     Test(test_cmd::TestArgs),
     /// Declare a Starknet contract class in a state file (its class hash computed as Starknet does).
@@ -115,6 +119,7 @@ fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(|| match cli.command {
         Command::Run(args) => run::run(*args),
         Command::Compile(args) => compile::compile(args),
+        Command::Execute(args) => execute::execute(*args),
         Command::Test(args) => test_cmd::test(args),
         Command::Declare(args) => starknet_cmd::declare(args),
         Command::Deploy(args) => starknet_cmd::deploy(*args),

@@ -131,6 +131,7 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         max_memory_cells: run.memory_cell_limit(),
         secure_run: args.secure_run,
         allow_missing_builtins: args.allow_missing_builtins,
+        ..RunConfig::default()
     };
     let runner = if args.python_hints {
         run_with_python_hints(&program, config, args.program_input.as_deref())

@@ -8,6 +8,7 @@
 mod compile;
 mod contracts;
 mod corelib;
+mod executables;
 mod project;
 mod sierra_json;
 mod stack;
@@ -17,6 +18,7 @@ mod tests;
 use std::path::PathBuf;
 
 pub use cairn_scarb as scarb;
+pub use cairo_lang_executable::executable::Executable;
 pub use cairo_lang_sierra::program::Program;
 pub use compile::{
     compile_cairo, compile_cairo_with_warnings, compile_project, CompileOptions, Compiled,
@@ -26,6 +28,7 @@ pub use contracts::{
     ContractClass,
 };
 pub use corelib::{locate_corelib, Corelib, COMPILER_VERSION};
+pub use executables::{compile_executable, CompiledExecutable, ExecutableOptions};
 pub use project::Project;
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
 pub use suite_cache::test_suite_cache_key;
@@ -86,6 +89,36 @@ pub enum FrontendError {
         path: PathBuf,
         /// The compiler's message.
         reason: String,
+    },
+    /// The project has no `#[executable]` function.
+    #[error("{path} has no #[executable] function")]
+    NoExecutable {
+        /// The file or project compiled.
+        path: PathBuf,
+    },
+    /// `--executable` names no executable of the project.
+    #[error(
+        "{path} has no #[executable] function {wanted}; it has: {}",
+        available.join(", ")
+    )]
+    NoSuchExecutable {
+        /// The file or project compiled.
+        path: PathBuf,
+        /// The path asked for.
+        wanted: String,
+        /// The executables there are.
+        available: Vec<String>,
+    },
+    /// The project has several executables and none was chosen.
+    #[error(
+        "{path} has several #[executable] functions: {}; choose one with --executable",
+        available.join(", ")
+    )]
+    SeveralExecutables {
+        /// The file or project compiled.
+        path: PathBuf,
+        /// The executables there are.
+        available: Vec<String>,
     },
     /// A Scarb package or workspace that cannot be read or built here.
     #[error(transparent)]

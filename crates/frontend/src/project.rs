@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use cairn_scarb::{CompilationUnit, UnitCrate};
 use cairo_lang_compiler::db::{RootDatabase, RootDatabaseBuilder};
 use cairo_lang_compiler::project::setup_project;
+use cairo_lang_executable_plugin::executable_plugin_suite;
 use cairo_lang_filesystem::cfg::{Cfg, CfgSet};
 use cairo_lang_filesystem::db::{
     init_dev_corelib, CrateConfiguration, CrateSettings, DependencySettings, Edition,
@@ -83,6 +84,9 @@ pub(crate) enum Purpose {
     Tests { starknet: bool },
     /// Contract classes (the Starknet plugin).
     Contracts,
+    /// `#[executable]` functions (the executable plugin, no gas), as `cairo-execute` compiles
+    /// them; `unsafe_panic` replaces the panic flow by an unprovable instruction.
+    Executable { unsafe_panic: bool },
 }
 
 /// A database with `project` set up for `purpose`, the crates to compile (the project's, or a
@@ -114,6 +118,13 @@ pub(crate) fn database(
         }
         Purpose::Contracts => {
             builder.with_default_plugin_suite(starknet_plugin_suite());
+        }
+        Purpose::Executable { unsafe_panic } => {
+            builder.with_default_plugin_suite(executable_plugin_suite());
+            if unsafe_panic {
+                builder.with_unsafe_panic();
+            }
+            gas = false;
         }
     }
     if let Project::Unit(unit) = project {
@@ -171,6 +182,9 @@ fn unit_plugins(builder: &mut RootDatabaseBuilder, unit: &CompilationUnit, purpo
         builder.with_default_plugin_suite(test_plugin_suite());
     } else if unit.plugins.assert_macros && !tests {
         builder.with_default_plugin_suite(test_assert_suite());
+    }
+    if unit.plugins.executable && !matches!(purpose, Purpose::Executable { .. }) {
+        builder.with_default_plugin_suite(executable_plugin_suite());
     }
 }
 

@@ -127,6 +127,21 @@ pub enum VmCoreError {
         /// Why not.
         reason: String,
     },
+
+    /// A Cairo executable panicked; `message` renders the panic data as `cairo-execute` does.
+    #[error("{message}\n{vm_error}")]
+    Panicked {
+        /// `Panicked with …`, the data as felts and short strings.
+        message: String,
+        /// The panic data.
+        data: Vec<cairo_vm::Felt252>,
+        /// The VM's error where the executable's wrapper stopped.
+        vm_error: String,
+    },
+
+    /// The run cannot be saved as a Cairo PIE.
+    #[error("cannot produce the Cairo PIE: {0}")]
+    CairoPie(String),
 }
 
 /// vm-core's result type.

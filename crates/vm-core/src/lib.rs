@@ -19,6 +19,7 @@
 mod contained;
 pub mod contract;
 mod error;
+pub mod executable;
 mod hints;
 mod layout;
 pub mod output;
@@ -33,6 +34,7 @@ pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 pub use cairo_vm::Felt252;
 pub use contained::is_containing as panic_is_contained;
 pub use error::{Result, VmCoreError};
+pub use executable::{ExecutableProgram, ExecutableRunner, ExecuteConfig, ExecutionMode};
 pub use hints::{HintData, HintExtension, ScopeStack};
 pub use layout::{Layout, ALL_LAYOUTS};
 pub use program::CairoProgram;

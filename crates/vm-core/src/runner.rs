@@ -8,6 +8,7 @@ use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::errors::vm_exception::VmException;
+use cairo_vm::vm::runners::cairo_pie::CairoPie;
 use cairo_vm::vm::runners::cairo_runner::CairoRunner;
 use cairo_vm::vm::security::verify_secure_runner;
 use cairo_vm::vm::trace::trace_entry::{RelocatedTraceEntry, TraceEntry};
@@ -38,6 +39,12 @@ pub struct RunConfig {
     pub secure_run: Option<bool>,
     /// Accept programs using builtins the layout lacks; defaults to on in proof mode.
     pub allow_missing_builtins: Option<bool>,
+    /// In proof mode, leave the step count as it is rather than padding the trace to the
+    /// layout's builtin ratios (builtin segments are still padded to a power of two).
+    pub disable_trace_padding: bool,
+    /// Fill the holes of the builtin segments at the end, as provers need (`cairo-execute`'s
+    /// standalone runs do).
+    pub fill_holes: bool,
 }
 
 impl RunConfig {
@@ -123,7 +130,7 @@ impl<'h> Runner<'h> {
             config.layout.dynamic_params()?,
             config.proof_mode,
             config.trace,
-            false,
+            config.disable_trace_padding,
         )
         .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
         let end_pc = runner
@@ -280,7 +287,12 @@ impl<'h> Runner<'h> {
                 .map_err(|error| failed(&error))?;
         }
         self.runner
-            .end_run(false, false, &mut self.hints, false)
+            .end_run(
+                self.config.disable_trace_padding,
+                false,
+                &mut self.hints,
+                self.config.fill_holes,
+            )
             .map_err(|error| failed(&error))?;
         self.runner
             .read_return_values(self.config.allow_missing_builtins())
@@ -461,6 +473,31 @@ impl<'h> Runner<'h> {
             .to_serializable(trace_path.to_owned(), memory_path.to_owned())
             .serialize_json()
             .map_err(|reason| error(reason.to_string()))
+    }
+
+    /// The run as a Cairo PIE (a finished run outside proof mode, such as an executable's
+    /// bootloader run or a Cairo 0 program's).
+    pub fn cairo_pie(&self) -> Result<CairoPie> {
+        if self.config.proof_mode || !self.is_finished() {
+            return Err(VmCoreError::CairoPie(
+                "it needs a finished run outside proof mode".to_owned(),
+            ));
+        }
+        self.runner
+            .get_cairo_pie()
+            .map_err(|error| VmCoreError::CairoPie(error.to_string()))
+    }
+
+    /// Writes the run's Cairo PIE as a zip file; `merge_extra_segments` merges the segments
+    /// the run added into one (as `cairo-execute` writes them; cairo-run keeps them apart).
+    pub fn write_cairo_pie(
+        &self,
+        path: &std::path::Path,
+        merge_extra_segments: bool,
+    ) -> Result<()> {
+        self.cairo_pie()?
+            .write_zip_file(path, merge_extra_segments)
+            .map_err(|error| VmCoreError::CairoPie(format!("{}: {error}", path.display())))
     }
 
     /// Changes the step limit (counted from the start of the run).

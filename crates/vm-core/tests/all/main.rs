@@ -2,6 +2,7 @@
 
 mod contract_oracle;
 mod errors;
+mod executables;
 mod extension;
 mod files;
 mod layouts;

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Records what the reference `cairo-execute` 2.20.0 does with Cairn's executable fixtures.
+
+For each source in tests/fixtures/executables (and each `--executable` a case names) it writes
+the executable's JSON (`cairo-execute --build-only`) to compiled/; for each case in cases.json
+it runs the standalone entry point in proof mode (trace, memory, AIR public and private
+inputs) and the bootloader entry point (a Cairo PIE, the outputs), and keeps in
+reference/CASE/: the printed outputs or panic (`*.out`), the SHA-256 and size of the trace
+and memory files (`files.json`: they are megabytes), the AIR inputs (JSON; the private
+input's file paths replaced by TRACE_FILE and MEMORY_FILE) and the Cairo PIE (zip).
+
+Usage: scripts/regen-executable-fixtures.py [CAIRO_EXECUTE]
+(default: the binary scripts/install-cairo-execute.sh installs). Needs a corelib:
+$CAIRO_CORELIB_DIR or the development corelib beside the project.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "executables"
+
+
+def corelib() -> Path:
+    found = os.environ.get("CAIRO_CORELIB_DIR")
+    if found:
+        return Path(found).resolve()
+    beside = ROOT.parent / "shared" / "cairo-corelib-2.20.0" / "corelib"
+    if beside.is_dir():
+        return beside
+    sys.exit("no corelib: set CAIRO_CORELIB_DIR")
+
+
+def compiled_name(case: dict) -> str:
+    stem = Path(case["source"]).stem
+    executable = case.get("executable")
+    return f"{stem}_{executable.split('::')[-1]}" if executable else stem
+
+
+def run(command: list, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(command, env=env, capture_output=True, text=True, cwd=FIXTURES)
+
+
+def outcome(result: subprocess.CompletedProcess) -> str:
+    """What a run printed: its output, or the first line of its error (a panic's message)."""
+    if result.returncode == 0:
+        return result.stdout
+    first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
+    return "error: " + first.removeprefix("Error: ") + "\n"
+
+
+def digest(path: Path) -> dict:
+    data = path.read_bytes()
+    return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def main() -> None:
+    if len(sys.argv) > 1:
+        cairo_execute = sys.argv[1]
+    else:
+        cairo_execute = subprocess.run(
+            [ROOT / "scripts" / "install-cairo-execute.sh"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()
+    # cairo-execute finds the corelib from CARGO_MANIFEST_DIR's parent.
+    env = dict(os.environ, CARGO_MANIFEST_DIR=str(corelib()))
+    cases = json.loads((FIXTURES / "cases.json").read_text())
+    compiled = FIXTURES / "compiled"
+    reference = FIXTURES / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    compiled.mkdir(exist_ok=True)
+    reference.mkdir()
+    built = set()
+    for case in cases:
+        name = compiled_name(case)
+        executable_json = compiled / f"{name}.executable.json"
+        if name not in built:
+            command = [cairo_execute, case["source"], "--build-only", "--output-path",
+                       executable_json]
+            if case["source"].endswith(".cairo"):
+                command.append("--single-file")
+            if "executable" in case:
+                command += ["--executable", case["executable"]]
+            result = run(command, env)
+            if result.returncode != 0:
+                sys.exit(f"cannot build {case['source']}:\n{result.stderr}")
+            built.add(name)
+        out = reference / case["name"]
+        out.mkdir()
+        base = [cairo_execute, "--prebuilt", executable_json, "--args", case["args"],
+                "--print-outputs", *case.get("flags", [])]
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch = Path(scratch)
+            trace, memory = scratch / "trace.bin", scratch / "memory.bin"
+            standalone = run(base + [
+                "--standalone", "--trace-file", trace, "--memory-file", memory,
+                "--air-public-input", out / "air_public_input.json",
+                "--air-private-input", out / "air_private_input.json",
+            ], env)
+            (out / "standalone.out").write_text(outcome(standalone))
+            if standalone.returncode == 0:
+                (out / "files.json").write_text(
+                    json.dumps({"trace": digest(trace), "memory": digest(memory)}, indent=2)
+                    + "\n")
+                private = out / "air_private_input.json"
+                text = private.read_text()
+                text = text.replace(str(trace.resolve()), "TRACE_FILE")
+                text = text.replace(str(memory.resolve()), "MEMORY_FILE")
+                private.write_text(text)
+        bootloader = run(base + ["--output-path", out / "cairo_pie.zip"], env)
+        (out / "bootloader.out").write_text(outcome(bootloader))
+        print(f"{case['name']}: standalone exit {standalone.returncode}, "
+              f"bootloader exit {bootloader.returncode}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,8 +6,9 @@ the executable's JSON (`cairo-execute --build-only`) to compiled/; for each case
 it runs the standalone entry point in proof mode (trace, memory, AIR public and private
 inputs) and the bootloader entry point (a Cairo PIE, the outputs), and keeps in
 reference/CASE/: the printed outputs or panic (`*.out`), the SHA-256 and size of the trace
-and memory files (`files.json`: they are megabytes), the AIR inputs (JSON; the private
-input's file paths replaced by TRACE_FILE and MEMORY_FILE) and the Cairo PIE (zip).
+and memory files (`files.json`: they are megabytes; of the memory's addresses only for a case
+marked `random_memory`, whose EcState starts from a random point), the AIR inputs (JSON; the
+private input's file paths replaced by TRACE_FILE and MEMORY_FILE) and the Cairo PIE (zip).
 
 Usage: scripts/regen-executable-fixtures.py [CAIRO_EXECUTE]
 (default: the binary scripts/install-cairo-execute.sh installs). Needs a corelib:
@@ -48,16 +49,28 @@ def run(command: list, env: dict) -> subprocess.CompletedProcess:
 
 
 def outcome(result: subprocess.CompletedProcess) -> str:
-    """What a run printed: its output, or the first line of its error (a panic's message)."""
+    """What a run printed: its output, or the first line of its error (a panic's message) and,
+    for other failures, the cause `cairo-execute` gives under `Caused by:`."""
     if result.returncode == 0:
         return result.stdout
-    first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
-    return "error: " + first.removeprefix("Error: ") + "\n"
+    lines = [line.strip() for line in result.stderr.strip().splitlines()]
+    text = "error: " + (lines[0].removeprefix("Error: ") if lines else "") + "\n"
+    if "Caused by:" in lines and not text.startswith("error: Panicked"):
+        text += "cause: " + lines[lines.index("Caused by:") + 1] + "\n"
+    return text
 
 
 def digest(path: Path) -> dict:
     data = path.read_bytes()
     return {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def addresses_digest(path: Path) -> dict:
+    """The digest of a memory file's addresses only (each cell: an 8-byte address, then a
+    32-byte value), for runs whose values differ from run to run."""
+    data = path.read_bytes()
+    addresses = b"".join(data[i:i + 8] for i in range(0, len(data), 40))
+    return {"addresses_sha256": hashlib.sha256(addresses).hexdigest(), "bytes": len(data)}
 
 
 def main() -> None:
@@ -105,8 +118,11 @@ def main() -> None:
             ], env)
             (out / "standalone.out").write_text(outcome(standalone))
             if standalone.returncode == 0:
+                # An EcState starts from a random point: such a run's memory values vary.
+                memory_digest = (addresses_digest(memory) if case.get("random_memory")
+                                 else digest(memory))
                 (out / "files.json").write_text(
-                    json.dumps({"trace": digest(trace), "memory": digest(memory)}, indent=2)
+                    json.dumps({"trace": digest(trace), "memory": memory_digest}, indent=2)
                     + "\n")
                 private = out / "air_private_input.json"
                 text = private.read_text()

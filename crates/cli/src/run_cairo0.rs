@@ -57,6 +57,15 @@ pub struct Cairo0Args {
     )]
     air_private_input: Option<PathBuf>,
 
+    /// Write the run as a Cairo PIE (a zip file), as cairo-run does; not in proof mode.
+    #[arg(
+        long,
+        alias = "cairo_pie_output",
+        value_name = "FILE",
+        conflicts_with = "proof_mode"
+    )]
+    cairo_pie_output: Option<PathBuf>,
+
     /// Check memory accesses after the run (default: on, except in proof mode).
     #[arg(long, alias = "secure_run", value_name = "BOOL")]
     secure_run: Option<bool>,
@@ -94,6 +103,7 @@ impl Cairo0Args {
             ("--memory-file", self.memory_file.is_some()),
             ("--air-public-input", self.air_public_input.is_some()),
             ("--air-private-input", self.air_private_input.is_some()),
+            ("--cairo-pie-output", self.cairo_pie_output.is_some()),
             ("--secure-run", self.secure_run.is_some()),
             (
                 "--allow-missing-builtins",
@@ -162,6 +172,11 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
     {
         let json = runner.air_private_input(&absolute(trace)?, &absolute(memory)?)?;
         write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
+    }
+    if let Some(path) = &args.cairo_pie_output {
+        runner
+            .write_cairo_pie(path, false)
+            .with_context(|| format!("cannot write the Cairo PIE {}", path.display()))?;
     }
     Ok(())
 }

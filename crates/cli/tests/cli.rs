@@ -174,6 +174,59 @@ fn files_written_by_run_match_cairo_run() {
 }
 
 #[test]
+fn cairo_pies_match_cairo_runs_entry_by_entry() {
+    use cairn_vm_core::cairo_vm::vm::runners::cairo_pie::CairoPie;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    // As scripts/regen-cairo0-pies.sh records them.
+    for (name, layout) in [
+        ("pedersen", "small"),
+        ("output", "small"),
+        ("hints_in_loop", "starknet"),
+    ] {
+        let ours = dir.path().join(format!("{name}.zip"));
+        let output = cairn(&[
+            "run",
+            &format!("compiled/{name}.json"),
+            "--layout",
+            layout,
+            "--cairo_pie_output",
+            ours.to_str().expect("UTF-8 path"),
+        ]);
+        assert!(output.status.success(), "{name}: {}", text(&output.stderr));
+        let read = |path: &Path| {
+            CairoPie::read_zip_file(path).unwrap_or_else(|error| panic!("{name}: {error}"))
+        };
+        let (mut ours, mut theirs) = (
+            read(&ours),
+            read(&fixtures().join(format!("recorded/{name}.pie.zip"))),
+        );
+        // cairo-run writes memory cells in another order; the cells are what count.
+        ours.memory.0.sort();
+        theirs.memory.0.sort();
+        assert_eq!(ours.metadata, theirs.metadata, "{name}: metadata");
+        assert_eq!(ours.memory, theirs.memory, "{name}: memory");
+        assert_eq!(
+            ours.execution_resources, theirs.execution_resources,
+            "{name}: execution resources"
+        );
+        assert_eq!(
+            ours.additional_data, theirs.additional_data,
+            "{name}: additional data"
+        );
+        assert_eq!(ours.version, theirs.version, "{name}: version");
+    }
+    let proof = cairn(&[
+        "run",
+        "compiled/fib_proof.json",
+        "--proof_mode",
+        "--cairo_pie_output",
+        "never.zip",
+    ]);
+    assert!(!proof.status.success(), "a PIE is not for proof mode");
+}
+
+#[test]
 fn bad_inputs_fail_with_one_clear_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let malformed = dir.path().join("malformed.json");

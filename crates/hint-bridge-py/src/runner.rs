@@ -229,6 +229,33 @@ impl PyCairoRunner {
                 .map_err(vm_error)
         })
     }
+
+    /// The AIR public input as JSON text (a finished proof-mode run with trace=True).
+    fn air_public_input(&self) -> PyResult<String> {
+        self.initialized()?
+            .runner
+            .air_public_input()
+            .map_err(vm_error)
+    }
+
+    /// The AIR private input as JSON text, naming the trace and memory files the run wrote
+    /// (a finished proof-mode run with trace=True).
+    fn air_private_input(&self, trace_path: &str, memory_path: &str) -> PyResult<String> {
+        self.initialized()?
+            .runner
+            .air_private_input(trace_path, memory_path)
+            .map_err(vm_error)
+    }
+
+    /// Writes the finished run as a Cairo PIE (a zip file), as cairo-run's
+    /// `--cairo_pie_output` does; not for proof-mode runs.
+    #[pyo3(signature = (path, *, merge_extra_segments=false))]
+    fn write_cairo_pie(&self, path: &str, merge_extra_segments: bool) -> PyResult<()> {
+        self.initialized()?
+            .runner
+            .write_cairo_pie(std::path::Path::new(path), merge_extra_segments)
+            .map_err(vm_error)
+    }
 }
 
 fn write_file(path: &str, write: impl FnOnce(&mut Vec<u8>) -> PyResult<()>) -> PyResult<()> {

@@ -205,6 +205,38 @@ def test_trace_and_memory_files_match_cairo_run(tmp_path):
     assert ours == cells((FIXTURES / "recorded/fib.memory").read_bytes())
 
 
+def test_air_inputs_match_cairo_run():
+    runner = cairn.CairoRunner(program_json("fib_proof"), layout="small", proof_mode=True, trace=True)
+    runner.initialize()
+    runner.run_until_end()
+    public = json.loads(runner.air_public_input())
+    assert public == json.loads((FIXTURES / "recorded/fib_proof.air_public.json").read_text())
+    private = json.loads(runner.air_private_input("run.trace", "run.memory"))
+    recorded = json.loads((FIXTURES / "recorded/fib_proof.air_private.json").read_text())
+    assert private == dict(recorded, trace_path="run.trace", memory_path="run.memory")
+    with pytest.raises(cairn.VmError, match="outside proof mode"):
+        runner.write_cairo_pie("never.zip")
+
+
+def test_a_cairo_pie_has_the_runs_memory_and_resources(tmp_path):
+    import zipfile
+
+    runner = cairn.CairoRunner(program_json("pedersen"), layout="small")
+    with pytest.raises(RuntimeError, match="initialize"):
+        runner.write_cairo_pie(str(tmp_path / "early.zip"))
+    runner.initialize()
+    runner.run_until_end()
+    runner.write_cairo_pie(str(tmp_path / "pie.zip"))
+    with zipfile.ZipFile(tmp_path / "pie.zip") as pie:
+        names = set(pie.namelist())
+        assert {"metadata.json", "memory.bin", "execution_resources.json", "version.json"} <= names
+        resources = json.loads(pie.read("execution_resources.json"))
+        metadata = json.loads(pie.read("metadata.json"))
+    assert resources["n_steps"] == runner.step_count
+    assert resources["builtin_instance_counter"]["pedersen_builtin"] > 0
+    assert [b for b in metadata["program"]["builtins"]] == ["output", "pedersen"]
+
+
 def test_files_need_a_traced_finished_run(tmp_path):
     runner = cairn.CairoRunner((FIXTURES / "compiled/fib.json").read_text(), layout="small")
     runner.initialize()

@@ -88,7 +88,9 @@ fn a_bootloader_run_becomes_a_cairo_pie_and_a_standalone_one_does_not() {
     let pie = runner.runner().cairo_pie().expect("a PIE");
     assert_eq!(
         pie.metadata.program.builtins,
-        program.builtins(ExecutionMode::Bootloader).unwrap()
+        program
+            .builtins(ExecutionMode::Bootloader)
+            .expect("a bootloader entry point")
     );
     let mut proof = ExecutableRunner::new(&program, &felts(&[5]), standalone()).expect("ready");
     proof.run_until_end().expect("runs");
@@ -153,11 +155,11 @@ fn bad_input_is_a_clear_error() {
         }
         other => panic!("expected a panic, got {other:?}"),
     }
-    let dynamic = ExecuteConfig {
-        layout: Layout::named("plain").unwrap(),
+    let plain_layout = ExecuteConfig {
+        layout: Layout::named("plain").expect("a layout"),
         ..standalone()
     };
-    let mut plain = ExecutableRunner::new(&executable("builtins"), &felts(&[1, 1]), dynamic)
+    let mut plain = ExecutableRunner::new(&executable("builtins"), &felts(&[1, 1]), plain_layout)
         .expect("missing builtins are allowed in proof mode");
     let error = plain
         .run_until_end()

@@ -210,7 +210,8 @@ fn run_with_python_hints(
 
 fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut out = BufWriter::new(file);
+    // Trace and memory files run to hundreds of megabytes: write in large blocks.
+    let mut out = BufWriter::with_capacity(1 << 20, file);
     write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
     out.flush()
         .with_context(|| format!("cannot write {}", path.display()))

@@ -2,7 +2,10 @@
 
 use std::io::Write;
 
-use cairo_vm::cairo_run::{write_encoded_memory, write_encoded_trace};
+use std::sync::OnceLock;
+
+use cairo_vm::air_public_input::PublicInput;
+use cairo_vm::cairo_run::write_encoded_memory;
 use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
 use cairo_vm::types::builtin_name::BuiltinName;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
@@ -11,7 +14,7 @@ use cairo_vm::vm::errors::vm_exception::VmException;
 use cairo_vm::vm::runners::cairo_pie::CairoPie;
 use cairo_vm::vm::runners::cairo_runner::CairoRunner;
 use cairo_vm::vm::security::verify_secure_runner;
-use cairo_vm::vm::trace::trace_entry::{RelocatedTraceEntry, TraceEntry};
+use cairo_vm::vm::trace::trace_entry::{relocate_trace_register, RelocatedTraceEntry, TraceEntry};
 use cairo_vm::vm::vm_core::VirtualMachine;
 
 use crate::error::{Result, VmCoreError};
@@ -90,6 +93,11 @@ pub struct Runner<'h> {
     config: RunConfig,
     ending: Ending,
     phase: Phase,
+    /// Each segment's first address once relocated, set when a traced run finishes.
+    relocation_table: Option<Vec<usize>>,
+    /// The relocated trace, made on first use: a trace file is written straight from the
+    /// relocatable trace, so a proof-mode run of millions of steps never holds two traces.
+    relocated_trace: OnceLock<Vec<RelocatedTraceEntry>>,
 }
 
 impl Runner<'static> {
@@ -147,6 +155,8 @@ impl<'h> Runner<'h> {
             config,
             ending,
             phase: Phase::Running,
+            relocation_table: None,
+            relocated_trace: OnceLock::new(),
         })
     }
 
@@ -274,10 +284,7 @@ impl<'h> Runner<'h> {
             self.runner
                 .end_run(true, false, &mut self.hints, false)
                 .map_err(|error| failed(&error))?;
-            return self
-                .runner
-                .relocate(self.config.relocate_memory, true)
-                .map_err(|error| failed(&error));
+            return self.relocate();
         }
         let proof_mode = self.config.proof_mode;
         if proof_mode {
@@ -305,9 +312,40 @@ impl<'h> Runner<'h> {
         if self.config.secure_run() {
             verify_secure_runner(&self.runner, true, None).map_err(|error| failed(&error))?;
         }
+        self.relocate()
+    }
+
+    /// Relocates memory if asked, and keeps the relocation table of a traced run (the trace
+    /// itself is relocated when first needed).
+    fn relocate(&mut self) -> Result<()> {
+        let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
         self.runner
-            .relocate(self.config.relocate_memory, true)
-            .map_err(|error| failed(&error))
+            .relocate(self.config.relocate_memory, false)
+            .map_err(|error| failed(&error))?;
+        if self.runner.get_relocatable_trace().is_ok() {
+            let table = self
+                .runner
+                .vm
+                .segments
+                .relocate_segments()
+                .map_err(|error| failed(&error))?;
+            self.relocation_table = Some(table);
+        }
+        Ok(())
+    }
+
+    /// A trace entry relocated: `pc` by the table, `ap` and `fp` into the execution segment.
+    fn relocate_entry(entry: &TraceEntry, table: &[usize]) -> Result<RelocatedTraceEntry> {
+        let execution_base = table.get(1).copied().ok_or(VmCoreError::InvalidState(
+            "the run has no execution segment to relocate its trace into",
+        ))?;
+        let pc = relocate_trace_register(entry.pc, table)
+            .map_err(|error| VmCoreError::Finalization(error.to_string()))?;
+        Ok(RelocatedTraceEntry {
+            pc,
+            ap: entry.ap + execution_base,
+            fp: entry.fp + execution_base,
+        })
     }
 
     /// Whether the program has reached its end and the run has been finished.
@@ -414,9 +452,20 @@ impl<'h> Runner<'h> {
         self.runner.get_relocatable_trace().unwrap_or(&[])
     }
 
-    /// The relocated trace, once the run has finished with tracing on.
+    /// The relocated trace, once the run has finished with tracing on (relocated on the first
+    /// call).
     pub fn relocated_trace(&self) -> Option<&[RelocatedTraceEntry]> {
-        self.runner.relocated_trace.as_deref()
+        let table = self.relocation_table.as_deref()?;
+        if let Some(trace) = self.relocated_trace.get() {
+            return Some(trace);
+        }
+        let trace = self
+            .trace()
+            .iter()
+            .map(|entry| Self::relocate_entry(entry, table))
+            .collect::<Result<Vec<_>>>()
+            .ok()?;
+        Some(self.relocated_trace.get_or_init(|| trace))
     }
 
     /// The relocated memory (address → value, address 0 unused), once the run has finished with
@@ -426,13 +475,25 @@ impl<'h> Runner<'h> {
         (self.is_finished() && !memory.is_empty()).then_some(memory.as_slice())
     }
 
-    /// Writes the relocated trace in cairo-run's binary format.
+    /// Writes the relocated trace in cairo-run's binary format (`ap`, `fp`, `pc` of each step
+    /// as little-endian u64s), relocating entry by entry as it writes.
     pub fn write_trace(&self, out: &mut impl Write) -> Result<()> {
-        let trace = self.relocated_trace().ok_or(VmCoreError::InvalidState(
-            "the trace is written after a finished run with tracing enabled",
-        ))?;
-        write_encoded_trace(trace, out)
-            .map_err(|error| VmCoreError::Finalization(error.to_string()))
+        let table = self
+            .relocation_table
+            .as_deref()
+            .ok_or(VmCoreError::InvalidState(
+                "the trace is written after a finished run with tracing enabled",
+            ))?;
+        let io = |error: std::io::Error| VmCoreError::Finalization(error.to_string());
+        for entry in self.trace() {
+            let entry = Self::relocate_entry(entry, table)?;
+            let mut cells = [0u8; 24];
+            cells[..8].copy_from_slice(&(entry.ap as u64).to_le_bytes());
+            cells[8..16].copy_from_slice(&(entry.fp as u64).to_le_bytes());
+            cells[16..].copy_from_slice(&(entry.pc as u64).to_le_bytes());
+            out.write_all(&cells).map_err(io)?;
+        }
+        Ok(())
     }
 
     /// Writes the relocated memory in cairo-run's binary format.
@@ -453,9 +514,42 @@ impl<'h> Runner<'h> {
         if !self.config.proof_mode || !self.is_finished() {
             return Err(error("it needs a finished run in proof mode".to_owned()));
         }
-        self.runner
-            .get_air_public_input()
-            .and_then(|input| input.serialize_json())
+        // cairo-vm's `get_air_public_input` reads a trace it relocated whole; the input needs
+        // only the first and last steps and the count, so those are relocated here.
+        let (Some(table), Some(first), Some(last)) = (
+            self.relocation_table.as_deref(),
+            self.trace().first(),
+            self.trace().last(),
+        ) else {
+            return Err(error("it needs the trace (run with tracing on)".to_owned()));
+        };
+        let ends = [
+            Self::relocate_entry(first, table)?,
+            Self::relocate_entry(last, table)?,
+        ];
+        let runner = &self.runner;
+        let public_memory = runner
+            .vm
+            .get_public_memory_addresses()
+            .map_err(|reason| error(reason.to_string()))?;
+        let segments = runner
+            .get_memory_segment_addresses()
+            .map_err(|reason| error(reason.to_string()))?;
+        let range_check_limits = runner
+            .get_perm_range_check_limits()
+            .ok_or_else(|| error("the run has no range-check limits".to_owned()))?;
+        let mut input = PublicInput::new(
+            &runner.relocated_memory,
+            self.config.layout.name(),
+            &public_memory,
+            segments,
+            &ends,
+            range_check_limits,
+        )
+        .map_err(|reason| error(reason.to_string()))?;
+        input.n_steps = self.trace().len();
+        input
+            .serialize_json()
             .map_err(|reason| error(reason.to_string()))
     }
 

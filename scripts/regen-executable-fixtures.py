@@ -100,6 +100,7 @@ def main() -> None:
                 command.append("--single-file")
             if "executable" in case:
                 command += ["--executable", case["executable"]]
+            command += case.get("build_flags", [])
             result = run(command, env)
             if result.returncode != 0:
                 sys.exit(f"cannot build {case['source']}:\n{result.stderr}")
@@ -129,6 +130,10 @@ def main() -> None:
                 text = text.replace(str(trace.resolve()), "TRACE_FILE")
                 text = text.replace(str(memory.resolve()), "MEMORY_FILE")
                 private.write_text(text)
+                # cairo-execute writes maps in no fixed order: keep the files stable.
+                for written in (private, out / "air_public_input.json"):
+                    data = json.loads(written.read_text())
+                    written.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         bootloader = run(base + ["--output-path", out / "cairo_pie.zip"], env)
         (out / "bootloader.out").write_text(outcome(bootloader))
         print(f"{case['name']}: standalone exit {standalone.returncode}, "

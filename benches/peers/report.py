@@ -5,7 +5,8 @@ Usage: report.py OUT_DIR
 
 Inputs: cairn.json (`cairn bench --json`), cairo-native.json (the driver's runs), contracts.json
 (`cairn bench --contracts --json`), cairo-native-contracts.json (the driver's contract runs),
-cairo0.json (Cairo 0 programs on Cairn's VM and cairo-run's) and python-bridge.md (the bridge
+cairo0.json (Cairo 0 programs on Cairn's VM and cairo-run's), proving.md (cairn execute against
+cairo-execute) and python-bridge.md (the bridge
 bench's table).
 The report states the targets of the benchmark issue and, for each one missed, by how much.
 """
@@ -304,6 +305,16 @@ def main():
                 f"| {seconds(lang) if lang else 'failed: ' + note} | {ratio(lang, row['cairn_vm_s'])} |"
             )
     lines += ["", "## Python bridge vs cairo-run (Cairo 0 with Python hints)", "", bridge.strip(), ""]
+    proving = (out / "proving.md").read_text() if (out / "proving.md").exists() else "Not measured."
+    lines += [
+        "## Proving: cairn execute vs cairo-execute 2.20.0",
+        "",
+        "The fib executable, wall time of the whole command (median); the trace and memory "
+        "files of both checked equal.",
+        "",
+        proving.strip(),
+        "",
+    ]
     (out / "report.md").write_text("\n".join(lines) + "\n")
     plot(out, rows, cairo0 if isinstance(cairo0, list) else [])
 

@@ -126,6 +126,15 @@ else
     echo "cairo-lang failed to install" > "$out/python-bridge.md"
 fi
 
+say "proving: cairn execute against cairo-execute 2.20.0"
+if cairo_execute="$("$CAIRN_ROOT/scripts/install-cairo-execute.sh" 2> "$out/cairo-execute-install.log")"; then
+    python3 "$here/proving.py" "$CARGO_TARGET_DIR/release/cairn" "$cairo_execute" \
+        --samples "$samples" --markdown > "$out/proving.md" \
+        || echo "proving.py failed" > "$out/proving.md"
+else
+    echo "cairo-execute failed to install (see cairo-execute-install.log)" > "$out/proving.md"
+fi
+
 say "report"
 "$CAIRN_VENV/bin/pip" install --quiet 'matplotlib==3.10.*' >&2 || say "matplotlib failed to install: no plot"
 "$CAIRN_VENV/bin/python" "$here/report.py" "$out"

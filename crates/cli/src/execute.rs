@@ -363,7 +363,11 @@ fn run_natively(
     let output = crate::large_stack::run_on_large_stack("cairn-native", move || {
         let jit = JitProgram::compile_partial(compiled.sierra, level)?;
         crate::run_native::warn_left_out(&wrapper, jit.info(), &jit.left_out());
-        Ok(jit.run(&wrapper, &[input, Value::Array(Vec::new())], None)?)
+        // An executable's entry code gives the gas counter (which only syscalls charge, the
+        // program being compiled without gas) i64::MAX; so does this run.
+        let counter = i64::MAX as u64;
+        let args = [input, Value::Array(Vec::new())];
+        Ok(jit.run_with_gas_counter(&wrapper, &args, counter)?)
     })?;
     match output.outcome {
         NativeOutcome::Success(values) => {

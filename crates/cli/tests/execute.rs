@@ -75,7 +75,10 @@ struct Case {
     source: String,
     executable: Option<String>,
     args: String,
+    /// Flags of the run.
     flags: Vec<String>,
+    /// Flags of the build (`--allow-syscalls`).
+    build_flags: Vec<String>,
     /// The run's EcState starts from a random point: memory values differ run to run (under
     /// `cairo-execute` too), so the memory is compared by its addresses.
     random_memory: bool,
@@ -99,6 +102,18 @@ impl Case {
     }
 }
 
+/// A JSON list of strings (none when absent).
+fn strings(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| item.as_str().expect("a string").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn cases() -> Vec<Case> {
     let json: Value =
         serde_json::from_slice(&std::fs::read(fixtures().join("cases.json")).expect("cases.json"))
@@ -112,15 +127,8 @@ fn cases() -> Vec<Case> {
             source: field(case, "source").expect("a source"),
             executable: field(case, "executable"),
             args: field(case, "args").expect("args"),
-            flags: case["flags"]
-                .as_array()
-                .map(|flags| {
-                    flags
-                        .iter()
-                        .map(|flag| flag.as_str().expect("a flag").to_owned())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            flags: strings(&case["flags"]),
+            build_flags: strings(&case["build_flags"]),
             random_memory: case["random_memory"].as_bool().unwrap_or(false),
         })
         .collect()
@@ -331,6 +339,7 @@ fn compiled_executables_are_cairo_executes() {
         if let Some(executable) = &case.executable {
             args.extend(["--executable", executable]);
         }
+        args.extend(case.build_flags.iter().map(String::as_str));
         let output = cairn(&args);
         assert!(
             output.status.success(),
@@ -364,6 +373,7 @@ fn the_native_backend_prints_the_vms_outputs_and_panics() {
         if let Some(executable) = &case.executable {
             args.extend(["--executable", executable]);
         }
+        args.extend(case.build_flags.iter().map(String::as_str));
         if !case.flags.is_empty() {
             // Layout and padding flags are the VM's; the outputs do not depend on them.
             continue;

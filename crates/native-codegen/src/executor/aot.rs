@@ -279,7 +279,7 @@ impl AotProgram {
             &self.excluded,
             index,
             args,
-            available_gas,
+            super::invoke::GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.symbol(symbol),
         )
@@ -306,7 +306,7 @@ impl AotProgram {
             &self.excluded,
             name,
             args,
-            available_gas,
+            super::invoke::GasSupply::Available(available_gas),
             handler,
             |symbol| self.symbol(symbol),
         )

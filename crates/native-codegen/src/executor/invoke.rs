@@ -40,6 +40,17 @@ pub struct NativeResult {
     pub gas_used: Option<u64>,
 }
 
+/// The gas a call starts with.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum GasSupply {
+    /// For a program that counts gas, the gas available (the function's entry cost is paid
+    /// from it; none is an error); a program that does not count gas starts at 0, as on the VM.
+    Available(Option<u64>),
+    /// The counter starts at this value whatever the program: an executable's entry code gives
+    /// its gas counter i64::MAX, which only its syscalls charge.
+    Counter(u64),
+}
+
 /// Runs the function `name` of `info`'s program: refuses a function left out of a partial
 /// compilation, finds its wrapper with `lookup` (the address of a symbol) and calls it.
 ///
@@ -51,7 +62,7 @@ pub(crate) fn run_by_name(
     excluded: &crate::compile::Excluded,
     name: &str,
     args: &[Value],
-    available_gas: Option<u64>,
+    gas: GasSupply,
     handler: Option<&mut dyn SyscallHandler>,
     lookup: impl Fn(&str) -> Option<*mut ()>,
 ) -> Result<NativeResult> {
@@ -63,7 +74,7 @@ pub(crate) fn run_by_name(
             reason: reason.clone(),
         });
     }
-    run_by_index(info, excluded, index, args, available_gas, handler, lookup)
+    run_by_index(info, excluded, index, args, gas, handler, lookup)
 }
 
 /// [`run_by_name`] for the function at `index` in the program's functions.
@@ -72,7 +83,7 @@ pub(crate) fn run_by_index(
     excluded: &crate::compile::Excluded,
     index: usize,
     args: &[Value],
-    available_gas: Option<u64>,
+    gas: GasSupply,
     handler: Option<&mut dyn SyscallHandler>,
     lookup: impl Fn(&str) -> Option<*mut ()>,
 ) -> Result<NativeResult> {
@@ -106,7 +117,7 @@ pub(crate) fn run_by_index(
         let running = context.enter();
         // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
         // outlives the call.
-        let result = unsafe { invoke(info, entry, function, args, available_gas, &mut context) };
+        let result = unsafe { invoke(info, entry, function, args, gas, &mut context) };
         drop(running);
         result
     });
@@ -130,9 +141,13 @@ unsafe fn invoke(
     entry: EntryPoint,
     function: &Function,
     args: &[Value],
-    available_gas: Option<u64>,
+    gas_supply: GasSupply,
     context: &mut SyscallContext<'_>,
 ) -> Result<NativeResult> {
+    let available_gas = match gas_supply {
+        GasSupply::Available(available) => available,
+        GasSupply::Counter(_) => None,
+    };
     let registry = info.registry();
     let arena = Bump::new();
     let mut user_args = args.iter();
@@ -148,11 +163,12 @@ unsafe fn invoke(
     for (position, ty) in function.signature.param_types.iter().enumerate() {
         let pointer = match &*TypeShape::shared(registry, ty)? {
             TypeShape::Builtin(BuiltinKind::Gas) => {
-                let gas = match (available_gas, info.uses_gas()) {
+                let gas = match (gas_supply, info.uses_gas()) {
+                    (GasSupply::Counter(counter), _) => counter,
                     // As on the VM: a program that does not count gas starts at 0.
-                    (_, false) => 0,
-                    (None, true) => return Err(NativeError::GasRequired),
-                    (Some(available), true) => {
+                    (GasSupply::Available(_), false) => 0,
+                    (GasSupply::Available(None), true) => return Err(NativeError::GasRequired),
+                    (GasSupply::Available(Some(available)), true) => {
                         let cost = info.entry_cost(function);
                         let gas = available
                             .checked_sub(cost)

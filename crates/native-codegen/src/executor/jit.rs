@@ -146,7 +146,27 @@ impl JitProgram {
             &self.excluded,
             name,
             args,
-            available_gas,
+            super::invoke::GasSupply::Available(available_gas),
+            None,
+            |symbol| self.entry(symbol),
+        )
+    }
+
+    /// Runs the function `name` with its gas counter starting at `counter`, whether the
+    /// program counts gas or not: a Cairo executable's wrapper, whose entry code gives its
+    /// counter i64::MAX (only its syscalls charge it).
+    pub fn run_with_gas_counter(
+        &self,
+        name: &str,
+        args: &[Value],
+        counter: u64,
+    ) -> Result<NativeResult> {
+        run_by_name(
+            &self.info,
+            &self.excluded,
+            name,
+            args,
+            super::invoke::GasSupply::Counter(counter),
             None,
             |symbol| self.entry(symbol),
         )
@@ -166,7 +186,7 @@ impl JitProgram {
             &self.excluded,
             index,
             args,
-            available_gas,
+            super::invoke::GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.entry(symbol),
         )
@@ -186,7 +206,7 @@ impl JitProgram {
             &self.excluded,
             name,
             args,
-            available_gas,
+            super::invoke::GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.entry(symbol),
         )

@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use cairn_frontend::scarb::UnitKind;
 use cairn_frontend::{CompiledExecutable, ExecutableOptions, Project};
 use cairn_vm_core::executable::panic_message;
 use cairn_vm_core::{
@@ -19,10 +20,13 @@ use crate::run::Backend;
 /// Flags are `cairo-execute`'s (2.20.0), plus `--backend`, `--corelib` and `--max-steps`.
 #[derive(Args)]
 pub struct ExecuteArgs {
-    /// A `.cairo` file, a folder with a `cairo_project.toml`, or with `--prebuilt` an
-    /// executable's JSON (`cairn execute --build-only`, `cairo-execute --build-only`,
-    /// `scarb build`).
+    /// A `.cairo` file, a folder with a `cairo_project.toml`, a Scarb package with an
+    /// `[executable]` target, or with `--prebuilt` an executable's JSON (`cairn execute
+    /// --build-only`, `cairo-execute --build-only`, `scarb build`).
     pub input_path: PathBuf,
+
+    #[command(flatten)]
+    pub package: crate::package::PackageArgs,
 
     /// Only compile, writing the executable's JSON to `--output-path`.
     #[arg(long, requires = "output_path")]
@@ -191,24 +195,51 @@ fn compile(args: &ExecuteArgs) -> Result<CompiledExecutable> {
     if args.build.single_file && !path.is_file() {
         bail!("{} is not a file (--single-file)", path.display());
     }
-    if path.is_dir() && !path.join("cairo_project.toml").is_file() {
-        if path.join("Scarb.toml").is_file() {
-            bail!(
-                "{} is a Scarb package: build it with `scarb build`, then run \
-                 `cairn execute --prebuilt target/dev/NAME.executable.json`",
-                path.display()
-            );
-        }
-        bail!("{} has no cairo_project.toml", path.display());
-    }
     let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
-    let options = ExecutableOptions {
+    let mut options = ExecutableOptions {
         executable: args.build.executable.clone(),
         allow_warnings: args.build.allow_warnings || args.build.ignore_warnings,
         allow_syscalls: args.build.allow_syscalls,
         unsafe_panic: args.build.unsafe_panic,
     };
-    let compiled = cairn_frontend::compile_executable(Project::Path(path), &corelib, &options)?;
+    let compiled = if crate::package::is_scarb(path) {
+        let (workspace, units) =
+            crate::package::units(path, &args.package, &[UnitKind::Executable])?;
+        crate::package::print_left_out(&units.left_out);
+        let unit = match units.units.as_slice() {
+            [unit] => unit,
+            [] => bail!(
+                "{} has no package with an [executable] target",
+                path.display()
+            ),
+            several => bail!(
+                "{} has several packages with an [executable] target ({}): choose one with -p",
+                path.display(),
+                several
+                    .iter()
+                    .map(|unit| unit.package.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if options.executable.is_none() {
+            // The target's `function`, as `scarb execute` takes it.
+            options.executable = workspace
+                .package(&unit.package)
+                .and_then(|package| package.targets.executables.first())
+                .and_then(|(_, function)| function.clone());
+        }
+        cairn_frontend::compile_executable(Project::Unit(unit), &corelib, &options)?
+    } else {
+        args.package.reject_for(path)?;
+        if path.is_dir() && !path.join("cairo_project.toml").is_file() {
+            bail!(
+                "{} has neither a cairo_project.toml nor a Scarb.toml",
+                path.display()
+            );
+        }
+        cairn_frontend::compile_executable(Project::Path(path), &corelib, &options)?
+    };
     if !args.build.ignore_warnings {
         crate::print_warnings(&compiled.warnings);
     }

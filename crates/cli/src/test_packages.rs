@@ -177,6 +177,7 @@ pub fn test_packages(args: &TestArgs, corelib: &Corelib) -> Result<()> {
                     UnitKind::IntegrationTests => "integration",
                     UnitKind::Lib => "lib",
                     UnitKind::StarknetContract => "starknet-contract",
+                    UnitKind::Executable => "executable",
                 };
                 let mut value = match result {
                     UnitResult::Ran(report) => json_report(&report.outcomes, report.filtered_out),

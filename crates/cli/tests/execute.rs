@@ -459,3 +459,71 @@ fn mistakes_are_clear_errors() {
     let none = error(&["execute", path_arg(&no_executable), "--corelib", &corelib]);
     assert!(none.contains("has no #[executable] function"), "{none}");
 }
+
+#[test]
+fn a_scarb_package_runs_its_executable_target() {
+    let Some(corelib) = corelib() else { return };
+    for backend in ["vm", "native"] {
+        let output = cairn(&[
+            "execute",
+            "scarb-package",
+            "--corelib",
+            &corelib,
+            "--backend",
+            backend,
+            "--args",
+            "10",
+            "--print-outputs",
+        ]);
+        // The target's `function` is chosen: 1² + … + 10², then n.
+        assert_eq!(
+            outcome_text(&output),
+            "Program Output:\n385\n10\n",
+            "{backend}"
+        );
+    }
+    let other = cairn(&[
+        "execute",
+        "scarb-package",
+        "--corelib",
+        &corelib,
+        "--executable",
+        "squares::cubes",
+        "--args",
+        "3",
+        "--print-outputs",
+    ]);
+    assert_eq!(outcome_text(&other), "Program Output:\n36\n");
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let trace = scratch.path().join("trace.bin");
+    let proof = cairn(&[
+        "execute",
+        "scarb-package",
+        "--corelib",
+        &corelib,
+        "--args",
+        "10",
+        "--standalone",
+        "--trace-file",
+        path_arg(&trace),
+    ]);
+    assert!(proof.status.success(), "{}", text(&proof.stderr));
+    assert!(read(&trace).len() % 24 == 0 && !read(&trace).is_empty());
+    let no_target = cairn(&[
+        "execute",
+        "../scarb-workspace/packages/geometry",
+        "--corelib",
+        &corelib,
+    ]);
+    assert!(
+        text(&no_target.stderr).contains("has no package with an [executable] target"),
+        "{}",
+        text(&no_target.stderr)
+    );
+}
+
+/// Standard output of a run that must have succeeded.
+fn outcome_text(output: &Output) -> String {
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+}

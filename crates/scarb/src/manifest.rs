@@ -28,6 +28,8 @@ pub struct Manifest {
     pub cairo: CairoSection,
     /// `[lib]`.
     pub lib: Option<LibSection>,
+    /// `[executable]`: shorthand for one `[[target.executable]]`.
+    pub executable: Option<TargetSection>,
     /// `[target.*]`: `starknet-contract`, `executable`, `test`, …
     #[serde(default)]
     pub target: BTreeMap<String, TargetEntries>,

@@ -11,12 +11,14 @@ use crate::ScarbError;
 
 /// The packages every Scarb installation of the pinned version has built in: depending on one
 /// turns on a compiler plugin rather than adding a crate.
-pub(crate) const BUILTIN_PACKAGES: [&str; 5] = [
+pub(crate) const BUILTIN_PACKAGES: [&str; 6] = [
     "core",
     "starknet",
     "cairo_test",
     "assert_macros",
     "executable",
+    // The package that turns on `#[executable]` in Scarb 2.10 and later.
+    "cairo_execute",
 ];
 
 /// A package, its manifest resolved.
@@ -296,6 +298,7 @@ fn targets(manifest: &Manifest) -> Targets {
         .any(|entry| entry.casm == Some(true));
     let executables: Vec<(String, Option<String>)> = entries("executable")
         .into_iter()
+        .chain(manifest.executable.clone())
         .map(|entry| {
             let name = entry.name.clone().unwrap_or_else(|| {
                 manifest

@@ -20,6 +20,8 @@ pub enum UnitKind {
     UnitTests,
     /// Its integration tests: the `tests/` folder as a crate of its own.
     IntegrationTests,
+    /// Its `#[executable]` functions (`[executable]`, `[[target.executable]]`).
+    Executable,
 }
 
 impl UnitKind {
@@ -29,6 +31,7 @@ impl UnitKind {
             Self::Lib => "lib",
             Self::StarknetContract => "starknet-contract",
             Self::UnitTests | Self::IntegrationTests => "test",
+            Self::Executable => "executable",
         }
     }
 
@@ -39,6 +42,7 @@ impl UnitKind {
             Self::StarknetContract => "contracts",
             Self::UnitTests => "unit tests",
             Self::IntegrationTests => "integration tests",
+            Self::Executable => "executable",
         }
     }
 
@@ -202,6 +206,7 @@ impl Workspace {
                         sources::any_file_contains(&package.source_root(), "#[test]")?
                     }
                     UnitKind::IntegrationTests => package.integration_tests().is_some(),
+                    UnitKind::Executable => !package.targets.executables.is_empty(),
                 };
                 if !applies || package.is_plugin {
                     continue;
@@ -259,7 +264,7 @@ impl Workspace {
             test: kind.is_test(),
             assert_macros: kind.is_test(),
             starknet: kind == UnitKind::StarknetContract,
-            executable: false,
+            executable: kind == UnitKind::Executable,
         };
         let left_out = |reason: String| LeftOut {
             package: package.name.clone(),
@@ -295,7 +300,7 @@ impl Workspace {
                             "starknet" => plugins.starknet = true,
                             "cairo_test" => plugins.test = true,
                             "assert_macros" => plugins.assert_macros = true,
-                            "executable" => plugins.executable = true,
+                            "executable" | "cairo_execute" => plugins.executable = true,
                             _ => {}
                         }
                         continue;

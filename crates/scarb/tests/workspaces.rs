@@ -396,3 +396,40 @@ fn cairo_settings_come_from_the_package_else_the_workspace_root() {
         }
     );
 }
+
+#[test]
+fn an_executable_target_is_a_unit_with_the_executable_plugin() {
+    let folder = project(&[
+        (
+            "Scarb.toml",
+            "[package]\nname = \"runner\"\nversion = \"0.1.0\"\n\n[executable]\n\
+             function = \"runner::main\"\n\n[dependencies]\ncairo_execute = \"2.20.0\"\n",
+        ),
+        ("src/lib.cairo", "#[executable]\nfn main() {}\n"),
+    ]);
+    let workspace = Workspace::load(folder.path(), &compiler()).expect("loads");
+    let package = workspace.package("runner").expect("the package");
+    assert_eq!(
+        package.targets.executables,
+        vec![("runner".to_owned(), Some("runner::main".to_owned()))]
+    );
+    assert!(
+        !package.targets.lib,
+        "an executable package has no library target"
+    );
+    let units = workspace
+        .units(
+            &[package],
+            &[UnitKind::Lib, UnitKind::Executable],
+            &UnitOptions::default(),
+        )
+        .expect("units");
+    let [unit] = units.units.as_slice() else {
+        panic!("one unit, got {:?}", units.units);
+    };
+    assert_eq!(unit.kind, UnitKind::Executable);
+    assert!(unit.plugins.executable);
+    assert!(unit.crates[0]
+        .cfg
+        .contains(&cfg("target", Some("executable"))));
+}

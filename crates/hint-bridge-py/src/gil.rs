@@ -1,16 +1,16 @@
 //! Running Cairo steps with the GIL released.
 
-use cairn_vm_core::Runner;
 use pyo3::Python;
 
 /// Runs `steps` on `runner` with the GIL released, so other Python threads run meanwhile.
 ///
-/// The runner is not `Send` (its Python hints hold Python objects), but `detach` runs the
-/// closure on the calling thread, and the hints re-attach before touching Python.
-pub(crate) fn run_detached<R: Send>(
+/// A runner is not `Send` (its Python hints hold Python objects, its hint processor is a
+/// trait object), but `detach` runs the closure on the calling thread, and the hints
+/// re-attach before touching Python.
+pub(crate) fn run_detached<T, R: Send>(
     py: Python<'_>,
-    runner: &mut Runner<'static>,
-    steps: impl FnOnce(&mut Runner<'static>) -> R + Send,
+    runner: &mut T,
+    steps: impl FnOnce(&mut T) -> R + Send,
 ) -> R {
     struct OnThisThread<T>(T);
     // SAFETY: `detach` runs its closure on this thread; the wrapped runner never leaves it.

@@ -6,12 +6,14 @@
 //!   caller's `hint_locals` and `static_locals`). Rust hints and Python hints keep separate
 //!   variables.
 //! - The `cairn` Python module (built with maturin from this crate) exposes `CairoRunner`,
-//!   `run`, `RelocatableValue`, `HintError` and `VmError`. The GIL is released while Cairo steps
+//!   `ExecutableRunner` (Cairo executables for provers), `run`, `RelocatableValue`,
+//!   `HintError` and `VmError`. The GIL is released while Cairo steps
 //!   run and re-taken for each Python hint.
 //! - [`run_program`] lets a Rust program (the CLI's `--python-hints`) run a program with
 //!   Python hints in an embedded interpreter.
 
 mod embed;
+mod executable;
 mod gil;
 mod hints;
 mod ids;
@@ -50,6 +52,7 @@ pyo3::create_exception!(
 fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     module.add_class::<runner::PyCairoRunner>()?;
+    module.add_class::<executable::PyExecutableRunner>()?;
     module.add_class::<RelocatableValue>()?;
     module.add_class::<memory::Memory>()?;
     module.add_class::<segments::Segments>()?;

@@ -258,7 +258,10 @@ impl PyCairoRunner {
     }
 }
 
-fn write_file(path: &str, write: impl FnOnce(&mut Vec<u8>) -> PyResult<()>) -> PyResult<()> {
+pub(crate) fn write_file(
+    path: &str,
+    write: impl FnOnce(&mut Vec<u8>) -> PyResult<()>,
+) -> PyResult<()> {
     let mut out = Vec::new();
     write(&mut out)?;
     std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))

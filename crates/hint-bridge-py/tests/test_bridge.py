@@ -245,3 +245,48 @@ def test_files_need_a_traced_finished_run(tmp_path):
         runner.write_trace(str(tmp_path / "trace"))
     with pytest.raises(RuntimeError, match="initialize"):
         cairn.CairoRunner(program_json("py_ids")).run_steps(1)
+
+
+EXECUTABLES = FIXTURES.parent / "executables"
+
+
+def executable_json(name):
+    return (EXECUTABLES / "compiled" / f"{name}.executable.json").read_text()
+
+
+def test_an_executable_runs_as_cairo_execute_runs_it(tmp_path):
+    runner = cairn.ExecutableRunner(executable_json("fib"), [10])
+    runner.run_until_end()
+    assert runner.finished
+    assert runner.output() == [55, 10]
+    assert runner.format_output() == (EXECUTABLES / "reference/fib_10/bootloader.out").read_text().removeprefix(
+        "Program Output:\n"
+    )
+    runner.write_cairo_pie(str(tmp_path / "pie.zip"))
+    assert (tmp_path / "pie.zip").read_bytes() == (EXECUTABLES / "reference/fib_10/cairo_pie.zip").read_bytes()
+
+
+def test_a_standalone_executable_run_writes_the_prover_files(tmp_path):
+    import hashlib
+
+    runner = cairn.ExecutableRunner(executable_json("fib"), [10], standalone=True, trace=True)
+    while not runner.run_steps(10_000):
+        pass
+    runner.write_trace(str(tmp_path / "trace"))
+    runner.write_memory(str(tmp_path / "memory"))
+    files = json.loads((EXECUTABLES / "reference/fib_10/files.json").read_text())
+    for name in ("trace", "memory"):
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == files[name]["sha256"]
+    public = json.loads(runner.air_public_input())
+    assert public == json.loads((EXECUTABLES / "reference/fib_10/air_public_input.json").read_text())
+    with pytest.raises(cairn.VmError, match="outside proof mode"):
+        runner.write_cairo_pie(str(tmp_path / "never.zip"))
+
+
+def test_an_executables_panic_is_a_vm_error_with_its_data():
+    runner = cairn.ExecutableRunner(executable_json("panics"), [7, 0])
+    with pytest.raises(cairn.VmError, match='Panicked with "division by zero"'):
+        runner.run_until_end()
+    assert runner.panic_data is not None and len(runner.panic_data) > 1
+    with pytest.raises(cairn.VmError, match="not a Cairo executable"):
+        cairn.ExecutableRunner("{}", [])

@@ -166,3 +166,18 @@ fn bad_input_is_a_clear_error() {
         .expect_err("the plain layout has no pedersen");
     assert!(error.to_string().contains("lacks builtins"), "{error}");
 }
+
+#[test]
+fn a_run_of_over_a_million_steps_ends_with_the_right_output() {
+    let program = executable("fib");
+    let mut runner = ExecutableRunner::new(&program, &felts(&[50_000]), ExecuteConfig::default())
+        .expect("ready");
+    runner.run_until_end().expect("runs");
+    assert!(
+        runner.runner().step_count() > 1_000_000,
+        "{} steps",
+        runner.runner().step_count()
+    );
+    // Fibonacci(50,000) modulo 2^64, computed in Python.
+    assert_eq!(output(&mut runner), "17639955447011872741\n50000\n");
+}

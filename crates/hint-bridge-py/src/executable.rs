@@ -65,12 +65,20 @@ impl PyExecutableRunner {
     /// Runs at most `n` steps; returns True once the executable has finished.
     fn run_steps(&mut self, py: Python<'_>, n: usize) -> PyResult<bool> {
         let runner = self.run.get_mut()?;
-        crate::gil::run_detached(py, runner, |runner| runner.run_steps(n)).map_err(vm_error)
+        let outcome = crate::gil::run_detached(py, runner, |runner| runner.run_steps(n));
+        outcome.or_else(|error| {
+            let error = vm_error(error);
+            let pc = crate::relocatable::RelocatableValue::from(runner.runner().pc());
+            error.value(py).setattr("pc", pc)?;
+            Err(error)
+        })
     }
 
-    /// Runs the executable to its end.
+    /// Runs the executable to its end; Ctrl-C stops it with KeyboardInterrupt.
     fn run_until_end(&mut self, py: Python<'_>) -> PyResult<()> {
-        while !self.run_steps(py, 1 << 20)? {}
+        while !self.run_steps(py, 1 << 20)? {
+            py.check_signals()?;
+        }
         Ok(())
     }
 

@@ -34,16 +34,17 @@ pub use relocatable::RelocatableValue;
 
 pyo3::create_exception!(
     cairn,
-    HintError,
+    VmError,
     pyo3::exceptions::PyException,
-    "A Python hint raised: the message has the Cairo pc and location and the Python traceback; \
-     the hint's own exception is the __cause__."
+    "The VM stopped: a failed assertion, an unknown hint, a step limit, a bad program; `pc` is \
+     where it stopped (None before the run started)."
 );
 pyo3::create_exception!(
     cairn,
+    HintError,
     VmError,
-    pyo3::exceptions::PyException,
-    "The VM stopped: a failed assertion, an unknown hint, a step limit, a bad program."
+    "A Python hint raised (a VmError): the message has the Cairo pc and location and the Python \
+     traceback; the hint's own exception is the __cause__, `pc` the hint's pc."
 );
 
 /// The `cairn._cairn` extension module, re-exported by the `cairn` package.
@@ -61,5 +62,7 @@ fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(runner::run, module)?)?;
     module.add("HintError", py.get_type::<HintError>())?;
     module.add("VmError", py.get_type::<VmError>())?;
+    // Where the VM stopped; errors raised before a run has a pc keep this default.
+    py.get_type::<VmError>().setattr("pc", py.None())?;
     Ok(())
 }

@@ -46,18 +46,61 @@ impl Memory {
         self.state.get()?.with_vm(|vm| vm.get_maybe(&at).is_some())
     }
 
-    /// `memory.get(addr, default=None)`.
-    #[pyo3(signature = (key, default=None))]
+    /// `memory.get(addr, default_value=None)`, as cairo-lang's `MemoryDict.get`.
+    #[pyo3(signature = (addr, default_value=None))]
     fn get<'py>(
         &self,
         py: Python<'py>,
-        key: &Bound<'py, PyAny>,
-        default: Option<Bound<'py, PyAny>>,
+        addr: &Bound<'py, PyAny>,
+        default_value: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let at = address(key)?;
+        let at = address(addr)?;
         match self.state.get()?.with_vm(|vm| vm.get_maybe(&at))? {
             Some(value) => to_python(py, &value).map(Some),
-            None => Ok(default),
+            None => Ok(default_value),
         }
+    }
+
+    /// `memory.get_range(addr, size)`: the `size` cells from `addr` on (each must be set).
+    fn get_range<'py>(
+        &self,
+        py: Python<'py>,
+        addr: &Bound<'py, PyAny>,
+        size: usize,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let start = address(addr)?;
+        let cells = self.state.get()?.with_vm(|vm| {
+            (0..size)
+                .map(|offset| {
+                    let at = (start + offset)
+                        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+                    vm.get_maybe(&at).ok_or_else(|| {
+                        PyKeyError::new_err(format!(
+                            "unknown value for memory cell at address {at}"
+                        ))
+                    })
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })??;
+        cells.iter().map(|value| to_python(py, value)).collect()
+    }
+
+    /// `memory.get_range_as_ints(addr, size)`: [`Memory::get_range`], every cell an int.
+    fn get_range_as_ints<'py>(
+        &self,
+        py: Python<'py>,
+        addr: &Bound<'py, PyAny>,
+        size: usize,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let cells = self.get_range(py, addr, size)?;
+        if let Some(address) = cells
+            .iter()
+            .find(|cell| cell.is_instance_of::<crate::relocatable::RelocatableValue>())
+        {
+            return Err(PyValueError::new_err(format!(
+                "get_range_as_ints: the range holds an address, {address}"
+            )));
+        }
+        Ok(cells)
     }
 }

@@ -5,7 +5,10 @@ use std::rc::Rc;
 
 use cairn_vm_core::output::render_program_output;
 use cairn_vm_core::{CairoProgram, Layout, RunConfig, Runner, VmCoreError};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{
+    PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyRuntimeError,
+    PySystemExit, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -134,22 +137,38 @@ impl PyCairoRunner {
         let outcome = crate::gil::run_detached(py, &mut run.runner, |runner| runner.run_steps(n));
         // SAFETY: as in `initialize`.
         unsafe { run.state.lend_vm_until_taken_back(run.runner.vm_mut()) };
-        match outcome {
-            Ok(finished) => Ok(finished),
-            Err(error) => match run.failure.borrow_mut().take() {
-                Some(cause) => {
-                    let error = HintError::new_err(error.to_string());
-                    error.set_cause(py, Some(cause));
-                    Err(error)
-                }
-                None => Err(vm_error(error)),
-            },
-        }
+        let error = match outcome {
+            Ok(finished) => return Ok(finished),
+            Err(error) => error,
+        };
+        let error = match run.failure.borrow_mut().take() {
+            // Ctrl-C (or an exit) inside a hint stops the run as it stops Python.
+            Some(cause)
+                if cause.is_instance_of::<PyKeyboardInterrupt>(py)
+                    || cause.is_instance_of::<PySystemExit>(py) =>
+            {
+                return Err(cause);
+            }
+            Some(cause) => {
+                let error = HintError::new_err(error.to_string());
+                error.set_cause(py, Some(cause));
+                error
+            }
+            None => vm_error(error),
+        };
+        error
+            .value(py)
+            .setattr("pc", RelocatableValue::from(run.runner.pc()))?;
+        Err(error)
     }
 
-    /// Runs to the end of the program.
+    /// Runs to the end of the program; Ctrl-C (a pending signal) stops it with
+    /// KeyboardInterrupt.
     fn run_until_end(&mut self, py: Python<'_>) -> PyResult<()> {
-        while !self.run_steps(py, 1 << 20)? {}
+        // About 0.1 s of steps between two looks at the signals.
+        while !self.run_steps(py, 1 << 20)? {
+            py.check_signals()?;
+        }
         Ok(())
     }
 
@@ -267,33 +286,51 @@ pub(crate) fn write_file(
     std::fs::write(path, out).map_err(|error| PyValueError::new_err(format!("{path}: {error}")))
 }
 
-/// Loads, initialises and runs a program to its end; `path_or_json` is a file path or the
-/// program's JSON text.
+/// Loads, initialises and runs a program to its end; `path_or_json` is a file path (a str or
+/// any os.PathLike) or the program's JSON text; `max_steps` bounds the run.
 #[pyfunction]
-#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false))]
+#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
-    path_or_json: &str,
+    path_or_json: &Bound<'_, PyAny>,
     layout: &str,
     entrypoint: &str,
     hint_locals: Option<&Bound<'_, PyDict>>,
     static_locals: Option<&Bound<'_, PyDict>>,
     print_output: bool,
     proof_mode: bool,
+    max_steps: Option<usize>,
 ) -> PyResult<Py<PyCairoRunner>> {
-    let json = if path_or_json.trim_start().starts_with('{') {
-        path_or_json.to_owned()
-    } else {
-        std::fs::read_to_string(path_or_json).map_err(|error| {
-            PyValueError::new_err(format!("cannot read {path_or_json}: {error}"))
-        })?
+    let json = match path_or_json.extract::<String>() {
+        Ok(text) if text.trim_start().starts_with('{') => text,
+        Ok(path) => read_program(std::path::Path::new(&path))?,
+        Err(_) => {
+            let path: std::path::PathBuf = path_or_json.extract().map_err(|_| {
+                PyTypeError::new_err(
+                    "path_or_json is a path (str or os.PathLike) or a program's JSON text",
+                )
+            })?;
+            read_program(&path)?
+        }
     };
-    let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, None, false)?;
+    let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, max_steps, false)?;
     runner.initialize(py, hint_locals, static_locals)?;
     runner.run_until_end(py)?;
     if print_output {
         print!("{}", runner.format_output()?);
     }
     Py::new(py, runner)
+}
+
+/// A program file's text; a missing file is FileNotFoundError, as `open` raises it.
+fn read_program(path: &std::path::Path) -> PyResult<String> {
+    std::fs::read_to_string(path).map_err(|error| {
+        let message = format!("cannot read {}: {error}", path.display());
+        match error.kind() {
+            std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(message),
+            std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(message),
+            _ => PyOSError::new_err(message),
+        }
+    })
 }

@@ -66,13 +66,42 @@ impl Segments {
         self.add_temporary_segment()
     }
 
+    /// Writes `data` (ints and addresses) from `ptr` on; returns the address after the last.
+    fn load_data(
+        &self,
+        ptr: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<RelocatableValue> {
+        let start = address(ptr)?;
+        let values = data
+            .try_iter()?
+            .map(|item| maybe_relocatable(&item?))
+            .collect::<PyResult<Vec<_>>>()?;
+        self.state
+            .get()?
+            .with_vm(|vm| -> PyResult<Relocatable> {
+                let mut cursor = start;
+                for value in values {
+                    vm.insert_value(cursor, value)
+                        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+                    cursor = (cursor + 1usize)
+                        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+                }
+                Ok(cursor)
+            })?
+            .map(Into::into)
+    }
+
     /// Writes a list (nested lists become segments of their own) from `ptr` on; returns the
-    /// address after the last element.
+    /// address after the last element. (Integers are always taken modulo the prime.)
+    #[pyo3(signature = (ptr, arg, apply_modulo_to_args=true))]
     fn write_arg(
         &self,
         ptr: &Bound<'_, PyAny>,
         arg: &Bound<'_, PyAny>,
+        apply_modulo_to_args: bool,
     ) -> PyResult<RelocatableValue> {
+        let _ = apply_modulo_to_args;
         let at = address(ptr)?;
         self.state
             .get()?
@@ -81,11 +110,15 @@ impl Segments {
     }
 
     /// A Python value as a memory value: an int, an address, or a list written to a new segment.
+    /// (Integers are always taken modulo the prime.)
+    #[pyo3(signature = (arg, apply_modulo_to_args=true))]
     fn gen_arg<'py>(
         &self,
         py: Python<'py>,
         arg: &Bound<'py, PyAny>,
+        apply_modulo_to_args: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let _ = apply_modulo_to_args;
         let value = self.state.get()?.with_vm(|vm| gen_arg(vm, arg))??;
         to_python(py, &value)
     }

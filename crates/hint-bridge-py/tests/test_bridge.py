@@ -290,3 +290,80 @@ def test_an_executables_panic_is_a_vm_error_with_its_data():
     assert runner.panic_data is not None and len(runner.panic_data) > 1
     with pytest.raises(cairn.VmError, match="not a Cairo executable"):
         cairn.ExecutableRunner("{}", [])
+
+
+def test_hint_errors_are_vm_errors_with_the_pc():
+    runner = new_runner("py_raise")
+    with pytest.raises(cairn.VmError) as caught:
+        runner.run_until_end()
+    assert isinstance(caught.value, cairn.HintError)
+    assert caught.value.pc == cairn.RelocatableValue(0, 0)
+    failing = cairn.CairoRunner((FIXTURES / "compiled/assert_fail.json").read_text(), layout="small")
+    failing.initialize()
+    with pytest.raises(cairn.VmError) as stopped:
+        failing.run_until_end()
+    assert stopped.value.pc == failing.pc
+    with pytest.raises(cairn.VmError) as early:
+        cairn.CairoRunner("{}")
+    assert early.value.pc is None
+
+
+def test_keyboard_interrupt_in_a_hint_stops_the_run_as_it_stops_python():
+    class Interrupting:
+        def __getitem__(self, key):
+            raise KeyboardInterrupt
+
+    runner = cairn.CairoRunner(program_json("program_input"), layout="small")
+    runner.initialize(hint_locals={"program_input": Interrupting()})
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_until_end()
+
+
+def test_run_takes_paths_and_a_step_limit(tmp_path):
+    path = FIXTURES / RECORDINGS["output"]["program"]
+    finished = cairn.run(path, layout="small")
+    assert finished.format_output() == RECORDINGS["output"]["cairo_run"]["stdout"]
+    assert cairn.run(str(path), layout="small").step_count == finished.step_count
+    with pytest.raises(FileNotFoundError, match="missing.json"):
+        cairn.run(tmp_path / "missing.json")
+    with pytest.raises(cairn.VmError, match="step limit of 10"):
+        cairn.run(FIXTURES / "compiled/endless.json", max_steps=10)
+    with pytest.raises(TypeError, match="os.PathLike"):
+        cairn.run(42)
+
+
+def test_ctrl_c_stops_a_long_run():
+    import os
+    import signal
+
+    runner = cairn.CairoRunner((FIXTURES / "compiled/endless.json").read_text())
+    runner.initialize()
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            runner.run_until_end()
+    finally:
+        timer.cancel()
+    assert runner.step_count > 0 and not runner.finished
+
+
+def test_memory_ranges_and_loading_data_as_cairo_lang_names_them():
+    runner = new_runner("py_memory")
+    runner.run_until_end()
+    segments, memory = runner.segments, runner.memory
+    base = segments.add()
+    assert segments.load_data(base, [1, 2, base]) == base + 3
+    assert memory.get_range(base, 3) == [1, 2, base]
+    assert memory.get_range_as_ints(base, 2) == [1, 2]
+    with pytest.raises(ValueError, match="holds an address"):
+        memory.get_range_as_ints(base, 3)
+    with pytest.raises(KeyError):
+        memory.get_range(base, 4)
+    assert memory.get(base) == 1
+    assert memory.get(addr=base + 5, default_value=7) == 7
+    ptr = segments.add()
+    assert segments.write_arg(ptr, [5, [6]], apply_modulo_to_args=True) == ptr + 2
+    assert memory[memory[ptr + 1]] == 6
+    prime = 2**251 + 17 * 2**192 + 1
+    assert segments.gen_arg(-1, apply_modulo_to_args=True) == prime - 1

@@ -1,15 +1,19 @@
 """Type stubs for the cairn extension module."""
 
+import os
 from typing import Any, Optional, Union
 
 Value = Union[int, "RelocatableValue"]
 
-class HintError(Exception):
-    """A Python hint raised. The message has the Cairo pc and source location and the Python
-    traceback; the hint's own exception is ``__cause__``."""
-
 class VmError(Exception):
-    """The VM stopped: a failed assertion, an unknown hint, a step limit, a bad program."""
+    """The VM stopped: a failed assertion, an unknown hint, a step limit, a bad program.
+    ``pc`` is where it stopped (None for errors before a run)."""
+
+    pc: Optional["RelocatableValue"]
+
+class HintError(VmError):
+    """A Python hint raised. The message has the Cairo pc and source location and the Python
+    traceback; the hint's own exception is ``__cause__``, ``pc`` the hint's pc."""
 
 class RelocatableValue:
     """A memory address: a segment and an offset in it."""
@@ -32,7 +36,9 @@ class Memory:
     def __getitem__(self, address: RelocatableValue) -> Value: ...
     def __setitem__(self, address: RelocatableValue, value: Value) -> None: ...
     def __contains__(self, address: RelocatableValue) -> bool: ...
-    def get(self, address: RelocatableValue, default: Any = None) -> Any: ...
+    def get(self, addr: RelocatableValue, default_value: Any = None) -> Any: ...
+    def get_range(self, addr: RelocatableValue, size: int) -> list[Value]: ...
+    def get_range_as_ints(self, addr: RelocatableValue, size: int) -> list[int]: ...
 
 class Segments:
     """The VM's segments."""
@@ -41,8 +47,11 @@ class Segments:
     def add(self) -> RelocatableValue: ...
     def add_temporary_segment(self) -> RelocatableValue: ...
     def add_temp_segment(self) -> RelocatableValue: ...
-    def write_arg(self, ptr: RelocatableValue, arg: Any) -> RelocatableValue: ...
-    def gen_arg(self, arg: Any) -> Value: ...
+    def load_data(self, ptr: RelocatableValue, data: list[Value]) -> RelocatableValue: ...
+    def write_arg(
+        self, ptr: RelocatableValue, arg: Any, apply_modulo_to_args: bool = True
+    ) -> RelocatableValue: ...
+    def gen_arg(self, arg: Any, apply_modulo_to_args: bool = True) -> Value: ...
     def get_segments_used_sizes(self) -> list[int]: ...
     def get_segment_used_size(self, segment_index: int) -> int: ...
 
@@ -130,7 +139,7 @@ class CairoRunner:
     def write_cairo_pie(self, path: str, *, merge_extra_segments: bool = False) -> None: ...
 
 def run(
-    path_or_json: str,
+    path_or_json: Union[str, "os.PathLike[str]"],
     *,
     layout: str = "plain",
     entrypoint: str = "main",
@@ -138,4 +147,5 @@ def run(
     static_locals: Optional[dict[str, Any]] = None,
     print_output: bool = False,
     proof_mode: bool = False,
+    max_steps: Optional[int] = None,
 ) -> CairoRunner: ...

@@ -66,13 +66,55 @@ const INJECTED: [&str; 8] = [
     "vm_exit_scope",
 ];
 
+/// Where a hint's code is in the Cairo source.
+#[derive(Clone, Debug)]
+struct HintSource {
+    /// The Cairo file, as the program names it.
+    filename: String,
+    /// The line of the hint's first code line (counting from 1).
+    first_line: usize,
+}
+
+/// The source location of each pc's hint, for the pcs with exactly one hint (with several,
+/// which one runs is not known here, and the hint keeps a `<hintN>` name).
+fn hint_sources(program: &CairoProgram) -> HashMap<usize, HintSource> {
+    let Some(locations) = program
+        .as_cairo_vm()
+        .get_relocated_instruction_locations(&[0])
+    else {
+        return HashMap::new();
+    };
+    locations
+        .into_iter()
+        .filter_map(|(pc, location)| {
+            let [hint] = location.hints.as_slice() else {
+                return None;
+            };
+            // cairo-run's line: start_line + n_prefix_newlines (the `%{` line is the start).
+            let first_line = hint.location.start_line as usize + hint.n_prefix_newlines as usize;
+            Some((
+                pc,
+                HintSource {
+                    filename: hint.location.input_file.filename.clone(),
+                    first_line: first_line.max(1),
+                },
+            ))
+        })
+        .collect()
+}
+
 /// Runs Python hints with the locals cairo-run gives them. Its variables live in Python dicts,
 /// one per scope, apart from the Rust hints' variables.
 pub struct PythonHints {
     pub(crate) state: Rc<HintState>,
     structs: Rc<Structs>,
-    /// Code objects by hint source, compiled on first use.
-    compiled: HashMap<String, Py<PyAny>>,
+    /// Code objects by hint pc and source, compiled on first use.
+    compiled: HashMap<(usize, String), Py<PyAny>>,
+    /// Where each hint is in the Cairo source, by pc: tracebacks name the Cairo file and line,
+    /// as cairo-run's do.
+    locations: HashMap<usize, HintSource>,
+    /// The hint lines shown in tracebacks, by Cairo file, for files Python cannot read.
+    shown_lines: HashMap<String, Vec<String>>,
     memory: Py<Memory>,
     segments: Py<Segments>,
     scopes: Py<Scopes>,
@@ -132,6 +174,8 @@ impl PythonHints {
             state,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::new(),
+            locations: hint_sources(program),
+            shown_lines: HashMap::new(),
             memory,
             segments,
             scopes,
@@ -162,20 +206,68 @@ impl PythonHints {
         self.failure.clone()
     }
 
-    fn code<'py>(&mut self, py: Python<'py>, source: &str) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(code) = self.compiled.get(source) {
+    fn code<'py>(
+        &mut self,
+        py: Python<'py>,
+        pc: usize,
+        source: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let key = (pc, source.to_owned());
+        if let Some(code) = self.compiled.get(&key) {
             return Ok(code.bind(py).clone());
         }
-        // Registering the source with linecache lets tracebacks show the hint's lines.
-        let filename = format!("<hint{}>", self.compiled.len());
-        let lines = PyList::new(py, source.split_inclusive('\n'))?;
-        self.linecache
-            .bind(py)
-            .set_item(&filename, (source.len(), py.None(), lines, &filename))?;
-        let code = self.compile.bind(py).call1((source, &filename, "exec"))?;
-        self.compiled
-            .insert(source.to_owned(), code.clone().unbind());
+        let code = match self.locations.get(&pc).cloned() {
+            // As cairo-run reports it: the Cairo file, and the hint's line in it. Blank lines
+            // before the code make Python count lines from the hint's first line.
+            Some(location) => {
+                let padded = format!("{}{source}", "\n".repeat(location.first_line - 1));
+                self.show_lines(py, &location, source)?;
+                self.compile
+                    .bind(py)
+                    .call1((padded, &location.filename, "exec"))?
+            }
+            None => {
+                let filename = format!("<hint{}>", self.compiled.len());
+                let lines = PyList::new(py, source.split_inclusive('\n'))?;
+                self.linecache
+                    .bind(py)
+                    .set_item(&filename, (source.len(), py.None(), lines, &filename))?;
+                self.compile.bind(py).call1((source, &filename, "exec"))?
+            }
+        };
+        self.compiled.insert(key, code.clone().unbind());
         Ok(code)
+    }
+
+    /// Lets tracebacks show a hint's lines when its Cairo file cannot be read from here (the
+    /// program was compiled elsewhere): its lines go to `linecache` under the file's name.
+    fn show_lines(&mut self, py: Python<'_>, location: &HintSource, source: &str) -> PyResult<()> {
+        if std::path::Path::new(&location.filename).is_file() {
+            return Ok(());
+        }
+        let lines = self
+            .shown_lines
+            .entry(location.filename.clone())
+            .or_default();
+        for (offset, line) in source.split_inclusive('\n').enumerate() {
+            let index = location.first_line - 1 + offset;
+            if lines.len() <= index {
+                lines.resize(index + 1, "\n".to_owned());
+            }
+            lines[index] = if line.ends_with('\n') {
+                line.to_owned()
+            } else {
+                format!("{line}\n")
+            };
+        }
+        let size: usize = lines.iter().map(String::len).sum();
+        let entry = (
+            size,
+            py.None(),
+            PyList::new(py, lines.iter())?,
+            &location.filename,
+        );
+        self.linecache.bind(py).set_item(&location.filename, entry)
     }
 
     fn run_hint(
@@ -197,7 +289,7 @@ impl PythonHints {
         let Some(locals) = locals else {
             return Ok(());
         };
-        let code = self.code(py, &hint.code)?;
+        let code = self.code(py, vm.get_pc().offset, &hint.code)?;
         let ids = Ids {
             state: ThreadBound::new(self.state.clone()),
             structs: ThreadBound::new(self.structs.clone()),

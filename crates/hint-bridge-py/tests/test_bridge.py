@@ -367,3 +367,14 @@ def test_memory_ranges_and_loading_data_as_cairo_lang_names_them():
     assert memory[memory[ptr + 1]] == 6
     prime = 2**251 + 17 * 2**192 + 1
     assert segments.gen_arg(-1, apply_modulo_to_args=True) == prime - 1
+
+
+def test_hint_tracebacks_name_the_cairo_file_and_line_as_cairo_run():
+    runner = new_runner("py_raise")
+    with pytest.raises(cairn.HintError) as caught:
+        runner.run_until_end()
+    expected = RECORDINGS["py_raise"]["cairo_run"]["stderr"]
+    frame = '  File "py_raise.cairo", line 5, in <module>\n'
+    assert frame in expected, "cairo-run's own traceback frame"
+    assert frame in str(caught.value)
+    assert "<hint" not in str(caught.value)

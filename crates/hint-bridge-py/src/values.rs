@@ -20,8 +20,8 @@ pub(crate) fn int_of_felt(felt: &Felt252) -> BigUint {
 
 /// A Python value (int or RelocatableValue) as a memory value.
 pub(crate) fn maybe_relocatable(value: &Bound<'_, PyAny>) -> PyResult<MaybeRelocatable> {
-    if let Ok(address) = value.extract::<RelocatableValue>() {
-        return Ok(MaybeRelocatable::RelocatableValue(address.into()));
+    if let Some(address) = any_relocatable(value)? {
+        return Ok(MaybeRelocatable::RelocatableValue(address));
     }
     if let Ok(number) = value.extract::<BigInt>() {
         return Ok(MaybeRelocatable::Int(felt_from_int(&number)));
@@ -47,8 +47,22 @@ pub(crate) fn to_python<'py>(
 
 /// An address given from Python.
 pub(crate) fn address(value: &Bound<'_, PyAny>) -> PyResult<Relocatable> {
-    value
-        .extract::<RelocatableValue>()
-        .map(Relocatable::from)
-        .map_err(|_| PyValueError::new_err("memory addresses are RelocatableValues"))
+    any_relocatable(value)?
+        .ok_or_else(|| PyValueError::new_err("memory addresses are RelocatableValues"))
+}
+
+/// Cairn's `RelocatableValue`, or any object with integer `segment_index` and `offset`
+/// attributes: cairo-lang's own `RelocatableValue`, which scripts written for cairo-run pass.
+fn any_relocatable(value: &Bound<'_, PyAny>) -> PyResult<Option<Relocatable>> {
+    if let Ok(address) = value.extract::<RelocatableValue>() {
+        return Ok(Some(address.into()));
+    }
+    let (Ok(segment), Ok(offset)) = (value.getattr("segment_index"), value.getattr("offset"))
+    else {
+        return Ok(None);
+    };
+    let (Ok(segment), Ok(offset)) = (segment.extract::<isize>(), offset.extract::<usize>()) else {
+        return Ok(None);
+    };
+    Ok(Some(Relocatable::from((segment, offset))))
 }

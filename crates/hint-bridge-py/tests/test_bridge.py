@@ -378,3 +378,24 @@ def test_hint_tracebacks_name_the_cairo_file_and_line_as_cairo_run():
     assert frame in expected, "cairo-run's own traceback frame"
     assert frame in str(caught.value)
     assert "<hint" not in str(caught.value)
+
+
+def test_addresses_from_cairo_lang_scripts_are_accepted():
+    import dataclasses
+
+    # The shape of cairo-lang's own RelocatableValue (a dataclass with these two fields).
+    @dataclasses.dataclass(frozen=True)
+    class ForeignRelocatable:
+        segment_index: int
+        offset: int
+
+    runner = new_runner("py_memory")
+    runner.run_until_end()
+    base = runner.segments.add()
+    foreign = ForeignRelocatable(base.segment_index, base.offset)
+    runner.memory[foreign] = 7
+    assert runner.memory[base] == 7
+    runner.memory[base + 1] = foreign
+    assert runner.memory[base + 1] == base
+    with pytest.raises(ValueError, match="RelocatableValues"):
+        runner.memory["nowhere"]

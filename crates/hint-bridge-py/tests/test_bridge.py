@@ -399,3 +399,41 @@ def test_addresses_from_cairo_lang_scripts_are_accepted():
     assert runner.memory[base + 1] == base
     with pytest.raises(ValueError, match="RelocatableValues"):
         runner.memory["nowhere"]
+
+
+def test_a_runner_dropped_on_another_thread_is_freed():
+    import gc
+    import weakref
+
+    class Marker:
+        pass
+
+    def runner_holding(marker):
+        runner = cairn.CairoRunner(program_json("program_input"), layout="small")
+        runner.initialize(hint_locals={"program_input": {"n": 3}, "marker": marker})
+        runner.run_until_end()
+        return runner
+
+    # Made on a thread that has ended, dropped here.
+    marker = Marker()
+    alive = weakref.ref(marker)
+    made = []
+    worker = threading.Thread(target=lambda: made.append(runner_holding(marker)))
+    worker.start()
+    worker.join()
+    del marker
+    made.clear()
+    gc.collect()
+    assert alive() is None, "the runner of an ended thread is freed when dropped"
+
+    # Made here, dropped on another thread: freed once this thread uses cairn again.
+    marker = Marker()
+    alive = weakref.ref(marker)
+    box = [runner_holding(marker)]
+    del marker
+    dropper = threading.Thread(target=box.clear)
+    dropper.start()
+    dropper.join()
+    gc.collect()
+    runner_holding(Marker())
+    assert alive() is None, "the owner frees what other threads dropped"

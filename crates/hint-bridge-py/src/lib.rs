@@ -54,6 +54,7 @@ fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     module.add_class::<runner::PyCairoRunner>()?;
     module.add_class::<executable::PyExecutableRunner>()?;
+    module.add_class::<runner::ExecutionResources>()?;
     module.add_class::<RelocatableValue>()?;
     module.add_class::<memory::Memory>()?;
     module.add_class::<segments::Segments>()?;

@@ -249,6 +249,26 @@ impl PyCairoRunner {
         })
     }
 
+    /// The resources the finished run used, as cairo-run's `get_execution_resources()`:
+    /// `n_steps`, `n_memory_holes`, `builtin_instance_counter` (by cairo-lang's builtin names,
+    /// `pedersen_builtin`…).
+    fn get_execution_resources(&self) -> PyResult<ExecutionResources> {
+        let resources = self
+            .initialized()?
+            .runner
+            .execution_resources()
+            .map_err(vm_error)?;
+        Ok(ExecutionResources {
+            n_steps: resources.n_steps,
+            n_memory_holes: resources.n_memory_holes,
+            builtin_instance_counter: resources
+                .builtin_instance_counter
+                .iter()
+                .map(|(name, count)| (name.to_str_with_suffix().to_owned(), *count))
+                .collect(),
+        })
+    }
+
     /// The AIR public input as JSON text (a finished proof-mode run with trace=True).
     fn air_public_input(&self) -> PyResult<String> {
         self.initialized()?
@@ -274,6 +294,27 @@ impl PyCairoRunner {
             .runner
             .write_cairo_pie(std::path::Path::new(path), merge_extra_segments)
             .map_err(vm_error)
+    }
+}
+
+/// What a run used, as cairo-lang's `ExecutionResources`.
+#[pyclass(module = "cairn", get_all, frozen)]
+pub struct ExecutionResources {
+    /// Steps run.
+    n_steps: usize,
+    /// Memory cells skipped (holes) in the segments.
+    n_memory_holes: usize,
+    /// Instances of each builtin, by cairo-lang's name (`pedersen_builtin`…).
+    builtin_instance_counter: std::collections::BTreeMap<String, usize>,
+}
+
+#[pymethods]
+impl ExecutionResources {
+    fn __repr__(&self) -> String {
+        format!(
+            "ExecutionResources(n_steps={}, builtin_instance_counter={:?}, n_memory_holes={})",
+            self.n_steps, self.builtin_instance_counter, self.n_memory_holes
+        )
     }
 }
 

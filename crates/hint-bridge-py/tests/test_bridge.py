@@ -437,3 +437,22 @@ def test_a_runner_dropped_on_another_thread_is_freed():
     gc.collect()
     runner_holding(Marker())
     assert alive() is None, "the owner frees what other threads dropped"
+
+
+def test_execution_resources_are_cairo_runs():
+    import zipfile
+
+    runner = cairn.CairoRunner(program_json("pedersen"), layout="small")
+    runner.initialize()
+    with pytest.raises(cairn.VmError, match="finished"):
+        runner.get_execution_resources()
+    runner.run_until_end()
+    resources = runner.get_execution_resources()
+    # cairo-run's own count, from the Cairo PIE it wrote (scripts/regen-cairo0-pies.sh).
+    with zipfile.ZipFile(FIXTURES / "recorded/pedersen.pie.zip") as pie:
+        recorded = json.loads(pie.read("execution_resources.json"))
+    assert resources.n_steps == recorded["n_steps"]
+    assert resources.n_memory_holes == recorded["n_memory_holes"]
+    counted = {name: n for name, n in resources.builtin_instance_counter.items() if n}
+    assert counted == {name: n for name, n in recorded["builtin_instance_counter"].items() if n}
+    assert "pedersen_builtin" in repr(resources)

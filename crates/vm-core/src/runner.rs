@@ -12,7 +12,7 @@ use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::errors::vm_exception::VmException;
 use cairo_vm::vm::runners::cairo_pie::CairoPie;
-use cairo_vm::vm::runners::cairo_runner::CairoRunner;
+use cairo_vm::vm::runners::cairo_runner::{CairoRunner, ExecutionResources};
 use cairo_vm::vm::security::verify_secure_runner;
 use cairo_vm::vm::trace::trace_entry::{relocate_trace_register, RelocatedTraceEntry, TraceEntry};
 use cairo_vm::vm::vm_core::VirtualMachine;
@@ -567,6 +567,19 @@ impl<'h> Runner<'h> {
             .to_serializable(trace_path.to_owned(), memory_path.to_owned())
             .serialize_json()
             .map_err(|reason| error(reason.to_string()))
+    }
+
+    /// The resources a finished run used, as cairo-run reports them: steps, memory holes and
+    /// each builtin's instances.
+    pub fn execution_resources(&self) -> Result<ExecutionResources> {
+        if !self.is_finished() {
+            return Err(VmCoreError::InvalidState(
+                "execution resources are counted once the run has finished",
+            ));
+        }
+        self.runner
+            .get_execution_resources()
+            .map_err(|error| VmCoreError::Finalization(error.to_string()))
     }
 
     /// The run as a Cairo PIE (a finished run outside proof mode, such as an executable's

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use cairn_vm_core::cairo_vm::vm::errors::hint_errors::HintError;
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
 use cairn_vm_core::{CairoProgram, HintData, HintExtension, ScopeStack};
-use pyo3::exceptions::PyAssertionError;
+use pyo3::exceptions::{PyAssertionError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -65,6 +65,22 @@ const INJECTED: [&str; 8] = [
     "vm_enter_scope",
     "vm_exit_scope",
 ];
+
+/// `PRIME` and the field helpers cairo-run gives every hint (`fadd`, `fsub`, `fmul`, `fdiv`,
+/// `fpow`, `fis_quad_residue`, `fsqrt`, `safe_div`, `to_felt_or_relocatable`).
+fn cairo_run_static_locals(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let code = std::ffi::CString::new(include_str!("static_locals.py"))
+        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+    let namespace = PyDict::new(py);
+    namespace.set_item("PRIME", int_of_felt(&cairn_vm_core::Felt252::MAX) + 1u8)?;
+    namespace.set_item("RelocatableValue", py.get_type::<RelocatableValue>())?;
+    py.run(&code, Some(&namespace), None)?;
+    namespace
+        .get_item("STATIC_LOCALS")?
+        .ok_or_else(|| PyValueError::new_err("static_locals.py defines STATIC_LOCALS"))?
+        .cast_into::<PyDict>()
+        .map_err(PyErr::from)
+}
 
 /// Where a hint's code is in the Cairo source.
 #[derive(Clone, Debug)]
@@ -160,11 +176,12 @@ impl PythonHints {
             },
         )?;
         let statics = PyDict::new(py);
-        statics.set_item("PRIME", int_of_felt(&cairn_vm_core::Felt252::MAX) + 1u8)?;
         statics.set_item("segments", segments.bind(py))?;
         if let Some(extra) = static_locals {
             statics.update(extra.as_mapping())?;
         }
+        // As cairo-run, the field helpers go in after the caller's names (and win over them).
+        statics.update(cairo_run_static_locals(py)?.as_mapping())?;
         let builtins = py.import("builtins")?;
         let linecache = py
             .import("linecache")?

@@ -56,6 +56,8 @@ RUNS = [
     dict(name="py_heavy", layout="small", program_input={"n": 100000}),
     dict(name="py_hint_loop", layout="small"),
     dict(name="py_static_locals", layout="small"),
+    dict(name="py_ids_identifiers", layout="small"),
+    dict(name="py_relocation", layout="small"),
     dict(name="assert_fail", layout="small"),
     dict(name="hint_fail", layout="small"),
     dict(name="long_loop", layout="small"),

@@ -312,6 +312,7 @@ impl PythonHints {
             structs: ThreadBound::new(self.structs.clone()),
             references: hint.ids_data.clone(),
             ap_tracking: hint.ap_tracking.clone(),
+            accessible_scopes: hint.accessible_scopes.clone(),
         };
         locals.set_item("memory", self.memory.bind(py))?;
         locals.set_item("ap", RelocatableValue::from(vm.get_ap()))?;

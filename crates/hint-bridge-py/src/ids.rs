@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use crate::relocatable::RelocatableValue;
 use crate::state::HintState;
 use crate::thread_bound::ThreadBound;
-use crate::types::{kind, Kind, Structs};
+use crate::types::{kind, Identifier, Kind, Structs};
 use crate::values::{maybe_relocatable, to_python};
 
 /// The references of one hint: `ids.x`, `ids.x = v`, `ids.s.member`, `ids.p.member`,
@@ -27,6 +27,97 @@ pub struct Ids {
     pub(crate) structs: ThreadBound<Rc<Structs>>,
     pub(crate) references: HashMap<String, HintReference>,
     pub(crate) ap_tracking: ApTracking,
+    /// The scopes the hint's code sees (innermost last): constants, struct types and
+    /// namespaces are found through them, as cairo-run finds them.
+    pub(crate) accessible_scopes: Vec<String>,
+}
+
+/// A struct type named through `ids` (`ids.Point`): `SIZE`, and each member's offset.
+#[pyclass(module = "cairn", frozen)]
+pub struct StructType {
+    name: String,
+    size: usize,
+    offsets: HashMap<String, usize>,
+}
+
+#[pymethods]
+impl StructType {
+    fn __getattr__(&self, name: &str) -> PyResult<usize> {
+        if name == "SIZE" {
+            return Ok(self.size);
+        }
+        self.offsets.get(name).copied().ok_or_else(|| {
+            PyAttributeError::new_err(format!("'{name}' is not a member of '{}'", self.name))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<struct {} of size {}>", self.name, self.size)
+    }
+}
+
+/// A namespace, function or module named through `ids` (`ids.module.CONSTANT`).
+#[pyclass(module = "cairn")]
+pub struct IdsScope {
+    structs: ThreadBound<Rc<Structs>>,
+    path: String,
+}
+
+#[pymethods]
+impl IdsScope {
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let structs = self.structs.get()?;
+        let full = format!("{}.{name}", self.path);
+        match structs.identifier(&full) {
+            Some(identifier) => present_identifier(py, structs, identifier),
+            None => Err(PyAttributeError::new_err(format!(
+                "unknown identifier '{full}'"
+            ))),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<scope {}>", self.path)
+    }
+}
+
+/// A struct type as `ids` shows it.
+fn struct_type(structs: &Structs, name: &str) -> StructType {
+    StructType {
+        name: name.to_owned(),
+        size: structs.size(name).unwrap_or_default(),
+        offsets: structs
+            .members(name)
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|(member, info)| (member.clone(), info.offset))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// A constant, struct type or scope as Python sees it.
+fn present_identifier<'py>(
+    py: Python<'py>,
+    structs: &Rc<Structs>,
+    identifier: Identifier<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match identifier {
+        Identifier::Constant(value) => crate::values::int_of_felt(&value)
+            .into_pyobject(py)?
+            .into_any(),
+        Identifier::Struct(name) => Bound::new(py, struct_type(structs, name))?.into_any(),
+        Identifier::Scope(path) => Bound::new(
+            py,
+            IdsScope {
+                structs: ThreadBound::new(structs.clone()),
+                path,
+            },
+        )?
+        .into_any(),
+    })
 }
 
 /// A struct in memory: its members are read and written through attributes.
@@ -104,6 +195,13 @@ impl Ids {
 #[pymethods]
 impl Ids {
     fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        if !self.references.contains_key(name) {
+            // Not a reference: a constant, struct type or scope the hint's scopes reach.
+            let structs = self.structs.get()?;
+            if let Some(identifier) = structs.resolve(&self.accessible_scopes, name) {
+                return present_identifier(py, structs, identifier);
+            }
+        }
         let reference = self.reference(name)?;
         let ap_tracking = &self.ap_tracking;
         present(
@@ -164,6 +262,10 @@ impl StructView {
         if name == "address_" {
             return Ok(Bound::new(py, RelocatableValue::from(self.address))?.into_any());
         }
+        if name == "type_" {
+            let structs = self.structs.get()?;
+            return Ok(Bound::new(py, struct_type(structs, &self.cairo_type))?.into_any());
+        }
         let member = self.member(name)?;
         let address = self.member_address(member.offset)?;
         present(
@@ -190,6 +292,23 @@ impl StructView {
             .get()?
             .with_vm(|vm| vm.insert_value(address, value))?
             .map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+
+    /// `view[i]`: the `i`-th struct of this type from this one's address on, as a typed
+    /// pointer is indexed in cairo-run (`ids.points[2].x`).
+    fn __getitem__<'py>(&self, py: Python<'py>, index: isize) -> PyResult<Bound<'py, PyAny>> {
+        let structs = self.structs.get()?;
+        let size = structs.size(&self.cairo_type).unwrap_or_default() as isize;
+        let offset = index
+            .checked_mul(size)
+            .ok_or_else(|| PyValueError::new_err("index out of range"))?;
+        let address = if offset >= 0 {
+            self.address + offset.unsigned_abs()
+        } else {
+            self.address - offset.unsigned_abs()
+        }
+        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        view(py, self.state.get()?, structs, &self.cairo_type, address)
     }
 
     fn __repr__(&self) -> String {

@@ -60,6 +60,8 @@ fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<segments::Segments>()?;
     module.add_class::<ids::Ids>()?;
     module.add_class::<ids::StructView>()?;
+    module.add_class::<ids::StructType>()?;
+    module.add_class::<ids::IdsScope>()?;
     module.add_function(wrap_pyfunction!(runner::run, module)?)?;
     module.add("HintError", py.get_type::<HintError>())?;
     module.add("VmError", py.get_type::<VmError>())?;

@@ -61,6 +61,20 @@ impl Memory {
         }
     }
 
+    /// `memory.add_relocation_rule(src_ptr, dest_ptr)`: the temporary segment starting at
+    /// `src_ptr` is moved to `dest_ptr` when the run ends, as cairo-run's `MemoryDict` does.
+    fn add_relocation_rule(
+        &self,
+        src_ptr: &Bound<'_, PyAny>,
+        dest_ptr: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let (source, destination) = (address(src_ptr)?, address(dest_ptr)?);
+        self.state
+            .get()?
+            .with_vm(|vm| vm.add_relocation_rule(source, destination))?
+            .map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+
     /// `memory.get_range(addr, size)`: the `size` cells from `addr` on (each must be set).
     fn get_range<'py>(
         &self,

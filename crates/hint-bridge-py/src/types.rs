@@ -1,8 +1,10 @@
-//! Cairo 0 struct layouts, read from the program's identifiers, for `ids.x.member`.
+//! Cairo 0 identifiers a hint reaches through `ids`, read from the program: struct layouts
+//! (`ids.x.member`, `ids.Point.SIZE`), constants (`ids.SCALE`) and scopes (`ids.module.X`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cairn_vm_core::cairo_vm::types::program::Program;
+use cairn_vm_core::Felt252;
 
 /// A struct member: its offset and its Cairo type (fully qualified).
 #[derive(Clone, Debug)]
@@ -11,11 +13,25 @@ pub(crate) struct Member {
     pub(crate) cairo_type: String,
 }
 
-/// The program's structs by full name.
+/// The program's structs by full name, and its other identifiers a hint may name.
 #[derive(Debug, Default)]
 pub(crate) struct Structs {
     members: HashMap<String, HashMap<String, Member>>,
+    sizes: HashMap<String, usize>,
     aliases: HashMap<String, String>,
+    constants: HashMap<String, Felt252>,
+    /// Functions, namespaces, labels and modules (every prefix of a name): `ids.scope.X`.
+    scopes: HashSet<String>,
+}
+
+/// What an identifier a hint names (not a reference) is.
+pub(crate) enum Identifier<'a> {
+    /// `const X = …;`: its value.
+    Constant(Felt252),
+    /// A struct type: its full name.
+    Struct(&'a str),
+    /// A function, namespace, label or module: its full name.
+    Scope(String),
 }
 
 impl Structs {
@@ -39,6 +55,17 @@ impl Structs {
                         })
                         .collect();
                     structs.members.insert(name.to_owned(), members);
+                    if let Some(size) = identifier.size {
+                        structs.sizes.insert(name.to_owned(), size);
+                    }
+                }
+                Some("const") => {
+                    if let Some(value) = identifier.value {
+                        structs.constants.insert(name.to_owned(), value);
+                    }
+                }
+                Some("function") | Some("namespace") | Some("label") => {
+                    structs.scopes.insert(name.to_owned());
                 }
                 Some("alias") | Some("type_definition") => {
                     if let Some(target) = identifier
@@ -51,8 +78,55 @@ impl Structs {
                 }
                 _ => {}
             }
+            // Every enclosing module or namespace is a scope too.
+            let mut prefix = name;
+            while let Some((outer, _)) = prefix.rsplit_once('.') {
+                structs.scopes.insert(outer.to_owned());
+                prefix = outer;
+            }
         }
         structs
+    }
+
+    /// The size of the struct named `cairo_type`, following aliases.
+    pub(crate) fn size(&self, cairo_type: &str) -> Option<usize> {
+        let mut name = cairo_type;
+        for _ in 0..16 {
+            if let Some(size) = self.sizes.get(name) {
+                return Some(*size);
+            }
+            name = self.aliases.get(name)?;
+        }
+        None
+    }
+
+    /// The identifier `name` names from the `accessible` scopes (innermost last), as cairo-run
+    /// searches them: the innermost scope first, aliases followed.
+    pub(crate) fn resolve(&self, accessible: &[String], name: &str) -> Option<Identifier<'_>> {
+        accessible
+            .iter()
+            .rev()
+            .map(|scope| format!("{scope}.{name}"))
+            .chain(std::iter::once(name.to_owned()))
+            .find_map(|candidate| self.identifier(&candidate))
+    }
+
+    /// The identifier with the full name `name`, aliases followed.
+    pub(crate) fn identifier(&self, name: &str) -> Option<Identifier<'_>> {
+        let mut full = name.to_owned();
+        for _ in 0..16 {
+            if let Some(value) = self.constants.get(&full) {
+                return Some(Identifier::Constant(*value));
+            }
+            if let Some((struct_name, _)) = self.members.get_key_value(&full) {
+                return Some(Identifier::Struct(struct_name));
+            }
+            if self.scopes.contains(&full) {
+                return Some(Identifier::Scope(full));
+            }
+            full = self.aliases.get(&full)?.clone();
+        }
+        None
     }
 
     /// The members of the struct named `cairo_type`, following aliases.

@@ -456,3 +456,12 @@ def test_execution_resources_are_cairo_runs():
     counted = {name: n for name, n in resources.builtin_instance_counter.items() if n}
     assert counted == {name: n for name, n in recorded["builtin_instance_counter"].items() if n}
     assert "pedersen_builtin" in repr(resources)
+
+
+def test_a_relocation_rule_moves_a_temporary_segment_at_the_end():
+    seen = {}
+    runner = cairn.CairoRunner(program_json("py_relocation"), layout="small")
+    runner.initialize(hint_locals={"record": lambda temporary, destination: seen.update(at=destination)})
+    runner.run_until_end()
+    assert runner.format_output() == RECORDINGS["py_relocation"]["cairo_run"]["stdout"]
+    assert runner.memory.get_range(seen["at"], 2) == [11, 22]

@@ -1,8 +1,7 @@
 //! `cairn execute`: `#[executable]` functions built and run as `cairo-execute` builds and runs
 //! them (same flags, same files), on the VM for provers or natively for fast iteration.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -178,7 +177,7 @@ pub fn execute(args: ExecuteArgs) -> Result<()> {
             .output_path
             .as_deref()
             .context("--build-only needs --output-path")?;
-        return write_file(path, |out| {
+        return crate::output_file::write_file(path, |out| {
             serde_json::to_writer(&mut *out, program.executable())?;
             Ok(())
         });
@@ -333,14 +332,14 @@ fn run_on_vm(args: &ExecuteArgs, program: &ExecutableProgram, felts: &[Felt252])
     }
     let run = runner.runner();
     if let Some(path) = &proof.trace_file {
-        write_file(path, |out| Ok(run.write_trace(out)?))?;
+        crate::output_file::write_file(path, |out| Ok(run.write_trace(out)?))?;
     }
     if let Some(path) = &proof.memory_file {
-        write_file(path, |out| Ok(run.write_memory(out)?))?;
+        crate::output_file::write_file(path, |out| Ok(run.write_memory(out)?))?;
     }
     if let Some(path) = &proof.air_public_input {
         let json = run.air_public_input()?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
+        crate::output_file::write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
     }
     if let (Some(path), Some(trace), Some(memory)) = (
         &proof.air_private_input,
@@ -348,7 +347,7 @@ fn run_on_vm(args: &ExecuteArgs, program: &ExecutableProgram, felts: &[Felt252])
         &proof.memory_file,
     ) {
         let json = run.air_private_input(&absolute(trace), &absolute(memory))?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
+        crate::output_file::write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
     }
     if let Some(path) = &args.output_path {
         run.write_cairo_pie(path, true)
@@ -464,13 +463,4 @@ fn reject_prover_flags(args: &ExecuteArgs) -> Result<()> {
 #[cfg(not(feature = "native"))]
 fn run_natively(_: &ExecuteArgs, _: Option<CompiledExecutable>, _: &[Felt252]) -> Result<()> {
     bail!("this cairn was built without the native backend (cargo feature `native`)")
-}
-
-fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    // Trace and memory files run to hundreds of megabytes: write in large blocks.
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
-    out.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
 }

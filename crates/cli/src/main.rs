@@ -7,6 +7,7 @@ mod compile;
 mod compile_packages;
 mod execute;
 mod large_stack;
+mod output_file;
 mod package;
 mod run;
 mod run_cairo0;

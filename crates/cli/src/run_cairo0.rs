@@ -1,7 +1,6 @@
 //! `cairn run` for compiled Cairo 0 programs, with cairo-run's outputs.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -158,20 +157,20 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         print!("{}", render_program_output(&runner.output()));
     }
     if let Some(path) = &args.trace_file {
-        write_file(path, |out| Ok(runner.write_trace(out)?))?;
+        crate::output_file::write_file(path, |out| Ok(runner.write_trace(out)?))?;
     }
     if let Some(path) = &args.memory_file {
-        write_file(path, |out| Ok(runner.write_memory(out)?))?;
+        crate::output_file::write_file(path, |out| Ok(runner.write_memory(out)?))?;
     }
     if let Some(path) = &args.air_public_input {
         let json = runner.air_public_input()?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
+        crate::output_file::write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
     }
     if let (Some(path), Some(trace), Some(memory)) =
         (&args.air_private_input, &args.trace_file, &args.memory_file)
     {
         let json = runner.air_private_input(&absolute(trace)?, &absolute(memory)?)?;
-        write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
+        crate::output_file::write_file(path, |out| Ok(out.write_all(json.as_bytes())?))?;
     }
     if let Some(path) = &args.cairo_pie_output {
         runner
@@ -206,15 +205,6 @@ fn run_with_python_hints(
     _: Option<&Path>,
 ) -> Result<Runner<'static>> {
     anyhow::bail!("this cairn was built without Python support (cargo feature `python`)")
-}
-
-fn write_file(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    // Trace and memory files run to hundreds of megabytes: write in large blocks.
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
-    out.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The AIR private input names the trace and memory files; provers expect absolute paths.

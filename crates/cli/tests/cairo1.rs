@@ -8,16 +8,15 @@ use cairo_lang_runner::casm_run::format_next_item;
 use cairo_lang_runner::{RunResultValue, SierraCasmRunner, StarknetState};
 use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
 
+mod support;
+use support::text;
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo1")
 }
 
 fn corelib() -> Option<PathBuf> {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/cairo-corelib-2.20.0/corelib");
-    std::env::var_os("CAIRO_CORELIB_DIR")
-        .map(PathBuf::from)
-        .or_else(|| shared.is_dir().then_some(shared))
+    support::corelib_dir()
 }
 
 fn cairn(args: &[&str]) -> Output {
@@ -27,10 +26,6 @@ fn cairn(args: &[&str]) -> Output {
         .env_remove("CAIRO_CORELIB_DIR")
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// What the Cairo compiler's `cairo-run` prints for a run: its runner, and its two print lines.

@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod support;
+use support::text;
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/cairo0")
 }
@@ -15,10 +18,6 @@ fn cairn(args: &[&str]) -> Output {
         .current_dir(fixtures())
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Asserts a clean failure: non-zero exit, one `error:` line first, no panic, no backtrace.

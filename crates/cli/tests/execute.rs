@@ -12,6 +12,9 @@ use cairn_vm_core::cairo_vm::vm::runners::cairo_pie::CairoPie;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod support;
+use support::{corelib, text};
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/executables")
 }
@@ -22,10 +25,6 @@ fn cairn(args: &[&str]) -> Output {
         .current_dir(fixtures())
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Checks what a run printed against the regeneration script's record of `cairo-execute`'s:
@@ -56,20 +55,6 @@ fn assert_outcome(output: &Output, expected: &str, what: &str) {
     assert_eq!(printed, expected, "{what}");
 }
 
-/// The corelib's folder; `None` (the test is skipped, and says so) without one.
-fn corelib() -> Option<String> {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/cairo-corelib-2.20.0/corelib");
-    std::env::var_os("CAIRO_CORELIB_DIR")
-        .map(PathBuf::from)
-        .or_else(|| shared.is_dir().then_some(shared))
-        .map(|path| path.to_str().expect("UTF-8 path").to_owned())
-        .or_else(|| {
-            println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-            None
-        })
-}
-
 struct Case {
     name: String,
     source: String,
@@ -95,6 +80,23 @@ impl Case {
             ),
             None => format!("compiled/{stem}.executable.json"),
         }
+    }
+
+    /// `cairn execute --prebuilt` on the case's executable with its arguments, its run flags,
+    /// `--print-outputs` and `extra` flags.
+    fn run_prebuilt(&self, extra: &[&str]) -> Output {
+        let compiled = self.compiled();
+        let mut args = vec![
+            "execute",
+            "--prebuilt",
+            &compiled,
+            "--args",
+            &self.args,
+            "--print-outputs",
+        ];
+        args.extend(self.flags.iter().map(String::as_str));
+        args.extend(extra);
+        cairn(&args)
     }
 
     fn reference(&self, file: &str) -> PathBuf {
@@ -181,13 +183,7 @@ fn standalone_runs_write_cairo_executes_trace_memory_and_air_inputs() {
         let file = |name: &str| scratch.path().join(name);
         let (trace, memory) = (file("trace.bin"), file("memory.bin"));
         let (public, private) = (file("public.json"), file("private.json"));
-        let mut args = vec![
-            "execute",
-            "--prebuilt",
-            &case.compiled(),
-            "--args",
-            &case.args,
-            "--print-outputs",
+        let output = case.run_prebuilt(&[
             "--standalone",
             "--trace-file",
             path_arg(&trace),
@@ -197,13 +193,7 @@ fn standalone_runs_write_cairo_executes_trace_memory_and_air_inputs() {
             path_arg(&public),
             "--air-private-input",
             path_arg(&private),
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-        args.extend(case.flags.iter().cloned());
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = cairn(&args);
+        ]);
         let expected = text(&read(&case.reference("standalone.out")));
         assert_outcome(&output, &expected, &format!("{}: standalone", case.name));
         if !output.status.success() {
@@ -252,22 +242,7 @@ fn bootloader_runs_write_cairo_executes_cairo_pie() {
     for case in cases() {
         let scratch = tempfile::tempdir().expect("a scratch folder");
         let pie = scratch.path().join("pie.zip");
-        let mut args = vec![
-            "execute",
-            "--prebuilt",
-            &case.compiled(),
-            "--args",
-            &case.args,
-            "--print-outputs",
-            "--output-path",
-            path_arg(&pie),
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-        args.extend(case.flags.iter().cloned());
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = cairn(&args);
+        let output = case.run_prebuilt(&["--output-path", path_arg(&pie)]);
         let expected = text(&read(&case.reference("bootloader.out")));
         assert_outcome(&output, &expected, &format!("{}: bootloader", case.name));
         if !output.status.success() {

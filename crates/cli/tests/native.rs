@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod support;
+use support::text;
+
 /// A Sierra program emitting a `trace` (a hint for the VM's tracer), which the native
 /// backend does not compile.
 const UNSUPPORTED: &str = r#"
@@ -31,10 +34,6 @@ fn cairn(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The lines a program printed itself, and the `--json` report after them without the VM-only
@@ -219,11 +218,7 @@ fn native_errors_name_their_cause() {
 
 /// The development corelib beside the project, or `$CAIRO_CORELIB_DIR`.
 fn corelib() -> Option<PathBuf> {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/cairo-corelib-2.20.0/corelib");
-    std::env::var_os("CAIRO_CORELIB_DIR")
-        .map(PathBuf::from)
-        .or_else(|| shared.is_dir().then_some(shared))
+    support::corelib_dir()
 }
 
 /// The test crate `tests/fixtures/NAME` and the corelib, as arguments for `cairn test`; `None`

@@ -5,6 +5,9 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+mod support;
+use support::{corelib, text};
+
 fn cairn(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
@@ -19,10 +22,6 @@ fn cairn_cached_in(cache: &std::path::Path, args: &[&str]) -> Output {
         .env("CAIRN_CACHE", cache)
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The standard output of a run that must have succeeded (both outputs shown if it did not).
@@ -49,20 +48,6 @@ fn file_names(folder: &std::path::Path) -> Vec<String> {
                 .into_owned()
         })
         .collect()
-}
-
-/// The corelib's folder; `None` (the test is skipped, and says so) without one.
-fn corelib() -> Option<String> {
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/cairo-corelib-2.20.0/corelib");
-    std::env::var_os("CAIRO_CORELIB_DIR")
-        .map(PathBuf::from)
-        .or_else(|| shared.is_dir().then_some(shared))
-        .map(|path| path.to_str().expect("UTF-8 path").to_owned())
-        .or_else(|| {
-            println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
-            None
-        })
 }
 
 fn workspace() -> String {

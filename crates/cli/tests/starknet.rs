@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+use support::text;
+
 fn classes() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/starknet/compiled")
 }
@@ -21,10 +24,6 @@ fn cairn(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .output()
         .expect("cairn runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Commands run in a fresh folder (its state file and class cache) on one backend.

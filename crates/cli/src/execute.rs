@@ -12,7 +12,6 @@ use cairn_vm_core::{
     ExecutableProgram, ExecutableRunner, ExecuteConfig, ExecutionMode, Felt252, Layout, VmCoreError,
 };
 use clap::Args;
-use num_bigint::BigInt;
 
 use crate::run::Backend;
 
@@ -276,22 +275,9 @@ fn arguments(run: &ExecuteRunArgs) -> Result<Vec<Felt252>> {
     }
 }
 
+/// A felt as `--args` and `--args-file` write it: decimal, `0x` hex, or negative (modulo P).
 fn parse_felt(text: &str) -> Result<Felt252> {
-    let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let magnitude = match digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
-        Some(hex) => BigInt::parse_bytes(hex.as_bytes(), 16),
-        None => BigInt::parse_bytes(digits.as_bytes(), 10),
-    }
-    .with_context(|| format!("`{text}` is not a number (decimal, or hex with 0x)"))?;
-    let value = if negative { -magnitude } else { magnitude };
-    Ok(Felt252::from(&value))
+    cairn_vm_core::values::json::parse_felt(text).map_err(|reason| anyhow::anyhow!(reason))
 }
 
 fn layout(run: &ExecuteRunArgs) -> Result<Layout> {

@@ -14,10 +14,15 @@ wheel="$(ls "$out"/wheels/*.whl)"
 echo "wheel: $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 status=0
 for version in 3.9 3.10 3.11 3.12 3.13; do
-    python="$(command -v "python$version" || true)"
-    if [ -z "$python" ] && [ -d "${PYENV_ROOT:-$HOME/.pyenv}/versions" ]; then
-        python="$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/python 2>/dev/null | tail -n 1)"
-    fi
+    python=""
+    # pyenv's installs first (its shims on PATH fail for versions not selected), then PATH.
+    for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/python \
+        "$(command -v "python$version" || true)"; do
+        if [ -n "$candidate" ] && "$candidate" --version > /dev/null 2>&1; then
+            python="$candidate"
+            break
+        fi
+    done
     if [ -z "$python" ]; then
         echo "python$version: not found, skipped"
         continue

@@ -124,8 +124,11 @@ fn hint_sources(program: &CairoProgram) -> HashMap<usize, HintSource> {
 pub struct PythonHints {
     pub(crate) state: Rc<HintState>,
     structs: Rc<Structs>,
-    /// Code objects by hint pc and source, compiled on first use.
-    compiled: HashMap<(usize, String), Py<PyAny>>,
+    /// Code objects by hint pc, then source (looked up without allocating: a hint may run
+    /// every step), compiled on first use.
+    compiled: HashMap<usize, HashMap<String, Py<PyAny>>>,
+    /// How many hints have been compiled (names the `<hintN>` ones).
+    compiled_count: usize,
     /// Where each hint is in the Cairo source, by pc: tracebacks name the Cairo file and line,
     /// as cairo-run's do.
     locations: HashMap<usize, HintSource>,
@@ -191,6 +194,7 @@ impl PythonHints {
             state,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::new(),
+            compiled_count: 0,
             locations: hint_sources(program),
             shown_lines: HashMap::new(),
             memory,
@@ -229,8 +233,7 @@ impl PythonHints {
         pc: usize,
         source: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let key = (pc, source.to_owned());
-        if let Some(code) = self.compiled.get(&key) {
+        if let Some(code) = self.compiled.get(&pc).and_then(|codes| codes.get(source)) {
             return Ok(code.bind(py).clone());
         }
         let code = match self.locations.get(&pc).cloned() {
@@ -244,7 +247,7 @@ impl PythonHints {
                     .call1((padded, &location.filename, "exec"))?
             }
             None => {
-                let filename = format!("<hint{}>", self.compiled.len());
+                let filename = format!("<hint{}>", self.compiled_count);
                 let lines = PyList::new(py, source.split_inclusive('\n'))?;
                 self.linecache
                     .bind(py)
@@ -252,7 +255,11 @@ impl PythonHints {
                 self.compile.bind(py).call1((source, &filename, "exec"))?
             }
         };
-        self.compiled.insert(key, code.clone().unbind());
+        self.compiled
+            .entry(pc)
+            .or_default()
+            .insert(source.to_owned(), code.clone().unbind());
+        self.compiled_count += 1;
         Ok(code)
     }
 

@@ -75,20 +75,24 @@ impl ExecutableProgram {
 
     /// Parses the JSON of an executable (`cairo-execute --build-only`, `scarb build`).
     pub fn from_json(json: &[u8]) -> Result<Self> {
-        let executable = serde_json::from_slice(json).map_err(|error| {
-            VmCoreError::MalformedProgram(format!("not a Cairo executable: {error}"))
-        })?;
-        Ok(Self { executable })
+        Self::parse(json).map_err(VmCoreError::MalformedProgram)
     }
 
-    /// Reads and parses an executable's JSON file.
+    /// Reads and parses an executable's JSON file; errors name the file.
     pub fn from_file(path: &Path) -> Result<Self> {
         let json = std::fs::read(path).map_err(|cause| VmCoreError::Io {
             path: path.to_owned(),
             cause,
         })?;
-        Self::from_json(&json)
-            .map_err(|error| VmCoreError::MalformedProgram(format!("{}: {error}", path.display())))
+        Self::parse(&json).map_err(|reason| {
+            VmCoreError::MalformedProgram(format!("{}: {reason}", path.display()))
+        })
+    }
+
+    fn parse(json: &[u8]) -> std::result::Result<Self, String> {
+        serde_json::from_slice(json)
+            .map(|executable| Self { executable })
+            .map_err(|error| format!("not a Cairo executable: {error}"))
     }
 
     /// The executable as its JSON holds it.

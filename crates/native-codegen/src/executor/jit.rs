@@ -12,7 +12,7 @@ use mlir_sys::{
     mlirExecutionEngineLookup, MlirExecutionEngine,
 };
 
-use super::invoke::{run_by_name, NativeResult};
+use super::invoke::{run_by_name, GasSupply, NativeResult};
 use crate::compile::{compile_module, new_context, OptLevel};
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
@@ -141,15 +141,7 @@ impl JitProgram {
         args: &[Value],
         available_gas: Option<u64>,
     ) -> Result<NativeResult> {
-        run_by_name(
-            &self.info,
-            &self.excluded,
-            name,
-            args,
-            super::invoke::GasSupply::Available(available_gas),
-            None,
-            |symbol| self.entry(symbol),
-        )
+        self.run_named(name, args, GasSupply::Available(available_gas), None)
     }
 
     /// Runs the function `name` with its gas counter starting at `counter`, whether the
@@ -161,15 +153,7 @@ impl JitProgram {
         args: &[Value],
         counter: u64,
     ) -> Result<NativeResult> {
-        run_by_name(
-            &self.info,
-            &self.excluded,
-            name,
-            args,
-            super::invoke::GasSupply::Counter(counter),
-            None,
-            |symbol| self.entry(symbol),
-        )
+        self.run_named(name, args, GasSupply::Counter(counter), None)
     }
 
     /// Runs the function at `index` in the program's functions (as a contract's entry point
@@ -186,7 +170,7 @@ impl JitProgram {
             &self.excluded,
             index,
             args,
-            super::invoke::GasSupply::Available(available_gas),
+            GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.entry(symbol),
         )
@@ -201,13 +185,30 @@ impl JitProgram {
         available_gas: Option<u64>,
         handler: &mut dyn cairn_starknet::SyscallHandler,
     ) -> Result<NativeResult> {
+        self.run_named(
+            name,
+            args,
+            GasSupply::Available(available_gas),
+            Some(handler),
+        )
+    }
+
+    /// Runs the function `name` with `gas`, its chain-state syscalls answered by `handler` (or
+    /// the run's own standalone state).
+    fn run_named(
+        &self,
+        name: &str,
+        args: &[Value],
+        gas: GasSupply,
+        handler: Option<&mut dyn cairn_starknet::SyscallHandler>,
+    ) -> Result<NativeResult> {
         run_by_name(
             &self.info,
             &self.excluded,
             name,
             args,
-            super::invoke::GasSupply::Available(available_gas),
-            Some(handler),
+            gas,
+            handler,
             |symbol| self.entry(symbol),
         )
     }

@@ -126,10 +126,16 @@ else
     echo "cairo-lang failed to install" > "$out/python-bridge.md"
 fi
 
-say "proving: cairn execute against cairo-execute 2.20.0"
+say "proving: cairn execute against cairo-execute 2.20.0, cairn run --proof-mode against cairo1-run"
+cairo1_run_flag=()
+if cairo1_run="$("$CAIRN_ROOT/scripts/install-cairo1-run.sh" 2> "$out/cairo1-run-install.log")"; then
+    cairo1_run_flag=(--cairo1-run "$cairo1_run")
+else
+    say "cairo1-run failed to install (see cairo1-run-install.log): its row is left out"
+fi
 if cairo_execute="$("$CAIRN_ROOT/scripts/install-cairo-execute.sh" 2> "$out/cairo-execute-install.log")"; then
     python3 "$here/proving.py" "$CARGO_TARGET_DIR/release/cairn" "$cairo_execute" \
-        --samples "$samples" --markdown > "$out/proving.md" \
+        "${cairo1_run_flag[@]}" --samples "$samples" --markdown > "$out/proving.md" \
         || echo "proving.py failed" > "$out/proving.md"
 else
     echo "cairo-execute failed to install (see cairo-execute-install.log)" > "$out/proving.md"

@@ -9,10 +9,12 @@ mod execute;
 mod large_stack;
 mod output_file;
 mod package;
+mod prover_flags;
 mod run;
 mod run_cairo0;
 #[cfg(feature = "native")]
 mod run_native;
+mod run_prover;
 mod run_sierra;
 mod starknet_cmd;
 mod test_backends;

@@ -69,6 +69,9 @@ pub struct RunArgs {
     pub no_memory_limit: bool,
 
     #[command(flatten)]
+    pub prover: crate::prover_flags::ProverArgs,
+
+    #[command(flatten)]
     pub cairo0: run_cairo0::Cairo0Args,
 
     #[command(flatten)]
@@ -255,12 +258,22 @@ pub fn run(args: RunArgs) -> Result<()> {
         }
         ProgramFile::NativeLibrary => {
             args.cairo0.reject_for("a native library")?;
+            args.prover.reject_for("a native library")?;
             native_library(&args)
         }
     }
 }
 
 fn run_sierra_on(args: &RunArgs, program: cairn_frontend::Program) -> Result<()> {
+    if let Some(flag) = args.prover.first_given() {
+        if args.backend == Backend::Native {
+            bail!(
+                "{flag} is for a prover's run, which is the VM's: the native backend writes no \
+                 trace, memory or Cairo PIE (leave out --backend native)"
+            );
+        }
+        return crate::run_prover::run(args, program);
+    }
     match args.backend {
         Backend::Vm => run_sierra::run(args, program),
         Backend::Native => native_program(args, program),

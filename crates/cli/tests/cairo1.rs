@@ -282,8 +282,8 @@ fn bad_sierra_inputs_fail_clearly() {
         "--available-gas",
     );
     assert_clean_failure(
-        &cairn(&["run", "compiled/fib.sierra.json", "--layout", "small"]),
-        "--layout applies to compiled Cairo 0 programs",
+        &cairn(&["run", "compiled/fib.sierra.json", "--secure-run", "true"]),
+        "--secure-run applies to compiled Cairo 0 programs",
     );
 }
 

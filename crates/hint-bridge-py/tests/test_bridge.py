@@ -336,8 +336,14 @@ def test_ctrl_c_stops_a_long_run():
     import os
     import signal
 
-    runner = cairn.CairoRunner((FIXTURES / "compiled/endless.json").read_text())
+    # A step limit, so that a missed interrupt fails the test instead of running forever.
+    runner = cairn.CairoRunner(
+        (FIXTURES / "compiled/endless.json").read_text(), max_steps=50_000_000
+    )
     runner.initialize()
+    # A process started in the background (`cmd &` in a script) inherits SIGINT ignored, and
+    # Python then leaves it so: give it Python's own handler for this test, as a terminal has.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -345,6 +351,7 @@ def test_ctrl_c_stops_a_long_run():
             runner.run_until_end()
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert runner.step_count > 0 and not runner.finished
 
 

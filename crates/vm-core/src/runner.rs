@@ -1,5 +1,6 @@
 //! A pausable run of one program.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use std::sync::OnceLock;
@@ -8,11 +9,12 @@ use cairo_vm::air_public_input::PublicInput;
 use cairo_vm::cairo_run::write_encoded_memory;
 use cairo_vm::hint_processor::hint_processor_definition::HintProcessorLogic;
 use cairo_vm::types::builtin_name::BuiltinName;
+use cairo_vm::types::errors::math_errors::MathError;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::errors::vm_exception::VmException;
 use cairo_vm::vm::runners::cairo_pie::CairoPie;
-use cairo_vm::vm::runners::cairo_runner::{CairoRunner, ExecutionResources};
+use cairo_vm::vm::runners::cairo_runner::{CairoRunner, ExecutionResources, RunnerMode};
 use cairo_vm::vm::security::verify_secure_runner;
 use cairo_vm::vm::trace::trace_entry::{relocate_trace_register, RelocatedTraceEntry, TraceEntry};
 use cairo_vm::vm::vm_core::VirtualMachine;
@@ -68,10 +70,59 @@ pub const MEMORY_CHECK_STEPS: usize = 1 << 20;
 /// How a run ends once `pc` reaches the end: Cairo 0 programs as cairo-run ends them, Sierra
 /// entry code as cairo-lang-runner does (no return-value or security checks, whose builtin
 /// pointers the test entry code does not return).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Ending {
     CairoRun,
     SierraEntryCode,
+    /// A plain Cairo 1 function run for a prover, ended as cairo-vm's `cairo1-run` ends it: in
+    /// Cairo 1 proof mode (no canonical `[fp - 2]` frame), without return-value or security
+    /// checks, the builtins' stop pointers set from the stack when the run needs them (AIR
+    /// public input, Cairo PIE).
+    ProverEntryCode {
+        builtin_stops: Option<BuiltinStops>,
+    },
+}
+
+/// Where the builtins' final pointers are when a prover run of a Cairo 1 function ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BuiltinStops {
+    /// On top of the stack, one per builtin in this order.
+    TopOfStack(Vec<BuiltinName>),
+    /// Among the function's return values, which end `trailing` cells below the top of the
+    /// stack: each return value's size, and the builtin it is if it is one.
+    ReturnValues {
+        values: Vec<(Option<BuiltinName>, usize)>,
+        trailing: usize,
+    },
+}
+
+impl BuiltinStops {
+    /// Each builtin's stack pointer (the address just past its final pointer), given the
+    /// final `ap`.
+    fn stack_pointers(
+        &self,
+        ap: Relocatable,
+    ) -> std::result::Result<HashMap<BuiltinName, Relocatable>, MathError> {
+        let mut pointers = HashMap::new();
+        match self {
+            Self::TopOfStack(builtins) => {
+                for (index, builtin) in builtins.iter().enumerate() {
+                    pointers.insert(*builtin, (ap - (builtins.len() - 1 - index))?);
+                }
+            }
+            Self::ReturnValues { values, trailing } => {
+                let total: usize = values.iter().map(|(_, size)| size).sum();
+                let mut pointer = (ap - (total + trailing).saturating_sub(1))?;
+                for (builtin, size) in values {
+                    if let Some(builtin) = builtin {
+                        pointers.insert(*builtin, pointer);
+                    }
+                    pointer = (pointer + *size)?;
+                }
+            }
+        }
+        Ok(pointers)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,14 +183,25 @@ impl<'h> Runner<'h> {
         ending: Ending,
         prepare: impl FnOnce(&mut VirtualMachine) -> Result<()>,
     ) -> Result<Self> {
-        let mut runner = CairoRunner::new(
-            program.as_cairo_vm(),
-            config.layout.cairo_vm_name(),
-            config.layout.dynamic_params()?,
-            config.proof_mode,
-            config.trace,
-            config.disable_trace_padding,
-        )
+        let mut runner = match ending {
+            // Cairo 1 proof mode lays out the first frame as its entry code expects.
+            Ending::ProverEntryCode { .. } if config.proof_mode => CairoRunner::new_v2(
+                program.as_cairo_vm(),
+                config.layout.cairo_vm_name(),
+                config.layout.dynamic_params()?,
+                RunnerMode::ProofModeCairo1,
+                config.trace,
+                config.disable_trace_padding,
+            ),
+            _ => CairoRunner::new(
+                program.as_cairo_vm(),
+                config.layout.cairo_vm_name(),
+                config.layout.dynamic_params()?,
+                config.proof_mode,
+                config.trace,
+                config.disable_trace_padding,
+            ),
+        }
         .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
         let end_pc = runner
             .initialize(config.allow_missing_builtins())
@@ -280,11 +342,18 @@ impl<'h> Runner<'h> {
 
     fn finish_inner(&mut self) -> Result<()> {
         let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
-        if self.ending == Ending::SierraEntryCode {
-            self.runner
-                .end_run(true, false, &mut self.hints, false)
-                .map_err(|error| failed(&error))?;
-            return self.relocate();
+        match &self.ending {
+            Ending::SierraEntryCode => {
+                self.runner
+                    .end_run(true, false, &mut self.hints, false)
+                    .map_err(|error| failed(&error))?;
+                return self.relocate();
+            }
+            Ending::ProverEntryCode { builtin_stops } => {
+                let builtin_stops = builtin_stops.clone();
+                return self.finish_prover_run(builtin_stops.as_ref());
+            }
+            Ending::CairoRun => {}
         }
         let proof_mode = self.config.proof_mode;
         if proof_mode {
@@ -311,6 +380,41 @@ impl<'h> Runner<'h> {
         }
         if self.config.secure_run() {
             verify_secure_runner(&self.runner, true, None).map_err(|error| failed(&error))?;
+        }
+        self.relocate()
+    }
+
+    /// Ends a prover run of a Cairo 1 function as `cairo1-run` does: the `jmp rel 0` step, the
+    /// padding, the builtins' stop pointers and segment finalisation when they are wanted.
+    fn finish_prover_run(&mut self, builtin_stops: Option<&BuiltinStops>) -> Result<()> {
+        let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
+        let proof_mode = self.config.proof_mode;
+        if proof_mode {
+            self.runner
+                .run_for_steps(1, &mut self.hints)
+                .map_err(|error| failed(&error))?;
+        }
+        self.runner
+            .end_run(
+                self.config.disable_trace_padding,
+                false,
+                &mut self.hints,
+                proof_mode,
+            )
+            .map_err(|error| failed(&error))?;
+        if let Some(stops) = builtin_stops {
+            let pointers = stops
+                .stack_pointers(self.runner.vm.get_ap())
+                .map_err(|error| failed(&error))?;
+            self.runner
+                .vm
+                .builtins_final_stack_from_stack_pointer_dict(&pointers, false)
+                .map_err(|error| failed(&error))?;
+            if proof_mode {
+                self.runner
+                    .finalize_segments()
+                    .map_err(|error| failed(&error))?;
+            }
         }
         self.relocate()
     }

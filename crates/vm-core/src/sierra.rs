@@ -8,6 +8,8 @@
 mod args;
 mod entry_code;
 mod param_hints;
+mod prover;
+mod prover_entry_code;
 mod results;
 mod secp_points;
 mod syscalls;
@@ -39,6 +41,7 @@ use crate::layout::Layout;
 use crate::program::CairoProgram;
 use crate::runner::{Ending, RunConfig, Runner};
 
+pub use prover::{ProverArg, ProverRunConfig, ProverRunner};
 pub use results::{SierraOutcome, SierraResult};
 
 /// A Sierra program compiled to CASM, ready to run any of its functions.

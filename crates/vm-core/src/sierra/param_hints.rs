@@ -46,6 +46,18 @@ pub(crate) fn runner_hint_processor(
     }
 }
 
+/// `cairo-lang-runner`'s hint processor for entry code that checks the segment arena at the
+/// end: every dictionary after the first is made in a temporary segment, which the entry
+/// code's relocation rules place right after the one before (as provers require).
+pub(crate) fn runner_hint_processor_with_temporary_segments(
+    string_to_hint: UnorderedHashMap<String, Hint>,
+) -> CairoHintProcessor<'static> {
+    CairoHintProcessor {
+        no_temporary_segments: false,
+        ..runner_hint_processor(string_to_hint)
+    }
+}
+
 /// `cairo-lang-runner`'s hint processor with the run's parameters written by Cairn, and the
 /// syscalls answered by a [`SyscallHandler`] when the run has one.
 pub(crate) struct SierraHints<'h> {

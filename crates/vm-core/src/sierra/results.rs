@@ -86,6 +86,71 @@ pub(crate) fn read_result(
     available_gas: Option<u64>,
     initial_gas: Option<u64>,
 ) -> Result<SierraResult> {
+    // The entry code leaves the function's return values just below the final ap.
+    read_result_at(
+        runner,
+        scopes,
+        builder,
+        func,
+        available_gas,
+        initial_gas,
+        runner.ap(),
+    )
+}
+
+/// The result of a run whose entry code leaves `trailing` cells (the builtins' final pointers)
+/// above the function's return values; no gas figures (a prover run's gas is not metered).
+pub(crate) fn read_result_below(
+    runner: &Runner,
+    scopes: &mut ExecutionScopes,
+    builder: &RunnableBuilder,
+    func: &Function,
+    trailing: usize,
+) -> Result<SierraResult> {
+    let end =
+        (runner.ap() - trailing).map_err(|error| VmCoreError::ResultDecoding(error.to_string()))?;
+    read_result_at(runner, scopes, builder, func, None, None, end)
+}
+
+/// Whether `ty` is `core::panics::PanicResult<T>`, recognised by its debug name as
+/// cairo-lang-runner does: its user type id hashes the concrete instantiation, so there is no
+/// name-free way to tell.
+pub(crate) fn is_panic_result(builder: &RunnableBuilder, ty: &ConcreteTypeId) -> bool {
+    let long_id = builder.type_long_id(ty);
+    matches!(
+        long_id.generic_args.first(),
+        Some(cairo_lang_sierra::program::GenericArg::UserType(user))
+            if user.debug_name.as_deref().is_some_and(|name| name.starts_with("core::panics::PanicResult::"))
+    )
+}
+
+/// The `T` of a `PanicResult<(T,)>`: its `Ok` variant holds a one-member tuple.
+pub(crate) fn panic_result_ok_type(
+    builder: &RunnableBuilder,
+    ty: &ConcreteTypeId,
+) -> Option<ConcreteTypeId> {
+    let type_arg =
+        |args: &[cairo_lang_sierra::program::GenericArg], index: usize| match args.get(index) {
+            Some(cairo_lang_sierra::program::GenericArg::Type(inner)) => Some(inner.clone()),
+            _ => None,
+        };
+    let ok_tuple = type_arg(&builder.type_long_id(ty).generic_args, 1)?;
+    let tuple_args = &builder.type_long_id(&ok_tuple).generic_args;
+    match tuple_args.len() {
+        2 => type_arg(tuple_args, 1),
+        _ => None,
+    }
+}
+
+fn read_result_at(
+    runner: &Runner,
+    scopes: &mut ExecutionScopes,
+    builder: &RunnableBuilder,
+    func: &Function,
+    available_gas: Option<u64>,
+    initial_gas: Option<u64>,
+    end: Relocatable,
+) -> Result<SierraResult> {
     let reader = Reader {
         runner,
         builder,
@@ -93,8 +158,6 @@ pub(crate) fn read_result(
     };
     let ret_types = &func.signature.ret_types;
     let total: usize = ret_types.iter().map(|ty| reader.size(ty)).sum();
-    // The entry code leaves the function's return values just below the final ap.
-    let end = runner.ap();
     let start = (end - total).map_err(|error| reader.corrupt(error.to_string()))?;
 
     let mut remaining_gas = None;
@@ -197,15 +260,8 @@ impl Reader<'_> {
         u64::try_from(felt).map_err(|_| self.corrupt(format!("{felt} does not fit a u64")))
     }
 
-    /// The panic wrapper is recognised by its debug name, as cairo-lang-runner does: its user
-    /// type id hashes the concrete instantiation, so there is no name-free way to tell.
     fn is_panic_result(&self, ty: &ConcreteTypeId) -> bool {
-        let long_id = self.builder.type_long_id(ty);
-        matches!(
-            long_id.generic_args.first(),
-            Some(cairo_lang_sierra::program::GenericArg::UserType(user))
-                if user.debug_name.as_deref().is_some_and(|name| name.starts_with("core::panics::PanicResult::"))
-        )
+        is_panic_result(self.builder, ty)
     }
 
     /// `PanicResult<T>` is `Ok(T)` (variant 0) or `Err((Panic, Array<felt252>))` (variant 1).

@@ -7,6 +7,7 @@ mod extension;
 mod files;
 mod layouts;
 mod pause_resume;
+mod prover_runs;
 mod sierra_cases;
 mod sierra_oracle;
 mod sierra_runs;

@@ -58,6 +58,10 @@ RUNS = [
     dict(name="py_static_locals", layout="small"),
     dict(name="py_ids_identifiers", layout="small"),
     dict(name="py_relocation", layout="small"),
+    dict(name="py_vm_objects", layout="small"),
+    dict(name="py_ids_casts", layout="small"),
+    # Cairn runs it with its shared scope (cairo-run always shares one scope).
+    dict(name="py_shared_scope", layout="small", shared_scope=True),
     dict(name="assert_fail", layout="small"),
     dict(name="hint_fail", layout="small"),
     dict(name="long_loop", layout="small"),
@@ -90,12 +94,21 @@ def compile_program(venv: Path, name: str, proof: bool) -> Path:
 
 def main() -> None:
     venv = Path(sys.argv[1])
+    # Names after the venv re-record only those runs, keeping the others' recordings.
+    only = set(sys.argv[2:])
+    kept = []
+    if only:
+        kept = [r for r in json.loads((ROOT / "recordings.json").read_text())
+                if r["run"] not in only]
     COMPILED.mkdir(parents=True, exist_ok=True)
     RECORDED.mkdir(parents=True, exist_ok=True)
     for name in COMPILE_ONLY:
-        compile_program(venv, name, proof=False)
+        if not only:
+            compile_program(venv, name, proof=False)
     recordings = []
     for spec in RUNS:
+        if only and spec.get("run", spec["name"]) not in only:
+            continue
         proof = spec.get("proof", False)
         name, run_name = spec["name"], spec.get("run", spec["name"])
         program = compile_program(venv, name, proof)
@@ -106,6 +119,8 @@ def main() -> None:
             "--print_output",
         ]
         flags = {"layout": spec["layout"], "proof_mode": proof}
+        if spec.get("shared_scope"):
+            flags["shared_scope"] = True
         if proof:
             cmd.append("--proof_mode")
         if "program_input" in spec:
@@ -143,6 +158,9 @@ def main() -> None:
         )
         status = "ok" if result.returncode == 0 else f"exit {result.returncode}"
         print(f"{run_name:16} {status}")
+    if only:
+        order = [spec.get("run", spec["name"]) for spec in RUNS]
+        recordings = sorted(kept + recordings, key=lambda r: order.index(r["run"]))
     (ROOT / "recordings.json").write_text(json.dumps(recordings, indent=2) + "\n")
 
 

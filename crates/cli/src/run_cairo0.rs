@@ -1,6 +1,6 @@
 //! `cairn run` for compiled Cairo 0 programs, with cairo-run's outputs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use cairn_vm_core::output::render_program_output;
@@ -33,6 +33,11 @@ pub struct Cairo0Args {
         requires = "python_hints"
     )]
     program_input: Option<PathBuf>,
+
+    /// With --python-hints: Python and Rust hints share their variables as under cairo-run
+    /// (ints, booleans, addresses and dicts of them cross); by default they are kept apart.
+    #[arg(long, alias = "shared_scope", requires = "python_hints")]
+    shared_scope: bool,
 }
 
 impl Cairo0Args {
@@ -46,6 +51,7 @@ impl Cairo0Args {
             ),
             ("--python-hints", self.python_hints),
             ("--program-input", self.program_input.is_some()),
+            ("--shared-scope", self.shared_scope),
         ];
         match given.iter().find(|(_, present)| *present) {
             Some((flag, _)) => {
@@ -74,7 +80,7 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         ..RunConfig::default()
     };
     let runner = if args.python_hints {
-        run_with_python_hints(&program, config, args.program_input.as_deref())
+        run_with_python_hints(&program, config, args)
             .map_err(|error| run.explain_default_limit(error))?
     } else {
         let mut runner = Runner::new(&program, config)?;
@@ -94,25 +100,27 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
 fn run_with_python_hints(
     program: &CairoProgram,
     config: RunConfig,
-    input: Option<&Path>,
+    args: &Cairo0Args,
 ) -> Result<Runner<'static>> {
-    let input = input
+    let input = args
+        .program_input
+        .as_deref()
         .map(|path| {
             std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
         })
         .transpose()?;
-    Ok(cairn_hint_bridge_py::run_program(
-        program,
-        config,
-        input.as_deref(),
-    )?)
+    let options = cairn_hint_bridge_py::PythonHintOptions {
+        program_input: input.as_deref(),
+        shared_scope: args.shared_scope,
+    };
+    Ok(cairn_hint_bridge_py::run_program(program, config, options)?)
 }
 
 #[cfg(not(feature = "python"))]
 fn run_with_python_hints(
     _: &CairoProgram,
     _: RunConfig,
-    _: Option<&Path>,
+    _: &Cairo0Args,
 ) -> Result<Runner<'static>> {
     anyhow::bail!("this cairn was built without Python support (cargo feature `python`)")
 }

@@ -68,6 +68,9 @@ fn print_output_matches_cairo_run_for_every_fixture() {
         let input_path = input_path.display().to_string();
         if has_python_hints(run) {
             args.push("--python-hints");
+            if recording["flags"]["shared_scope"].as_bool() == Some(true) {
+                args.push("--shared-scope");
+            }
             if let Some(input) = recording["flags"].get("program_input") {
                 std::fs::write(&input_path, input.to_string()).expect("write input");
                 args.extend(["--program-input", input_path.as_str()]);

@@ -17,13 +17,26 @@ pub enum BridgeError {
     Python(String),
 }
 
-/// Runs `program` to its end with Python hints; `program_input` (JSON text) is available to
-/// hints as `program_input`, as with cairo-run's `--program_input`.
+/// How a program's Python hints run from Rust.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PythonHintOptions<'a> {
+    /// JSON text that hints see as `program_input`, as with cairo-run's `--program_input`.
+    pub program_input: Option<&'a str>,
+    /// Python and Rust hints share their variables as under cairo-run (by default they are
+    /// kept apart).
+    pub shared_scope: bool,
+}
+
+/// Runs `program` to its end with Python hints.
 pub fn run_program(
     program: &CairoProgram,
     config: RunConfig,
-    program_input: Option<&str>,
+    options: PythonHintOptions<'_>,
 ) -> Result<Runner<'static>, BridgeError> {
+    let PythonHintOptions {
+        program_input,
+        shared_scope,
+    } = options;
     Python::initialize();
     Python::attach(|py| {
         let python = |error: PyErr| BridgeError::Python(error.to_string());
@@ -38,7 +51,10 @@ pub fn run_program(
         hint_locals
             .set_item("program_input", input)
             .map_err(python)?;
-        let hints = PythonHints::new(py, program, Some(&hint_locals), None).map_err(python)?;
+        let mut hints = PythonHints::new(py, program, Some(&hint_locals), None).map_err(python)?;
+        if shared_scope {
+            hints.share_scope_with_rust_hints();
+        }
         let mut runner = Runner::with_hint_extension(program, config, Box::new(hints))?;
         crate::gil::run_detached(py, &mut runner, Runner::run_until_end)?;
         Ok(runner)

@@ -15,10 +15,12 @@ use crate::ids::Ids;
 use crate::memory::Memory;
 use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
+use crate::shared_scope::SharedScope;
 use crate::state::{HintState, ScopeChange};
 use crate::thread_bound::ThreadBound;
 use crate::types::Structs;
 use crate::values::int_of_felt;
+use crate::vm_objects::VmObjects;
 
 /// `vm_enter_scope` and `vm_exit_scope` for Python hints.
 #[pyclass(module = "cairn")]
@@ -52,6 +54,10 @@ impl Scopes {
         state.scope_changes.borrow_mut().push(ScopeChange::Exit);
         Ok(())
     }
+}
+
+fn hint_error(error: HintError) -> PyErr {
+    PyAssertionError::new_err(error.to_string())
 }
 
 /// Names put into a scope for the length of one hint, and taken out after it.
@@ -138,6 +144,10 @@ pub struct PythonHints {
     segments: Py<Segments>,
     scopes: Py<Scopes>,
     static_locals: Py<PyDict>,
+    /// `builtin_runners`, each `NAME_builtin`, `is_accessed` and cairo-run's other VM names.
+    vm_objects: VmObjects,
+    /// With cairo-run's shared scope, what crosses between Python's and Rust's variables.
+    shared_scope: Option<SharedScope>,
     exec: Py<PyAny>,
     compile: Py<PyAny>,
     linecache: Py<PyDict>,
@@ -190,8 +200,11 @@ impl PythonHints {
             .import("linecache")?
             .getattr("cache")?
             .cast_into::<PyDict>()?;
+        let vm_objects = VmObjects::new(py, &state)?;
         Ok(Self {
             state,
+            vm_objects,
+            shared_scope: None,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::new(),
             compiled_count: 0,
@@ -210,6 +223,12 @@ impl PythonHints {
                 .unbind(),
             failure: Rc::default(),
         })
+    }
+
+    /// Shares one scope between Python and Rust hints, as under cairo-run (by default their
+    /// variables are kept apart): see [`SharedScope`].
+    pub fn share_scope_with_rust_hints(&mut self) {
+        self.shared_scope = Some(SharedScope::default());
     }
 
     /// The object hints see as `memory`.
@@ -313,6 +332,10 @@ impl PythonHints {
         let Some(locals) = locals else {
             return Ok(());
         };
+        if let Some(shared) = &mut self.shared_scope {
+            let rust = scopes.shared_variables().map_err(hint_error)?;
+            shared.copy_to_python(py, rust, &locals)?;
+        }
         let code = self.code(py, vm.get_pc().offset, &hint.code)?;
         let ids = Ids {
             state: ThreadBound::new(self.state.clone()),
@@ -331,6 +354,9 @@ impl PythonHints {
         locals.set_item("vm_enter_scope", scope_functions.getattr("enter")?)?;
         locals.set_item("vm_exit_scope", scope_functions.getattr("exit")?)?;
         locals.update(self.static_locals.bind(py).as_mapping())?;
+        self.vm_objects.add_builtins(py, &self.state, vm)?;
+        let vm_names = self.vm_objects.names.bind(py);
+        locals.update(vm_names.as_mapping())?;
 
         let outcome = self
             .state
@@ -341,10 +367,20 @@ impl PythonHints {
                 locals.del_item(name)?;
             }
         }
-        for name in self.static_locals.bind(py).keys() {
+        for name in self
+            .static_locals
+            .bind(py)
+            .keys()
+            .iter()
+            .chain(vm_names.keys().iter())
+        {
             if locals.contains(&name)? {
                 locals.del_item(name)?;
             }
+        }
+        if let Some(shared) = &mut self.shared_scope {
+            let rust = scopes.shared_variables().map_err(hint_error)?;
+            shared.copy_to_rust(&locals, rust);
         }
         for change in self.state.scope_changes.borrow_mut().drain(..) {
             match change {

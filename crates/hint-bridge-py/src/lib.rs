@@ -21,14 +21,16 @@ mod memory;
 mod relocatable;
 mod runner;
 mod segments;
+mod shared_scope;
 mod state;
 mod thread_bound;
 mod types;
 mod values;
+mod vm_objects;
 
 use pyo3::prelude::*;
 
-pub use embed::{run_program, BridgeError};
+pub use embed::{run_program, BridgeError, PythonHintOptions};
 pub use hints::PythonHints;
 pub use relocatable::RelocatableValue;
 

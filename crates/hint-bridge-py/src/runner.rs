@@ -97,18 +97,24 @@ impl PyCairoRunner {
     }
 
     /// Sets up segments, builtins and hint variables; `hint_locals` seed the main scope,
-    /// `static_locals` are visible in every hint.
-    #[pyo3(signature = (hint_locals=None, static_locals=None))]
+    /// `static_locals` are visible in every hint. With `shared_scope`, Python and Rust hints
+    /// share their variables as under cairo-run (ints, booleans, addresses and dicts of them
+    /// cross); by default they are kept apart.
+    #[pyo3(signature = (hint_locals=None, static_locals=None, *, shared_scope=false))]
     fn initialize(
         &mut self,
         py: Python<'_>,
         hint_locals: Option<&Bound<'_, PyDict>>,
         static_locals: Option<&Bound<'_, PyDict>>,
+        shared_scope: bool,
     ) -> PyResult<()> {
         if self.run.get()?.is_some() {
             return Err(PyRuntimeError::new_err("the runner is already initialized"));
         }
-        let hints = PythonHints::new(py, &self.program, hint_locals, static_locals)?;
+        let mut hints = PythonHints::new(py, &self.program, hint_locals, static_locals)?;
+        if shared_scope {
+            hints.share_scope_with_rust_hints();
+        }
         let state = hints.state.clone();
         let memory = hints.memory(py);
         let segments = hints.segments(py);
@@ -330,7 +336,7 @@ pub(crate) fn write_file(
 /// Loads, initialises and runs a program to its end; `path_or_json` is a file path (a str or
 /// any os.PathLike) or the program's JSON text; `max_steps` bounds the run.
 #[pyfunction]
-#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None))]
+#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None, shared_scope=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
@@ -342,6 +348,7 @@ pub fn run(
     print_output: bool,
     proof_mode: bool,
     max_steps: Option<usize>,
+    shared_scope: bool,
 ) -> PyResult<Py<PyCairoRunner>> {
     let json = match path_or_json.extract::<String>() {
         Ok(text) if text.trim_start().starts_with('{') => text,
@@ -356,7 +363,7 @@ pub fn run(
         }
     };
     let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, max_steps, false)?;
-    runner.initialize(py, hint_locals, static_locals)?;
+    runner.initialize(py, hint_locals, static_locals, shared_scope)?;
     runner.run_until_end(py)?;
     if print_output {
         print!("{}", runner.format_output()?);

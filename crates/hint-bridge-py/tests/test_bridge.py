@@ -32,17 +32,20 @@ def hint_locals(run):
 
 
 def new_runner(run, **kwargs):
-    runner = cairn.CairoRunner(program_json(run), layout=RECORDINGS[run]["flags"]["layout"], **kwargs)
-    runner.initialize(hint_locals=hint_locals(run))
+    flags = RECORDINGS[run]["flags"]
+    runner = cairn.CairoRunner(program_json(run), layout=flags["layout"], **kwargs)
+    runner.initialize(hint_locals=hint_locals(run), shared_scope=flags.get("shared_scope", False))
     return runner
 
 
 @pytest.mark.parametrize("run", [r for r in PYTHON_HINT_RUNS if RECORDINGS[r]["cairo_run"]["exit_code"] == 0])
-def test_output_matches_cairo_run(run):
+def test_output_matches_cairo_run(run, capfd):
     runner = new_runner(run)
     runner.run_until_end()
     assert runner.finished
-    assert runner.format_output() == RECORDINGS[run]["cairo_run"]["stdout"]
+    # What the hints print, then the output, as cairo-run prints them.
+    printed = capfd.readouterr().out + runner.format_output()
+    assert printed == RECORDINGS[run]["cairo_run"]["stdout"]
 
 
 def test_a_raising_hint_gives_traceback_and_cairo_location():
@@ -472,3 +475,62 @@ def test_a_relocation_rule_moves_a_temporary_segment_at_the_end():
     runner.run_until_end()
     assert runner.format_output() == RECORDINGS["py_relocation"]["cairo_run"]["stdout"]
     assert runner.memory.get_range(seen["at"], 2) == [11, 22]
+
+
+def test_the_shared_scope_lets_python_and_rust_hints_see_each_others_variables(capfd):
+    # Apart (the default), the library's dict_new (in Rust) cannot see Python's initial_dict.
+    apart = cairn.CairoRunner(program_json("py_shared_scope"), layout="small")
+    apart.initialize()
+    with pytest.raises(cairn.VmError, match="without an initial dict"):
+        apart.run_until_end()
+    capfd.readouterr()
+    # Shared, as under cairo-run: Python's `initial_dict` reaches dict_new (in Rust), which
+    # deletes it, and the Rust hints' counter reaches Python as it goes down.
+    shared = new_runner("py_shared_scope")
+    shared.run_until_end()
+    printed = capfd.readouterr().out + shared.format_output()
+    assert printed == RECORDINGS["py_shared_scope"]["cairo_run"]["stdout"]
+
+
+def test_vm_objects_reach_hints_as_under_cairo_run(capfd):
+    failures = []
+    runner = cairn.CairoRunner(program_json("py_vm_objects"), layout="small")
+    runner.initialize(hint_locals={"record": failures.append})
+    runner.run_until_end()
+    printed = capfd.readouterr().out + runner.format_output()
+    assert printed == RECORDINGS["py_vm_objects"]["cairo_run"]["stdout"]
+    # What Cairn cannot offer exists, and says why when called.
+    assert len(failures) == 1 and failures[0].startswith("vm_load_program is not available")
+
+
+def test_a_cairo_lang_script_switches_with_an_import(capsys, tmp_path):
+    from cairn.compat import CairoRunner
+
+    recording = RECORDINGS["py_heavy"]
+    program = json.loads(program_json("py_heavy"))  # a dict, as Program.load reads it
+    runner = CairoRunner(program, layout=recording["flags"]["layout"])
+    runner.initialize_segments()
+    end = runner.initialize_main_entrypoint()
+    runner.initialize_vm(hint_locals=hint_locals("py_heavy"))
+    assert runner.vm.run_context.pc.segment_index == 0
+    runner.run_until_steps(10)
+    assert runner.vm.current_step == 10
+    runner.run_until_pc(end)
+    runner.end_run()
+    runner.read_return_values()
+    runner.finalize_segments()
+    runner.relocate()
+    runner.print_output()
+    assert capsys.readouterr().out == recording["cairo_run"]["stdout"]
+    assert runner.get_execution_resources().n_steps == runner.vm.current_step
+    assert runner.memory is not None and runner.segments is not None
+    runner.write_binary_memory(tmp_path / "memory.bin")
+    assert (tmp_path / "memory.bin").stat().st_size > 0
+
+    # Calls out of order are clear errors.
+    early = CairoRunner(program_json("py_heavy"), layout="small")
+    with pytest.raises(RuntimeError, match="initialize_segments"):
+        early.initialize_main_entrypoint()
+    early.initialize()
+    with pytest.raises(RuntimeError, match="has not reached its end"):
+        early.end_run()

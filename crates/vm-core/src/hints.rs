@@ -12,6 +12,7 @@ use std::sync::Arc;
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
     BuiltinHintProcessor, HintProcessorData,
 };
+use cairo_vm::hint_processor::builtin_hint_processor::hint_code;
 use cairo_vm::hint_processor::hint_processor_definition::{HintProcessorLogic, HintReference};
 use cairo_vm::serde::deserialize_program::ApTracking;
 use cairo_vm::types::exec_scope::ExecutionScopes;
@@ -36,7 +37,9 @@ pub trait HintExtension {
     ) -> Result<(), HintError>;
 }
 
-/// The part of the VM's scope stack an extension may touch: its depth, not Rust's variables.
+/// The part of the VM's scope stack an extension may touch: its depth, and (only for the
+/// cairo-run-compatible shared scope, which an extension opts into) the Rust hints' variables
+/// of the innermost scope.
 pub struct ScopeStack<'a> {
     scopes: &'a mut ExecutionScopes,
 }
@@ -55,6 +58,13 @@ impl ScopeStack<'_> {
     /// Closes the innermost scope, as `vm_exit_scope()` does; the main scope cannot be closed.
     pub fn exit(&mut self) -> Result<(), HintError> {
         self.scopes.exit_scope().map_err(HintError::FromScopeError)
+    }
+
+    /// The Rust hints' variables in the innermost scope, for an extension that shares one
+    /// scope between its hints and Rust's as cairo-run does (where every hint sees the same
+    /// variables). Keeping them apart is the default; an extension reaching here opts out.
+    pub fn shared_variables(&mut self) -> Result<&mut HashMap<String, Box<dyn Any>>, HintError> {
+        self.scopes.get_local_variables_mut()
     }
 }
 
@@ -92,6 +102,14 @@ impl HintProcessorLogic for HintDispatcher {
             match self.builtin.execute_hint(vm, exec_scopes, hint_data) {
                 Err(HintError::UnknownHint(_)) if self.extension.is_some() => {
                     self.extension_codes.insert(hint.code.clone());
+                }
+                Ok(()) if hint.code == hint_code::DICT_NEW => {
+                    // The library's hint ends with `del initial_dict`, which cairo-vm leaves
+                    // out: a later `dict_new` would reuse it, and a shared scope would show it.
+                    exec_scopes
+                        .get_local_variables_mut()?
+                        .remove("initial_dict");
+                    return Ok(());
                 }
                 result => return result,
             }

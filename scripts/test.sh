@@ -38,3 +38,5 @@ echo "== Python bridge: maturin develop, then pytest"
 rm -f crates/hint-bridge-py/python/cairn/_cairn.*.so
 (cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
 "$CAIRN_VENV/bin/python" -m pytest -q crates/hint-bridge-py/tests
+echo "== Python wheel: release build, installed in fresh venvs, the bridge's tests against it"
+scripts/test-wheel.sh 3.9 3.13

@@ -120,7 +120,7 @@ if cairo_lang="$("$CAIRN_ROOT/scripts/cairo-lang-venv.sh" 2> "$out/cairo-lang-in
     "$CAIRN_VENV/bin/python" "$here/cairo0_vs_cairo_run.py" "$cairo_lang/bin/python" "$out/cairo0.json" \
         || echo "{\"error\": \"cairo0_vs_cairo_run.py failed\"}" > "$out/cairo0.json"
     "$CAIRN_VENV/bin/python" "$CAIRN_ROOT/benches/python_bridge/bench_bridge.py" "$cairo_lang/bin/python" \
-        > "$out/python-bridge.md" || echo "the Python bridge bench failed" > "$out/python-bridge.md"
+        "$CARGO_TARGET_DIR/release/cairn" > "$out/python-bridge.md" || echo "the Python bridge bench failed" > "$out/python-bridge.md"
 else
     echo "{\"install_error\": \"cairo-lang failed to install (see cairo-lang-install.log)\"}" > "$out/cairo0.json"
     echo "cairo-lang failed to install" > "$out/python-bridge.md"

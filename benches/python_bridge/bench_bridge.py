@@ -3,7 +3,10 @@
 
 Run through benches/python_bridge/run.sh, which builds the module in release mode and provides
 both venvs. Prints a table with: a compute-heavy program with a few Python hints on both VMs,
-the cost of one trivial Python hint, and two runners on two threads against one.
+the cost of one trivial Python hint, and two runners on two threads against one; then the
+targets of issue 19, each measured and marked met or missed: hint-free and hint-per-iteration
+loops against cairo-run, steps per second against the CLI (`cairn run`, given as the second
+argument), and four runners on four threads against one.
 Times are medians; ratios are measured in the same run, so machine load affects both sides.
 """
 import json
@@ -20,6 +23,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "cairo0"
 HEAVY = (FIXTURES / "py_heavy.json").read_text()
 HINT_LOOP = (FIXTURES / "py_hint_loop.json").read_text()
 HINT_LOOP_ITERATIONS = 10000
+LONG_LOOP = FIXTURES / "long_loop.json"
 
 CAIRO_LANG_TIMER = r"""
 import json, sys, time
@@ -114,6 +118,43 @@ def main():
         f"two runners on two threads: {two * 1000:,.1f} ms vs one runner {one * 1000:,.1f} ms: "
         f"{two / one:.2f}x (target: under 1.5x, i.e. the GIL is released)"
     )
+
+    # Issue 19's targets.
+    targets = []
+    if cairo_lang_python:
+        lang_without, _ = cairo_lang(cairo_lang_python, FIXTURES / "py_hint_loop.json", "bench_without_hints", 0, 3)
+        lang_with, _ = cairo_lang(cairo_lang_python, FIXTURES / "py_hint_loop.json", "bench_with_hints", 0, 3)
+        targets.append(("hint-free loop: cairo-run / cairn", lang_without / without_hints, ">=", 300))
+        targets.append(("a hint per iteration: cairo-run / cairn", lang_with / with_hints, ">=", 150))
+    targets.append(("one trivial hint (us)", per_hint_cairn * 1e6, "<=", 3))
+    cairn_cli = sys.argv[2] if len(sys.argv) > 2 else None
+    if cairn_cli:
+        def cli_run():
+            start = time.perf_counter()
+            subprocess.run([cairn_cli, "run", str(LONG_LOOP), "--layout", "small"], check=True,
+                           capture_output=True)
+            return time.perf_counter() - start, 0
+        cli, _ = median_of(5, cli_run)
+        python, _ = median_of(5, lambda: cairn_run(LONG_LOOP.read_text()))
+        targets.append(("long_loop from Python / from the CLI (time)", python / cli, "<=", 1.5))
+
+    def four_threads():
+        start = time.perf_counter()
+        threads = [threading.Thread(target=cairn_run, args=(HEAVY, "main", big)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - start, 0
+
+    four, _ = median_of(3, four_threads)
+    targets.append(("4 runners on 4 threads: throughput over one thread", 4 * one / four, ">=", 1.8))
+
+    print("\n| target | measured | goal | |")
+    print("| --- | ---: | ---: | --- |")
+    for name, value, relation, goal in targets:
+        met = value >= goal if relation == ">=" else value <= goal
+        print(f"| {name} | {value:,.2f} | {relation} {goal} | {'met' if met else 'missed'} |")
 
 
 if __name__ == "__main__":

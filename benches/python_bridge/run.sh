@@ -7,4 +7,5 @@ source "$here/../../scripts/setup.sh"
 cairn_setup
 (cd "$CAIRN_ROOT/crates/hint-bridge-py" && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --release --quiet)
 cairo_lang="$("$CAIRN_ROOT/scripts/cairo-lang-venv.sh")"
-"$CAIRN_VENV/bin/python" "$here/bench_bridge.py" "$cairo_lang/bin/python"
+cargo build --release --quiet -p cairn-cli
+"$CAIRN_VENV/bin/python" "$here/bench_bridge.py" "$cairo_lang/bin/python" "$CARGO_TARGET_DIR/release/cairn"

@@ -4,13 +4,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use cairn_vm_core::output::render_program_output;
-use cairn_vm_core::{CairoProgram, Layout, RunConfig, Runner, VmCoreError};
+use cairn_vm_core::{CairoProgram, EntryArg, Layout, RunConfig, Runner, VmCoreError};
 use pyo3::exceptions::{
     PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyRuntimeError,
     PySystemExit, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::hints::PythonHints;
 use crate::memory::Memory;
@@ -100,14 +100,30 @@ impl PyCairoRunner {
     /// `static_locals` are visible in every hint. With `shared_scope`, Python and Rust hints
     /// share their variables as under cairo-run (ints, booleans, addresses and dicts of them
     /// cross); by default they are kept apart.
-    #[pyo3(signature = (hint_locals=None, static_locals=None, *, shared_scope=false))]
+    ///
+    /// `args` calls the entrypoint with these arguments (as cairo-run's
+    /// `run_from_entrypoint`): ints, addresses, and lists (written to new segments, nested
+    /// lists nesting, as `segments.gen_arg` writes them); with `builtins_first` (the default)
+    /// they follow the builtins' pointers, which a function taking the program's builtins as
+    /// implicit arguments (as `main` does) expects first.
+    #[pyo3(signature = (hint_locals=None, static_locals=None, *, shared_scope=false, args=None, builtins_first=true))]
+    #[allow(clippy::too_many_arguments)]
     fn initialize(
         &mut self,
         py: Python<'_>,
         hint_locals: Option<&Bound<'_, PyDict>>,
         static_locals: Option<&Bound<'_, PyDict>>,
         shared_scope: bool,
+        args: Option<&Bound<'_, PyAny>>,
+        builtins_first: bool,
     ) -> PyResult<()> {
+        let args = args
+            .map(|args| {
+                args.try_iter()?
+                    .map(|arg| entry_arg(&arg?))
+                    .collect::<PyResult<Vec<_>>>()
+            })
+            .transpose()?;
         if self.run.get()?.is_some() {
             return Err(PyRuntimeError::new_err("the runner is already initialized"));
         }
@@ -119,9 +135,19 @@ impl PyCairoRunner {
         let memory = hints.memory(py);
         let segments = hints.segments(py);
         let failure = hints.failure_slot();
-        let runner =
-            Runner::with_hint_extension(&self.program, self.config.clone(), Box::new(hints))
-                .map_err(vm_error)?;
+        let runner = match &args {
+            Some(args) => Runner::with_entry_args(
+                &self.program,
+                self.config.clone(),
+                Some(Box::new(hints)),
+                args,
+                builtins_first,
+            ),
+            None => {
+                Runner::with_hint_extension(&self.program, self.config.clone(), Box::new(hints))
+            }
+        }
+        .map_err(vm_error)?;
         let run = self.run.get_mut()?.insert(Initialized {
             runner,
             state,
@@ -363,12 +389,24 @@ pub fn run(
         }
     };
     let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, max_steps, false)?;
-    runner.initialize(py, hint_locals, static_locals, shared_scope)?;
+    runner.initialize(py, hint_locals, static_locals, shared_scope, None, true)?;
     runner.run_until_end(py)?;
     if print_output {
         print!("{}", runner.format_output()?);
     }
     Py::new(py, runner)
+}
+
+/// An entrypoint argument from Python: an int or address, or a list or tuple of them (nested).
+fn entry_arg(value: &Bound<'_, PyAny>) -> PyResult<EntryArg> {
+    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+        return value
+            .try_iter()?
+            .map(|item| entry_arg(&item?))
+            .collect::<PyResult<Vec<_>>>()
+            .map(EntryArg::Array);
+    }
+    crate::values::maybe_relocatable(value).map(EntryArg::Value)
 }
 
 /// A program file's text; a missing file is FileNotFoundError, as `open` raises it.

@@ -534,3 +534,31 @@ def test_a_cairo_lang_script_switches_with_an_import(capsys, tmp_path):
     early.initialize()
     with pytest.raises(RuntimeError, match="has not reached its end"):
         early.end_run()
+
+
+def test_a_function_runs_from_its_entrypoint_with_arguments():
+    # with_hints(n, acc) takes no builtins: exactly the arguments given.
+    runner = cairn.CairoRunner(program_json("py_hint_loop"), entrypoint="with_hints", layout="small")
+    runner.initialize(args=[5, 100], builtins_first=False)
+    runner.run_until_end()
+    assert runner.memory[runner.ap - 1] == 105
+    # A struct pointer made from nested lists, as segments.gen_arg writes them: the Segment
+    # (start, end, label) and its label's cell in segments of their own.
+    runner = cairn.CairoRunner(program_json("py_ids"), entrypoint="length_squared", layout="small")
+    runner.initialize(args=[[3, 4, 6, 8, [7]]], builtins_first=False)
+    runner.run_until_end()
+    assert runner.memory[runner.ap - 1] == 25
+    # A function taking the program's builtins first, as main does.
+    runner = cairn.CairoRunner(program_json("py_hint_loop"), entrypoint="bench_with_hints", layout="small")
+    runner.initialize(args=[])
+    runner.run_until_end()
+    assert runner.finished
+    # cairo-lang's call, through the adapter.
+    from cairn.compat import CairoRunner
+
+    adapter = CairoRunner(program_json("py_hint_loop"), layout="small")
+    adapter.run_from_entrypoint("with_hints", 3, 10)
+    assert adapter.memory[adapter.vm.run_context.ap - 1] == 13
+    with pytest.raises(cairn.VmError, match="arguments"):
+        proof = cairn.CairoRunner(program_json("py_hint_loop"), layout="small", proof_mode=True)
+        proof.initialize(args=[1])

@@ -38,4 +38,4 @@ pub use executable::{ExecutableProgram, ExecutableRunner, ExecuteConfig, Executi
 pub use hints::{HintData, HintExtension, ScopeStack};
 pub use layout::{Layout, ALL_LAYOUTS};
 pub use program::CairoProgram;
-pub use runner::{segment_used_sizes, RunConfig, Runner, MEMORY_CHECK_STEPS};
+pub use runner::{segment_used_sizes, EntryArg, RunConfig, Runner, MEMORY_CHECK_STEPS};

@@ -13,6 +13,7 @@ use cairo_vm::types::errors::math_errors::MathError;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::vm::errors::vm_errors::VirtualMachineError;
 use cairo_vm::vm::errors::vm_exception::VmException;
+use cairo_vm::vm::runners::builtin_runner::BuiltinRunner;
 use cairo_vm::vm::runners::cairo_pie::CairoPie;
 use cairo_vm::vm::runners::cairo_runner::{CairoRunner, ExecutionResources, RunnerMode};
 use cairo_vm::vm::security::verify_secure_runner;
@@ -81,6 +82,39 @@ pub(crate) enum Ending {
     ProverEntryCode {
         builtin_stops: Option<BuiltinStops>,
     },
+    /// A function called from its entrypoint with arguments, ended as cairo-lang's
+    /// `run_from_entrypoint` ends it: its return values are not builtin pointers to read, and
+    /// the security check leaves the builtins out.
+    EntryCall,
+}
+
+/// An argument of a function run from its entrypoint: a value, or an array written to a new
+/// segment and passed as its address (arrays nest), as cairo-lang's `gen_arg` writes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryArg {
+    /// A felt or an address.
+    Value(MaybeRelocatable),
+    /// The items of a new segment.
+    Array(Vec<EntryArg>),
+}
+
+/// The cell that passes `arg`: the value, or the base of a new segment holding the array.
+fn write_entry_arg(
+    vm: &mut VirtualMachine,
+    arg: &EntryArg,
+) -> std::result::Result<MaybeRelocatable, cairo_vm::vm::errors::memory_errors::MemoryError> {
+    match arg {
+        EntryArg::Value(value) => Ok(value.clone()),
+        EntryArg::Array(items) => {
+            let cells = items
+                .iter()
+                .map(|item| write_entry_arg(vm, item))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            let base = vm.add_memory_segment();
+            vm.load_data(base, &cells)?;
+            Ok(base.into())
+        }
+    }
 }
 
 /// Where the builtins' final pointers are when a prover run of a Cairo 1 function ends.
@@ -163,6 +197,22 @@ impl Runner<'static> {
         )
     }
 
+    /// Like [`Runner::new`], calling the entrypoint with `args` as cairo-run's
+    /// `run_from_entrypoint` does; with `builtins_first` they follow the builtins' pointers (in
+    /// the program's builtin order, as `main` takes them as implicit arguments). The run ends as
+    /// `run_from_entrypoint` ends it (no builtin pointers read back from the return values);
+    /// `extension` runs the hints cairo-vm does not know.
+    pub fn with_entry_args(
+        program: &CairoProgram,
+        config: RunConfig,
+        extension: Option<Box<dyn HintExtension>>,
+        args: &[EntryArg],
+        builtins_first: bool,
+    ) -> Result<Self> {
+        let hints = Box::new(HintDispatcher::new(extension));
+        Self::build_with_args(program, config, hints, args, builtins_first)
+    }
+
     /// Like [`Runner::new`], with an extension that runs the hints cairo-vm does not know.
     pub fn with_hint_extension(
         program: &CairoProgram,
@@ -206,6 +256,77 @@ impl<'h> Runner<'h> {
         let end_pc = runner
             .initialize(config.allow_missing_builtins())
             .map_err(|error| VmCoreError::Initialization(error.to_string()))?;
+        Self::from_initialized(runner, config, hints, ending, end_pc, prepare)
+    }
+
+    /// Like [`Runner::build`], with the entrypoint called with `args` (after the builtins'
+    /// pointers with `builtins_first`), as cairo-run's `run_from_entrypoint`; not in proof mode.
+    fn build_with_args(
+        program: &CairoProgram,
+        config: RunConfig,
+        hints: Box<dyn HintProcessorLogic + 'h>,
+        args: &[EntryArg],
+        builtins_first: bool,
+    ) -> Result<Self> {
+        let failed = |error: &dyn std::fmt::Display| VmCoreError::Initialization(error.to_string());
+        if config.proof_mode {
+            return Err(VmCoreError::Initialization(
+                "arguments are given to a function run outside proof mode (proof mode starts at \
+                 the program's __start__)"
+                    .to_owned(),
+            ));
+        }
+        let entrypoint = program.entrypoint();
+        let pc = program
+            .as_cairo_vm()
+            .get_identifier(&format!("__main__.{entrypoint}"))
+            .and_then(|identifier| identifier.pc)
+            .ok_or_else(|| VmCoreError::EntrypointNotFound(entrypoint.to_owned()))?;
+        let mut runner = CairoRunner::new(
+            program.as_cairo_vm(),
+            config.layout.cairo_vm_name(),
+            config.layout.dynamic_params()?,
+            false,
+            config.trace,
+            false,
+        )
+        .map_err(|error| failed(&error))?;
+        // cairo-vm's `initialize`, with the arguments after the builtins' pointers.
+        runner
+            .initialize_builtins(config.allow_missing_builtins())
+            .map_err(|error| failed(&error))?;
+        runner.initialize_segments(None);
+        let mut stack = Vec::new();
+        for name in program.builtins().filter(|_| builtins_first) {
+            match runner.vm.builtin_runners.iter().find(|b| b.name() == name) {
+                Some(builtin) => stack.extend(builtin.initial_stack()),
+                None => stack.push(MaybeRelocatable::from(0)),
+            }
+        }
+        for arg in args {
+            stack.push(write_entry_arg(&mut runner.vm, arg).map_err(|error| failed(&error))?);
+        }
+        let return_fp = runner.vm.add_memory_segment();
+        let end_pc = runner
+            .initialize_function_entrypoint(pc, stack, return_fp.into())
+            .map_err(|error| failed(&error))?;
+        for builtin in runner.vm.builtin_runners.iter_mut() {
+            if let BuiltinRunner::Mod(modular) = builtin {
+                modular.initialize_zero_segment(&mut runner.vm.segments);
+            }
+        }
+        runner.initialize_vm().map_err(|error| failed(&error))?;
+        Self::from_initialized(runner, config, hints, Ending::EntryCall, end_pc, |_| Ok(()))
+    }
+
+    fn from_initialized(
+        mut runner: CairoRunner,
+        config: RunConfig,
+        hints: Box<dyn HintProcessorLogic + 'h>,
+        ending: Ending,
+        end_pc: Relocatable,
+        prepare: impl FnOnce(&mut VirtualMachine) -> Result<()>,
+    ) -> Result<Self> {
         prepare(&mut runner.vm)?;
         Ok(Self {
             runner,
@@ -352,6 +473,16 @@ impl<'h> Runner<'h> {
             Ending::ProverEntryCode { builtin_stops } => {
                 let builtin_stops = builtin_stops.clone();
                 return self.finish_prover_run(builtin_stops.as_ref());
+            }
+            Ending::EntryCall => {
+                self.runner
+                    .end_run(true, false, &mut self.hints, false)
+                    .map_err(|error| failed(&error))?;
+                if self.config.secure_run() {
+                    verify_secure_runner(&self.runner, false, None)
+                        .map_err(|error| failed(&error))?;
+                }
+                return self.relocate();
             }
             Ending::CairoRun => {}
         }

@@ -107,8 +107,11 @@ class CairoRunner:
     ):
         if memory is not None:
             raise ValueError("Cairn's runner makes its own memory: pass memory=None")
+        self._program = _program_json(program)
+        self._options = dict(layout=layout, proof_mode=bool(proof_mode), max_steps=max_steps,
+                             trace=trace)
         self._runner = _cairn.CairoRunner(
-            _program_json(program),
+            self._program,
             entrypoint=entrypoint,
             layout=layout,
             proof_mode=bool(proof_mode),
@@ -157,6 +160,32 @@ class CairoRunner:
         while self._runner.pc != addr:
             if self._runner.run_steps(1):
                 raise RuntimeError(f"the program ended before pc reached {addr}")
+
+    def run_from_entrypoint(
+        self,
+        entrypoint,
+        *args,
+        hint_locals=None,
+        static_locals=None,
+        typed_args=False,
+        verify_secure=None,
+        apply_modulo_to_args=None,
+    ):
+        """Runs the function `entrypoint` (a name) with exactly `args` (ints, addresses,
+        lists written to new segments), to its end, as cairo-lang's `run_from_entrypoint`."""
+        if typed_args:
+            raise ValueError("typed_args: pass the arguments' cells (ints, addresses, lists)")
+        if not isinstance(entrypoint, str):
+            raise TypeError("Cairn takes the entrypoint by name")
+        self._runner = _cairn.CairoRunner(self._program, entrypoint=entrypoint, **self._options)
+        self._runner.initialize(
+            hint_locals=hint_locals,
+            static_locals=static_locals,
+            args=list(args),
+            builtins_first=False,
+        )
+        self.vm = _Vm(self._runner)
+        self._runner.run_until_end()
 
     def run_until_steps(self, steps):
         """Runs until the step count is `steps`."""

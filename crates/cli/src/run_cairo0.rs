@@ -9,6 +9,15 @@ use clap::Args;
 
 use crate::run::RunArgs;
 
+/// Which hints run as Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PythonHints {
+    /// The hints cairo-vm does not implement.
+    Unknown,
+    /// Every hint (cairo-run's behaviour, hint for hint).
+    All,
+}
+
 /// Flags for compiled Cairo 0 programs only (the prover's flags are
 /// [`crate::prover_flags::ProverArgs`]).
 #[derive(Args)]
@@ -21,9 +30,19 @@ pub struct Cairo0Args {
     #[arg(long, alias = "allow_missing_builtins", value_name = "BOOL")]
     allow_missing_builtins: Option<bool>,
 
-    /// Run hints that cairo-vm does not implement as Python, in an embedded interpreter.
-    #[arg(long, alias = "python_hints")]
-    python_hints: bool,
+    /// Run hints as Python, in an embedded interpreter: those cairo-vm does not implement
+    /// (`--python-hints`, or `=unknown`), or every hint, the common library's too (`=all`:
+    /// cairo-lang's own hint code, which needs cairo-lang importable).
+    #[arg(
+        long,
+        alias = "python_hints",
+        value_name = "WHICH",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "unknown"
+    )]
+    python_hints: Option<PythonHints>,
 
     /// A JSON file that hints see as `program_input` (with --python-hints), as in cairo-run.
     #[arg(
@@ -49,7 +68,7 @@ impl Cairo0Args {
                 "--allow-missing-builtins",
                 self.allow_missing_builtins.is_some(),
             ),
-            ("--python-hints", self.python_hints),
+            ("--python-hints", self.python_hints.is_some()),
             ("--program-input", self.program_input.is_some()),
             ("--shared-scope", self.shared_scope),
         ];
@@ -79,7 +98,7 @@ pub fn run(run: &RunArgs, json: &[u8]) -> Result<()> {
         allow_missing_builtins: args.allow_missing_builtins,
         ..RunConfig::default()
     };
-    let runner = if args.python_hints {
+    let runner = if args.python_hints.is_some() {
         run_with_python_hints(&program, config, args)
             .map_err(|error| run.explain_default_limit(error))?
     } else {
@@ -112,6 +131,7 @@ fn run_with_python_hints(
     let options = cairn_hint_bridge_py::PythonHintOptions {
         program_input: input.as_deref(),
         shared_scope: args.shared_scope,
+        all_hints_in_python: args.python_hints == Some(PythonHints::All),
     };
     Ok(cairn_hint_bridge_py::run_program(program, config, options)?)
 }

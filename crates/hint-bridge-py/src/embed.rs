@@ -25,6 +25,9 @@ pub struct PythonHintOptions<'a> {
     /// Python and Rust hints share their variables as under cairo-run (by default they are
     /// kept apart).
     pub shared_scope: bool,
+    /// Every hint runs as Python, the common library's too (which cairo-vm otherwise runs in
+    /// Rust): cairo-lang's own hint code, whose `starkware` modules must be importable.
+    pub all_hints_in_python: bool,
 }
 
 /// Runs `program` to its end with Python hints.
@@ -36,6 +39,7 @@ pub fn run_program(
     let PythonHintOptions {
         program_input,
         shared_scope,
+        all_hints_in_python,
     } = options;
     Python::initialize();
     Python::attach(|py| {
@@ -55,7 +59,12 @@ pub fn run_program(
         if shared_scope {
             hints.share_scope_with_rust_hints();
         }
-        let mut runner = Runner::with_hint_extension(program, config, Box::new(hints))?;
+        let mut runner = if all_hints_in_python {
+            crate::ids::register_struct_views_as_cairo_lang_references(py);
+            Runner::with_hint_extension_only(program, config, Box::new(hints))?
+        } else {
+            Runner::with_hint_extension(program, config, Box::new(hints))?
+        };
         crate::gil::run_detached(py, &mut runner, Runner::run_until_end)?;
         Ok(runner)
     })

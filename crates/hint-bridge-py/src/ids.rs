@@ -315,3 +315,17 @@ impl StructView {
         format!("<{} at {}>", self.cairo_type, self.address)
     }
 }
+
+/// The common library's Python code tells a typed reference by `isinstance(x,
+/// VmConstsReference)` (then takes its `address_`): cairo-lang's class is an abstract base
+/// class, so Cairn's struct views are registered as virtual subclasses of it. Without
+/// cairo-lang installed there is nothing to register (and no library code to run).
+pub(crate) fn register_struct_views_as_cairo_lang_references(py: Python<'_>) {
+    if let Ok(module) = py.import("starkware.cairo.lang.vm.vm_consts") {
+        if let Ok(reference) = module.getattr("VmConstsReference") {
+            // A failed registration leaves the library's checks as they are; its hints then
+            // fail with their own error, which names the cause.
+            let _ = reference.call_method1("register", (py.get_type::<StructView>(),));
+        }
+    }
+}

@@ -106,7 +106,11 @@ impl PyCairoRunner {
     /// lists nesting, as `segments.gen_arg` writes them); with `builtins_first` (the default)
     /// they follow the builtins' pointers, which a function taking the program's builtins as
     /// implicit arguments (as `main` does) expects first.
-    #[pyo3(signature = (hint_locals=None, static_locals=None, *, shared_scope=false, args=None, builtins_first=true))]
+    ///
+    /// `python_hints="all"` runs every hint as Python, the common library's too (which
+    /// cairo-vm otherwise runs in Rust): cairo-lang's own hint code on Cairn's hint objects,
+    /// as cairo-run runs it (its `starkware` modules must be importable).
+    #[pyo3(signature = (hint_locals=None, static_locals=None, *, shared_scope=false, args=None, builtins_first=true, python_hints="unknown"))]
     #[allow(clippy::too_many_arguments)]
     fn initialize(
         &mut self,
@@ -116,7 +120,26 @@ impl PyCairoRunner {
         shared_scope: bool,
         args: Option<&Bound<'_, PyAny>>,
         builtins_first: bool,
+        python_hints: &str,
     ) -> PyResult<()> {
+        let all_in_python = match python_hints {
+            "unknown" => false,
+            "all" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "python_hints is \"unknown\" (the hints cairo-vm does not know) or \"all\", \
+                     not {other:?}"
+                )))
+            }
+        };
+        if all_in_python && args.is_some() {
+            return Err(PyValueError::new_err(
+                "python_hints=\"all\" runs from main: leave out args",
+            ));
+        }
+        if all_in_python {
+            crate::ids::register_struct_views_as_cairo_lang_references(py);
+        }
         let args = args
             .map(|args| {
                 args.try_iter()?
@@ -142,6 +165,11 @@ impl PyCairoRunner {
                 Some(Box::new(hints)),
                 args,
                 builtins_first,
+            ),
+            None if all_in_python => Runner::with_hint_extension_only(
+                &self.program,
+                self.config.clone(),
+                Box::new(hints),
             ),
             None => {
                 Runner::with_hint_extension(&self.program, self.config.clone(), Box::new(hints))
@@ -362,7 +390,7 @@ pub(crate) fn write_file(
 /// Loads, initialises and runs a program to its end; `path_or_json` is a file path (a str or
 /// any os.PathLike) or the program's JSON text; `max_steps` bounds the run.
 #[pyfunction]
-#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None, shared_scope=false))]
+#[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None, shared_scope=false, python_hints="unknown"))]
 #[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
@@ -375,6 +403,7 @@ pub fn run(
     proof_mode: bool,
     max_steps: Option<usize>,
     shared_scope: bool,
+    python_hints: &str,
 ) -> PyResult<Py<PyCairoRunner>> {
     let json = match path_or_json.extract::<String>() {
         Ok(text) if text.trim_start().starts_with('{') => text,
@@ -389,7 +418,15 @@ pub fn run(
         }
     };
     let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, max_steps, false)?;
-    runner.initialize(py, hint_locals, static_locals, shared_scope, None, true)?;
+    runner.initialize(
+        py,
+        hint_locals,
+        static_locals,
+        shared_scope,
+        None,
+        true,
+        python_hints,
+    )?;
     runner.run_until_end(py)?;
     if print_output {
         print!("{}", runner.format_output()?);

@@ -60,6 +60,17 @@ impl BuiltinRunner {
         })
     }
 
+    /// A range check builtin's bound (2^128, or 2^96 for `range_check96`), which the common
+    /// library's hints check values against.
+    #[getter]
+    fn bound(&self) -> PyResult<num_bigint::BigUint> {
+        self.with_runner(|runner| match runner {
+            VmBuiltinRunner::RangeCheck(range_check) => Ok(range_check.bound().to_biguint()),
+            VmBuiltinRunner::RangeCheck96(range_check) => Ok(range_check.bound().to_biguint()),
+            _ => Err(self.unsupported("bound")),
+        })
+    }
+
     /// `instance_def.batch_size` of a modular builtin (what `run_mod_p_circuit`'s hint asks).
     #[getter]
     fn instance_def<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -1,5 +1,6 @@
 """The cairn Python module against StarkWare's cairo-run, on programs with Python hints."""
 
+import importlib.util
 import json
 import sys
 import threading
@@ -562,3 +563,45 @@ def test_a_function_runs_from_its_entrypoint_with_arguments():
     with pytest.raises(cairn.VmError, match="arguments"):
         proof = cairn.CairoRunner(program_json("py_hint_loop"), layout="small", proof_mode=True)
         proof.initialize(args=[1])
+
+
+HAS_CAIRO_LANG = importlib.util.find_spec("starkware") is not None
+# Every recorded run whose hints need no object of the test's making.
+EVERY_RUN = sorted(name for name, r in RECORDINGS.items() if not r["flags"].get("hint_locals"))
+
+
+@pytest.mark.skipif(
+    not HAS_CAIRO_LANG,
+    reason="cairo-lang's starkware modules are not importable (scripts/test-python-hints-all.sh "
+    "runs this with them)",
+)
+@pytest.mark.parametrize("run", EVERY_RUN)
+def test_with_every_hint_in_python_each_fixture_gives_cairo_runs_output(run, capfd):
+    recording = RECORDINGS[run]
+    flags = recording["flags"]
+    runner = cairn.CairoRunner(
+        program_json(run), layout=flags["layout"], proof_mode=flags["proof_mode"]
+    )
+    runner.initialize(hint_locals=hint_locals(run), python_hints="all")
+    expected = recording["cairo_run"]
+    if expected["exit_code"] != 0:
+        with pytest.raises(cairn.VmError):
+            runner.run_until_end()
+        return
+    runner.run_until_end()
+    assert capfd.readouterr().out + runner.format_output() == expected["stdout"]
+
+
+def test_with_every_hint_in_python_the_librarys_hints_run_as_python():
+    # math.cairo's assert_nn is a hint cairo-vm runs in Rust; here it runs as the library's
+    # Python, which imports starkware.
+    runner = cairn.CairoRunner(program_json("math"), layout="small")
+    runner.initialize(python_hints="all")
+    if HAS_CAIRO_LANG:
+        runner.run_until_end()
+        assert runner.format_output() == RECORDINGS["math"]["cairo_run"]["stdout"]
+    else:
+        with pytest.raises(cairn.HintError, match="No module named 'starkware'"):
+            runner.run_until_end()
+    with pytest.raises(ValueError, match="python_hints"):
+        cairn.CairoRunner(program_json("math"), layout="small").initialize(python_hints="some")

@@ -72,6 +72,9 @@ impl ScopeStack<'_> {
 pub(crate) struct HintDispatcher {
     builtin: BuiltinHintProcessor,
     extension: Option<Box<dyn HintExtension>>,
+    /// Every hint goes to the extension, those cairo-vm knows included (cairo-run's
+    /// compatibility mode: the common library's hints run as the Python they are written in).
+    extension_only: bool,
     /// Hint codes the Rust processor turned down once, so they go straight to the extension.
     extension_codes: HashSet<String>,
 }
@@ -81,7 +84,16 @@ impl HintDispatcher {
         Self {
             builtin: BuiltinHintProcessor::new_empty(),
             extension,
+            extension_only: false,
             extension_codes: HashSet::new(),
+        }
+    }
+
+    /// A dispatcher that gives every hint to `extension`.
+    pub(crate) fn extension_only(extension: Box<dyn HintExtension>) -> Self {
+        Self {
+            extension_only: true,
+            ..Self::new(Some(extension))
         }
     }
 }
@@ -96,7 +108,7 @@ impl HintProcessorLogic for HintDispatcher {
         let hint = hint_data
             .downcast_ref::<HintProcessorData>()
             .ok_or(HintError::WrongHintData)?;
-        if !self.extension_codes.contains(&hint.code) {
+        if !self.extension_only && !self.extension_codes.contains(&hint.code) {
             // The Rust processor matches on the code before touching the VM, so an unknown hint
             // leaves no trace and can safely be retried by the extension.
             match self.builtin.execute_hint(vm, exec_scopes, hint_data) {

@@ -213,6 +213,17 @@ impl Runner<'static> {
         Self::build_with_args(program, config, hints, args, builtins_first)
     }
 
+    /// Like [`Runner::new`], with every hint run by `extension`, those cairo-vm implements in
+    /// Rust included (cairo-run's compatibility mode for Python hints).
+    pub fn with_hint_extension_only(
+        program: &CairoProgram,
+        config: RunConfig,
+        extension: Box<dyn HintExtension>,
+    ) -> Result<Self> {
+        let hints = Box::new(HintDispatcher::extension_only(extension));
+        Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))
+    }
+
     /// Like [`Runner::new`], with an extension that runs the hints cairo-vm does not know.
     pub fn with_hint_extension(
         program: &CairoProgram,

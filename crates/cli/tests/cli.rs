@@ -339,3 +339,33 @@ fn unknown_flag_is_a_usage_error() {
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("--no-such-flag"));
 }
+
+#[test]
+fn python_hints_all_runs_the_librarys_hints_as_python() {
+    let recording = recordings()
+        .into_iter()
+        .find(|recording| recording["run"] == "math")
+        .expect("the math recording");
+    let output = cairn(&[
+        "run",
+        "compiled/math.json",
+        "--layout",
+        "small",
+        "--print-output",
+        "--python-hints=all",
+    ]);
+    if output.status.success() {
+        // cairo-lang is importable here: the library's own Python gives cairo-run's output.
+        assert_eq!(
+            text(&output.stdout),
+            recording["cairo_run"]["stdout"].as_str().expect("stdout")
+        );
+    } else {
+        // Without cairo-lang, the library's hint (run in Rust otherwise) fails on its import.
+        let stderr = assert_clean_failure(&output);
+        assert!(stderr.contains("No module named 'starkware'"), "{stderr}");
+    }
+    // A mode that does not exist is a usage error.
+    let output = cairn(&["run", "compiled/math.json", "--python-hints=some"]);
+    assert!(!output.status.success());
+}

@@ -60,6 +60,7 @@ RUNS = [
     dict(name="py_relocation", layout="small"),
     dict(name="py_vm_objects", layout="small"),
     dict(name="py_ids_casts", layout="small"),
+    dict(name="py_memory_api", layout="small"),
     # Cairn runs it with its shared scope (cairo-run always shares one scope).
     dict(name="py_shared_scope", layout="small", shared_scope=True),
     dict(name="assert_fail", layout="small"),

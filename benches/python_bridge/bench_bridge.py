@@ -95,16 +95,16 @@ def main():
     big = 200000
     one, _ = median_of(3, lambda: cairn_run(HEAVY, n=big))
 
-    def two_threads():
+    def on_threads(count):
         start = time.perf_counter()
-        threads = [threading.Thread(target=cairn_run, args=(HEAVY, "main", big)) for _ in range(2)]
+        threads = [threading.Thread(target=cairn_run, args=(HEAVY, "main", big)) for _ in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         return time.perf_counter() - start, 0
 
-    two, _ = median_of(3, two_threads)
+    two, _ = median_of(3, lambda: on_threads(2))
 
     print("| measurement | steps | time |")
     print("| --- | ---: | ---: |")
@@ -138,16 +138,7 @@ def main():
         python, _ = median_of(5, lambda: cairn_run(LONG_LOOP.read_text()))
         targets.append(("long_loop from Python / from the CLI (time)", python / cli, "<=", 1.5))
 
-    def four_threads():
-        start = time.perf_counter()
-        threads = [threading.Thread(target=cairn_run, args=(HEAVY, "main", big)) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        return time.perf_counter() - start, 0
-
-    four, _ = median_of(3, four_threads)
+    four, _ = median_of(3, lambda: on_threads(4))
     targets.append(("4 runners on 4 threads: throughput over one thread", 4 * one / four, ">=", 1.8))
 
     print("\n| target | measured | goal | |")

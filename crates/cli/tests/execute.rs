@@ -13,7 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 mod support;
-use support::{corelib, text};
+use support::{corelib, digest, json, path_arg, read, text};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/executables")
@@ -136,26 +136,6 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_slice(&read(path))
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn digest(path: &Path) -> Value {
-    let data = read(path);
-    serde_json::json!({
-        "sha256": Sha256::digest(&data)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>(),
-        "bytes": data.len(),
-    })
-}
-
 /// The digest of a memory file's addresses (each cell: an 8-byte address, a 32-byte value).
 fn addresses_digest(path: &Path) -> Value {
     let data = read(path);
@@ -170,10 +150,6 @@ fn addresses_digest(path: &Path) -> Value {
             .collect::<String>(),
         "bytes": data.len(),
     })
-}
-
-fn path_arg(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
 }
 
 #[test]

@@ -8,10 +8,9 @@ use std::process::{Command, Output};
 
 use cairn_vm_core::cairo_vm::vm::runners::cairo_pie::CairoPie;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 mod support;
-use support::text;
+use support::{digest, json, path_arg, read, text};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/prover")
@@ -106,30 +105,6 @@ fn cases() -> Vec<Case> {
             outputs_only: case["outputs_only"].is_string(),
         })
         .collect()
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_slice(&read(path))
-        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn digest(path: &Path) -> Value {
-    let data = read(path);
-    serde_json::json!({
-        "sha256": Sha256::digest(&data)
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>(),
-        "bytes": data.len(),
-    })
-}
-
-fn path_arg(path: &Path) -> &str {
-    path.to_str().expect("UTF-8 path")
 }
 
 /// The integers of a text, in order (`cairo1-run` prints values between brackets and braces,

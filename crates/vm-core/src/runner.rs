@@ -498,20 +498,7 @@ impl<'h> Runner<'h> {
             Ending::CairoRun => {}
         }
         let proof_mode = self.config.proof_mode;
-        if proof_mode {
-            // The proof-mode wrapper ends in `jmp rel 0`; one more step makes it the last one run.
-            self.runner
-                .run_for_steps(1, &mut self.hints)
-                .map_err(|error| failed(&error))?;
-        }
-        self.runner
-            .end_run(
-                self.config.disable_trace_padding,
-                false,
-                &mut self.hints,
-                self.config.fill_holes,
-            )
-            .map_err(|error| failed(&error))?;
+        self.end_run(self.config.fill_holes)?;
         self.runner
             .read_return_values(self.config.allow_missing_builtins())
             .map_err(|error| failed(&error))?;
@@ -531,19 +518,7 @@ impl<'h> Runner<'h> {
     fn finish_prover_run(&mut self, builtin_stops: Option<&BuiltinStops>) -> Result<()> {
         let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
         let proof_mode = self.config.proof_mode;
-        if proof_mode {
-            self.runner
-                .run_for_steps(1, &mut self.hints)
-                .map_err(|error| failed(&error))?;
-        }
-        self.runner
-            .end_run(
-                self.config.disable_trace_padding,
-                false,
-                &mut self.hints,
-                proof_mode,
-            )
-            .map_err(|error| failed(&error))?;
+        self.end_run(proof_mode)?;
         if let Some(stops) = builtin_stops {
             let pointers = stops
                 .stack_pointers(self.runner.vm.get_ap())
@@ -559,6 +534,25 @@ impl<'h> Runner<'h> {
             }
         }
         self.relocate()
+    }
+
+    /// cairo-vm's `end_run` (trace padding in proof mode, holes filled if asked), after the
+    /// step that makes a proof-mode program's final `jmp rel 0` the last one run.
+    fn end_run(&mut self, fill_holes: bool) -> Result<()> {
+        let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
+        if self.config.proof_mode {
+            self.runner
+                .run_for_steps(1, &mut self.hints)
+                .map_err(|error| failed(&error))?;
+        }
+        self.runner
+            .end_run(
+                self.config.disable_trace_padding,
+                false,
+                &mut self.hints,
+                fill_holes,
+            )
+            .map_err(|error| failed(&error))
     }
 
     /// Relocates memory if asked, and keeps the relocation table of a traced run (the trace

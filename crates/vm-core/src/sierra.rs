@@ -259,19 +259,7 @@ impl SierraProgram {
         let param_types = self
             .builder
             .generic_id_and_size_from_concrete(&func.signature.param_types);
-        let code_offset = self
-            .builder
-            .casm_program()
-            .debug_info
-            .sierra_statement_info
-            .get(func.entry_point.0)
-            .map(|info| info.start_offset)
-            .ok_or_else(|| {
-                VmCoreError::SierraCompilation(format!(
-                    "the entry point of {} is past the program's statements",
-                    func.id
-                ))
-            })?;
+        let code_offset = self.code_offset(func)?;
         let entry = self.entry_program(func, &param_types, code_offset, dicts.len())?;
         // `WriteRunParam` is answered by `SierraHints` from `user_args`.
         let hints = param_hints::SierraHints::new(
@@ -305,6 +293,22 @@ impl SierraProgram {
             available_gas,
             initial_gas,
         })
+    }
+
+    /// Where `func`'s code starts in the CASM program.
+    fn code_offset(&self, func: &Function) -> Result<usize> {
+        self.builder
+            .casm_program()
+            .debug_info
+            .sierra_statement_info
+            .get(func.entry_point.0)
+            .map(|info| info.start_offset)
+            .ok_or_else(|| {
+                VmCoreError::SierraCompilation(format!(
+                    "the entry point of {} is past the program's statements",
+                    func.id
+                ))
+            })
     }
 
     /// The program that calls `func` (at `code_offset`) through entry code taking `dicts`

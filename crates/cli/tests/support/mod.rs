@@ -1,7 +1,10 @@
 //! Helpers the CLI's test binaries share (each uses some of them).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// A process's output as text.
 pub fn text(bytes: &[u8]) -> String {
@@ -25,4 +28,32 @@ pub fn corelib() -> Option<String> {
             println!("skipped: no Cairo corelib (set CAIRO_CORELIB_DIR)");
             None
         })
+}
+
+/// A file's bytes; a missing file fails the test naming it.
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// A JSON file, parsed.
+pub fn json(path: &Path) -> Value {
+    serde_json::from_slice(&read(path))
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// A file's SHA-256 and size, as the regeneration scripts record large reference files.
+pub fn digest(path: &Path) -> Value {
+    let data = read(path);
+    serde_json::json!({
+        "sha256": Sha256::digest(&data)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<String>(),
+        "bytes": data.len(),
+    })
+}
+
+/// A path as a command-line argument.
+pub fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 path")
 }

@@ -95,19 +95,7 @@ impl SierraProgram {
         let returns = self
             .builder
             .generic_id_and_size_from_concrete(&func.signature.ret_types);
-        let code_offset = self
-            .builder
-            .casm_program()
-            .debug_info
-            .sierra_statement_info
-            .get(func.entry_point.0)
-            .map(|info| info.start_offset)
-            .ok_or_else(|| {
-                VmCoreError::SierraCompilation(format!(
-                    "the entry point of {} is past the program's statements",
-                    func.id
-                ))
-            })?;
+        let code_offset = self.code_offset(func)?;
         let signature = ProverSignature {
             params: &params,
             returns: &returns,

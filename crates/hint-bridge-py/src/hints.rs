@@ -3,15 +3,17 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use cairn_vm_core::cairo_vm::vm::errors::hint_errors::HintError;
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
 use cairn_vm_core::{CairoProgram, HintData, HintExtension, ScopeStack};
 use pyo3::exceptions::{PyAssertionError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::ids::Ids;
+use crate::ids::{HintContext, Ids};
 use crate::memory::Memory;
 use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
@@ -60,18 +62,6 @@ fn hint_error(error: HintError) -> PyErr {
     PyAssertionError::new_err(error.to_string())
 }
 
-/// Names put into a scope for the length of one hint, and taken out after it.
-const INJECTED: [&str; 8] = [
-    "memory",
-    "ap",
-    "fp",
-    "pc",
-    "current_step",
-    "ids",
-    "vm_enter_scope",
-    "vm_exit_scope",
-];
-
 /// `PRIME` and the field helpers cairo-run gives every hint (`fadd`, `fsub`, `fmul`, `fdiv`,
 /// `fpow`, `fis_quad_residue`, `fsqrt`, `safe_div`, `to_felt_or_relocatable`).
 fn cairo_run_static_locals(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
@@ -86,6 +76,12 @@ fn cairo_run_static_locals(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         .ok_or_else(|| PyValueError::new_err("static_locals.py defines STATIC_LOCALS"))?
         .cast_into::<PyDict>()
         .map_err(PyErr::from)
+}
+
+/// A hint compiled on its first run: its code object and what its `ids` refer to.
+struct CompiledHint {
+    code: Py<PyAny>,
+    context: Arc<HintContext>,
 }
 
 /// Where a hint's code is in the Cairo source.
@@ -132,7 +128,7 @@ pub struct PythonHints {
     structs: Rc<Structs>,
     /// Code objects by hint pc, then source (looked up without allocating: a hint may run
     /// every step), compiled on first use.
-    compiled: HashMap<usize, HashMap<String, Py<PyAny>>>,
+    compiled: HashMap<usize, HashMap<String, CompiledHint>>,
     /// How many hints have been compiled (names the `<hintN>` ones).
     compiled_count: usize,
     /// Where each hint is in the Cairo source, by pc: tracebacks name the Cairo file and line,
@@ -146,6 +142,10 @@ pub struct PythonHints {
     static_locals: Py<PyDict>,
     /// `builtin_runners`, each `NAME_builtin`, `is_accessed` and cairo-run's other VM names.
     vm_objects: VmObjects,
+    /// What every hint gets and gives back unchanged (`memory`, the scope functions, the
+    /// static locals, the VM names), in one dict made at the first hint, and its keys.
+    injected: Option<Py<PyDict>>,
+    injected_names: Vec<Py<PyString>>,
     /// With cairo-run's shared scope, what crosses between Python's and Rust's variables.
     shared_scope: Option<SharedScope>,
     exec: Py<PyAny>,
@@ -204,6 +204,8 @@ impl PythonHints {
         Ok(Self {
             state,
             vm_objects,
+            injected: None,
+            injected_names: Vec::new(),
             shared_scope: None,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::new(),
@@ -246,14 +248,42 @@ impl PythonHints {
         self.failure.clone()
     }
 
-    fn code<'py>(
+    /// The names every hint gets that stay the same, made once the VM's builtins are known
+    /// (cairo-run's order: `memory`, the scope functions, the static locals, the VM names).
+    fn injected<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        if let Some(injected) = &self.injected {
+            return Ok(injected.bind(py).clone());
+        }
+        let injected = PyDict::new(py);
+        injected.set_item(intern!(py, "memory"), self.memory.bind(py))?;
+        let scope_functions = self.scopes.bind(py);
+        injected.set_item("vm_enter_scope", scope_functions.getattr("enter")?)?;
+        injected.set_item("vm_exit_scope", scope_functions.getattr("exit")?)?;
+        injected.update(self.static_locals.bind(py).as_mapping())?;
+        injected.update(self.vm_objects.names.bind(py).as_mapping())?;
+        self.injected_names = injected
+            .keys()
+            .iter()
+            .map(|name| {
+                name.cast_into::<PyString>()
+                    .map(|name| PyString::intern(py, &name.to_string_lossy()).unbind())
+                    .map_err(PyErr::from)
+            })
+            .collect::<PyResult<_>>()?;
+        self.injected = Some(injected.clone().unbind());
+        Ok(injected)
+    }
+
+    /// The hint's code object and references, made on its first run.
+    fn compiled<'py>(
         &mut self,
         py: Python<'py>,
         pc: usize,
-        source: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        if let Some(code) = self.compiled.get(&pc).and_then(|codes| codes.get(source)) {
-            return Ok(code.bind(py).clone());
+        hint: &HintData,
+    ) -> PyResult<(Bound<'py, PyAny>, Arc<HintContext>)> {
+        let source = hint.code.as_str();
+        if let Some(compiled) = self.compiled.get(&pc).and_then(|codes| codes.get(source)) {
+            return Ok((compiled.code.bind(py).clone(), compiled.context.clone()));
         }
         let code = match self.locations.get(&pc).cloned() {
             // As cairo-run reports it: the Cairo file, and the hint's line in it. Blank lines
@@ -274,12 +304,20 @@ impl PythonHints {
                 self.compile.bind(py).call1((source, &filename, "exec"))?
             }
         };
-        self.compiled
-            .entry(pc)
-            .or_default()
-            .insert(source.to_owned(), code.clone().unbind());
+        let context = Arc::new(HintContext {
+            references: hint.ids_data.clone(),
+            ap_tracking: hint.ap_tracking.clone(),
+            accessible_scopes: hint.accessible_scopes.clone(),
+        });
+        self.compiled.entry(pc).or_default().insert(
+            source.to_owned(),
+            CompiledHint {
+                code: code.clone().unbind(),
+                context: context.clone(),
+            },
+        );
         self.compiled_count += 1;
-        Ok(code)
+        Ok((code, context))
     }
 
     /// Lets tracebacks show a hint's lines when its Cairo file cannot be read from here (the
@@ -336,47 +374,42 @@ impl PythonHints {
             let rust = scopes.shared_variables().map_err(hint_error)?;
             shared.copy_to_python(py, rust, &locals)?;
         }
-        let code = self.code(py, vm.get_pc().offset, &hint.code)?;
+        let (code, context) = self.compiled(py, vm.get_pc().offset, hint)?;
         let ids = Ids {
             state: ThreadBound::new(self.state.clone()),
             structs: ThreadBound::new(self.structs.clone()),
-            references: hint.ids_data.clone(),
-            ap_tracking: hint.ap_tracking.clone(),
-            accessible_scopes: hint.accessible_scopes.clone(),
+            hint: context,
         };
-        locals.set_item("memory", self.memory.bind(py))?;
-        locals.set_item("ap", RelocatableValue::from(vm.get_ap()))?;
-        locals.set_item("fp", RelocatableValue::from(vm.get_fp()))?;
-        locals.set_item("pc", RelocatableValue::from(vm.get_pc()))?;
-        locals.set_item("current_step", vm.get_current_step())?;
-        locals.set_item("ids", Bound::new(py, ids)?)?;
-        let scope_functions = self.scopes.bind(py);
-        locals.set_item("vm_enter_scope", scope_functions.getattr("enter")?)?;
-        locals.set_item("vm_exit_scope", scope_functions.getattr("exit")?)?;
-        locals.update(self.static_locals.bind(py).as_mapping())?;
-        self.vm_objects.add_builtins(py, &self.state, vm)?;
-        let vm_names = self.vm_objects.names.bind(py);
-        locals.update(vm_names.as_mapping())?;
+        // The names that change from hint to hint, then the fixed ones in one update (keys
+        // interned: a hint may run every step).
+        locals.set_item(intern!(py, "ap"), RelocatableValue::from(vm.get_ap()))?;
+        locals.set_item(intern!(py, "fp"), RelocatableValue::from(vm.get_fp()))?;
+        locals.set_item(intern!(py, "pc"), RelocatableValue::from(vm.get_pc()))?;
+        locals.set_item(intern!(py, "current_step"), vm.get_current_step())?;
+        locals.set_item(intern!(py, "ids"), Bound::new(py, ids)?)?;
+        if self.injected.is_none() {
+            self.vm_objects.add_builtins(py, &self.state, vm)?;
+        }
+        let injected = self.injected(py)?;
+        locals.update(injected.as_mapping())?;
 
         let outcome = self
             .state
             .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
 
-        for name in INJECTED {
-            if locals.contains(name)? {
-                locals.del_item(name)?;
-            }
-        }
-        for name in self
-            .static_locals
-            .bind(py)
-            .keys()
-            .iter()
-            .chain(vm_names.keys().iter())
+        // Out again, as cairo-run takes them out (a hint that deleted one has nothing to take).
+        for name in [
+            intern!(py, "ap"),
+            intern!(py, "fp"),
+            intern!(py, "pc"),
+            intern!(py, "current_step"),
+            intern!(py, "ids"),
+        ]
+        .into_iter()
+        .chain(self.injected_names.iter().map(|name| name.bind(py)))
         {
-            if locals.contains(&name)? {
-                locals.del_item(name)?;
-            }
+            // An error is a name the hint deleted itself: nothing to take out.
+            let _ = locals.del_item(name);
         }
         if let Some(shared) = &mut self.shared_scope {
             let rust = scopes.shared_variables().map_err(hint_error)?;

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use cairn_vm_core::cairo_vm::hint_processor::hint_processor_definition::HintReference;
 use cairn_vm_core::cairo_vm::hint_processor::hint_processor_utils::{
@@ -25,6 +26,12 @@ use crate::values::{maybe_relocatable, to_python};
 pub struct Ids {
     pub(crate) state: ThreadBound<Rc<HintState>>,
     pub(crate) structs: ThreadBound<Rc<Structs>>,
+    /// What the hint's code refers to, made once per hint (a hint may run every step).
+    pub(crate) hint: Arc<HintContext>,
+}
+
+/// A hint's references and the scopes it sees, as the program gives them.
+pub(crate) struct HintContext {
     pub(crate) references: HashMap<String, HintReference>,
     pub(crate) ap_tracking: ApTracking,
     /// The scopes the hint's code sees (innermost last): constants, struct types and
@@ -186,7 +193,7 @@ fn pointer(value: Option<MaybeRelocatable>, name: &str) -> PyResult<Relocatable>
 
 impl Ids {
     fn reference(&self, name: &str) -> PyResult<&HintReference> {
-        self.references.get(name).ok_or_else(|| {
+        self.hint.references.get(name).ok_or_else(|| {
             PyAttributeError::new_err(format!("'ids' has no reference named '{name}'"))
         })
     }
@@ -195,15 +202,15 @@ impl Ids {
 #[pymethods]
 impl Ids {
     fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        if !self.references.contains_key(name) {
+        if !self.hint.references.contains_key(name) {
             // Not a reference: a constant, struct type or scope the hint's scopes reach.
             let structs = self.structs.get()?;
-            if let Some(identifier) = structs.resolve(&self.accessible_scopes, name) {
+            if let Some(identifier) = structs.resolve(&self.hint.accessible_scopes, name) {
                 return present_identifier(py, structs, identifier);
             }
         }
         let reference = self.reference(name)?;
-        let ap_tracking = &self.ap_tracking;
+        let ap_tracking = &self.hint.ap_tracking;
         present(
             py,
             self.state.get()?,
@@ -224,7 +231,7 @@ impl Ids {
             )));
         }
         let value = maybe_relocatable(value)?;
-        let ap_tracking = &self.ap_tracking;
+        let ap_tracking = &self.hint.ap_tracking;
         self.state.get()?.with_vm(|vm| {
             let address =
                 compute_addr_from_reference(reference, vm, ap_tracking).ok_or_else(|| {

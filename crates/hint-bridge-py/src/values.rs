@@ -4,6 +4,7 @@ use cairn_vm_core::{Felt252, MaybeRelocatable, Relocatable};
 use num_bigint::{BigInt, BigUint, Sign};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 
 use crate::relocatable::RelocatableValue;
 
@@ -20,6 +21,12 @@ pub(crate) fn int_of_felt(felt: &Felt252) -> BigUint {
 
 /// A Python value (int or RelocatableValue) as a memory value.
 pub(crate) fn maybe_relocatable(value: &Bound<'_, PyAny>) -> PyResult<MaybeRelocatable> {
+    // Ints first: the common case, and asking an int for an address's attributes raises.
+    if value.is_instance_of::<PyInt>() {
+        return Ok(MaybeRelocatable::Int(felt_from_int(
+            &value.extract::<BigInt>()?,
+        )));
+    }
     if let Some(address) = any_relocatable(value)? {
         return Ok(MaybeRelocatable::RelocatableValue(address));
     }
@@ -54,8 +61,9 @@ pub(crate) fn address(value: &Bound<'_, PyAny>) -> PyResult<Relocatable> {
 /// Cairn's `RelocatableValue`, or any object with integer `segment_index` and `offset`
 /// attributes: cairo-lang's own `RelocatableValue`, which scripts written for cairo-run pass.
 fn any_relocatable(value: &Bound<'_, PyAny>) -> PyResult<Option<Relocatable>> {
-    if let Ok(address) = value.extract::<RelocatableValue>() {
-        return Ok(Some(address.into()));
+    // A cast, unlike an extraction, makes no Python exception when it fails.
+    if let Ok(address) = value.cast::<RelocatableValue>() {
+        return Ok(Some((*address.borrow()).into()));
     }
     let (Ok(segment), Ok(offset)) = (value.getattr("segment_index"), value.getattr("offset"))
     else {

@@ -8,7 +8,10 @@ inputs) and the bootloader entry point (a Cairo PIE, the outputs), and keeps in
 reference/CASE/: the printed outputs or panic (`*.out`), the SHA-256 and size of the trace
 and memory files (`files.json`: they are megabytes; of the memory's addresses only for a case
 marked `random_memory`, whose EcState starts from a random point), the AIR inputs (JSON; the
-private input's file paths replaced by TRACE_FILE and MEMORY_FILE) and the Cairo PIE (zip).
+private input's file paths replaced by TRACE_FILE and MEMORY_FILE) and the Cairo PIE (zip). For a
+case marked `large` (over a million steps) the private input and the PIE are megabytes: their
+digests go to files.json instead (the private input's of its canonical JSON: sorted keys, no
+spaces).
 
 Usage: scripts/regen-executable-fixtures.py [CAIRO_EXECUTE]
 (default: the binary scripts/install-cairo-execute.sh installs). Needs a corelib:
@@ -134,8 +137,21 @@ def main() -> None:
                 for written in (private, out / "air_public_input.json"):
                     data = json.loads(written.read_text())
                     written.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+                if case.get("large"):
+                    canonical = json.dumps(json.loads(private.read_text()), sort_keys=True,
+                                           separators=(",", ":"))
+                    files = json.loads((out / "files.json").read_text())
+                    files["air_private_input"] = {
+                        "canonical_sha256": hashlib.sha256(canonical.encode()).hexdigest()}
+                    (out / "files.json").write_text(json.dumps(files, indent=2) + "\n")
+                    private.unlink()
         bootloader = run(base + ["--output-path", out / "cairo_pie.zip"], env)
         (out / "bootloader.out").write_text(outcome(bootloader))
+        if case.get("large") and bootloader.returncode == 0:
+            files = json.loads((out / "files.json").read_text())
+            files["cairo_pie"] = digest(out / "cairo_pie.zip")
+            (out / "files.json").write_text(json.dumps(files, indent=2) + "\n")
+            (out / "cairo_pie.zip").unlink()
         print(f"{case['name']}: standalone exit {standalone.returncode}, "
               f"bootloader exit {bootloader.returncode}")
 

@@ -177,28 +177,31 @@ fn prover_runs_give_cairo1_runs_values_and_panics() {
     }
 }
 
+/// Runs the case into a scratch folder, checking its trace and memory files against
+/// `cairo1-run`'s digests; the folder holds the run's other files.
+fn run_with_same_trace_and_memory(case: &Case) -> tempfile::TempDir {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    case.run(scratch.path());
+    let files = json(&case.reference("files.json"));
+    for (file, kind) in [("trace.bin", "trace"), ("memory.bin", "memory")] {
+        assert_eq!(
+            digest(&scratch.path().join(file)),
+            files[kind],
+            "{}: {kind} file",
+            case.name
+        );
+    }
+    scratch
+}
+
 #[test]
 fn proof_mode_writes_cairo1_runs_trace_memory_and_air_inputs() {
     for case in cases() {
         if case.mode != "proof" || !has_reference_files(&case) {
             continue;
         }
-        let scratch = tempfile::tempdir().expect("a scratch folder");
-        case.run(scratch.path());
+        let scratch = run_with_same_trace_and_memory(&case);
         let file = |name: &str| scratch.path().join(name);
-        let files = json(&case.reference("files.json"));
-        assert_eq!(
-            digest(&file("trace.bin")),
-            files["trace"],
-            "{}: trace file",
-            case.name
-        );
-        assert_eq!(
-            digest(&file("memory.bin")),
-            files["memory"],
-            "{}: memory file",
-            case.name
-        );
         assert_eq!(
             json(&file("public.json")),
             json(&case.reference("air_public_input.json")),
@@ -225,22 +228,8 @@ fn runs_outside_proof_mode_write_cairo1_runs_files_and_cairo_pie() {
         if case.mode == "proof" || !has_reference_files(&case) {
             continue;
         }
-        let scratch = tempfile::tempdir().expect("a scratch folder");
-        case.run(scratch.path());
+        let scratch = run_with_same_trace_and_memory(&case);
         let file = |name: &str| scratch.path().join(name);
-        let files = json(&case.reference("files.json"));
-        assert_eq!(
-            digest(&file("trace.bin")),
-            files["trace"],
-            "{}: trace file",
-            case.name
-        );
-        assert_eq!(
-            digest(&file("memory.bin")),
-            files["memory"],
-            "{}: memory file",
-            case.name
-        );
         let load = |path: &Path| {
             CairoPie::read_zip_file(path).unwrap_or_else(|error| panic!("{}: {error}", case.name))
         };

@@ -326,30 +326,8 @@ impl SierraProgram {
             return Ok(Arc::clone(entry));
         }
         let (header, builtins) = entry_code::entry_code(param_types, code_offset, dicts);
-        let assembled = self
-            .builder
-            .casm_program()
-            .assemble_ex(&header, &create_code_footer());
-        let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
-        let data: Vec<MaybeRelocatable> = assembled
-            .bytecode
-            .iter()
-            .map(|word| MaybeRelocatable::from(Felt252::from(word)))
-            .collect();
-        let data_len = data.len();
-        let program = Program::new(
-            builtins,
-            data,
-            Some(0),
-            hints_dict,
-            ReferenceManager {
-                references: Vec::new(),
-            },
-            Default::default(),
-            Vec::new(),
-            None,
-        )
-        .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        let (program, string_to_hint, data_len) =
+            self.assemble_with_header(&header, builtins, None)?;
         let entry = Arc::new(EntryProgram {
             program: CairoProgram::from_cairo_vm(program, "sierra entry code"),
             string_to_hint,
@@ -357,6 +335,56 @@ impl SierraProgram {
         });
         self.lock_entries().insert(key, Arc::clone(&entry));
         Ok(entry)
+    }
+
+    /// The CASM program with `header` before it and the footer after, as cairo-vm runs it:
+    /// from its start, or in proof mode from its start to `proof_end`; with the hints by their
+    /// text (for cairo-lang-runner's processor) and the bytecode's length.
+    fn assemble_with_header(
+        &self,
+        header: &[cairo_lang_casm::instructions::Instruction],
+        builtins: Vec<cairo_vm::types::builtin_name::BuiltinName>,
+        proof_end: Option<usize>,
+    ) -> Result<(Program, UnorderedHashMap<String, Hint>, usize)> {
+        let assembled = self
+            .builder
+            .casm_program()
+            .assemble_ex(header, &create_code_footer());
+        let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
+        let data: Vec<MaybeRelocatable> = assembled
+            .bytecode
+            .iter()
+            .map(|word| MaybeRelocatable::from(Felt252::from(word)))
+            .collect();
+        let data_len = data.len();
+        let references = ReferenceManager {
+            references: Vec::new(),
+        };
+        let program = match proof_end {
+            Some(end) => Program::new_for_proof(
+                builtins,
+                data,
+                0,
+                end,
+                hints_dict,
+                references,
+                Default::default(),
+                Vec::new(),
+                None,
+            ),
+            None => Program::new(
+                builtins,
+                data,
+                Some(0),
+                hints_dict,
+                references,
+                Default::default(),
+                Vec::new(),
+                None,
+            ),
+        }
+        .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        Ok((program, string_to_hint, data_len))
     }
 
     /// The assembled entry programs; a thread that panicked while holding them left nothing

@@ -4,13 +4,10 @@
 //! outside proof mode the function returns any values, and the run can become a Cairo PIE.
 //! Either way the trace, memory, AIR inputs and Cairo PIE come from the vm-core [`Runner`].
 
-use cairo_lang_runnable_utils::builder::create_code_footer;
-use cairo_lang_runner::{build_hints_dict, Arg};
+use cairo_lang_runner::Arg;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::Function;
-use cairo_vm::serde::deserialize_program::ReferenceManager;
 use cairo_vm::types::builtin_name::BuiltinName;
-use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairo_vm::Felt252;
 
@@ -106,47 +103,11 @@ impl SierraProgram {
         let entry = prover_entry_code(&signature, copy_to_output, config.proof_mode, args_size)
             .map_err(VmCoreError::Arguments)?;
 
-        let assembled = self
-            .builder
-            .casm_program()
-            .assemble_ex(&entry.instructions, &create_code_footer());
-        let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
-        let data: Vec<MaybeRelocatable> = assembled
-            .bytecode
-            .iter()
-            .map(|word| MaybeRelocatable::from(Felt252::from(word)))
-            .collect();
         let builtins = entry.builtins.clone();
-        let program = if config.proof_mode {
-            // The program ends at the entry code's `jmp rel 0`.
-            Program::new_for_proof(
-                builtins.clone(),
-                data,
-                0,
-                entry.size - 2,
-                hints_dict,
-                ReferenceManager {
-                    references: Vec::new(),
-                },
-                Default::default(),
-                Vec::new(),
-                None,
-            )
-        } else {
-            Program::new(
-                builtins.clone(),
-                data,
-                Some(0),
-                hints_dict,
-                ReferenceManager {
-                    references: Vec::new(),
-                },
-                Default::default(),
-                Vec::new(),
-                None,
-            )
-        }
-        .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        // In proof mode the program ends at the entry code's `jmp rel 0` (two words).
+        let proof_end = config.proof_mode.then(|| entry.size - 2);
+        let (program, string_to_hint, _) =
+            self.assemble_with_header(&entry.instructions, builtins.clone(), proof_end)?;
 
         let builtin_stops = config.finalize_builtins.then(|| {
             if copy_to_output {

@@ -2,9 +2,11 @@
 //! little-endian 64-bit limbs — the representation `starknet-types-core`'s `Felt` holds, so
 //! crossing that boundary costs nothing.
 //!
-//! The prime's shape makes Montgomery reduction cheap: its low limbs are 1, 0, 0, so
-//! −p⁻¹ mod 2^64 is −1 (the reduction's multiplier is a negation) and, of the four partial
-//! products a generic reduction adds per limb, only the one with the top limb is not trivial.
+//! The prime's shape makes Montgomery reduction cheap: p = 1 + k·2^192 with k its top limb,
+//! so p⁻¹ ≡ 1 − k·2^192 modulo 2^256 and the whole reduction is one step of five
+//! multiplications by k (see `reduce_lazy`), where a generic reduction takes four rounds of
+//! four. Carries are written as pairs of overflowing additions, which LLVM compiles to single
+//! `adc`/`sbb` instructions.
 
 /// p's limbs, least significant first.
 pub(crate) const P: [u64; 4] = [1, 0, 0, 0x0800_0000_0000_0011];
@@ -13,18 +15,22 @@ pub(crate) const P: [u64; 4] = [1, 0, 0, 0x0800_0000_0000_0011];
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Fp([u64; 4]);
 
-/// `a + b + carry`: the sum and the carry out.
+/// `a + b + carry` (carry 0 or 1): the sum and the carry out. Written as two overflowing
+/// additions, the form LLVM turns into one `adc`; through `u128` it keeps the carry in a
+/// register and spends several instructions per limb.
 #[inline(always)]
 const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
-    let sum = a as u128 + b as u128 + carry as u128;
-    (sum as u64, (sum >> 64) as u64)
+    let (sum, first) = a.overflowing_add(b);
+    let (sum, second) = sum.overflowing_add(carry);
+    (sum, (first | second) as u64)
 }
 
-/// `a − b − borrow`: the difference and the borrow out (0 or 1).
+/// `a − b − borrow` (borrow 0 or 1): the difference and the borrow out, as one `sbb`.
 #[inline(always)]
 const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let difference = (a as u128).wrapping_sub(b as u128 + borrow as u128);
-    (difference as u64, ((difference >> 64) as u64) & 1)
+    let (difference, first) = a.overflowing_sub(b);
+    let (difference, second) = difference.overflowing_sub(borrow);
+    (difference, (first | second) as u64)
 }
 
 /// `a + b·c + carry`: the low word and the high word.
@@ -166,7 +172,7 @@ impl Fp {
         Fp::ZERO.sub(self)
     }
 
-    /// `self · other`: the 512-bit product, then Montgomery reduction ([`reduce`]).
+    /// `self · other`: the 512-bit product, then Montgomery reduction (`reduce`).
     #[inline(always)]
     pub fn mul(&self, other: &Fp) -> Fp {
         Fp(reduce(product(&self.0, &other.0)))
@@ -192,6 +198,19 @@ impl Fp {
         Fp([s0, s1, s2, s3])
     }
 
+    /// `2·self` without reduction, by a shift (for a value below 2^255): unlike an addition,
+    /// no carry runs from limb to limb.
+    #[inline(always)]
+    pub(crate) fn double_lazy(&self) -> Fp {
+        let [l0, l1, l2, l3] = self.0;
+        Fp([
+            l0 << 1,
+            (l1 << 1) | (l0 >> 63),
+            (l2 << 1) | (l1 >> 63),
+            (l3 << 1) | (l2 >> 63),
+        ])
+    }
+
     /// `self − other` without reduction, for `self ≥ other`.
     #[inline(always)]
     pub(crate) fn sub_lazy(&self, other: &Fp) -> Fp {
@@ -202,13 +221,14 @@ impl Fp {
         Fp([d0, d1, d2, d3])
     }
 
-    /// `self · other` for factors below 4p, left below 2p (no final subtraction).
+    /// `self · other` for factors whose product is below p·2^256 (both below 4p, or one below
+    /// 2p and the other below 16p), left below 2p (no final subtraction).
     #[inline(always)]
     pub(crate) fn mul_lazy(&self, other: &Fp) -> Fp {
         Fp(reduce_lazy(product(&self.0, &other.0)))
     }
 
-    /// `self²` for a value below 4p, left below 2p.
+    /// `self²` for a value below 5p (25p² < p·2^256 as 25p < 2^256), left below 2p.
     #[inline(always)]
     pub(crate) fn square_lazy(&self) -> Fp {
         Fp(reduce_lazy(square_product(&self.0)))
@@ -349,46 +369,38 @@ fn reduce(t: [u64; 8]) -> [u64; 4] {
 
 /// Montgomery reduction without the final subtraction: `value · 2^−256 mod p`, below 2p for a
 /// value below p·2^256 (the product of factors below 4p: 16p² < p·2^256 as p < 2^252).
+///
+/// In one step of 256 bits rather than four of 64: p = 1 + k·2^192 (k = p's top limb), so
+/// p⁻¹ ≡ 1 − k·2^192 (mod 2^256) and the multiplier m = −value·p⁻¹ mod 2^256 is the negated
+/// low half plus `value₀·k` in its top limb: one multiplication, no carry chain through the
+/// rounds. Then `value + m·p = value + m + m·k·2^192`, whose low half is zero by the choice of
+/// m: the four products `mᵢ·k` are independent, which is what makes this shorter than the
+/// word-by-word reduction (a field multiplication's latency is what Poseidon waits on).
 #[inline(always)]
 fn reduce_lazy(t: [u64; 8]) -> [u64; 4] {
-    let [t0, mut t1, mut t2, mut t3, mut t4, mut t5, mut t6, mut t7] = t;
-    // Each round clears the lowest limb by adding m·p, m = −t_i (as −p⁻¹ ≡ −1): m·1 at limb
-    // i (which leaves 0 and a carry exactly when t_i ≠ 0) and m·p3 at limb i + 3. The carry
-    // out of limb i + 4 waits in `high` for the next round.
-    let mut high;
-    let m = t0.wrapping_neg();
-    let carry = (t0 != 0) as u64;
-    let (r1, carry) = adc(t1, 0, carry);
-    let (r2, carry) = adc(t2, 0, carry);
-    let (r3, carry) = mac(t3, m, P[3], carry);
-    (t4, high) = adc(t4, carry, 0);
-    (t1, t2, t3) = (r1, r2, r3);
-
-    let m = t1.wrapping_neg();
-    let carry = (t1 != 0) as u64;
-    let (r2, carry) = adc(t2, 0, carry);
-    let (r3, carry) = adc(t3, 0, carry);
-    let (r4, carry) = mac(t4, m, P[3], carry);
-    (t5, high) = adc(t5, carry, high);
-    (t2, t3, t4) = (r2, r3, r4);
-
-    let m = t2.wrapping_neg();
-    let carry = (t2 != 0) as u64;
-    let (r3, carry) = adc(t3, 0, carry);
-    let (r4, carry) = adc(t4, 0, carry);
-    let (r5, carry) = mac(t5, m, P[3], carry);
-    (t6, high) = adc(t6, carry, high);
-    (t3, t4, t5) = (r3, r4, r5);
-
-    let m = t3.wrapping_neg();
-    let carry = (t3 != 0) as u64;
-    let (r4, carry) = adc(t4, 0, carry);
-    let (r5, carry) = adc(t5, 0, carry);
-    let (r6, carry) = mac(t6, m, P[3], carry);
+    let k = P[3];
+    let (m0, borrow) = sbb(0, t[0], 0);
+    let (m1, borrow) = sbb(0, t[1], borrow);
+    let (m2, borrow) = sbb(0, t[2], borrow);
+    let (m3, _) = sbb(0, t[3], borrow);
+    let m3 = m3.wrapping_add(t[0].wrapping_mul(k));
+    // Limbs 0–2 of value + m: m's are the negation of value's, so they sum to 2^192 unless
+    // all three are zero.
+    let carry = ((t[0] | t[1] | t[2]) != 0) as u128;
+    // Limb 3 of value + m + m·k·2^192 is zero by the choice of m; its carry (at most 2) joins
+    // m·k's next limb, where the 128-bit sum has room for it.
+    let (q0, high) = mac(0, m0, k, 0);
+    let limb3 = t[3] as u128 + m3 as u128 + q0 as u128 + carry;
+    debug_assert_eq!(limb3 as u64, 0, "m clears the low half");
+    let (q1, high) = mac(high, m1, k, (limb3 >> 64) as u64);
+    let (q2, high) = mac(high, m2, k, 0);
+    let (q3, q4) = mac(high, m3, k, 0);
+    let (r0, carry) = adc(t[4], q1, 0);
+    let (r1, carry) = adc(t[5], q2, carry);
+    let (r2, carry) = adc(t[6], q3, carry);
     // Below 2p < 2^253: nothing is carried out of the top limb.
-    (t7, _) = adc(t7, carry, high);
-    (t4, t5, t6) = (r4, r5, r6);
-    [t4, t5, t6, t7]
+    let (r3, _) = adc(t[7], q4, carry);
+    [r0, r1, r2, r3]
 }
 
 #[cfg(test)]

@@ -58,28 +58,37 @@ pub fn permute(state: &mut [Fp; 3]) {
         full_round(state, &constants[next..next + 3]);
         next += 3;
     }
-    // Partial rounds with lazy reduction: sums are left unreduced (below 8p) and each new
-    // state word reduced once, the S-box's input and output below 2p. The mix is arranged so
-    // that the S-box output x has a short path to the next S-box: s2' = t − 3x = (s0 + s1) − 2x.
-    let (two_p, four_p) = (Fp::multiple_of_p(2), Fp::multiple_of_p(4));
-    for constant in &constants[next..next + PARTIAL_ROUNDS] {
-        let input = state[2].add_lazy(constant); // < 2p
+    // Partial rounds with lazy reduction. Only the third word goes through the S-box, and
+    // each round's S-box waits on the previous one's: that chain is what the permutation's
+    // time is, so everything that does not depend on the S-box output x is taken off it. With
+    // t = s0 + s1 + x, the next S-box input is s2' + c' = t − 3x + c' = (s0 + s1 + c') − 2x:
+    // `base` = reduce(s0 + s1 + c') + 4p is computed while x is, and the chain per round is
+    // a shift, a subtraction and the cube. Bounds: s0, s1 below p, x below 2p, the S-box
+    // input base − 2x in (0, 5p).
+    let partial = &constants[next..next + PARTIAL_ROUNDS];
+    let four_p = Fp::multiple_of_p(4);
+    let two_p = Fp::multiple_of_p(2);
+    let [mut s0, mut s1, s2] = *state;
+    let mut input = s2.add_lazy(&partial[0]); // < 2p
+    for round in 0..PARTIAL_ROUNDS {
         let x = input.square_lazy().mul_lazy(&input); // < 2p
-        let s0_plus_s1 = state[0].add_lazy(&state[1]); // < 2p
+        let s0_plus_s1 = s0.add_lazy(&s1); // < 2p
+                                           // The constant after the last partial round is zero: `input` is then s2' itself.
+        let next_constant = partial.get(round + 1).unwrap_or(&Fp::ZERO);
+        let base = s0_plus_s1
+            .add_lazy(next_constant)
+            .reduce_lazy_value()
+            .add_lazy(&four_p); // < 5p
+        input = base.sub_lazy(&x.double_lazy());
         let t = s0_plus_s1.add_lazy(&x); // < 4p
-                                         // t + 2·s0 < 6p; t + 2p − 2·s1 < 6p; (s0 + s1) + 4p − 2x < 6p, none below zero.
-        state[0] = t
-            .add_lazy(&state[0].add_lazy(&state[0]))
-            .reduce_lazy_value();
-        state[1] = t
+                                         // t + 2·s0 < 6p; t + 2p − 2·s1 < 6p, not below zero.
+        s0 = t.add_lazy(&s0.double_lazy()).reduce_lazy_value();
+        s1 = t
             .add_lazy(&two_p)
-            .sub_lazy(&state[1].add_lazy(&state[1]))
-            .reduce_lazy_value();
-        state[2] = s0_plus_s1
-            .add_lazy(&four_p)
-            .sub_lazy(&x.add_lazy(&x))
+            .sub_lazy(&s1.double_lazy())
             .reduce_lazy_value();
     }
+    *state = [s0, s1, input.reduce_lazy_value()];
     next += PARTIAL_ROUNDS;
     for _ in 0..FULL_ROUNDS / 2 {
         full_round(state, &constants[next..next + 3]);

@@ -1,0 +1,82 @@
+//! Quick, noise-resistant timings of the hashes and field operations: the minimum over many
+//! short batches (a shared machine's stolen time only ever adds), for comparing changes
+//! between criterion runs. `cargo run --release -p cairn-stark-hash --example hash_timing`.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use cairn_stark_hash::field::Fp;
+use starknet_types_core::felt::Felt;
+use starknet_types_core::hash::{Pedersen, Poseidon, StarkHash};
+
+/// The fastest time per call, in nanoseconds, of `batch` calls over 300 batches.
+fn fastest(batch: u32, mut call: impl FnMut(u32)) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..300 {
+        let start = Instant::now();
+        for turn in 0..batch {
+            call(turn);
+        }
+        best = best.min(start.elapsed().as_nanos() as f64 / f64::from(batch));
+    }
+    best
+}
+
+fn main() {
+    let inputs: Vec<(Felt, Felt)> = (0..256u64)
+        .map(|n| {
+            let a = Poseidon::hash(&Felt::from(n), &Felt::ONE);
+            (a, Poseidon::hash(&a, &Felt::TWO))
+        })
+        .collect();
+    let pick = |turn: u32| &inputs[turn as usize % inputs.len()];
+    cairn_stark_hash::pedersen_hash(&inputs[0].0, &inputs[0].1);
+
+    let hades_cairn = fastest(200, |turn| {
+        let (a, b) = pick(turn);
+        let mut state = [*a, *b, Felt::TWO];
+        cairn_stark_hash::hades_permutation(black_box(&mut state));
+        black_box(state);
+    });
+    let hades_core = fastest(200, |turn| {
+        let (a, b) = pick(turn);
+        let mut state = [*a, *b, Felt::TWO];
+        Poseidon::hades_permutation(black_box(&mut state));
+        black_box(state);
+    });
+    let pedersen_cairn = fastest(50, |turn| {
+        let (a, b) = pick(turn);
+        black_box(cairn_stark_hash::pedersen_hash(black_box(a), black_box(b)));
+    });
+    let pedersen_core = fastest(50, |turn| {
+        let (a, b) = pick(turn);
+        black_box(Pedersen::hash(black_box(a), black_box(b)));
+    });
+    let a = Fp::from_u64(0x1234_5678_9abc_def0);
+    let b = Fp::from_u64(0x0fed_cba9_8765_4321)
+        .inverse()
+        .unwrap_or(Fp::ONE);
+    let mul = fastest(20_000, |_| {
+        black_box(black_box(a).mul(&b));
+    });
+    let mut chained = a;
+    let mul_chain = fastest(20_000, |_| chained = chained.mul(&b));
+    let mut squared = a;
+    let square_chain = fastest(20_000, |_| squared = squared.square());
+    black_box((chained, squared));
+    println!(
+        "hades    cairn {hades_cairn:8.1} ns  core {hades_core:8.1} ns  ratio {:.2}",
+        hades_core / hades_cairn
+    );
+    println!(
+        "pedersen cairn {pedersen_cairn:8.1} ns  core {pedersen_core:8.1} ns  ratio {:.2}",
+        pedersen_core / pedersen_cairn
+    );
+    println!("mul (throughput) {mul:5.2} ns  mul chain {mul_chain:5.2} ns  square chain {square_chain:5.2} ns");
+    let bytes: Vec<[u8; 32]> = inputs.iter().map(|(a, _)| a.to_bytes_le()).collect();
+    let crossing = fastest(2_000, |turn| {
+        let felt = Felt::from_bytes_le(black_box(&bytes[turn as usize % bytes.len()]));
+        black_box(felt.to_bytes_le());
+    });
+    println!("felt from and to bytes {crossing:6.1} ns");
+}

@@ -15,7 +15,8 @@ pub(crate) const P: [u64; 4] = [1, 0, 0, 0x0800_0000_0000_0011];
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Fp([u64; 4]);
 
-/// `a + b + carry` (carry 0 or 1): the sum and the carry out. Written as two overflowing
+/// `a + b + carry`: the sum and the carry out, for a carry of 0 or 1 or a `b` of 0 (at most
+/// one of the two additions can overflow then: the squaring adds whole high words that way). Written as two overflowing
 /// additions, the form LLVM turns into one `adc`; through `u128` it keeps the carry in a
 /// register and spends several instructions per limb.
 #[inline(always)]

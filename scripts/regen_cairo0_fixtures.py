@@ -49,6 +49,7 @@ RUNS = [
     dict(name="py_ids", layout="small"),
     dict(name="py_segments", layout="small"),
     dict(name="py_scopes", layout="small"),
+    dict(name="py_hint_names", layout="small"),
     dict(name="py_import", layout="small"),
     dict(name="py_nested", layout="small"),
     dict(name="py_raise", layout="small"),

@@ -11,9 +11,11 @@ use cairn_vm_core::{CairoProgram, HintData, HintExtension, ScopeStack};
 use pyo3::exceptions::{PyAssertionError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::ids::{HintContext, Ids};
+use crate::injection::{Injection, NameAnalysis};
 use crate::memory::Memory;
 use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
@@ -64,24 +66,50 @@ fn hint_error(error: HintError) -> PyErr {
 
 /// `PRIME` and the field helpers cairo-run gives every hint (`fadd`, `fsub`, `fmul`, `fdiv`,
 /// `fpow`, `fis_quad_residue`, `fsqrt`, `safe_div`, `to_felt_or_relocatable`).
+/// Made once per process (running their source took a good part of a runner's set-up); each
+/// runner gets its own copy of the dict, the functions in it shared.
 fn cairo_run_static_locals(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let code = std::ffi::CString::new(include_str!("static_locals.py"))
-        .map_err(|error| PyValueError::new_err(error.to_string()))?;
-    let namespace = PyDict::new(py);
-    namespace.set_item("PRIME", int_of_felt(&cairn_vm_core::Felt252::MAX) + 1u8)?;
-    namespace.set_item("RelocatableValue", py.get_type::<RelocatableValue>())?;
-    py.run(&code, Some(&namespace), None)?;
-    namespace
-        .get_item("STATIC_LOCALS")?
-        .ok_or_else(|| PyValueError::new_err("static_locals.py defines STATIC_LOCALS"))?
+    static STATIC_LOCALS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+    let template = STATIC_LOCALS.get_or_try_init(py, || {
+        let namespace = PyDict::new(py);
+        namespace.set_item("PRIME", int_of_felt(&cairn_vm_core::Felt252::MAX) + 1u8)?;
+        namespace.set_item("RelocatableValue", py.get_type::<RelocatableValue>())?;
+        python_module_function(
+            py,
+            include_str!("static_locals.py"),
+            "STATIC_LOCALS",
+            Some(namespace),
+        )?
         .cast_into::<PyDict>()
+        .map(Bound::unbind)
         .map_err(PyErr::from)
+    })?;
+    template.bind(py).copy()
 }
 
-/// A hint compiled on its first run: its code object and what its `ids` refer to.
+/// Runs the embedded Python `source` in `namespace` (or a fresh one) and returns the object
+/// it binds to `name`.
+pub(crate) fn python_module_function<'py>(
+    py: Python<'py>,
+    source: &str,
+    name: &str,
+    namespace: Option<Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let code =
+        std::ffi::CString::new(source).map_err(|error| PyValueError::new_err(error.to_string()))?;
+    let namespace = namespace.unwrap_or_else(|| PyDict::new(py));
+    py.run(&code, Some(&namespace), None)?;
+    namespace
+        .get_item(name)?
+        .ok_or_else(|| PyValueError::new_err(format!("the embedded Python defines {name}")))
+}
+
+/// A hint compiled on its first run: its code object, what its `ids` refer to, and which of
+/// the names cairo-run gives every hint it is given.
 struct CompiledHint {
     code: Py<PyAny>,
     context: Arc<HintContext>,
+    injection: Rc<Injection>,
 }
 
 /// Where a hint's code is in the Cairo source.
@@ -146,6 +174,11 @@ pub struct PythonHints {
     /// static locals, the VM names), in one dict made at the first hint, and its keys.
     injected: Option<Py<PyDict>>,
     injected_names: Vec<Py<PyString>>,
+    /// Finds which of those names each hint's code looks up.
+    name_analysis: NameAnalysis,
+    /// Set once a hint has defined a function (which a later hint may call with the scope as
+    /// its globals): from then on every hint is given every name.
+    every_name: bool,
     /// With cairo-run's shared scope, what crosses between Python's and Rust's variables.
     shared_scope: Option<SharedScope>,
     exec: Py<PyAny>,
@@ -206,6 +239,8 @@ impl PythonHints {
             vm_objects,
             injected: None,
             injected_names: Vec::new(),
+            name_analysis: NameAnalysis::new(py)?,
+            every_name: false,
             shared_scope: None,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::new(),
@@ -274,16 +309,21 @@ impl PythonHints {
         Ok(injected)
     }
 
-    /// The hint's code object and references, made on its first run.
+    /// The hint's code object, references and names given, made on its first run.
     fn compiled<'py>(
         &mut self,
         py: Python<'py>,
         pc: usize,
         hint: &HintData,
-    ) -> PyResult<(Bound<'py, PyAny>, Arc<HintContext>)> {
+        injected: &Bound<'py, PyDict>,
+    ) -> PyResult<(Bound<'py, PyAny>, Arc<HintContext>, Rc<Injection>)> {
         let source = hint.code.as_str();
         if let Some(compiled) = self.compiled.get(&pc).and_then(|codes| codes.get(source)) {
-            return Ok((compiled.code.bind(py).clone(), compiled.context.clone()));
+            return Ok((
+                compiled.code.bind(py).clone(),
+                compiled.context.clone(),
+                compiled.injection.clone(),
+            ));
         }
         let code = match self.locations.get(&pc).cloned() {
             // As cairo-run reports it: the Cairo file, and the hint's line in it. Blank lines
@@ -309,15 +349,19 @@ impl PythonHints {
             ap_tracking: hint.ap_tracking.clone(),
             accessible_scopes: hint.accessible_scopes.clone(),
         });
+        let plan = self.name_analysis.plan(py, &code, source, injected)?;
+        self.every_name |= plan.defines_functions;
+        let injection = Rc::new(plan.injection);
         self.compiled.entry(pc).or_default().insert(
             source.to_owned(),
             CompiledHint {
                 code: code.clone().unbind(),
                 context: context.clone(),
+                injection: injection.clone(),
             },
         );
         self.compiled_count += 1;
-        Ok((code, context))
+        Ok((code, context, injection))
     }
 
     /// Lets tracebacks show a hint's lines when its Cairo file cannot be read from here (the
@@ -374,43 +418,64 @@ impl PythonHints {
             let rust = scopes.shared_variables().map_err(hint_error)?;
             shared.copy_to_python(py, rust, &locals)?;
         }
-        let (code, context) = self.compiled(py, vm.get_pc().offset, hint)?;
-        let ids = Ids {
-            state: ThreadBound::new(self.state.clone()),
-            structs: ThreadBound::new(self.structs.clone()),
-            hint: context,
-        };
-        // The names that change from hint to hint, then the fixed ones in one update (keys
-        // interned: a hint may run every step).
-        locals.set_item(intern!(py, "ap"), RelocatableValue::from(vm.get_ap()))?;
-        locals.set_item(intern!(py, "fp"), RelocatableValue::from(vm.get_fp()))?;
-        locals.set_item(intern!(py, "pc"), RelocatableValue::from(vm.get_pc()))?;
-        locals.set_item(intern!(py, "current_step"), vm.get_current_step())?;
-        locals.set_item(intern!(py, "ids"), Bound::new(py, ids)?)?;
         if self.injected.is_none() {
             self.vm_objects.add_builtins(py, &self.state, vm)?;
         }
         let injected = self.injected(py)?;
-        locals.update(injected.as_mapping())?;
-
-        let outcome = self
-            .state
-            .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
-
-        // Out again, as cairo-run takes them out (a hint that deleted one has nothing to take).
-        for name in [
-            intern!(py, "ap"),
-            intern!(py, "fp"),
-            intern!(py, "pc"),
-            intern!(py, "current_step"),
-            intern!(py, "ids"),
-        ]
-        .into_iter()
-        .chain(self.injected_names.iter().map(|name| name.bind(py)))
-        {
-            // An error is a name the hint deleted itself: nothing to take out.
-            let _ = locals.del_item(name);
-        }
+        let (code, context, injection) = self.compiled(py, vm.get_pc().offset, hint, &injected)?;
+        let ids = || {
+            Bound::new(
+                py,
+                Ids {
+                    state: ThreadBound::new(self.state.clone()),
+                    structs: ThreadBound::new(self.structs.clone()),
+                    hint: context.clone(),
+                },
+            )
+        };
+        // As cairo-run: the registers and the step stay in the scope after the hint (keys
+        // interned: a hint may run every step); `ids` and the fixed names are taken out again.
+        locals.set_item(intern!(py, "ap"), RelocatableValue::from(vm.get_ap()))?;
+        locals.set_item(intern!(py, "fp"), RelocatableValue::from(vm.get_fp()))?;
+        locals.set_item(intern!(py, "pc"), RelocatableValue::from(vm.get_pc()))?;
+        locals.set_item(intern!(py, "current_step"), vm.get_current_step())?;
+        let ids_name = intern!(py, "ids");
+        // A name the hint deleted itself gives an error on the way out: nothing to take out.
+        let outcome = match &*injection {
+            Injection::Named {
+                ids: uses_ids,
+                names,
+            } if !self.every_name => {
+                if *uses_ids {
+                    locals.set_item(ids_name, ids()?)?;
+                }
+                for (name, value) in names {
+                    locals.set_item(name.bind(py), value.bind(py))?;
+                }
+                let outcome = self
+                    .state
+                    .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
+                if *uses_ids {
+                    let _ = locals.del_item(ids_name);
+                }
+                for (name, _) in names {
+                    let _ = locals.del_item(name.bind(py));
+                }
+                outcome
+            }
+            _ => {
+                locals.set_item(ids_name, ids()?)?;
+                locals.update(injected.as_mapping())?;
+                let outcome = self
+                    .state
+                    .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
+                let _ = locals.del_item(ids_name);
+                for name in &self.injected_names {
+                    let _ = locals.del_item(name.bind(py));
+                }
+                outcome
+            }
+        };
         if let Some(shared) = &mut self.shared_scope {
             let rust = scopes.shared_variables().map_err(hint_error)?;
             shared.copy_to_rust(&locals, rust);

@@ -17,6 +17,7 @@ mod executable;
 mod gil;
 mod hints;
 mod ids;
+mod injection;
 mod memory;
 mod relocatable;
 mod runner;

@@ -10,7 +10,7 @@ cairn_setup
 cd "$CAIRN_ROOT/crates/hint-bridge-py"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-"$CAIRN_VENV/bin/maturin" build --release --quiet --out "$out/wheels" >&2
+"$CAIRN_VENV/bin/maturin" build --quiet --out "$out/wheels" >&2
 wheel="$(ls "$out"/wheels/*.whl)"
 echo "wheel: $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 status=0

@@ -32,11 +32,11 @@ if command -v valgrind >/dev/null 2>&1; then
 fi
 echo "== scripts: pytest"
 "$CAIRN_VENV/bin/python" -m pytest -q scripts/tests
-echo "== Python bridge: maturin develop, then pytest"
+echo "== Python bridge: maturin develop (the wheel profile, which the wheel build below reuses), then pytest"
 # A module built before the switch to abi3 (`_cairn.cpython-3XX-….so`) would shadow the new
 # `_cairn.abi3.so` at import: remove every earlier build first.
 rm -f crates/hint-bridge-py/python/cairn/_cairn.*.so
 (cd crates/hint-bridge-py && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
 "$CAIRN_VENV/bin/python" -m pytest -q crates/hint-bridge-py/tests
-echo "== Python wheel: release build, installed in fresh venvs, the bridge's tests against it"
+echo "== Python wheel: built, installed in fresh venvs, the bridge's tests against it"
 scripts/test-wheel.sh 3.9 3.13

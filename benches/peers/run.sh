@@ -115,7 +115,7 @@ else
 fi
 
 say "cairo-lang: Cairo 0 programs on both VMs, and the Python bridge bench"
-(cd "$CAIRN_ROOT/crates/hint-bridge-py" && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --release --quiet)
+(cd "$CAIRN_ROOT/crates/hint-bridge-py" && VIRTUAL_ENV="$CAIRN_VENV" "$CAIRN_VENV/bin/maturin" develop --quiet)
 if cairo_lang="$("$CAIRN_ROOT/scripts/cairo-lang-venv.sh" 2> "$out/cairo-lang-install.log")"; then
     "$CAIRN_VENV/bin/python" "$here/cairo0_vs_cairo_run.py" "$cairo_lang/bin/python" "$out/cairo0.json" \
         || echo "{\"error\": \"cairo0_vs_cairo_run.py failed\"}" > "$out/cairo0.json"

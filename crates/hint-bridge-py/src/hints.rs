@@ -1,7 +1,7 @@
 //! [`PythonHints`]: runs the hints cairo-vm does not know as Python, as cairo-run does.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -128,7 +128,7 @@ fn hint_sources(program: &CairoProgram) -> HashMap<usize, HintSource> {
         .as_cairo_vm()
         .get_relocated_instruction_locations(&[0])
     else {
-        return HashMap::new();
+        return HashMap::default();
     };
     locations
         .into_iter()
@@ -243,10 +243,10 @@ impl PythonHints {
             every_name: false,
             shared_scope: None,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
-            compiled: HashMap::new(),
+            compiled: HashMap::default(),
             compiled_count: 0,
             locations: hint_sources(program),
-            shown_lines: HashMap::new(),
+            shown_lines: HashMap::default(),
             memory,
             segments,
             scopes,
@@ -345,7 +345,11 @@ impl PythonHints {
             }
         };
         let context = Arc::new(HintContext {
-            references: hint.ids_data.clone(),
+            references: hint
+                .ids_data
+                .iter()
+                .map(|(name, reference)| (name.clone(), reference.clone()))
+                .collect(),
             ap_tracking: hint.ap_tracking.clone(),
             accessible_scopes: hint.accessible_scopes.clone(),
         });

@@ -1,6 +1,6 @@
 //! `ids`: the Cairo references a hint may use, with struct members and typed pointers.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 

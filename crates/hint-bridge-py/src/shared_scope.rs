@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt};
 
 use crate::relocatable::RelocatableValue;
-use crate::values::{int_of_felt, maybe_relocatable, to_python};
+use crate::values::{maybe_relocatable, python_int_of_felt, to_python};
 
 /// Variables cairo-vm's hints read as big integers (the secp and EC hints' `x`, `value`…): an
 /// int a Python hint sets under one of these names crosses as a `BigInt`, any other as a felt.
@@ -103,7 +103,7 @@ fn python_of<'py>(py: Python<'py>, value: &dyn Any) -> PyResult<Option<Bound<'py
         };
     }
     if let Some(felt) = value.downcast_ref::<Felt252>() {
-        return Ok(Some(int_of_felt(felt).into_pyobject(py)?.into_any()));
+        return python_int_of_felt(py, felt).map(Some);
     }
     integer!(BigInt, u64, usize, u32, i64, i32, u8);
     if let Some(flag) = value.downcast_ref::<bool>() {

@@ -1,7 +1,7 @@
 //! Cairo 0 identifiers a hint reaches through `ids`, read from the program: struct layouts
 //! (`ids.x.member`, `ids.Point.SIZE`), constants (`ids.SCALE`) and scopes (`ids.module.X`).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use cairn_vm_core::cairo_vm::types::program::Program;
 use cairn_vm_core::Felt252;
@@ -154,6 +154,10 @@ pub(crate) enum Kind<'a> {
 
 pub(crate) fn kind<'a>(structs: &Structs, cairo_type: &'a str) -> Kind<'a> {
     let cairo_type = cairo_type.trim();
+    // Most references are felts: no lookup for them.
+    if cairo_type == "felt" {
+        return Kind::Value;
+    }
     if let Some(pointee) = cairo_type.strip_suffix('*') {
         let pointee = pointee.trim();
         if !pointee.ends_with('*') && structs.members(pointee).is_some() {

@@ -359,6 +359,23 @@ def test_ctrl_c_stops_a_long_run():
     assert runner.step_count > 0 and not runner.finished
 
 
+def test_ints_of_every_size_are_written_modulo_the_prime():
+    # Ints that fit a machine word take a shorter way into memory than big ones, and felts
+    # below 2^64 a shorter way out: both must agree with plain modular arithmetic.
+    runner = new_runner("py_segments")
+    runner.run_until_end()
+    prime = cairn_prime()
+    values = [0, 1, -1, -5, 2**63 - 1, -(2**63), 2**63, 2**64 - 1, 2**64, -(2**64), prime - 1,
+              prime, prime + 3, -prime - 2, 3 * prime + 7, 2**300 + 11, -(2**300)]
+    base = runner.segments.add()
+    for offset, value in enumerate(values):
+        runner.memory[base + offset] = value
+    for offset, value in enumerate(values):
+        read = runner.memory[base + offset]
+        assert read == value % prime, (value, read)
+        assert type(read) is int
+
+
 def test_memory_ranges_and_loading_data_as_cairo_lang_names_them():
     runner = new_runner("py_memory")
     runner.run_until_end()

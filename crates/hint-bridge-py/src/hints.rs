@@ -444,42 +444,45 @@ impl PythonHints {
         locals.set_item(intern!(py, "pc"), RelocatableValue::from(vm.get_pc()))?;
         locals.set_item(intern!(py, "current_step"), vm.get_current_step())?;
         let ids_name = intern!(py, "ids");
-        // A name the hint deleted itself gives an error on the way out: nothing to take out.
-        let outcome = match &*injection {
-            Injection::Named {
-                ids: uses_ids,
-                names,
-            } if !self.every_name => {
-                if *uses_ids {
+        // The names this hint is given: its own list, or (`None`) every one.
+        let named = match &*injection {
+            Injection::Named { ids, names } if !self.every_name => Some((*ids, names)),
+            _ => None,
+        };
+        match named {
+            Some((uses_ids, names)) => {
+                if uses_ids {
                     locals.set_item(ids_name, ids()?)?;
                 }
                 for (name, value) in names {
                     locals.set_item(name.bind(py), value.bind(py))?;
                 }
-                let outcome = self
-                    .state
-                    .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
-                if *uses_ids {
+            }
+            None => {
+                locals.set_item(ids_name, ids()?)?;
+                locals.update(injected.as_mapping())?;
+            }
+        }
+        let outcome = self
+            .state
+            .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
+        // Out again; an error is a name the hint deleted itself: nothing to take out.
+        match named {
+            Some((uses_ids, names)) => {
+                if uses_ids {
                     let _ = locals.del_item(ids_name);
                 }
                 for (name, _) in names {
                     let _ = locals.del_item(name.bind(py));
                 }
-                outcome
             }
-            _ => {
-                locals.set_item(ids_name, ids()?)?;
-                locals.update(injected.as_mapping())?;
-                let outcome = self
-                    .state
-                    .lend_vm(vm, || self.exec.bind(py).call1((&code, &locals)).map(drop));
+            None => {
                 let _ = locals.del_item(ids_name);
                 for name in &self.injected_names {
                     let _ = locals.del_item(name.bind(py));
                 }
-                outcome
             }
-        };
+        }
         if let Some(shared) = &mut self.shared_scope {
             let rust = scopes.shared_variables().map_err(hint_error)?;
             shared.copy_to_rust(&locals, rust);

@@ -75,9 +75,8 @@ impl NameAnalysis {
         let mut ids = false;
         let mut given = Vec::new();
         for name in names.iter() {
-            // Code objects' names are interned strings already: no copy is made here.
             let name = name.cast_into::<PyString>()?;
-            if name.extract::<String>()? == "ids" {
+            if name == "ids" {
                 ids = true;
             } else if let Some(value) = injected.get_item(&name)? {
                 given.push((name.unbind(), value.unbind()));

@@ -2,7 +2,8 @@
 # Builds the Python module's release wheel (abi3, stripped) and installs it into a fresh venv
 # for each CPython it finds (python3.9 … python3.13 on PATH, or under pyenv; or only the
 # versions given as arguments), then runs the bridge's tests against each: what a user gets from
-# `pip install`. Prints the wheel's size and each version's result. scripts/test.sh runs it for
+# `pip install`, and checks with `mypy --strict` a script typed against the wheel's stubs
+# (tests/typed_usage.py). Prints the wheel's size and each version's result. scripts/test.sh runs it for
 # the oldest and newest versions the stable ABI covers here (3.9 and 3.13).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
@@ -34,7 +35,7 @@ for version in "${versions[@]}"; do
     found=$((found + 1))
     venv="$out/venv-$version"
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet "$wheel" pytest >&2
+    "$venv/bin/pip" install --quiet "$wheel" pytest mypy >&2
     # Run the tests against the installed wheel, not the source tree's package.
     if (cd "$out" && "$venv/bin/python" -m pytest -q -p no:cacheprovider \
             "$CAIRN_ROOT/crates/hint-bridge-py/tests" > "$out/pytest-$version.log" 2>&1); then
@@ -42,6 +43,15 @@ for version in "${versions[@]}"; do
     else
         echo "python$version: FAILED"
         tail -n 20 "$out/pytest-$version.log"
+        status=1
+    fi
+    # The stubs and py.typed shipped in the wheel, as a user's type checker reads them.
+    if (cd "$out" && "$venv/bin/mypy" --strict --cache-dir "$out/mypy-cache-$version" \
+            "$CAIRN_ROOT/crates/hint-bridge-py/tests/typed_usage.py" > "$out/mypy-$version.log" 2>&1); then
+        echo "python$version: mypy --strict: $(tail -n 1 "$out/mypy-$version.log")"
+    else
+        echo "python$version: mypy --strict FAILED"
+        tail -n 20 "$out/mypy-$version.log"
         status=1
     fi
 done

@@ -5,9 +5,9 @@
 //!   (`memory`, `segments`, `ids`, `ap`, `fp`, `pc`, scopes, `PRIME`, `current_step`, the
 //!   caller's `hint_locals` and `static_locals`). Rust hints and Python hints keep separate
 //!   variables.
-//! - The `cairn` Python module (built with maturin from this crate) exposes `CairoRunner`,
-//!   `ExecutableRunner` (Cairo executables for provers), `run`, `RelocatableValue`,
-//!   `HintError` and `VmError`. The GIL is released while Cairo steps
+//! - The `cairn` Python module (built with maturin from this crate) exposes `Program` (read
+//!   once, run by many runners), `CairoRunner`, `ExecutableRunner` (Cairo executables for
+//!   provers), `run`, `RelocatableValue`, `HintError` and `VmError`. The GIL is released while Cairo steps
 //!   run and re-taken for each Python hint.
 //! - [`run_program`] lets a Rust program (the CLI's `--python-hints`) run a program with
 //!   Python hints in an embedded interpreter.
@@ -19,6 +19,7 @@ mod hints;
 mod ids;
 mod injection;
 mod memory;
+mod program;
 mod relocatable;
 mod runner;
 mod segments;
@@ -55,6 +56,7 @@ pyo3::create_exception!(
 #[pyo3(name = "_cairn")]
 fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
+    module.add_class::<program::PyProgram>()?;
     module.add_class::<runner::PyCairoRunner>()?;
     module.add_class::<executable::PyExecutableRunner>()?;
     module.add_class::<runner::ExecutionResources>()?;
@@ -72,3 +74,13 @@ fn cairn_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     py.get_type::<VmError>().setattr("pc", py.None())?;
     Ok(())
 }
+
+/// The extension module's Rust allocations (cairo-vm's memory segments above all) come from
+/// mimalloc, not the C library's malloc that Python's process has. A run's segments grow by
+/// doubling to megabytes; glibc copies them as they grow, hands the freed blocks back to the
+/// system when the run ends and takes fresh zeroed pages for the next run, which took a
+/// quarter of a long run's time in the kernel. mimalloc keeps them for reuse. Python's own
+/// objects keep Python's allocator; only memory Rust allocates and frees goes through here.
+#[cfg(feature = "extension-module")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -2,18 +2,17 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use cairn_vm_core::output::render_program_output;
 use cairn_vm_core::{CairoProgram, EntryArg, Layout, RunConfig, Runner, VmCoreError};
-use pyo3::exceptions::{
-    PyFileNotFoundError, PyKeyboardInterrupt, PyOSError, PyPermissionError, PyRuntimeError,
-    PySystemExit, PyTypeError, PyValueError,
-};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PySystemExit, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::hints::PythonHints;
 use crate::memory::Memory;
+use crate::program::{program_json, PyProgram};
 use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
 use crate::state::HintState;
@@ -27,7 +26,7 @@ use crate::{HintError, VmError};
 /// created it.
 #[pyclass(module = "cairn", name = "CairoRunner")]
 pub struct PyCairoRunner {
-    program: CairoProgram,
+    program: Arc<CairoProgram>,
     config: RunConfig,
     run: ThreadBound<Option<Initialized>>,
 }
@@ -69,18 +68,30 @@ impl PyCairoRunner {
 
 #[pymethods]
 impl PyCairoRunner {
+    /// A runner of `program`: a `cairn.Program` (read once, shared by its runners), a path
+    /// (a str or os.PathLike), or the JSON text or its bytes (read for this runner alone).
     #[new]
-    #[pyo3(signature = (program_json, *, entrypoint="main", layout="plain", proof_mode=false, max_steps=None, trace=false))]
+    #[pyo3(signature = (program, *, entrypoint="main", layout="plain", proof_mode=false, max_steps=None, trace=false))]
     fn new(
-        program_json: &str,
+        py: Python<'_>,
+        program: &Bound<'_, PyAny>,
         entrypoint: &str,
         layout: &str,
         proof_mode: bool,
         max_steps: Option<usize>,
         trace: bool,
     ) -> PyResult<Self> {
-        let program =
-            CairoProgram::from_bytes(program_json.as_bytes(), entrypoint).map_err(vm_error)?;
+        let program = match program.cast::<PyProgram>() {
+            Ok(shared) => {
+                let shared = shared.get();
+                py.detach(|| shared.parsed(entrypoint))
+            }
+            Err(_) => {
+                let json = program_json(program)?;
+                py.detach(|| CairoProgram::from_bytes(&json, entrypoint).map(Arc::new))
+            }
+        }
+        .map_err(vm_error)?;
         let config = RunConfig {
             layout: Layout::named(layout).map_err(vm_error)?,
             proof_mode,
@@ -388,7 +399,8 @@ pub(crate) fn write_file(
 }
 
 /// Loads, initialises and runs a program to its end; `path_or_json` is a file path (a str or
-/// any os.PathLike) or the program's JSON text; `max_steps` bounds the run.
+/// any os.PathLike), the program's JSON text or bytes, or a `cairn.Program`; `max_steps`
+/// bounds the run.
 #[pyfunction]
 #[pyo3(signature = (path_or_json, *, layout="plain", entrypoint="main", hint_locals=None, static_locals=None, print_output=false, proof_mode=false, max_steps=None, shared_scope=false, python_hints="unknown"))]
 #[allow(clippy::too_many_arguments)]
@@ -405,19 +417,15 @@ pub fn run(
     shared_scope: bool,
     python_hints: &str,
 ) -> PyResult<Py<PyCairoRunner>> {
-    let json = match path_or_json.extract::<String>() {
-        Ok(text) if text.trim_start().starts_with('{') => text,
-        Ok(path) => read_program(std::path::Path::new(&path))?,
-        Err(_) => {
-            let path: std::path::PathBuf = path_or_json.extract().map_err(|_| {
-                PyTypeError::new_err(
-                    "path_or_json is a path (str or os.PathLike) or a program's JSON text",
-                )
-            })?;
-            read_program(&path)?
-        }
-    };
-    let mut runner = PyCairoRunner::new(&json, entrypoint, layout, proof_mode, max_steps, false)?;
+    let mut runner = PyCairoRunner::new(
+        py,
+        path_or_json,
+        entrypoint,
+        layout,
+        proof_mode,
+        max_steps,
+        false,
+    )?;
     runner.initialize(
         py,
         hint_locals,
@@ -444,16 +452,4 @@ fn entry_arg(value: &Bound<'_, PyAny>) -> PyResult<EntryArg> {
             .map(EntryArg::Array);
     }
     crate::values::maybe_relocatable(value).map(EntryArg::Value)
-}
-
-/// A program file's text; a missing file is FileNotFoundError, as `open` raises it.
-fn read_program(path: &std::path::Path) -> PyResult<String> {
-    std::fs::read_to_string(path).map_err(|error| {
-        let message = format!("cannot read {}: {error}", path.display());
-        match error.kind() {
-            std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(message),
-            std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(message),
-            _ => PyOSError::new_err(message),
-        }
-    })
 }

@@ -336,6 +336,74 @@ def test_run_takes_paths_and_a_step_limit(tmp_path):
         cairn.run(42)
 
 
+def test_a_program_is_read_once_and_run_by_many_runners_on_many_threads():
+    path = FIXTURES / RECORDINGS["py_heavy"]["program"]
+    # Every form a program comes in, each read once.
+    programs = [
+        cairn.Program(path),
+        cairn.Program(str(path)),
+        cairn.Program(path.read_text()),
+        cairn.Program.load(path.read_bytes()),
+    ]
+    results = {}
+
+    def work(index, n):
+        runner = cairn.CairoRunner(programs[index % len(programs)], layout="small")
+        runner.initialize(hint_locals={"program_input": {"n": n}})
+        runner.run_until_end()
+        results[(index, n)] = runner.output()
+
+    threads = [
+        threading.Thread(target=work, args=(index, n))
+        for index in range(4)
+        for n in (500, 1500)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8
+    for (_, n), output in results.items():
+        alone = cairn.CairoRunner(path.read_text(), layout="small")
+        alone.initialize(hint_locals={"program_input": {"n": n}})
+        alone.run_until_end()
+        assert output == alone.output()
+    # cairn.run takes one too.
+    assert cairn.run(programs[0], layout="small", hint_locals={"program_input": {"n": 500}}).output() == results[(0, 500)]
+
+
+def test_a_program_runs_any_entrypoint_and_needs_no_main(tmp_path):
+    program = json.loads((FIXTURES / RECORDINGS["py_hint_loop"]["program"]).read_text())
+    # The same program without `main`: a library of functions, each run as an entrypoint.
+    del program["identifiers"]["__main__.main"]
+    library = cairn.Program(json.dumps(program))
+    steps = {}
+    for entrypoint in ("bench_with_hints", "bench_without_hints", "bench_with_hints"):
+        runner = cairn.CairoRunner(library, entrypoint=entrypoint, layout="small")
+        runner.initialize()
+        runner.run_until_end()
+        steps.setdefault(entrypoint, set()).add(runner.step_count)
+    assert len(steps["bench_with_hints"]) == 1 and steps["bench_without_hints"]
+    with pytest.raises(cairn.VmError, match="main"):
+        cairn.CairoRunner(library, layout="small")
+
+
+def test_the_typed_usage_script_runs():
+    # The script scripts/test-wheel.sh gives mypy --strict, run as a user runs it.
+    import typed_usage
+
+    typed_usage.main()
+
+
+def test_a_malformed_or_missing_program_fails_when_read(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.json"):
+        cairn.Program(tmp_path / "missing.json")
+    with pytest.raises(cairn.VmError):
+        cairn.Program('{"prime": "0x11"}')
+    with pytest.raises(TypeError, match="cairn.Program"):
+        cairn.Program(42)
+
+
 def test_ctrl_c_stops_a_long_run():
     import os
     import signal

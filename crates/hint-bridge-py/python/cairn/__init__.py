@@ -1,7 +1,8 @@
 """Cairn: run Cairo 0 programs on a Rust VM, with hints written in Python.
 
 Hints that cairo-vm implements in Rust run in Rust; every other hint runs as Python in this
-interpreter, with the names cairo-run gives it. `ExecutableRunner` runs Cairo executables
+interpreter, with the names cairo-run gives it. A `Program` is read once and run by many
+`CairoRunner`s. `ExecutableRunner` runs Cairo executables
 (`#[executable]`) for provers, as `cairn execute` does.
 """
 
@@ -10,6 +11,7 @@ from ._cairn import (
     ExecutableRunner,
     HintError,
     Memory,
+    Program,
     RelocatableValue,
     Segments,
     VmError,
@@ -21,6 +23,7 @@ __all__ = [
     "ExecutableRunner",
     "HintError",
     "Memory",
+    "Program",
     "RelocatableValue",
     "Segments",
     "VmError",

@@ -103,13 +103,24 @@ class ExecutableRunner:
     def air_private_input(self, trace_path: str, memory_path: str) -> str: ...
     def write_cairo_pie(self, path: str) -> None: ...
 
+ProgramSource = Union[str, bytes, "os.PathLike[str]"]
+
+class Program:
+    """A compiled Cairo 0 program, read once and run by any number of runners (on any
+    thread): a path, the JSON text or its bytes. A malformed program raises VmError here."""
+
+    def __init__(self, source: ProgramSource) -> None: ...
+    @staticmethod
+    def load(source: ProgramSource) -> "Program": ...
+
 class CairoRunner:
     """A run of a Cairo 0 program whose hints may be Python. It belongs to the thread that
-    created it."""
+    created it. ``program`` is a ``Program`` (shared, parsed once per entrypoint), a path,
+    or the JSON text or bytes."""
 
     def __init__(
         self,
-        program_json: str,
+        program: Union[Program, ProgramSource],
         *,
         entrypoint: str = "main",
         layout: str = "plain",
@@ -153,7 +164,7 @@ class CairoRunner:
     def write_cairo_pie(self, path: str, *, merge_extra_segments: bool = False) -> None: ...
 
 def run(
-    path_or_json: Union[str, "os.PathLike[str]"],
+    path_or_json: Union[Program, ProgramSource],
     *,
     layout: str = "plain",
     entrypoint: str = "main",

@@ -14,7 +14,8 @@ switches with an import:
     runner.print_output()
 
 `program` is what cairo-lang's `Program.load` reads (a compiled program's JSON text, its
-parsed dict, a path), or cairo-lang's own `Program` object. Cairn finishes a run in one go when
+parsed dict, a path), cairo-lang's own `Program` object, or a `cairn.Program` (read once and
+shared: the fastest way to make many runners of one program). Cairn finishes a run in one go when
 the program reaches its end (padding, return values, segment finalisation, relocation), so
 `end_run`, `read_return_values`, `finalize_segments` and `relocate` only check that the run has
 ended. As cairo-lang's, the runner keeps the trace and relocates memory (for
@@ -27,6 +28,14 @@ import os
 from . import _cairn
 
 __all__ = ["CairoRunner", "RunContext"]
+
+
+def _program(program):
+    """A `cairn.Program`, from any of the forms cairo-lang scripts hold: read once, it is
+    shared by every runner made from it (`run_from_entrypoint` makes one per call)."""
+    if isinstance(program, _cairn.Program):
+        return program
+    return _cairn.Program(_program_json(program))
 
 
 def _program_json(program):
@@ -107,7 +116,7 @@ class CairoRunner:
     ):
         if memory is not None:
             raise ValueError("Cairn's runner makes its own memory: pass memory=None")
-        self._program = _program_json(program)
+        self._program = _program(program)
         self._options = dict(layout=layout, proof_mode=bool(proof_mode), max_steps=max_steps,
                              trace=trace)
         self._runner = _cairn.CairoRunner(

@@ -57,6 +57,42 @@ fn full_round(state: &mut [Fp; 3], constants: &[Fp]) {
         .reduce_lazy_value();
 }
 
+/// One partial round on s0, s1 below `BOUND`·p and the S-box input `input` (in (0, 5p)),
+/// leaving the next S-box input in `input` and s0, s1 below p if `REDUCE`, else below 6p
+/// (`BOUND` 1) — a `BOUND` of at most 6 keeps every sum below 26p < 2^256.
+///
+/// With t = s0 + s1 + x (x the S-box output), the next S-box input is s2' + c' = t − 3x + c'
+/// = (s0 + s1 + c') − 2x: `base` = reduce(s0 + s1 + c') + 4p is computed while x is, and the
+/// chain from one S-box to the next is a shift, a subtraction and the cube. The MDS rows
+/// give s0' = t + 2·s0 and s1' = t − 2·s1 (plus 2·BOUND·p, to stay above zero).
+#[inline(always)]
+fn partial_round<const BOUND: u64, const REDUCE: bool>(
+    s0: &mut Fp,
+    s1: &mut Fp,
+    input: &mut Fp,
+    next_constant: &Fp,
+) {
+    let x = cube_lazy(*input); // below 2p
+    let s0_plus_s1 = s0.add_lazy(s1); // below 2·BOUND·p
+    let base = s0_plus_s1
+        .add_lazy(next_constant)
+        .reduce_lazy_value()
+        .add_lazy(&Fp::multiple_of_p(4)); // below 5p
+    *input = base.sub_lazy(&x.double_lazy());
+    let t = s0_plus_s1.add_lazy(&x); // below (2·BOUND + 2)·p
+    let next_s0 = t.add_lazy(&s0.double_lazy());
+    let next_s1 = t
+        .add_lazy(&Fp::multiple_of_p(2 * BOUND))
+        .sub_lazy(&s1.double_lazy());
+    if REDUCE {
+        *s0 = next_s0.reduce_lazy_value();
+        *s1 = next_s1.reduce_lazy_value();
+    } else {
+        *s0 = next_s0;
+        *s1 = next_s1;
+    }
+}
+
 /// The Hades permutation of Starknet's Poseidon, in place.
 pub fn permute(state: &mut [Fp; 3]) {
     let constants = round_constants();
@@ -67,33 +103,22 @@ pub fn permute(state: &mut [Fp; 3]) {
     }
     // Partial rounds with lazy reduction. Only the third word goes through the S-box, and
     // each round's S-box waits on the previous one's: that chain is what the permutation's
-    // time is, so everything that does not depend on the S-box output x is taken off it. With
-    // t = s0 + s1 + x, the next S-box input is s2' + c' = t − 3x + c' = (s0 + s1 + c') − 2x:
-    // `base` = reduce(s0 + s1 + c') + 4p is computed while x is, and the chain per round is
-    // a shift, a subtraction and the cube. Bounds: s0, s1 below p, x below 2p, the S-box
-    // input base − 2x in (0, 5p).
+    // time is, so everything that does not depend on the S-box output x is taken off it (see
+    // `partial_round`), and s0 and s1 are reduced every other round only.
     let partial = &constants[next..next + PARTIAL_ROUNDS];
-    let four_p = Fp::multiple_of_p(4);
-    let two_p = Fp::multiple_of_p(2);
     let [mut s0, mut s1, s2] = *state;
-    let mut input = s2.add_lazy(&partial[0]); // < 2p
-    for round in 0..PARTIAL_ROUNDS {
-        let x = input.square_lazy().mul_lazy(&input); // < 2p
-        let s0_plus_s1 = s0.add_lazy(&s1); // < 2p
-                                           // The constant after the last partial round is zero: `input` is then s2' itself.
-        let next_constant = partial.get(round + 1).unwrap_or(&Fp::ZERO);
-        let base = s0_plus_s1
-            .add_lazy(next_constant)
-            .reduce_lazy_value()
-            .add_lazy(&four_p); // < 5p
-        input = base.sub_lazy(&x.double_lazy());
-        // t < 4p; t + 2·s0 < 6p; t + 2p − 2·s1 < 6p, not below zero.
-        let t = s0_plus_s1.add_lazy(&x);
-        s0 = t.add_lazy(&s0.double_lazy()).reduce_lazy_value();
-        s1 = t
-            .add_lazy(&two_p)
-            .sub_lazy(&s1.double_lazy())
-            .reduce_lazy_value();
+    let mut input = s2.add_lazy(&partial[0]); // below 2p
+                                              // The constant after the last partial round is zero: `input` is then s2' itself.
+    let next_constant = |round: usize| partial.get(round + 1).copied().unwrap_or(Fp::ZERO);
+    let mut round = 0;
+    while round + 1 < PARTIAL_ROUNDS {
+        // s0, s1 below p → below 6p → below p again.
+        partial_round::<1, false>(&mut s0, &mut s1, &mut input, &next_constant(round));
+        partial_round::<6, true>(&mut s0, &mut s1, &mut input, &next_constant(round + 1));
+        round += 2;
+    }
+    if round < PARTIAL_ROUNDS {
+        partial_round::<1, true>(&mut s0, &mut s1, &mut input, &next_constant(round));
     }
     *state = [s0, s1, input.reduce_lazy_value()];
     next += PARTIAL_ROUNDS;

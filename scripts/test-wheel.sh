@@ -15,6 +15,19 @@ trap 'rm -rf "$out"' EXIT
 wheel="$(ls "$out"/wheels/*.whl)"
 echo "wheel: $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 status=0
+# check LABEL LOG COMMAND…: runs COMMAND in $out, its output to LOG; prints LABEL and the last
+# line of LOG, or FAILED and the end of LOG (and the script will fail).
+check() {
+    local label="$1" log="$2"
+    shift 2
+    if (cd "$out" && "$@" > "$log" 2>&1); then
+        echo "$label: $(tail -n 1 "$log")"
+    else
+        echo "$label: FAILED"
+        tail -n 20 "$log"
+        status=1
+    fi
+}
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(3.9 3.10 3.11 3.12 3.13)
 found=0
@@ -36,24 +49,14 @@ for version in "${versions[@]}"; do
     venv="$out/venv-$version"
     "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet "$wheel" pytest mypy >&2
-    # Run the tests against the installed wheel, not the source tree's package.
-    if (cd "$out" && "$venv/bin/python" -m pytest -q -p no:cacheprovider \
-            "$CAIRN_ROOT/crates/hint-bridge-py/tests" > "$out/pytest-$version.log" 2>&1); then
-        echo "python$version: $(tail -n 1 "$out/pytest-$version.log")"
-    else
-        echo "python$version: FAILED"
-        tail -n 20 "$out/pytest-$version.log"
-        status=1
-    fi
-    # The stubs and py.typed shipped in the wheel, as a user's type checker reads them.
-    if (cd "$out" && "$venv/bin/mypy" --strict --cache-dir "$out/mypy-cache-$version" \
-            "$CAIRN_ROOT/crates/hint-bridge-py/tests/typed_usage.py" > "$out/mypy-$version.log" 2>&1); then
-        echo "python$version: mypy --strict: $(tail -n 1 "$out/mypy-$version.log")"
-    else
-        echo "python$version: mypy --strict FAILED"
-        tail -n 20 "$out/mypy-$version.log"
-        status=1
-    fi
+    # Run the tests against the installed wheel, not the source tree's package (from $out),
+    # then type-check a script with the stubs and py.typed shipped in the wheel, as a user's
+    # type checker reads them.
+    check "python$version" "$out/pytest-$version.log" \
+        "$venv/bin/python" -m pytest -q -p no:cacheprovider "$CAIRN_ROOT/crates/hint-bridge-py/tests"
+    check "python$version: mypy --strict" "$out/mypy-$version.log" \
+        "$venv/bin/mypy" --strict --cache-dir "$out/mypy-cache-$version" \
+        "$CAIRN_ROOT/crates/hint-bridge-py/tests/typed_usage.py"
 done
 if [ "$found" -eq 0 ]; then
     echo "no CPython of ${versions[*]} found: the wheel was built but not tested"

@@ -7,8 +7,8 @@
 //!   variables.
 //! - The `cairn` Python module (built with maturin from this crate) exposes `Program` (read
 //!   once, run by many runners), `CairoRunner`, `ExecutableRunner` (Cairo executables for
-//!   provers), `run`, `RelocatableValue`, `HintError` and `VmError`. The GIL is released while Cairo steps
-//!   run and re-taken for each Python hint.
+//!   provers), `run`, `RelocatableValue`, `HintError` and `VmError`. The GIL is released
+//!   while Cairo steps run and re-taken for each Python hint.
 //! - [`run_program`] lets a Rust program (the CLI's `--python-hints`) run a program with
 //!   Python hints in an embedded interpreter.
 

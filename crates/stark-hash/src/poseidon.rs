@@ -29,7 +29,8 @@ fn round_constants() -> &'static [Fp; CONSTANTS] {
     })
 }
 
-/// `x³` for `x` below 4p, left below 2p.
+/// `x³` for `x` below 5p (`square_lazy`'s bound; x² < 2p then, and 10p² < p·2^256), left
+/// below 2p.
 #[inline(always)]
 fn cube_lazy(x: Fp) -> Fp {
     x.square_lazy().mul_lazy(&x)
@@ -107,8 +108,9 @@ pub fn permute(state: &mut [Fp; 3]) {
     // `partial_round`), and s0 and s1 are reduced every other round only.
     let partial = &constants[next..next + PARTIAL_ROUNDS];
     let [mut s0, mut s1, s2] = *state;
-    let mut input = s2.add_lazy(&partial[0]); // below 2p
-                                              // The constant after the last partial round is zero: `input` is then s2' itself.
+    // The S-box input, below 2p; the constant after the last partial round is zero, so that
+    // `input` is then s2' itself.
+    let mut input = s2.add_lazy(&partial[0]);
     let next_constant = |round: usize| partial.get(round + 1).copied().unwrap_or(Fp::ZERO);
     let mut round = 0;
     while round + 1 < PARTIAL_ROUNDS {

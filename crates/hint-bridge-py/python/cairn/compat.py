@@ -32,30 +32,21 @@ __all__ = ["CairoRunner", "RunContext"]
 
 def _program(program):
     """A `cairn.Program`, from any of the forms cairo-lang scripts hold: read once, it is
-    shared by every runner made from it (`run_from_entrypoint` makes one per call)."""
+    shared by every runner made from it (`run_from_entrypoint` makes one per call). Paths,
+    JSON text and bytes go to `cairn.Program` as they are; a dict or cairo-lang's `Program`
+    is written back to the JSON it was read from."""
     if isinstance(program, _cairn.Program):
         return program
-    return _cairn.Program(_program_json(program))
-
-
-def _program_json(program):
-    """The compiled program's JSON text, from any of the forms cairo-lang scripts hold."""
-    if isinstance(program, (bytes, bytearray)):
-        return program.decode()
-    if isinstance(program, str):
-        if program.lstrip().startswith("{"):
-            return program
-        with open(program) as file:
-            return file.read()
-    if isinstance(program, os.PathLike):
-        with open(program) as file:
-            return file.read()
+    if isinstance(program, bytearray):
+        program = bytes(program)
+    if isinstance(program, (str, bytes, os.PathLike)):
+        return _cairn.Program(program)
     if isinstance(program, dict):
-        return json.dumps(program)
+        return _cairn.Program(json.dumps(program))
     # cairo-lang's Program (a marshmallow dataclass): its schema writes the JSON it reads.
     schema = getattr(program, "Schema", None)
     if schema is not None:
-        return json.dumps(schema().dump(program))
+        return _cairn.Program(json.dumps(schema().dump(program)))
     raise TypeError(
         "program is a compiled program: JSON text, a dict, a path, or cairo-lang's Program"
     )

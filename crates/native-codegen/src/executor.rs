@@ -8,5 +8,6 @@ mod jit;
 mod seal;
 
 pub use aot::AotProgram;
+pub(crate) use invoke::CallPlans;
 pub use invoke::{NativeOutcome, NativeResult};
 pub use jit::JitProgram;

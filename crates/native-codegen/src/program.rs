@@ -23,6 +23,8 @@ pub struct ProgramInfo {
     entry_costs: HashMap<u64, u64>,
     pub(crate) libfunc_names: HashMap<u64, String>,
     pub(crate) function_indices: HashMap<u64, usize>,
+    /// How to call each function run so far, worked out at its first call.
+    pub(crate) call_plans: crate::executor::CallPlans,
 }
 
 impl ProgramInfo {
@@ -85,6 +87,7 @@ impl ProgramInfo {
             uses_gas,
             entry_costs,
             libfunc_names,
+            call_plans: Default::default(),
         })
     }
 

@@ -110,7 +110,16 @@ pub fn int_layout(width: IntWidth) -> Layout {
 
 /// The tag storage of an enum with `variants` variants.
 pub fn enum_tag(variants: usize) -> Storage {
-    Storage::for_max(&BigInt::from(variants.saturating_sub(1)))
+    // The bits of the largest tag, `variants - 1`: what `Storage::for_max` asks, without a
+    // big integer (asked for every enum value converted).
+    match usize::BITS - variants.saturating_sub(1).leading_zeros() {
+        0 => Storage::Zero,
+        1..=8 => Storage::U8,
+        9..=16 => Storage::U16,
+        17..=32 => Storage::U32,
+        33..=64 => Storage::U64,
+        _ => Storage::U128,
+    }
 }
 
 /// Where an enum's payload starts: after the tag, at the payloads' largest alignment.
@@ -118,7 +127,16 @@ pub fn enum_payload_offset(
     registry: &Registry,
     variants: &[ConcreteTypeId],
 ) -> Result<usize, ValueError> {
-    Ok(enum_layout(registry, variants)?.0)
+    // Only the alignments matter here: no list of layouts is built (asked for every enum
+    // value converted).
+    let mut payload_align = 1;
+    for variant in variants {
+        payload_align = payload_align.max(layout_of(registry, variant)?.align());
+    }
+    Ok(enum_tag(variants.len())
+        .layout()
+        .size()
+        .next_multiple_of(payload_align))
 }
 
 /// An enum's payload offset and its layout, from each variant's layout computed once (asking

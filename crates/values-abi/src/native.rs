@@ -6,7 +6,6 @@ use std::ptr::NonNull;
 use bumpalo::Bump;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use num_bigint::BigInt;
-use num_traits::ToPrimitive;
 use starknet_types_core::felt::Felt;
 
 use crate::array::NativeArray;
@@ -111,20 +110,82 @@ fn int_storage(width: IntWidth) -> Storage {
     }
 }
 
-fn int_of(value: &Value) -> Option<BigInt> {
+/// An integer value as 16 little-endian bytes, sign-extended: its first bytes are its native
+/// storage, whatever its width.
+fn int_le_bytes(value: &Value) -> Option<[u8; 16]> {
     Some(match value {
-        Value::U8(v) => (*v).into(),
-        Value::U16(v) => (*v).into(),
-        Value::U32(v) => (*v).into(),
-        Value::U64(v) => (*v).into(),
-        Value::U128(v) => (*v).into(),
-        Value::I8(v) => (*v).into(),
-        Value::I16(v) => (*v).into(),
-        Value::I32(v) => (*v).into(),
-        Value::I64(v) => (*v).into(),
-        Value::I128(v) => (*v).into(),
+        Value::U8(v) => u128::from(*v).to_le_bytes(),
+        Value::U16(v) => u128::from(*v).to_le_bytes(),
+        Value::U32(v) => u128::from(*v).to_le_bytes(),
+        Value::U64(v) => u128::from(*v).to_le_bytes(),
+        Value::U128(v) => v.to_le_bytes(),
+        Value::I8(v) => i128::from(*v).to_le_bytes(),
+        Value::I16(v) => i128::from(*v).to_le_bytes(),
+        Value::I32(v) => i128::from(*v).to_le_bytes(),
+        Value::I64(v) => i128::from(*v).to_le_bytes(),
+        Value::I128(v) => v.to_le_bytes(),
         _ => return None,
     })
+}
+
+/// The integer of width `width` stored at `src`.
+///
+/// # Safety
+/// `src` is valid for reading the width's storage.
+unsafe fn read_int(src: *const u8, width: IntWidth) -> Value {
+    let size = int_storage(width).layout().size();
+    let mut bytes = [0u8; 16];
+    // SAFETY: as the caller guarantees; `size` is at most 16.
+    unsafe { std::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), size) };
+    // Each arm takes exactly the storage's bytes: every bit pattern is a value of the width.
+    match width {
+        IntWidth::U8 => Value::U8(bytes[0]),
+        IntWidth::U16 => Value::U16(u16::from_le_bytes([bytes[0], bytes[1]])),
+        IntWidth::U32 => Value::U32(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+        IntWidth::U64 => Value::U64(u64::from_le_bytes(first_bytes(&bytes))),
+        IntWidth::U128 => Value::U128(u128::from_le_bytes(bytes)),
+        IntWidth::I8 => Value::I8(i8::from_le_bytes([bytes[0]])),
+        IntWidth::I16 => Value::I16(i16::from_le_bytes([bytes[0], bytes[1]])),
+        IntWidth::I32 => Value::I32(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+        IntWidth::I64 => Value::I64(i64::from_le_bytes(first_bytes(&bytes))),
+        IntWidth::I128 => Value::I128(i128::from_le_bytes(bytes)),
+    }
+}
+
+/// The first `N` of 16 bytes.
+fn first_bytes<const N: usize>(bytes: &[u8; 16]) -> [u8; N] {
+    std::array::from_fn(|index| bytes[index])
+}
+
+/// The variant an enum's tag (of `variants` variants) at `src` names, if it names one.
+///
+/// # Safety
+/// `src` is valid for reading the tag's storage.
+unsafe fn read_variant(src: *const u8, variants: usize) -> Option<usize> {
+    let size = enum_tag(variants).layout().size();
+    let mut bytes = [0u8; 16];
+    // SAFETY: as the caller guarantees; a tag is at most 16 bytes (`enum_tag` of a usize).
+    unsafe { std::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), size.min(16)) };
+    usize::try_from(u128::from_le_bytes(bytes))
+        .ok()
+        .filter(|variant| *variant < variants)
+}
+
+/// Whether a value of this shape can own `malloc`ed parts: the ones that cannot need not be
+/// visited to free them (an array of felts frees its buffer and nothing per element).
+fn may_own_heap_parts(shape: &TypeShape) -> bool {
+    !matches!(
+        shape,
+        TypeShape::Felt252
+            | TypeShape::Bytes31
+            | TypeShape::Int(_)
+            | TypeShape::BoundedInt { .. }
+            | TypeShape::EcPoint
+            | TypeShape::EcState
+            | TypeShape::Qm31
+            | TypeShape::Secp256Point
+            | TypeShape::Builtin(_)
+    )
 }
 
 /// # Safety
@@ -179,8 +240,8 @@ unsafe fn write_shaped(
                 Value::Felt252(felt) | Value::Bytes31(felt),
             ) => write_bytes(dst, &felt.to_bytes_le()),
             (TypeShape::Int(width), value) => {
-                let number = int_of(value).ok_or_else(|| unsupported(ty))?;
-                write_bytes(dst, &storage_bytes(int_storage(*width), &number))
+                let bytes = int_le_bytes(value).ok_or_else(|| unsupported(ty))?;
+                write_bytes(dst, &bytes[..int_storage(*width).layout().size()])
             }
             (TypeShape::BoundedInt { lower, upper }, Value::BoundedInt(number)) => {
                 let storage = Storage::for_max(&(upper - lower));
@@ -196,7 +257,8 @@ unsafe fn write_shaped(
             }
             (TypeShape::Enum { variants, .. }, Value::Enum { variant, value }) => {
                 let tag = enum_tag(variants.len());
-                write_bytes(dst, &storage_bytes(tag, &BigInt::from(*variant)));
+                let bytes = (*variant as u128).to_le_bytes();
+                write_bytes(dst, &bytes[..tag.layout().size()]);
                 let payload = dst.add(enum_payload_offset(registry, variants)?);
                 write(value, &variants[*variant], registry, payload)?;
             }
@@ -211,11 +273,16 @@ unsafe fn write_shaped(
                             ty: ty.to_string(),
                         }
                     })?;
-                    for (index, item) in items.iter().enumerate() {
-                        write(item, element, registry, array.slot(index as u32, stride))?;
-                        // Counted as soon as written, so a failure frees what was written.
-                        (*array.header()).len = index as u32 + 1;
-                    }
+                    // The element's shape is looked up once for all of them.
+                    crate::cache::with_shape(registry, element, |shape, offsets| {
+                        for (index, item) in items.iter().enumerate() {
+                            let slot = array.slot(index as u32, stride);
+                            write_shaped(item, element, shape, offsets, registry, slot)?;
+                            // Counted as soon as written, so a failure frees what was written.
+                            (*array.header()).len = index as u32 + 1;
+                        }
+                        Ok::<_, ValueError>(())
+                    })??;
                     array.end = length;
                 }
                 dst.cast::<NativeArray>().write_unaligned(array);
@@ -344,20 +411,7 @@ unsafe fn read_shaped(
         Ok(match shape {
             TypeShape::Felt252 => Value::Felt252(felt_at(src)),
             TypeShape::Bytes31 => Value::Bytes31(felt_at(src)),
-            TypeShape::Int(width) => {
-                let storage = int_storage(*width);
-                let bytes = read_bytes(src, storage.layout().size());
-                let signed = matches!(
-                    width,
-                    IntWidth::I8 | IntWidth::I16 | IntWidth::I32 | IntWidth::I64 | IntWidth::I128
-                );
-                let number = if signed {
-                    BigInt::from_signed_bytes_le(&bytes)
-                } else {
-                    BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
-                };
-                width.value(&number).ok_or_else(|| unsupported(ty))?
-            }
+            TypeShape::Int(width) => read_int(src, *width),
             TypeShape::BoundedInt { lower, upper } => {
                 let storage = Storage::for_max(&(upper - lower));
                 let bytes = read_bytes(src, storage.layout().size());
@@ -372,22 +426,27 @@ unsafe fn read_shaped(
                 Value::Struct(items)
             }
             TypeShape::Enum { variants, .. } => {
-                let tag = enum_tag(variants.len());
-                let bytes = read_bytes(src, tag.layout().size());
-                let variant = BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes)
-                    .to_usize()
-                    .filter(|variant| *variant < variants.len())
-                    .ok_or_else(|| unsupported(ty))?;
+                let variant = read_variant(src, variants.len()).ok_or_else(|| unsupported(ty))?;
                 let payload = src.add(enum_payload_offset(registry, variants)?);
                 Value::variant(variant, read(payload, &variants[variant], registry)?)
             }
             TypeShape::Array(element) | TypeShape::Span(element) => {
                 let stride = layout_of(registry, element)?.pad_to_align().size();
                 let array = src.cast::<NativeArray>().read_unaligned();
-                let mut items = Vec::with_capacity(array.end.saturating_sub(array.start) as usize);
-                for index in array.start..array.end {
-                    items.push(read(array.slot(index, stride), element, registry)?);
-                }
+                // The element's shape is looked up once for all of them.
+                let items = crate::cache::with_shape(registry, element, |shape, offsets| {
+                    (array.start..array.end)
+                        .map(|index| {
+                            read_shaped(
+                                array.slot(index, stride),
+                                element,
+                                shape,
+                                offsets,
+                                registry,
+                            )
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })??;
                 Value::Array(items)
             }
             TypeShape::Snapshot(inner) | TypeShape::NonZero(inner) => read(src, inner, registry)?,
@@ -491,19 +550,27 @@ unsafe fn free_shaped(
                 }
             }
             TypeShape::Enum { variants, .. } => {
-                if let Value::Enum { variant, .. } = read(src, ty, registry)? {
-                    let payload = src.add(enum_payload_offset(registry, variants)?);
-                    free(payload, &variants[variant], registry)?;
-                }
+                // Only the tag is read: the payload is freed where it lies.
+                let variant = read_variant(src, variants.len()).ok_or_else(|| unsupported(ty))?;
+                let payload = src.add(enum_payload_offset(registry, variants)?);
+                free(payload, &variants[variant], registry)?;
             }
             TypeShape::Array(element) | TypeShape::Span(element) => {
                 // One reference released; the last one drops the elements the buffer owns.
                 let array = src.cast::<NativeArray>().read_unaligned();
                 if let Some(owned) = array.release() {
                     let stride = layout_of(registry, element)?.pad_to_align().size();
-                    for index in owned {
-                        free(array.slot(index, stride), element, registry)?;
-                    }
+                    // The element's shape is looked up once; elements that own nothing are
+                    // not visited.
+                    crate::cache::with_shape(registry, element, |shape, offsets| {
+                        if may_own_heap_parts(shape) {
+                            for index in owned {
+                                let slot = array.slot(index, stride);
+                                free_shaped(slot, element, shape, offsets, registry)?;
+                            }
+                        }
+                        Ok::<_, ValueError>(())
+                    })??;
                     array.free_buffer();
                 }
             }

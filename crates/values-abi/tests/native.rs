@@ -164,3 +164,30 @@ proptest! {
         prop_assert_eq!(back, value);
     }
 }
+
+#[test]
+fn an_enum_tag_is_the_smallest_storage_for_its_largest_variant() {
+    use cairn_values_abi::layout::{enum_tag, Storage};
+    use num_bigint::BigInt;
+    let counts = [
+        0,
+        1,
+        2,
+        3,
+        255,
+        256,
+        257,
+        65_536,
+        65_537,
+        1 << 32,
+        (1 << 32) + 1,
+    ];
+    for count in counts.into_iter().chain([usize::MAX]) {
+        let largest = BigInt::from(count.saturating_sub(1));
+        assert_eq!(
+            enum_tag(count),
+            Storage::for_max(&largest),
+            "{count} variants"
+        );
+    }
+}

@@ -1,7 +1,10 @@
 //! Calling an entry wrapper: arguments written into an arena with `cairn_values_abi`, results
 //! read back from the wrapper's result struct.
 
+use std::alloc::Layout;
+use std::collections::HashMap;
 use std::ptr::NonNull;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bumpalo::Bump;
 use cairn_values_abi::layout::struct_layout;
@@ -98,10 +101,9 @@ pub(crate) fn run_by_index(
             reason: reason.clone(),
         });
     }
-    let address = lookup(&crate::compile::entry_symbol(index))
-        .ok_or_else(|| NativeError::NoEntryPoint(function.id.to_string()))?;
-    // SAFETY: every `cairn_entry_N` symbol is a wrapper with the `EntryPoint` signature.
-    let entry = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
+    let plan = info
+        .call_plans
+        .get_or_make(index, || CallPlan::new(info, index, function, &lookup))?;
     let mut standalone;
     let handler = match handler {
         Some(handler) => handler,
@@ -115,9 +117,9 @@ pub(crate) fn run_by_index(
     // types: their shapes and layouts come from the program's memo.
     let result = info.cached_registry().with(|| {
         let running = context.enter();
-        // SAFETY: `entry` is the wrapper the code generator emitted for `function`; `context`
-        // outlives the call.
-        let result = unsafe { invoke(info, entry, function, args, gas, &mut context) };
+        // SAFETY: the plan's entry is the wrapper the code generator emitted for `function`;
+        // `context` outlives the call.
+        let result = unsafe { invoke(info, &plan, function, args, gas, &mut context) };
         drop(running);
         result
     });
@@ -132,13 +134,133 @@ pub(crate) fn run_by_index(
     result
 }
 
-/// Calls `entry`, the wrapper of `function`, with `args` (one per user parameter).
+/// What one parameter of an entry wrapper takes.
+enum Parameter {
+    /// The gas counter.
+    Gas,
+    /// The system pointer: the syscall context.
+    System,
+    /// Another builtin's pointer (unused natively).
+    OtherBuiltin,
+    /// A value the caller passes, of this type.
+    Value(ConcreteTypeId),
+}
+
+/// What one return value of an entry wrapper is.
+enum Returned {
+    /// The gas counter left.
+    Gas,
+    /// A builtin's pointer, dropped.
+    Builtin,
+    /// A value for the caller, of this type.
+    Value(ConcreteTypeId),
+}
+
+/// How to call one function: its wrapper's address, what each parameter takes and where each
+/// return value lies. Worked out at the function's first call from the program's types, which
+/// never change, so that a contract making thousands of calls does not ask the registry (nor
+/// look the symbol up) for each.
+pub(crate) struct CallPlan {
+    entry: EntryPoint,
+    parameters: Vec<Parameter>,
+    /// How many parameters the caller passes values for.
+    values_passed: usize,
+    /// Each return value with its offset in the wrapper's results struct.
+    returned: Vec<(Returned, usize)>,
+    results_layout: Layout,
+    /// Whether the only return value is a `PanicResult`, unwrapped for the caller.
+    panic_result: bool,
+}
+
+impl CallPlan {
+    fn new(
+        info: &ProgramInfo,
+        index: usize,
+        function: &Function,
+        lookup: impl Fn(&str) -> Option<*mut ()>,
+    ) -> Result<Self> {
+        let registry = info.registry();
+        let address = lookup(&crate::compile::entry_symbol(index))
+            .ok_or_else(|| NativeError::NoEntryPoint(function.id.to_string()))?;
+        // SAFETY: every `cairn_entry_N` symbol is a wrapper with the `EntryPoint` signature.
+        let entry = unsafe { std::mem::transmute::<*mut (), EntryPoint>(address) };
+        let parameters = function
+            .signature
+            .param_types
+            .iter()
+            .map(|ty| {
+                Ok(match &*TypeShape::shared(registry, ty)? {
+                    TypeShape::Builtin(BuiltinKind::Gas) => Parameter::Gas,
+                    TypeShape::Builtin(BuiltinKind::System) => Parameter::System,
+                    TypeShape::Builtin(_) => Parameter::OtherBuiltin,
+                    _ => Parameter::Value(ty.clone()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let values_passed = info.user_types(&function.signature.param_types).len();
+        let ret_types = &function.signature.ret_types;
+        let (offsets, results_layout) = struct_layout(registry, ret_types)?;
+        let returned = ret_types
+            .iter()
+            .zip(offsets)
+            .map(|(ty, offset)| {
+                let returned = match &*TypeShape::shared(registry, ty)? {
+                    TypeShape::Builtin(BuiltinKind::Gas) => Returned::Gas,
+                    TypeShape::Builtin(_) => Returned::Builtin,
+                    _ => Returned::Value(ty.clone()),
+                };
+                Ok((returned, offset))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let values: Vec<_> = returned
+            .iter()
+            .filter_map(|(returned, _)| match returned {
+                Returned::Value(ty) => Some(ty),
+                _ => None,
+            })
+            .collect();
+        let panic_result = matches!(values.as_slice(), [ty] if is_panic_result(info, ty));
+        Ok(Self {
+            entry,
+            parameters,
+            values_passed,
+            returned,
+            results_layout,
+            panic_result,
+        })
+    }
+}
+
+/// The call plans of one program's functions, by index.
+#[derive(Default)]
+pub(crate) struct CallPlans(Mutex<HashMap<usize, Arc<CallPlan>>>);
+
+impl CallPlans {
+    /// The plan of the function at `index`, made by `make` the first time.
+    fn get_or_make(
+        &self,
+        index: usize,
+        make: impl FnOnce() -> Result<CallPlan>,
+    ) -> Result<Arc<CallPlan>> {
+        // A panic while the lock is held cannot leave a half-made entry (an insert is one step).
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(plan) = lock().get(&index) {
+            return Ok(Arc::clone(plan));
+        }
+        // Made without the lock: two threads may both make it, and both get the same plan.
+        let plan = Arc::new(make()?);
+        lock().insert(index, Arc::clone(&plan));
+        Ok(plan)
+    }
+}
+
+/// Calls the wrapper of `function` as `plan` says, with `args` (one per user parameter).
 ///
 /// # Safety
-/// `entry` must be the wrapper the code generator emitted for `function` of `info`'s program.
+/// `plan` must be the plan of `function` of `info`'s program.
 unsafe fn invoke(
     info: &ProgramInfo,
-    entry: EntryPoint,
+    plan: &CallPlan,
     function: &Function,
     args: &[Value],
     gas_supply: GasSupply,
@@ -149,20 +271,20 @@ unsafe fn invoke(
         GasSupply::Counter(_) => None,
     };
     let registry = info.registry();
-    let arena = Bump::new();
-    let mut user_args = args.iter();
-    let mut pointers: Vec<*mut u8> = Vec::new();
-    let mut initial_gas = None;
-    let user_count = info.user_types(&function.signature.param_types).len();
-    if user_count != args.len() {
+    if plan.values_passed != args.len() {
         return Err(NativeError::Arguments(format!(
-            "expected {user_count} arguments, got {}",
+            "expected {} arguments, got {}",
+            plan.values_passed,
             args.len()
         )));
     }
-    for (position, ty) in function.signature.param_types.iter().enumerate() {
-        let pointer = match &*TypeShape::shared(registry, ty)? {
-            TypeShape::Builtin(BuiltinKind::Gas) => {
+    let arena = Bump::new();
+    let mut user_args = args.iter();
+    let mut pointers: Vec<*mut u8> = Vec::with_capacity(plan.parameters.len());
+    let mut initial_gas = None;
+    for (position, parameter) in plan.parameters.iter().enumerate() {
+        let pointer = match parameter {
+            Parameter::Gas => {
                 let gas = match (gas_supply, info.uses_gas()) {
                     (GasSupply::Counter(counter), _) => counter,
                     // As on the VM: a program that does not count gas starts at 0.
@@ -179,12 +301,12 @@ unsafe fn invoke(
                 };
                 arena.alloc(gas) as *mut u64 as *mut u8
             }
-            TypeShape::Builtin(BuiltinKind::System) => {
+            Parameter::System => {
                 let system = std::ptr::from_mut(&mut *context).cast::<u8>();
                 arena.alloc(system) as *mut *mut u8 as *mut u8
             }
-            TypeShape::Builtin(_) => arena.alloc(0u64) as *mut u64 as *mut u8,
-            _ => {
+            Parameter::OtherBuiltin => arena.alloc(0u64) as *mut u64 as *mut u8,
+            Parameter::Value(ty) => {
                 let value = user_args.next().ok_or_else(|| {
                     NativeError::Arguments(format!("no value for parameter {position}"))
                 })?;
@@ -197,38 +319,47 @@ unsafe fn invoke(
         pointers.push(pointer);
     }
 
-    let ret_types = &function.signature.ret_types;
-    let (offsets, layout) = struct_layout(registry, ret_types)?;
-    let results = arena.alloc_layout(layout);
+    let results = arena.alloc_layout(plan.results_layout);
     // SAFETY: the wrapper reads one argument through each pointer, each written above with the
     // layout of its parameter's type, and writes the return values into `results`, allocated
-    // with the layout of the return types' struct.
-    unsafe { entry(results.as_ptr(), pointers.as_ptr()) };
+    // with the layout of the return types' struct (the plan's, from the function's signature).
+    unsafe { (plan.entry)(results.as_ptr(), pointers.as_ptr()) };
 
     let mut remaining_gas = None;
     let mut values = Vec::new();
-    for (ty, offset) in ret_types.iter().zip(offsets) {
+    // Every value is read and freed, even after one fails to read, so that none leaks.
+    let mut failure = None;
+    for (returned, offset) in &plan.returned {
         // SAFETY: `offset` is inside the results struct, written by the wrapper.
-        let pointer = unsafe { NonNull::new_unchecked(results.as_ptr().add(offset)) };
-        match &*TypeShape::shared(registry, ty)? {
-            TypeShape::Builtin(BuiltinKind::Gas) => {
+        let pointer = unsafe { NonNull::new_unchecked(results.as_ptr().add(*offset)) };
+        match returned {
+            Returned::Gas => {
                 // SAFETY: the gas counter is a u64 at this offset.
                 remaining_gas = Some(unsafe { pointer.cast::<u64>().as_ptr().read() });
             }
-            TypeShape::Builtin(_) => {}
-            _ => {
+            Returned::Builtin => {}
+            Returned::Value(ty) => {
                 // SAFETY: the wrapper stored a value of type `ty` here, whose heap parts are
                 // now ours; they are read, then freed once.
                 let value = unsafe { Value::from_ptr(pointer, registry, ty) };
                 unsafe { free_heap_parts(pointer, registry, ty)? };
-                values.push((ty.clone(), value?));
+                match value {
+                    Ok(value) => values.push(value),
+                    Err(error) => failure = failure.or(Some(error)),
+                }
             }
         }
     }
+    if let Some(error) = failure {
+        return Err(error.into());
+    }
 
-    let outcome = match values.as_slice() {
-        [(ty, value)] if is_panic_result(info, ty) => unwrap_panic_result(value)?,
-        _ => NativeOutcome::Success(values.into_iter().map(|(_, value)| value).collect()),
+    let outcome = match (plan.panic_result, values.pop()) {
+        (true, Some(value)) if values.is_empty() => unwrap_panic_result(value)?,
+        (_, last) => {
+            values.extend(last);
+            NativeOutcome::Success(values)
+        }
     };
     let gas_used = match (available_gas, remaining_gas, initial_gas) {
         (Some(available), Some(remaining), Some(_)) => available.checked_sub(remaining),
@@ -255,7 +386,7 @@ fn is_panic_result(info: &ProgramInfo, ty: &ConcreteTypeId) -> bool {
 
 /// `Ok(T)` (variant 0) holds the tuple of return values; `Err((Panic, Array<felt252>))`
 /// (variant 1) the panic data.
-fn unwrap_panic_result(value: &Value) -> Result<NativeOutcome> {
+fn unwrap_panic_result(value: Value) -> Result<NativeOutcome> {
     let corrupt = || {
         NativeError::Values(cairn_values_abi::ValueError::UnknownType(
             "a panic result of an unexpected shape".to_owned(),
@@ -264,13 +395,13 @@ fn unwrap_panic_result(value: &Value) -> Result<NativeOutcome> {
     let Value::Enum { variant, value } = value else {
         return Err(corrupt());
     };
-    if *variant == 0 {
-        return Ok(NativeOutcome::Success(match value.as_ref() {
-            Value::Struct(members) => members.clone(),
-            other => vec![other.clone()],
+    if variant == 0 {
+        return Ok(NativeOutcome::Success(match *value {
+            Value::Struct(members) => members,
+            other => vec![other],
         }));
     }
-    let Value::Struct(members) = value.as_ref() else {
+    let Value::Struct(members) = *value else {
         return Err(corrupt());
     };
     let Some(Value::Array(items)) = members.last() else {

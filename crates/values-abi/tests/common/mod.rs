@@ -14,6 +14,11 @@ type u64 = u64;
 type u128 = u128;
 type i8 = i8;
 type i128 = i128;
+type u16 = u16;
+type u32 = u32;
+type i16 = i16;
+type i32 = i32;
+type i64 = i64;
 type Unit = Struct<ut@Tuple>;
 type bool = Enum<ut@core::bool, Unit, Unit>;
 type u256 = Struct<ut@core::integer::u256, u128, u128>;
@@ -32,6 +37,7 @@ type BoxArrU8 = Box<ArrU8>;
 type NullPair = Nullable<Pair>;
 type Point = EcPoint;
 type Nested = Struct<ut@Nested, Shape, ArrPair, NullPair, felt252>;
+type Wide = Enum<ut@Wide, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, u64>;
 
 libfunc drop_u8 = drop<u8>;
 
@@ -61,6 +67,20 @@ pub fn typed_value() -> impl Strategy<Value = (Value, &'static str)> {
         any::<u64>().prop_map(|v| (Value::U64(v), "u64")),
         any::<u128>().prop_map(|v| (Value::U128(v), "u128")),
         any::<i8>().prop_map(|v| (Value::I8(v), "i8")),
+        any::<u16>().prop_map(|v| (Value::U16(v), "u16")),
+        any::<u32>().prop_map(|v| (Value::U32(v), "u32")),
+        any::<i16>().prop_map(|v| (Value::I16(v), "i16")),
+        any::<i32>().prop_map(|v| (Value::I32(v), "i32")),
+        any::<i64>().prop_map(|v| (Value::I64(v), "i64")),
+        // 257 variants: a two-byte tag, the payload of the last after it.
+        (0usize..257, any::<u64>()).prop_map(|(variant, n)| {
+            let payload = if variant == 256 {
+                Value::U64(n)
+            } else {
+                Value::Struct(vec![])
+            };
+            (Value::variant(variant, payload), "Wide")
+        }),
         any::<i128>().prop_map(|v| (Value::I128(v), "i128")),
         (-3i32..=10).prop_map(|v| (Value::BoundedInt(v.into()), "Small")),
         (any::<u128>(), any::<u128>()).prop_map(|(low, high)| (Value::u256(low, high), "u256")),

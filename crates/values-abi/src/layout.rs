@@ -62,7 +62,12 @@ pub enum Storage {
 impl Storage {
     /// The smallest storage for values `0..=max`.
     pub fn for_max(max: &BigInt) -> Self {
-        match max.bits() {
+        Self::for_bits(max.bits())
+    }
+
+    /// The smallest storage for values of `bits` bits.
+    fn for_bits(bits: u64) -> Self {
+        match bits {
             0 => Storage::Zero,
             1..=8 => Storage::U8,
             9..=16 => Storage::U16,
@@ -110,16 +115,16 @@ pub fn int_layout(width: IntWidth) -> Layout {
 
 /// The tag storage of an enum with `variants` variants.
 pub fn enum_tag(variants: usize) -> Storage {
-    // The bits of the largest tag, `variants - 1`: what `Storage::for_max` asks, without a
-    // big integer (asked for every enum value converted).
-    match usize::BITS - variants.saturating_sub(1).leading_zeros() {
-        0 => Storage::Zero,
-        1..=8 => Storage::U8,
-        9..=16 => Storage::U16,
-        17..=32 => Storage::U32,
-        33..=64 => Storage::U64,
-        _ => Storage::U128,
-    }
+    // The bits of the largest tag, `variants - 1`, counted without a big integer (asked for
+    // every enum value converted).
+    Storage::for_bits(u64::from(
+        usize::BITS - variants.saturating_sub(1).leading_zeros(),
+    ))
+}
+
+/// Where a payload of alignment `payload_align` starts after a tag of `tag` storage.
+fn payload_offset(tag: Storage, payload_align: usize) -> usize {
+    tag.layout().size().next_multiple_of(payload_align)
 }
 
 /// Where an enum's payload starts: after the tag, at the payloads' largest alignment.
@@ -133,10 +138,7 @@ pub fn enum_payload_offset(
     for variant in variants {
         payload_align = payload_align.max(layout_of(registry, variant)?.align());
     }
-    Ok(enum_tag(variants.len())
-        .layout()
-        .size()
-        .next_multiple_of(payload_align))
+    Ok(payload_offset(enum_tag(variants.len()), payload_align))
 }
 
 /// An enum's payload offset and its layout, from each variant's layout computed once (asking
@@ -149,15 +151,15 @@ fn enum_layout(
         .iter()
         .map(|variant| layout_of(registry, variant))
         .collect::<Result<Vec<_>, _>>()?;
-    let tag = enum_tag(variants.len()).layout();
+    let tag = enum_tag(variants.len());
     let payload_align = layouts.iter().map(Layout::align).max().unwrap_or(1);
-    let payload_offset = tag.size().next_multiple_of(payload_align);
+    let payload_offset = payload_offset(tag, payload_align);
     let size = layouts
         .iter()
         .map(|layout| payload_offset + layout.size())
         .max()
         .unwrap_or(payload_offset);
-    let layout = Layout::from_size_align(size, tag.align().max(payload_align))
+    let layout = Layout::from_size_align(size, tag.layout().align().max(payload_align))
         .map_err(|_| ValueError::UnknownType("an enum too large to lay out".to_owned()))?
         .pad_to_align();
     Ok((payload_offset, layout))

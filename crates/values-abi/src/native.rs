@@ -140,13 +140,13 @@ unsafe fn read_int(src: *const u8, width: IntWidth) -> Value {
     // Each arm takes exactly the storage's bytes: every bit pattern is a value of the width.
     match width {
         IntWidth::U8 => Value::U8(bytes[0]),
-        IntWidth::U16 => Value::U16(u16::from_le_bytes([bytes[0], bytes[1]])),
-        IntWidth::U32 => Value::U32(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+        IntWidth::U16 => Value::U16(u16::from_le_bytes(first_bytes(&bytes))),
+        IntWidth::U32 => Value::U32(u32::from_le_bytes(first_bytes(&bytes))),
         IntWidth::U64 => Value::U64(u64::from_le_bytes(first_bytes(&bytes))),
         IntWidth::U128 => Value::U128(u128::from_le_bytes(bytes)),
         IntWidth::I8 => Value::I8(i8::from_le_bytes([bytes[0]])),
-        IntWidth::I16 => Value::I16(i16::from_le_bytes([bytes[0], bytes[1]])),
-        IntWidth::I32 => Value::I32(i32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+        IntWidth::I16 => Value::I16(i16::from_le_bytes(first_bytes(&bytes))),
+        IntWidth::I32 => Value::I32(i32::from_le_bytes(first_bytes(&bytes))),
         IntWidth::I64 => Value::I64(i64::from_le_bytes(first_bytes(&bytes))),
         IntWidth::I128 => Value::I128(i128::from_le_bytes(bytes)),
     }

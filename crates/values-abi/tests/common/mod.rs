@@ -6,7 +6,7 @@ use cairn_values_abi::{DictKey, Felt, Registry, Value};
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use proptest::prelude::*;
 
-/// A small Sierra program declaring the types the tests need, with one function taking them.
+/// The types the tests need (and `Wide`, made in [`registry`]), declared by a small Sierra program.
 const TYPES: &str = r#"
 type felt252 = felt252;
 type u8 = u8;
@@ -37,8 +37,10 @@ type BoxArrU8 = Box<ArrU8>;
 type NullPair = Nullable<Pair>;
 type Point = EcPoint;
 type Nested = Struct<ut@Nested, Shape, ArrPair, NullPair, felt252>;
-type Wide = Enum<ut@Wide, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, Unit, u64>;
+"#;
 
+/// The test program's one function, after its type declarations.
+const FUNCTION: &str = r#"
 libfunc drop_u8 = drop<u8>;
 
 drop_u8([0]) -> ();
@@ -48,8 +50,10 @@ test::f@0([0]: u8) -> ();
 "#;
 
 pub fn registry() -> Registry {
+    // `Wide`: 257 variants (256 units, then a u64), so its tag takes two bytes.
+    let wide = format!("type Wide = Enum<ut@Wide, {}u64>;", "Unit, ".repeat(256));
     let program = ProgramParser::new()
-        .parse(TYPES)
+        .parse(&format!("{TYPES}{wide}\n{FUNCTION}"))
         .expect("test program parses");
     Registry::new(&program).expect("registry")
 }

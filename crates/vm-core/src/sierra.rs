@@ -6,6 +6,7 @@
 //! observes memory like any other.
 
 mod args;
+mod entry_cache;
 mod entry_code;
 mod param_hints;
 mod prover;
@@ -14,7 +15,6 @@ mod results;
 mod secp_points;
 mod syscalls;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cairo_lang_casm::hints::Hint;
@@ -40,6 +40,7 @@ use crate::error::{Result, VmCoreError};
 use crate::layout::Layout;
 use crate::program::CairoProgram;
 use crate::runner::{Ending, RunConfig, Runner};
+use entry_cache::EntryCache;
 
 pub use prover::{ProverArg, ProverRunConfig, ProverRunner};
 pub use results::{SierraOutcome, SierraResult};
@@ -48,9 +49,15 @@ pub use results::{SierraOutcome, SierraResult};
 pub struct SierraProgram {
     builder: RunnableBuilder,
     uses_gas: bool,
-    /// The program each function is called through, by function id and argument dictionaries.
-    entries: Mutex<HashMap<(u64, usize), Arc<EntryProgram>>>,
+    /// The program each function is called through, by function id and argument dictionaries
+    /// (the most recently called, within a budget of cells).
+    entries: Mutex<EntryCache<(u64, usize), EntryProgram>>,
 }
+
+/// The cells of assembled entry programs a `SierraProgram` keeps (at about 50 bytes a cell,
+/// some 200 MB): every entry point of a contract, the last few functions of a large test
+/// program.
+const ENTRY_PROGRAM_CELLS: usize = 4 << 20;
 
 /// A function's entry code and the whole CASM program, as cairo-vm runs them.
 struct EntryProgram {
@@ -89,17 +96,18 @@ impl SierraProgram {
             function_set_costs,
             ..MetadataComputationConfig::default()
         });
-        let builder = crate::contained::contain(|| RunnableBuilder::new(program, metadata))
-            .map_err(|panic| {
-                VmCoreError::SierraCompilation(format!(
-                    "the Sierra-to-CASM compiler failed on this program: {panic}"
-                ))
-            })?
-            .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
+        let builder =
+            cairn_values_abi::contained::contain(|| RunnableBuilder::new(program, metadata))
+                .map_err(|panic| {
+                    VmCoreError::SierraCompilation(format!(
+                        "the Sierra-to-CASM compiler failed on this program: {panic}"
+                    ))
+                })?
+                .map_err(|error| VmCoreError::SierraCompilation(error.to_string()))?;
         Ok(Self {
             builder,
             uses_gas,
-            entries: Mutex::default(),
+            entries: Mutex::new(EntryCache::new(ENTRY_PROGRAM_CELLS)),
         })
     }
 
@@ -323,7 +331,7 @@ impl SierraProgram {
     ) -> Result<Arc<EntryProgram>> {
         let key = (func.id.id, dicts);
         if let Some(entry) = self.lock_entries().get(&key) {
-            return Ok(Arc::clone(entry));
+            return Ok(entry);
         }
         let (header, builtins) = entry_code::entry_code(param_types, code_offset, dicts);
         let (program, string_to_hint, data_len) =
@@ -333,7 +341,8 @@ impl SierraProgram {
             string_to_hint,
             data_len,
         });
-        self.lock_entries().insert(key, Arc::clone(&entry));
+        self.lock_entries()
+            .insert(key, Arc::clone(&entry), entry.data_len);
         Ok(entry)
     }
 
@@ -389,7 +398,7 @@ impl SierraProgram {
 
     /// The assembled entry programs; a thread that panicked while holding them left nothing
     /// half-written (an insert is one step), so a poisoned lock is still good.
-    fn lock_entries(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, usize), Arc<EntryProgram>>> {
+    fn lock_entries(&self) -> std::sync::MutexGuard<'_, EntryCache<(u64, usize), EntryProgram>> {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -1,5 +1,5 @@
-//! The VM is the oracle: every fixture call must give the same values, panic data and gas on the
-//! native backend as on the VM backend. A program the native backend cannot compile is listed
+//! The VM is the oracle: every fixture call must give the same values, panic data, gas and
+//! builtin instance counts on the native backend as on the VM backend. A program the native backend cannot compile is listed
 //! with the reason (an unsupported libfunc or type) and fails the test.
 
 #[allow(dead_code)]
@@ -25,6 +25,8 @@ struct Observed {
     outcome: String,
     remaining_gas: Option<u64>,
     gas_used: Option<u64>,
+    /// Builtin instances used (`None`: the native code does not count them).
+    builtins: Option<BTreeMap<String, usize>>,
 }
 
 #[test]
@@ -71,6 +73,7 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
                 },
                 remaining_gas: vm.remaining_gas,
                 gas_used: vm.gas_used,
+                builtins: Some(vm.builtins),
             };
             let native = native
                 .run(case.entry, &args, case.gas)
@@ -82,6 +85,7 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
                 },
                 remaining_gas: native.remaining_gas,
                 gas_used: native.gas_used,
+                builtins: native.builtins,
             };
             compared_calls += 1;
             if vm != native {
@@ -111,7 +115,7 @@ fn native_matches_vm_on_every_fixture_call() -> anyhow::Result<()> {
 
 mod random_inputs {
     //! Property-based differential tests: the integer and felt252 libfuncs on random arguments
-    //! (edges included) give the same results, panics and gas on both backends.
+    //! (edges included) give the same results, panics, gas and builtin counts on both backends.
 
     use cairn::native::{JitProgram, NativeOutcome, OptLevel};
     use cairn::vm::sierra::{SierraOutcome, SierraProgram};
@@ -165,6 +169,14 @@ mod random_inputs {
                 json[1]
             );
             prop_assert_eq!(vm.remaining_gas, native.remaining_gas, "gas of {}", entry);
+            prop_assert_eq!(
+                Some(vm.builtins),
+                native.builtins,
+                "builtins of {}({}, {})",
+                entry,
+                json[0],
+                json[1]
+            );
             Ok(())
         }
     }

@@ -103,6 +103,7 @@ fn execute(
             result.remaining_gas,
             result.gas_used,
             None,
+            result.builtins.as_ref(),
         )?;
     } else {
         match &result.outcome {

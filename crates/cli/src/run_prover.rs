@@ -46,7 +46,14 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
             SierraOutcome::Success(values) => (Some(values), None),
             SierraOutcome::Panic(data) => (None, Some(data.as_slice())),
         };
-        print_json_report(values, panic, None, None, Some(result.steps))?;
+        print_json_report(
+            values,
+            panic,
+            None,
+            None,
+            Some(result.steps),
+            Some(&result.builtins),
+        )?;
     } else {
         println!("{}", result.summary_line());
     }

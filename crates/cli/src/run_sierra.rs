@@ -135,6 +135,7 @@ pub fn run(run: &RunArgs, program: Program) -> Result<()> {
             result.remaining_gas,
             result.gas_used,
             Some(result.steps),
+            Some(&result.builtins),
         )?;
     } else {
         println!("{}", result.summary_line());
@@ -192,13 +193,15 @@ fn read_args_file(path: &std::path::Path) -> Result<String> {
     })
 }
 
-/// Prints the `--json` report of a run (`steps` is null on the native backend).
+/// Prints the `--json` report of a run (`steps` is null on the native backend; `builtins`,
+/// the builtin instances used by name, is null where the native code does not count them).
 pub(crate) fn print_json_report(
     values: Option<&Vec<cairn_vm_core::values::Value>>,
     panic: Option<&[cairn_vm_core::Felt252]>,
     remaining_gas: Option<u64>,
     gas_used: Option<u64>,
     steps: Option<usize>,
+    builtins: Option<&std::collections::BTreeMap<String, usize>>,
 ) -> Result<()> {
     let panic: Option<Vec<String>> =
         panic.map(|data| data.iter().map(|felt| felt.to_string()).collect());
@@ -209,6 +212,7 @@ pub(crate) fn print_json_report(
         "remaining_gas": remaining_gas,
         "gas_used": gas_used,
         "steps": steps,
+        "builtins": builtins,
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

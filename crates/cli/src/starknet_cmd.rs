@@ -493,11 +493,9 @@ fn report(
             "gas_used": gas_used,
             "remaining_gas": record.remaining_gas,
             "syscalls": record.resources.syscalls,
-            // Steps and builtins on the VM; native code counts neither (null).
-            "vm_resources": record.resources.vm.as_ref().map(|vm| serde_json::json!({
-                "steps": vm.steps,
-                "builtins": vm.builtins,
-            })),
+            // Builtin instances on both backends; VM steps on the VM (null natively).
+            "builtins": record.resources.builtins,
+            "steps": record.resources.vm_steps,
         });
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

@@ -32,7 +32,7 @@ pub struct TestRun {
     pub ran: Ran,
     /// Gas left at the end (for programs that count gas).
     pub remaining_gas: Option<u64>,
-    /// What the run used: its syscalls and its contracts' (VM steps and builtins on the VM).
+    /// What the run used, its contracts' included: syscalls and builtins (VM steps on the VM).
     pub resources: ExecutionResources,
     pub time: Duration,
 }
@@ -191,21 +191,21 @@ impl TestBackend for VmTests {
                     };
                     let resources = ExecutionResources {
                         syscalls: Default::default(),
-                        vm: Some(cairn_vm_core::starknet::VmResources {
-                            steps: result.steps as u64,
-                            builtins: result
+                        builtins: Some(
+                            result
                                 .builtins
                                 .into_iter()
                                 .map(|(name, used)| (name, used as u64))
                                 .collect(),
-                        }),
+                        ),
+                        vm_steps: Some(result.steps as u64),
                     };
                     (ran, result.remaining_gas, resources)
                 }
                 Err(error) => (
                     Ran::Failed(error.to_string()),
                     None,
-                    ExecutionResources::of_vm(),
+                    ExecutionResources::zero(),
                 ),
             }
         })
@@ -260,7 +260,6 @@ impl TestBackend for NativeTests {
     fn run(&self, test: &TestCase, gas: u64) -> TestRun {
         use cairn_native_codegen::NativeOutcome;
         run_with_state(&self.classes, self.executor.clone(), |handler| {
-            let neutral = ExecutionResources::default();
             match self
                 .program
                 .run_with_syscalls(&test.name, &[], Some(gas), handler)
@@ -270,9 +269,23 @@ impl TestBackend for NativeTests {
                         NativeOutcome::Success(_) => Ran::Returned,
                         NativeOutcome::Panic(data) => Ran::Panicked(data),
                     };
-                    (ran, result.remaining_gas, neutral)
+                    let resources = ExecutionResources {
+                        syscalls: Default::default(),
+                        builtins: result.builtins.map(|counts| {
+                            counts
+                                .into_iter()
+                                .map(|(name, used)| (name, used as u64))
+                                .collect()
+                        }),
+                        vm_steps: None,
+                    };
+                    (ran, result.remaining_gas, resources)
                 }
-                Err(error) => (Ran::Failed(error.to_string()), None, neutral),
+                Err(error) => (
+                    Ran::Failed(error.to_string()),
+                    None,
+                    ExecutionResources::default(),
+                ),
             }
         })
     }

@@ -69,8 +69,8 @@ pub struct TestArgs {
     #[arg(long)]
     pub(crate) no_cache: bool,
 
-    /// Run every test on both backends and fail it on any difference in status, panic data or
-    /// gas (needs the `native` feature).
+    /// Run every test on both backends and fail it on any difference in status, panic data,
+    /// gas or builtin instances (needs the `native` feature).
     #[arg(long, conflicts_with = "backend")]
     pub(crate) compare: bool,
 }
@@ -172,9 +172,15 @@ pub(crate) fn print_result_line_with(label: &str, ok: bool, counts: [usize; 4]) 
     );
 }
 
+/// Whether `path` is tested as Scarb packages: a folder with a `Scarb.toml`, except the
+/// corelib, which has one too but whose tests compile as a project of the `core` crate.
+fn tests_packages(path: &std::path::Path) -> bool {
+    crate::package::is_scarb(path) && !cairn_frontend::tests_the_corelib(path)
+}
+
 pub fn test(args: TestArgs) -> Result<()> {
     let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
-    if crate::package::is_scarb(&args.path) {
+    if tests_packages(&args.path) {
         return crate::test_packages::test_packages(&args, &corelib);
     }
     args.package.reject_for(&args.path)?;
@@ -308,7 +314,7 @@ fn run_one(backends: &[(&'static str, &dyn TestBackend)], test: &TestCase) -> Ou
     }
 }
 
-/// How the backends' runs differ (status, panic data or gas), if they do.
+/// How the backends' runs differ (status, panic data, gas or builtin instances), if they do.
 fn differences(runs: &[(&'static str, TestRun, Option<u64>)]) -> Option<String> {
     let (first_name, first, first_gas) = runs.first()?;
     // Two runs that could not run agree (their errors are worded by each backend).
@@ -326,6 +332,15 @@ fn differences(runs: &[(&'static str, TestRun, Option<u64>)]) -> Option<String> 
                 gas_text(*first_gas),
                 gas_text(*gas)
             ))
+        } else if let (Some(first_builtins), Some(builtins)) =
+            (&first.resources.builtins, &run.resources.builtins)
+        {
+            (first_builtins != builtins).then(|| {
+                format!(
+                    "the backends differ in builtin instances: {first_name} used \
+                     {first_builtins:?}, {name} {builtins:?}"
+                )
+            })
         } else {
             None
         }
@@ -470,11 +485,11 @@ pub(crate) fn json_report(outcomes: &[Outcome], filtered_out: usize) -> serde_js
                 .runs
                 .iter()
                 .map(|(backend, run, gas)| {
-                    let steps = run.resources.vm.as_ref().map(|vm| vm.steps);
                     let value = json!({
                         "result": describe(&run.ran),
                         "gas": gas,
-                        "steps": steps,
+                        "steps": run.resources.vm_steps,
+                        "builtins": run.resources.builtins,
                         "syscalls": run.resources.syscalls,
                         "time_ms": run.time.as_secs_f64() * 1000.0,
                     });
@@ -497,4 +512,37 @@ pub(crate) fn json_report(outcomes: &[Outcome], filtered_out: usize) -> serde_js
         "filtered_out": filtered_out,
         "tests": tests,
     })
+}
+
+#[cfg(test)]
+mod routing {
+    use super::tests_packages;
+
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        for (name, text) in files {
+            std::fs::write(folder.path().join(name), text).expect("file");
+        }
+        folder
+    }
+
+    #[test]
+    fn the_corelib_is_tested_as_a_project_though_it_has_a_scarb_manifest() {
+        let manifest = (
+            "Scarb.toml",
+            "[package]\nname = \"core\"\nversion = \"2.20.0\"\n",
+        );
+        let corelib = folder(&[
+            manifest,
+            ("cairo_project.toml", "[crate_roots]\ncore = \"src\"\n"),
+        ]);
+        assert!(!tests_packages(corelib.path()));
+        let package = folder(&[manifest]);
+        assert!(tests_packages(package.path()));
+        let both = folder(&[
+            manifest,
+            ("cairo_project.toml", "[crate_roots]\nmine = \"src\"\n"),
+        ]);
+        assert!(tests_packages(both.path()));
+    }
 }

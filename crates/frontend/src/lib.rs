@@ -33,7 +33,8 @@ pub use project::Project;
 pub use sierra_json::{load_sierra_json, load_sierra_json_file, sierra_to_json};
 pub use suite_cache::test_suite_cache_key;
 pub use tests::{
-    compile_project_tests, compile_tests, Expectation, TestCase, TestContract, TestSuite,
+    compile_project_tests, compile_tests, tests_the_corelib, Expectation, TestCase, TestContract,
+    TestSuite,
 };
 
 /// Reads the Scarb package or workspace at `path` (a folder with a `Scarb.toml`, or the

@@ -18,8 +18,9 @@ use starknet_types_core::felt::Felt;
 use crate::project::{Project, Purpose};
 use crate::{Corelib, FrontendError};
 
-/// Whether `path` is a project whose crates include `core`: the corelib's own tests.
-fn tests_the_corelib(path: &Path) -> bool {
+/// Whether `path` is a project (`cairo_project.toml`) whose crates include `core`: the
+/// corelib's own tests. The corelib also has a `Scarb.toml`, but is tested as a project.
+pub fn tests_the_corelib(path: &Path) -> bool {
     path.is_dir()
         && cairo_lang_project::ProjectConfig::from_directory(path).is_ok_and(|config| {
             config

@@ -172,6 +172,9 @@ pub(crate) struct Embedded {
     /// load need not compute the gas metadata again (absent: computed).
     #[serde(default)]
     pub gas: Option<(bool, Vec<(u64, u64)>)>,
+    /// Whether the code counts the builtins it uses (absent, from an older Cairn: it does not).
+    #[serde(default)]
+    pub counts_builtins: bool,
 }
 
 /// The JSON of an [`Embedded`]; the program's JSON goes in as it is.
@@ -198,7 +201,8 @@ fn embedded_json(
         None => info.program_json()?,
     };
     Ok(format!(
-        "{{\"program\":{program},\"left_out\":{left_out},\"gas\":{gas}}}"
+        "{{\"program\":{program},\"left_out\":{left_out},\"gas\":{gas},\"counts_builtins\":{}}}",
+        info.counts_builtins()
     ))
 }
 
@@ -301,6 +305,7 @@ fn codegen<'c, 'r>(
         module,
         registry: &info.registry,
         gas: info.gas_metadata()?,
+        builtin_usage: info.builtin_usage()?,
         emitted: RefCell::new(HashSet::new()),
         libfunc_names: &info.libfunc_names,
         function_indices: &info.function_indices,

@@ -211,22 +211,33 @@ impl EntryPointExecutor for NativeExecutor {
             Err(NativeError::NotEnoughGasToCall { .. }) => {
                 return Ok(EntryPointRun {
                     outcome: CallOutcome::Revert(vec![cairn_starknet::short_string("Out of gas")]),
-                    resources: ExecutionResources::default(),
-                })
+                    // Nothing ran: no builtin used, and no VM steps to count.
+                    resources: ExecutionResources {
+                        vm_steps: None,
+                        ..ExecutionResources::zero()
+                    },
+                });
             }
             Err(error) => return Err(StarknetError::Execution(error.to_string())),
         };
         *remaining_gas = result.remaining_gas.unwrap_or(0);
+        let builtins = result.builtins;
         let outcome = cairn_starknet::entry_point_outcome(match result.outcome {
             NativeOutcome::Success(values) => Ok(values),
             NativeOutcome::Panic(data) => Err(data),
         })?;
-        // Native code counts no VM steps or builtins: only the syscalls.
+        // Native code counts its syscalls and builtins; it has no VM steps.
         Ok(EntryPointRun {
             outcome,
             resources: ExecutionResources {
                 syscalls: counter.into_counts(),
-                vm: None,
+                builtins: builtins.map(|counts| {
+                    counts
+                        .into_iter()
+                        .map(|(name, used)| (name, used as u64))
+                        .collect()
+                }),
+                vm_steps: None,
             },
         })
     }

@@ -216,7 +216,7 @@ pub(crate) fn build(
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let mut branches = Vec::new();
-                for branch in &invocation.branches {
+                for (branch_index, branch) in invocation.branches.iter().enumerate() {
                     let target = match branch.target {
                         SierraTarget::Fallthrough => statement_index + 1,
                         SierraTarget::Statement(StatementIdx(target)) => target,
@@ -241,6 +241,10 @@ pub(crate) fn build(
                     branches.push(BranchTarget {
                         block: blocks[&target],
                         operands,
+                        builtin_uses: cx
+                            .builtin_usage
+                            .branch(statement_index, branch_index)
+                            .to_vec(),
                     });
                 }
                 let invocation_context = Invocation {

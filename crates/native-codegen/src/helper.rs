@@ -26,6 +26,8 @@ pub(crate) struct CodegenContext<'c, 'r> {
     pub module: &'r Module<'c>,
     pub registry: &'r Registry,
     pub gas: &'r GasMetadata,
+    /// What each statement uses of each builtin: the amounts its branches add to the counters.
+    pub builtin_usage: &'r crate::metadata::builtin_usage::BuiltinUsage,
     /// Names of helper functions (drop, clone, felt inverse, …) already emitted.
     pub emitted: RefCell<HashSet<String>>,
     /// Each libfunc's declared name (`felt252_add`, `enum_init<…>`), for error messages.
@@ -153,6 +155,9 @@ pub(crate) enum Operand<'c, 'a> {
 pub(crate) struct BranchTarget<'c, 'a> {
     pub block: BlockRef<'c, 'a>,
     pub operands: Vec<Operand<'c, 'a>>,
+    /// Builtin instances this branch uses: (result index, count) for each builtin result
+    /// counter the jump advances.
+    pub builtin_uses: Vec<(usize, u64)>,
 }
 
 /// One libfunc call being compiled.
@@ -223,19 +228,38 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
         })
     }
 
-    fn operands(&self, branch: usize, results: &[Value<'c, 'a>]) -> Result<Vec<Value<'c, 'a>>> {
+    /// The operands of the jump to branch `branch` with `results`, each builtin counter among
+    /// them advanced (in `block`, before the jump) by what the branch uses.
+    fn operands<B: BlockLike<'c, 'a>>(
+        &self,
+        block: &B,
+        branch: usize,
+        results: &[Value<'c, 'a>],
+    ) -> Result<Vec<Value<'c, 'a>>> {
         let target = self.target(branch)?;
+        let result = |index: usize| {
+            results.get(index).copied().ok_or_else(|| {
+                NativeError::InvalidProgram(format!(
+                    "statement {}: branch {branch} has no result {index}",
+                    self.statement.0
+                ))
+            })
+        };
         target
             .operands
             .iter()
             .map(|operand| match *operand {
                 Operand::Kept(value) => Ok(value),
-                Operand::Result(index) => results.get(index).copied().ok_or_else(|| {
-                    NativeError::InvalidProgram(format!(
-                        "statement {}: branch {branch} has no result {index}",
-                        self.statement.0
-                    ))
-                }),
+                Operand::Result(index) => {
+                    let value = result(index)?;
+                    match target.builtin_uses.iter().find(|(used, _)| *used == index) {
+                        Some(&(_, count)) => {
+                            let count = const_int(self.context(), block, value.r#type(), count)?;
+                            push(block, arith::addi(value, count, self.location()))
+                        }
+                        None => Ok(value),
+                    }
+                }
             })
             .collect()
     }
@@ -256,7 +280,7 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
         branch: usize,
         results: &[Value<'c, 'a>],
     ) -> Result<()> {
-        let operands = self.operands(branch, results)?;
+        let operands = self.operands(block, branch, results)?;
         let target = self.target(branch)?;
         block.append_operation(cf::br(&target.block, &operands, self.location()));
         Ok(())
@@ -270,8 +294,8 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
         on_true: (usize, &[Value<'c, 'a>]),
         on_false: (usize, &[Value<'c, 'a>]),
     ) -> Result<()> {
-        let true_operands = self.operands(on_true.0, on_true.1)?;
-        let false_operands = self.operands(on_false.0, on_false.1)?;
+        let true_operands = self.operands(block, on_true.0, on_true.1)?;
+        let false_operands = self.operands(block, on_false.0, on_false.1)?;
         block.append_operation(cf::cond_br(
             self.context(),
             condition,
@@ -294,7 +318,7 @@ impl<'c, 'a> Invocation<'c, 'a, '_> {
         let operands = results
             .iter()
             .enumerate()
-            .map(|(branch, values)| self.operands(branch, values))
+            .map(|(branch, values)| self.operands(block, branch, values))
             .collect::<Result<Vec<_>>>()?;
         let Some((last_operands, first_operands)) = operands.split_last() else {
             block.append_operation(llvm::unreachable(self.location()));

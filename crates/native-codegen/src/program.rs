@@ -7,6 +7,7 @@ use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{Function, Program};
 
 use crate::error::{NativeError, Result};
+use crate::metadata::builtin_usage::BuiltinUsage;
 use crate::metadata::gas::GasMetadata;
 use crate::Registry;
 use cairn_values_abi::CachedRegistry;
@@ -18,6 +19,10 @@ pub struct ProgramInfo {
     /// The full gas metadata, which compiling needs; a program loaded from a library has only
     /// the entry costs it carries.
     gas: Option<GasMetadata>,
+    /// What each statement uses of each builtin, which compiling needs (with `gas`).
+    builtin_usage: Option<BuiltinUsage>,
+    /// Whether the compiled code counts the builtins it uses (see `BuiltinUsage`).
+    counts_builtins: bool,
     uses_gas: bool,
     /// What calling each function costs up front, by function id.
     entry_costs: HashMap<u64, u64>,
@@ -45,17 +50,22 @@ impl ProgramInfo {
             .iter()
             .map(|function| (function.id.id, gas.entry_cost(&function.id)))
             .collect();
-        let mut info = Self::with_entry_costs(program, entry_costs, gas.uses_gas())?;
+        let mut info = Self::with_entry_costs(program, entry_costs, gas.uses_gas(), false)?;
+        let usage = BuiltinUsage::new(&info.program, info.registry(), &gas);
+        info.counts_builtins = usage.unknown().is_none();
+        info.builtin_usage = Some(usage);
         info.gas = Some(gas);
         Ok(info)
     }
 
     /// Checks `program` whose entry costs and gas use were computed before (by
     /// [`ProgramInfo::new`], when its library was written): no gas metadata is computed.
+    /// `counts_builtins` says whether the library's code counts builtins.
     pub(crate) fn with_entry_costs(
         program: Program,
         entry_costs: HashMap<u64, u64>,
         uses_gas: bool,
+        counts_builtins: bool,
     ) -> Result<Self> {
         crate::validate::check_type_depth(&program)?;
         let registry = Registry::new(&program)
@@ -84,6 +94,8 @@ impl ProgramInfo {
             program,
             registry,
             gas: None,
+            builtin_usage: None,
+            counts_builtins,
             uses_gas,
             entry_costs,
             libfunc_names,
@@ -124,6 +136,25 @@ impl ProgramInfo {
                 "a program loaded from a library cannot be compiled again".to_owned(),
             )
         })
+    }
+
+    /// What each statement uses of each builtin, to compile with.
+    pub(crate) fn builtin_usage(&self) -> Result<&BuiltinUsage> {
+        self.builtin_usage.as_ref().ok_or_else(|| {
+            NativeError::InvalidProgram(
+                "a program loaded from a library cannot be compiled again".to_owned(),
+            )
+        })
+    }
+
+    /// Whether the compiled code counts the builtins it uses, so that runs report them.
+    pub fn counts_builtins(&self) -> bool {
+        self.counts_builtins
+    }
+
+    /// Records whether loaded code counts builtins (a library says so itself).
+    pub(crate) fn set_counts_builtins(&mut self, counts: bool) {
+        self.counts_builtins = counts;
     }
 
     /// Each function's entry cost, by function id (what a library embeds).

@@ -22,7 +22,7 @@ use starknet_types_core::felt::Felt;
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 34] {
+fn functions() -> [(&'static str, *const ()); 35] {
     [
         ("state_syscall", state_syscalls::state_syscall as *const ()),
         ("cheatcode", cheatcode::cheatcode as *const ()),
@@ -31,6 +31,10 @@ fn functions() -> [(&'static str, *const ()); 34] {
         ("dict_new", dict_new as *const ()),
         ("dict_entry", dict_entry as *const ()),
         ("dict_squash", dict_squash as *const ()),
+        (
+            "dict_squash_range_checks",
+            dict_squash_range_checks as *const (),
+        ),
         ("dict_release", dict_release as *const ()),
         ("dict_unshare", dict_unshare as *const ()),
         ("print", print::print as *const ()),
@@ -248,6 +252,16 @@ unsafe extern "C" fn dict_squash(dict: *mut NativeDict, stride: u64) -> u64 {
         (*dict).sort_by_key(stride as usize);
         (*dict).accesses.saturating_sub((*dict).len)
     }
+}
+
+/// The range checks the VM's squash of the dictionary uses (see
+/// [`NativeDict::squash_range_checks`]), after [`dict_squash`].
+///
+/// # Safety
+/// As [`dict_entry`].
+unsafe extern "C" fn dict_squash_range_checks(dict: *const NativeDict, stride: u64) -> u64 {
+    // SAFETY: per the contract above.
+    unsafe { (*dict).squash_range_checks(stride as usize) }
 }
 
 /// A copy, with one reference, of a dictionary shared with a snapshot; the original loses the

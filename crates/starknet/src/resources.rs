@@ -1,5 +1,5 @@
-//! What an entry point's run used besides gas: syscalls by name, and on the VM its steps and
-//! builtin instances. [`SyscallCounter`] counts the syscalls of a run for either backend.
+//! What an entry point's run used besides gas: syscalls by name, builtin instances, and on the
+//! VM its steps. [`SyscallCounter`] counts the syscalls of a run for either backend.
 
 use std::collections::BTreeMap;
 
@@ -25,46 +25,41 @@ pub struct ExecutionResources {
     /// Syscalls made, by the name cairo-lang-runner gives them (`StorageRead`, `Keccak`,
     /// `Secp256k1Mul`…).
     pub syscalls: BTreeMap<&'static str, u64>,
-    /// VM steps and builtin instances: the VM's runs only (native code counts neither), so
-    /// `None` when any run was native.
-    pub vm: Option<VmResources>,
-}
-
-/// What VM runs used.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct VmResources {
+    /// Builtin instances used, by builtin name (`range_check`, `pedersen`…; builtins no run
+    /// used are absent), counted alike on both backends; `None` when a run could not count
+    /// them (native code an older Cairn compiled).
+    pub builtins: Option<BTreeMap<String, u64>>,
     /// VM steps of the entry points themselves (their entry code excluded, as
-    /// cairo-lang-runner counts them).
-    pub steps: u64,
-    /// Builtin instances used, by builtin name (`range_check`, `pedersen`…); builtins a run
-    /// did not use are absent.
-    pub builtins: BTreeMap<String, u64>,
+    /// cairo-lang-runner counts them): the VM's runs only, so `None` when any run was native.
+    pub vm_steps: Option<u64>,
 }
 
 impl ExecutionResources {
-    /// No syscall yet, and an empty VM count (ready to add VM runs to).
-    pub fn of_vm() -> Self {
+    /// Nothing counted yet, ready to add runs of either backend to.
+    pub fn zero() -> Self {
         Self {
             syscalls: BTreeMap::new(),
-            vm: Some(VmResources::default()),
+            builtins: Some(BTreeMap::new()),
+            vm_steps: Some(0),
         }
     }
 
-    /// Adds `other`'s counts to these; VM counts survive only when both have them.
+    /// Adds `other`'s counts to these; builtin counts and steps survive only when both have
+    /// them.
     pub fn add(&mut self, other: &ExecutionResources) {
         for (name, count) in &other.syscalls {
             *self.syscalls.entry(name).or_default() += count;
         }
-        self.vm = match (self.vm.take(), &other.vm) {
+        self.builtins = match (self.builtins.take(), &other.builtins) {
             (Some(mut ours), Some(theirs)) => {
-                ours.steps += theirs.steps;
-                for (name, count) in &theirs.builtins {
-                    *ours.builtins.entry(name.clone()).or_default() += count;
+                for (name, count) in theirs {
+                    *ours.entry(name.clone()).or_default() += count;
                 }
                 Some(ours)
             }
             _ => None,
         };
+        self.vm_steps = self.vm_steps.zip(other.vm_steps).map(|(a, b)| a + b);
     }
 }
 

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use cairn_starknet::{
     selector, short_string, CallOutcome, ContractClass, EntryPoint, EntryPointExecutor,
     EntryPointRun, ExecutionResources, Felt, InvokeTransaction, StarknetError, StarknetState,
-    SyscallCounter, SyscallGasCosts, SyscallHandler, VmResources,
+    SyscallCounter, SyscallGasCosts, SyscallHandler,
 };
 
 /// Each entry point's behaviour, chosen by selector: writes its calldata[0] at key 1, then
@@ -74,10 +74,8 @@ impl EntryPointExecutor for Scripted {
             outcome,
             resources: ExecutionResources {
                 syscalls: counter.into_counts(),
-                vm: Some(VmResources {
-                    steps: 10,
-                    builtins: [("range_check".to_owned(), 2)].into(),
-                }),
+                builtins: Some([("range_check".to_owned(), 2)].into()),
+                vm_steps: Some(10),
             },
         })
     }
@@ -157,10 +155,8 @@ fn an_inner_revert_undoes_only_the_inner_call() {
         record.resources,
         ExecutionResources {
             syscalls: [("StorageWrite", 2), ("EmitEvent", 1), ("CallContract", 1)].into(),
-            vm: Some(VmResources {
-                steps: 20,
-                builtins: [("range_check".to_owned(), 4)].into(),
-            }),
+            builtins: Some([("range_check".to_owned(), 4)].into()),
+            vm_steps: Some(20),
         }
     );
 }

@@ -228,6 +228,34 @@ impl NativeDict {
         }
     }
 
+    /// How many range checks the VM's squash of this dictionary uses, once it is sorted
+    /// ([`NativeDict::sort_by_key`]), as the CASM of `felt252_dict_squash` spends them: two
+    /// to check the dictionary's index, then, unless it is empty, two per key (its first
+    /// access index, its slack), one per access after a key's first, and an order check between
+    /// consecutive keys: one per pair plus one for the first key when every key is below 2^128,
+    /// else four per pair (a comparison of felts).
+    ///
+    /// # Safety
+    /// As [`NativeDict::entry`].
+    pub unsafe fn squash_range_checks(&self, stride: usize) -> u64 {
+        const INDEX_CHECKS: u64 = 2;
+        let keys = self.len;
+        if keys == 0 {
+            return INDEX_CHECKS;
+        }
+        // SAFETY: entry `len - 1` is valid; once sorted it holds the largest key, whose upper
+        // 16 bytes (little-endian) are zero exactly when it is below 2^128.
+        let big_keys = unsafe {
+            let largest = self.entries.add((keys as usize - 1) * stride);
+            std::slice::from_raw_parts(largest.add(16), KEY_SIZE - 16)
+                .iter()
+                .any(|byte| *byte != 0)
+        };
+        let (first_key, per_pair) = if big_keys { (0, 4) } else { (1, 1) };
+        let repeated = self.accesses.saturating_sub(keys);
+        INDEX_CHECKS + first_key + 2 * keys + repeated + (keys - 1) * per_pair
+    }
+
     /// Drops one reference; true when it was the last, and the caller must then release the
     /// values' heap parts and call [`NativeDict::release`].
     ///

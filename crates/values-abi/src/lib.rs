@@ -15,6 +15,7 @@
 pub mod abi;
 pub mod array;
 mod cache;
+pub mod contained;
 pub mod dict;
 mod ec;
 mod entry;

@@ -115,6 +115,29 @@ pub enum BuiltinKind {
     BuiltinCosts,
 }
 
+impl BuiltinKind {
+    /// For a builtin the VM counts instances of (the segment arena, system pointer, gas counter
+    /// and costs table are none): the name cairo-vm reports its instances under, and how many memory cells
+    /// one instance takes there (what the CASM advances its pointer by per use).
+    pub fn vm_builtin(self) -> Option<(&'static str, u64)> {
+        Some(match self {
+            BuiltinKind::RangeCheck => ("range_check", 1),
+            BuiltinKind::RangeCheck96 => ("range_check96", 1),
+            BuiltinKind::Pedersen => ("pedersen", 3),
+            BuiltinKind::Poseidon => ("poseidon", 6),
+            BuiltinKind::Bitwise => ("bitwise", 5),
+            BuiltinKind::EcOp => ("ec_op", 7),
+            BuiltinKind::AddMod => ("add_mod", 7),
+            BuiltinKind::MulMod => ("mul_mod", 7),
+            // The segment arena is memory the entry code sets up, not a builtin the VM counts.
+            BuiltinKind::SegmentArena
+            | BuiltinKind::System
+            | BuiltinKind::Gas
+            | BuiltinKind::BuiltinCosts => return None,
+        })
+    }
+}
+
 /// What a Sierra type is, with the ids of the types it contains.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TypeShape {

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use cairn_starknet::{
     CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, EntryPointRun, ExecutionResources,
-    Felt, StarknetError, SyscallCounter, SyscallHandler, VmResources,
+    Felt, StarknetError, SyscallCounter, SyscallHandler,
 };
 
 use crate::error::VmCoreError;
@@ -95,7 +95,7 @@ impl EntryPointExecutor for VmExecutor {
                         outcome: CallOutcome::Revert(vec![cairn_starknet::short_string(
                             "Out of gas",
                         )]),
-                        resources: ExecutionResources::of_vm(),
+                        resources: ExecutionResources::zero(),
                     });
                 }
                 Err(error) => return Err(failed(error)),
@@ -112,14 +112,14 @@ impl EntryPointExecutor for VmExecutor {
             outcome,
             resources: ExecutionResources {
                 syscalls: counter.into_counts(),
-                vm: Some(VmResources {
-                    steps: count(result.steps),
-                    builtins: result
+                builtins: Some(
+                    result
                         .builtins
                         .into_iter()
                         .map(|(name, used)| (name, count(used)))
                         .collect(),
-                }),
+                ),
+                vm_steps: Some(count(result.steps)),
             },
         })
     }

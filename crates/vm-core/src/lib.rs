@@ -16,7 +16,6 @@
 //! # Ok::<(), cairn_vm_core::VmCoreError>(())
 //! ```
 
-mod contained;
 pub mod contract;
 mod error;
 pub mod executable;
@@ -29,10 +28,10 @@ pub mod sierra;
 
 pub use cairn_starknet as starknet;
 pub use cairn_values_abi as values;
+pub use cairn_values_abi::contained::is_containing as panic_is_contained;
 pub use cairo_vm;
 pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 pub use cairo_vm::Felt252;
-pub use contained::is_containing as panic_is_contained;
 pub use error::{Result, VmCoreError};
 pub use executable::{ExecutableProgram, ExecutableRunner, ExecuteConfig, ExecutionMode};
 pub use hints::{HintData, HintExtension, ScopeStack};

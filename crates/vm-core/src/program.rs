@@ -23,11 +23,12 @@ impl CairoProgram {
     pub fn from_bytes(json: &[u8], entrypoint: &str) -> Result<Self> {
         // cairo-vm's reader panics on some malformed values (an odd-length "hex" string with a
         // multi-byte character early on, for one): such a program is malformed, not a crash.
-        let program = crate::contained::contain(|| Program::from_bytes(json, Some(entrypoint)))
-            .map_err(|panic| {
-                VmCoreError::MalformedProgram(format!("a value cairo-vm cannot read ({panic})"))
-            })?
-            .map_err(|error| explain_load_error(error, json))?;
+        let program =
+            cairn_values_abi::contained::contain(|| Program::from_bytes(json, Some(entrypoint)))
+                .map_err(|panic| {
+                    VmCoreError::MalformedProgram(format!("a value cairo-vm cannot read ({panic})"))
+                })?
+                .map_err(|error| explain_load_error(error, json))?;
         Ok(Self {
             program,
             entrypoint: entrypoint.to_owned(),

@@ -400,7 +400,7 @@ impl<'h> Runner<'h> {
         // cairo-vm trusts the program's hint references (their ap-tracking offsets) and panics
         // on inconsistent ones; such a panic ends this run with an error, not the process.
         let (runner, end_pc, hints) = (&mut self.runner, self.end_pc, &mut self.hints);
-        let contained = crate::contained::contain(|| runner.run_until_pc(end_pc, hints));
+        let contained = cairn_values_abi::contained::contain(|| runner.run_until_pc(end_pc, hints));
         self.hints.remaining = None;
         let outcome = match contained {
             Ok(outcome) => outcome,

@@ -211,12 +211,17 @@ impl AotProgram {
             }
             (None, None, _) => return Err(library_error(path, "embedded program: missing")),
         };
-        let info = match embedded.gas {
-            Some((uses_gas, entry_costs)) => {
-                ProgramInfo::with_entry_costs(program, entry_costs.into_iter().collect(), uses_gas)?
-            }
+        let mut info = match embedded.gas {
+            Some((uses_gas, entry_costs)) => ProgramInfo::with_entry_costs(
+                program,
+                entry_costs.into_iter().collect(),
+                uses_gas,
+                embedded.counts_builtins,
+            )?,
             None => ProgramInfo::new(program)?,
         };
+        // What the library's code does, not what code compiled now would do.
+        info.set_counts_builtins(embedded.counts_builtins);
         // SAFETY: the library's `cairn_rt_*` symbols are the pointer-sized globals the code
         // generator declares; nothing runs the library's code yet.
         unsafe {

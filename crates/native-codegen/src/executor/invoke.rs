@@ -2,7 +2,7 @@
 //! read back from the wrapper's result struct.
 
 use std::alloc::Layout;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ptr::NonNull;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -41,6 +41,10 @@ pub struct NativeResult {
     pub remaining_gas: Option<u64>,
     /// Available gas minus what is left, for programs that count gas.
     pub gas_used: Option<u64>,
+    /// Builtin instances the run used, by the name the VM reports them under (`range_check`,
+    /// `pedersen`…; unused builtins are absent), as the VM backend counts them; `None` when the
+    /// code does not count them (see [`ProgramInfo::counts_builtins`]).
+    pub builtins: Option<BTreeMap<String, usize>>,
 }
 
 /// The gas a call starts with.
@@ -150,8 +154,9 @@ enum Parameter {
 enum Returned {
     /// The gas counter left.
     Gas,
-    /// A builtin's pointer, dropped.
-    Builtin,
+    /// A builtin's counter: the instances used, under the builtin's VM name (`None` for one
+    /// the VM does not count).
+    Builtin(Option<&'static str>),
     /// A value for the caller, of this type.
     Value(ConcreteTypeId),
 }
@@ -206,7 +211,9 @@ impl CallPlan {
             .map(|(ty, offset)| {
                 let returned = match &*TypeShape::shared(registry, ty)? {
                     TypeShape::Builtin(BuiltinKind::Gas) => Returned::Gas,
-                    TypeShape::Builtin(_) => Returned::Builtin,
+                    TypeShape::Builtin(kind) => {
+                        Returned::Builtin(kind.vm_builtin().map(|(name, _)| name))
+                    }
                     _ => Returned::Value(ty.clone()),
                 };
                 Ok((returned, offset))
@@ -326,6 +333,7 @@ unsafe fn invoke(
     unsafe { (plan.entry)(results.as_ptr(), pointers.as_ptr()) };
 
     let mut remaining_gas = None;
+    let mut builtins = BTreeMap::new();
     let mut values = Vec::new();
     // Every value is read and freed, even after one fails to read, so that none leaks.
     let mut failure = None;
@@ -337,7 +345,14 @@ unsafe fn invoke(
                 // SAFETY: the gas counter is a u64 at this offset.
                 remaining_gas = Some(unsafe { pointer.cast::<u64>().as_ptr().read() });
             }
-            Returned::Builtin => {}
+            Returned::Builtin(None) => {}
+            Returned::Builtin(Some(name)) => {
+                // SAFETY: a builtin's counter is a u64 at this offset.
+                let used = unsafe { pointer.cast::<u64>().as_ptr().read() };
+                if used > 0 {
+                    builtins.insert((*name).to_owned(), used as usize);
+                }
+            }
             Returned::Value(ty) => {
                 // SAFETY: the wrapper stored a value of type `ty` here, whose heap parts are
                 // now ours; they are read, then freed once.
@@ -369,6 +384,7 @@ unsafe fn invoke(
         outcome,
         remaining_gas,
         gas_used,
+        builtins: info.counts_builtins().then_some(builtins),
     })
 }
 

@@ -235,7 +235,8 @@ fn eval(invocation: &Invocation<'_, '_, '_>, info: &CircuitInfo) -> Result<()> {
     let mul_offsets = offsets_slot(invocation, &info.mul_offsets)?;
     let (failure_slot, failure_type) = invocation.alloca_for(invocation.result_type(1, 3)?)?;
     let constant = |value: usize| invocation.constant(i64_type, value);
-    let succeeded = call_runtime(
+    let mul_gates = constant(info.mul_offsets.len())?;
+    let computed_mul_gates = call_runtime(
         cx,
         block,
         "circuit_eval",
@@ -247,13 +248,23 @@ fn eval(invocation: &Invocation<'_, '_, '_>, info: &CircuitInfo) -> Result<()> {
             add_offsets,
             constant(info.add_offsets.len())?,
             mul_offsets,
-            constant(info.mul_offsets.len())?,
+            mul_gates,
             failure_slot,
         ],
         Some(i64_type),
     )?
     .ok_or_else(|| NativeError::Mlir("circuit_eval returned nothing".to_owned()))?;
-    let succeeded = invocation.push(arith::trunci(succeeded, cx.int_type(1), location))?;
+    let succeeded = invocation.push(arith::cmpi(
+        cx.context,
+        arith::CmpiPredicate::Eq,
+        computed_mul_gates,
+        mul_gates,
+        location,
+    ))?;
+    // The VM fills a MulMod instance per gate computed, up to a failing one: the count depends
+    // on the inputs, so it is added here (the AddMod instances, one per gate whatever happens,
+    // are the branches' static use).
+    let mul_mod = invocation.push(arith::addi(mul_mod, computed_mul_gates, location))?;
 
     let outputs_type = cx.ty(invocation.result_type(0, 2)?)?;
     let outputs = invocation.push(llvm::undef(outputs_type, location))?;

@@ -91,11 +91,21 @@ pub fn build(
             let refund_per_access = invocation.constant(i64_type, refund_per_access)?;
             let refund = invocation.push(arith::muli(repeated, refund_per_access, location))?;
             let gas = invocation.push(arith::addi(invocation.input(1)?, refund, location))?;
-            invocation.br(
+            // The range checks depend on the keys: the runtime counts them as the VM's CASM
+            // spends them (the segment arena's one instance is the branch's static use).
+            let range_checks = call_runtime(
+                cx,
                 block,
-                0,
-                &[invocation.input(0)?, gas, invocation.input(2)?, dict],
-            )
+                "dict_squash_range_checks",
+                &[dict, stride],
+                Some(i64_type),
+            )?
+            .ok_or_else(|| {
+                NativeError::Mlir("dict_squash_range_checks returned nothing".to_owned())
+            })?;
+            let range_check =
+                invocation.push(arith::addi(invocation.input(0)?, range_checks, location))?;
+            invocation.br(block, 0, &[range_check, gas, invocation.input(2)?, dict])
         }
     }
 }

@@ -7,7 +7,7 @@ use cairo_lang_sierra::program::{Program, StatementIdx};
 use cairo_lang_sierra_to_casm::metadata::{
     calc_metadata, calc_metadata_ap_change_only, Metadata, MetadataComputationConfig,
 };
-use cairo_lang_sierra_type_size::ProgramRegistryInfo;
+use cairo_lang_sierra_type_size::{ProgramRegistryInfo, TypeSizeMap};
 
 use crate::error::{NativeError, Result};
 
@@ -33,6 +33,8 @@ pub fn token_gas_cost(token: CostTokenType) -> u64 {
 pub struct GasMetadata {
     metadata: Metadata,
     uses_gas: bool,
+    /// Each type's size in VM cells, which the CASM of a libfunc depends on.
+    type_sizes: TypeSizeMap,
 }
 
 impl GasMetadata {
@@ -67,7 +69,21 @@ impl GasMetadata {
             calc_metadata_ap_change_only(program, &info)
         }
         .map_err(|error| NativeError::GasMetadata(error.to_string()))?;
-        Ok(Self { metadata, uses_gas })
+        Ok(Self {
+            metadata,
+            uses_gas,
+            type_sizes: info.type_sizes,
+        })
+    }
+
+    /// The metadata `cairo-lang-sierra-to-casm` compiles the program's CASM with.
+    pub(crate) fn casm_metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// Each type's size in VM cells.
+    pub(crate) fn type_sizes(&self) -> &TypeSizeMap {
+        &self.type_sizes
     }
 
     /// Whether the program counts gas.

@@ -88,8 +88,9 @@ fn gates(offsets: *const u64, count: u64) -> Vec<[usize; 3]> {
 }
 
 /// Evaluates a circuit over its values buffer: `value_count` u384s of which the first `known`
-/// (the constant 1 and the inputs) are set. Returns 1 on success; on failure returns 0 and
-/// writes (nullifier, modulus) to `failure`.
+/// (the constant 1 and the inputs) are set. Returns how many mul gates the VM fills instances
+/// of: `n_mul` on success; on failure the index of the first gate that failed (an inverse of
+/// a non-invertible value), having written (nullifier, modulus) to `failure`.
 ///
 /// # Safety
 /// `values` holds `value_count` u384s; `add_offsets` and `mul_offsets` hold `3 * n_add` and
@@ -129,7 +130,7 @@ pub(crate) unsafe extern "C" fn circuit_eval(
             }
         }
         match failed {
-            None => 1,
+            None => n_mul,
             Some(gate) => {
                 let nullifier = mul_gates
                     .get(gate)
@@ -137,7 +138,8 @@ pub(crate) unsafe extern "C" fn circuit_eval(
                     .map(limbs_of)
                     .unwrap_or_default();
                 failure.write([nullifier, modulus_limbs]);
-                0
+                // Below `n_mul`, so never read as a success.
+                gate as u64
             }
         }
     }

@@ -55,17 +55,17 @@ pub struct CallRecord {
     pub events: Vec<Event>,
     /// The messages it sent (none when it reverted).
     pub messages: Vec<L2ToL1Message>,
-    /// What it used, its nested calls (reverted ones too) included: syscalls on every
-    /// backend, VM steps and builtins when every run was on the VM.
+    /// What it used, its nested calls (reverted ones too) included: syscalls and builtins on
+    /// every backend, VM steps when every run was on the VM.
     pub resources: ExecutionResources,
 }
 
 impl CallRecord {
-    /// The record without what only the VM counts (steps, builtins): what every backend must
-    /// give alike.
+    /// The record without what only the VM counts (steps): what every backend must give
+    /// alike.
     pub fn backend_neutral(&self) -> CallRecord {
         let mut record = self.clone();
-        record.resources.vm = None;
+        record.resources.vm_steps = None;
         record
     }
 }
@@ -216,12 +216,12 @@ impl StarknetState {
             .map(|(address, hash)| (*address, *hash))
     }
 
-    /// Counts what the entry points run from now on use (syscalls; VM steps and builtins when
+    /// Counts what the entry points run from now on use (syscalls and builtins; VM steps when
     /// all run on the VM), outside any top-level call: for a program run with this state as its
     /// handler (a test), whose calls to contracts are nested calls. A top-level call starts a
     /// count of its own.
     pub fn track_resources(&mut self) {
-        self.used = Some(ExecutionResources::of_vm());
+        self.used = Some(ExecutionResources::zero());
     }
 
     /// What was counted since [`StarknetState::track_resources`], ending the count.
@@ -391,7 +391,7 @@ impl StarknetState {
     ) -> Result<CallRecord, StarknetError> {
         let checkpoint = self.checkpoint();
         // Top-level calls do not nest: the count starts here and ends with the call.
-        self.used = Some(ExecutionResources::of_vm());
+        self.used = Some(ExecutionResources::zero());
         let outcome = call(self, &mut gas);
         let resources = self.used.take().unwrap_or_default();
         if !outcome.as_ref().is_ok_and(keep) {

@@ -69,7 +69,7 @@ pub(crate) fn point_coordinates(
     let mut processor = super::param_hints::runner_hint_processor(Default::default());
     // The runner indexes its table without a bounds check: a handle the run never made would
     // panic there, so the call is contained and such a handle is an error.
-    crate::contained::contain(|| processor.execute_hint(&mut vm, scopes, &hint))
+    cairn_values_abi::contained::contain(|| processor.execute_hint(&mut vm, scopes, &hint))
         .map_err(|panic| failed(format!("no such point ({panic})")))?
         .map_err(|error| failed(error.to_string()))?;
 

@@ -483,6 +483,23 @@ pub fn cases() -> Vec<Case> {
                 ]),
             ])),
         ),
+        // Keys from 2^128 up (the last is p - 1): squashed in key order.
+        call(
+            "dict_squash",
+            "big_keys",
+            "[5]",
+            one(Value::SquashedFelt252Dict(vec![
+                (DictKey(felt(3)), f(felt(4))),
+                (DictKey(Felt252::from(u128::MAX) + felt(6)), f(felt(1))),
+                (DictKey(Felt252::ZERO - felt(1)), f(felt(3))),
+            ])),
+        ),
+        call(
+            "dict_squash",
+            "empty",
+            "[]",
+            one(Value::SquashedFelt252Dict(vec![])),
+        ),
         // QM31 read back (the VM packs four M31 in one felt, 36 bits apart); the product
         // worked out in Python over CM31[u]/(u² - 2 - i).
         case(

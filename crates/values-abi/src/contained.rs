@@ -2,7 +2,8 @@
 //! asserts its own invariants with panics, and some Sierra a user can hand in (an identity
 //! `downcast<u128, u128>` from Cairo 2.20 source, for one) trips them. Such a call runs under
 //! [`contain`]; a process-wide panic hook (the CLI's) asks [`is_containing`] so that it stays
-//! quiet about a panic that becomes an ordinary error.
+//! quiet about a panic that becomes an ordinary error. Here, in the crate both backends build
+//! on, so that the VM's runs and the native backend's compilation contain panics alike.
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -17,7 +18,7 @@ pub fn is_containing() -> bool {
 }
 
 /// Runs `work`, returning its panic's message as an error instead of unwinding further.
-pub(crate) fn contain<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+pub fn contain<T>(work: impl FnOnce() -> T) -> Result<T, String> {
     let outer = CONTAINING.with(|flag| flag.replace(true));
     let outcome = catch_unwind(AssertUnwindSafe(work));
     CONTAINING.with(|flag| flag.set(outer));

@@ -189,17 +189,11 @@ impl TestBackend for VmTests {
                         SierraOutcome::Success(_) => Ran::Returned,
                         SierraOutcome::Panic(data) => Ran::Panicked(data),
                     };
-                    let resources = ExecutionResources {
-                        syscalls: Default::default(),
-                        builtins: Some(
-                            result
-                                .builtins
-                                .into_iter()
-                                .map(|(name, used)| (name, used as u64))
-                                .collect(),
-                        ),
-                        vm_steps: Some(result.steps as u64),
-                    };
+                    let resources = ExecutionResources::of_vm_run(
+                        Default::default(),
+                        result.builtins,
+                        result.steps,
+                    );
                     (ran, result.remaining_gas, resources)
                 }
                 Err(error) => (
@@ -269,16 +263,8 @@ impl TestBackend for NativeTests {
                         NativeOutcome::Success(_) => Ran::Returned,
                         NativeOutcome::Panic(data) => Ran::Panicked(data),
                     };
-                    let resources = ExecutionResources {
-                        syscalls: Default::default(),
-                        builtins: result.builtins.map(|counts| {
-                            counts
-                                .into_iter()
-                                .map(|(name, used)| (name, used as u64))
-                                .collect()
-                        }),
-                        vm_steps: None,
-                    };
+                    let resources =
+                        ExecutionResources::of_native_run(Default::default(), result.builtins);
                     (ran, result.remaining_gas, resources)
                 }
                 Err(error) => (

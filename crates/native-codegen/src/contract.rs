@@ -226,19 +226,9 @@ impl EntryPointExecutor for NativeExecutor {
             NativeOutcome::Success(values) => Ok(values),
             NativeOutcome::Panic(data) => Err(data),
         })?;
-        // Native code counts its syscalls and builtins; it has no VM steps.
         Ok(EntryPointRun {
             outcome,
-            resources: ExecutionResources {
-                syscalls: counter.into_counts(),
-                builtins: builtins.map(|counts| {
-                    counts
-                        .into_iter()
-                        .map(|(name, used)| (name, used as u64))
-                        .collect()
-                }),
-                vm_steps: None,
-            },
+            resources: ExecutionResources::of_native_run(counter.into_counts(), builtins),
         })
     }
 }

@@ -44,6 +44,32 @@ impl ExecutionResources {
         }
     }
 
+    /// What a VM run used: its syscalls, its builtin instances by name, its steps.
+    pub fn of_vm_run(
+        syscalls: BTreeMap<&'static str, u64>,
+        builtins: BTreeMap<String, usize>,
+        steps: usize,
+    ) -> Self {
+        Self {
+            syscalls,
+            builtins: Some(instance_counts(builtins)),
+            vm_steps: Some(steps as u64),
+        }
+    }
+
+    /// What a native run used: its syscalls and its builtin instances by name (`None` when its
+    /// code does not count them); native code has no steps.
+    pub fn of_native_run(
+        syscalls: BTreeMap<&'static str, u64>,
+        builtins: Option<BTreeMap<String, usize>>,
+    ) -> Self {
+        Self {
+            syscalls,
+            builtins: builtins.map(instance_counts),
+            vm_steps: None,
+        }
+    }
+
     /// Adds `other`'s counts to these; builtin counts and steps survive only when both have
     /// them.
     pub fn add(&mut self, other: &ExecutionResources) {
@@ -61,6 +87,14 @@ impl ExecutionResources {
         };
         self.vm_steps = self.vm_steps.zip(other.vm_steps).map(|(a, b)| a + b);
     }
+}
+
+/// Builtin instance counts as a backend reports them (`usize`), as resources keep them.
+fn instance_counts(counts: BTreeMap<String, usize>) -> BTreeMap<String, u64> {
+    counts
+        .into_iter()
+        .map(|(name, used)| (name, used as u64))
+        .collect()
 }
 
 /// A handler that counts the syscalls it passes on to `inner`: what an executor wraps the

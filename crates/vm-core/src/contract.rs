@@ -107,20 +107,13 @@ impl EntryPointExecutor for VmExecutor {
             SierraOutcome::Success(values) => Ok(values),
             SierraOutcome::Panic(data) => Err(data),
         })?;
-        let count = |n: usize| n as u64;
         Ok(EntryPointRun {
             outcome,
-            resources: ExecutionResources {
-                syscalls: counter.into_counts(),
-                builtins: Some(
-                    result
-                        .builtins
-                        .into_iter()
-                        .map(|(name, used)| (name, count(used)))
-                        .collect(),
-                ),
-                vm_steps: Some(count(result.steps)),
-            },
+            resources: ExecutionResources::of_vm_run(
+                counter.into_counts(),
+                result.builtins,
+                result.steps,
+            ),
         })
     }
 }

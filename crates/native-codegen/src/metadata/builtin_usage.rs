@@ -174,8 +174,9 @@ fn statement_usage(
         .iter()
         .zip(libfunc.branch_signatures())
         .map(|(changes, signature)| {
+            let outputs = changes.refs.iter().zip(&signature.vars).enumerate();
             let mut uses = BranchUsage::new();
-            for (position, (output, var)) in changes.refs.iter().zip(&signature.vars).enumerate() {
+            for (position, (output, var)) in outputs {
                 let Some(cells_per_instance) = counted_builtin(registry, &var.ty) else {
                     continue;
                 };
@@ -187,16 +188,7 @@ fn statement_usage(
                 else {
                     return Err(format!("result {position}: a builtin taken from nowhere"));
                 };
-                let advanced = match output.expression.cells.as_slice() {
-                    [CellExpression::Deref(cell)] if cell == base => Some(0),
-                    [CellExpression::BinOp {
-                        op: CellOperator::Add,
-                        a,
-                        b: DerefOrImmediate::Immediate(offset),
-                    }] if a == base => u64::try_from(&offset.value).ok(),
-                    _ => None,
-                };
-                match advanced {
+                match advanced_cells(&output.expression, base) {
                     Some(0) => {}
                     Some(advanced) if advanced % cells_per_instance == 0 => {
                         uses.push((position, advanced / cells_per_instance));
@@ -214,6 +206,20 @@ fn statement_usage(
         })
         .collect::<Result<Vec<_>, String>>()
         .map(Some)
+}
+
+/// How many cells past `base` a builtin pointer returned as `expression` is, when it is `base`
+/// or `base` plus a constant.
+fn advanced_cells(expression: &ReferenceExpression, base: &CellRef) -> Option<u64> {
+    match expression.cells.as_slice() {
+        [CellExpression::Deref(cell)] if cell == base => Some(0),
+        [CellExpression::BinOp {
+            op: CellOperator::Add,
+            a,
+            b: DerefOrImmediate::Immediate(offset),
+        }] if a == base => u64::try_from(&offset.value).ok(),
+        _ => None,
+    }
 }
 
 /// Each parameter as frame cells of its own (`[fp - 3]`, `[fp - 4]`, …): the references the
@@ -259,4 +265,51 @@ fn frame_arguments(
         });
     }
     Ok((refs, first_cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use cairo_lang_utils::bigint::BigIntAsHex;
+
+    use super::*;
+
+    fn cell(register: Register, offset: i16) -> CellRef {
+        CellRef { register, offset }
+    }
+
+    fn expression(cell: CellExpression) -> ReferenceExpression {
+        ReferenceExpression { cells: vec![cell] }
+    }
+
+    #[test]
+    fn a_pointer_is_counted_only_as_its_argument_plus_a_constant() {
+        let base = cell(Register::FP, -3);
+        let plus = |a: CellRef, value: i64| {
+            expression(CellExpression::BinOp {
+                op: CellOperator::Add,
+                a,
+                b: DerefOrImmediate::Immediate(BigIntAsHex {
+                    value: BigInt::from(value),
+                }),
+            })
+        };
+        assert_eq!(
+            advanced_cells(&expression(CellExpression::Deref(base)), &base),
+            Some(0)
+        );
+        assert_eq!(advanced_cells(&plus(base, 3), &base), Some(3));
+        // Another argument's pointer, a pointer left in a temporary, or one moved backwards.
+        assert_eq!(
+            advanced_cells(&plus(cell(Register::FP, -4), 3), &base),
+            None
+        );
+        assert_eq!(
+            advanced_cells(
+                &expression(CellExpression::Deref(cell(Register::AP, -1))),
+                &base
+            ),
+            None
+        );
+        assert_eq!(advanced_cells(&plus(base, -1), &base), None);
+    }
 }

@@ -15,7 +15,7 @@ mod results;
 mod secp_points;
 mod syscalls;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cairo_lang_casm::hints::Hint;
 use cairo_lang_runnable_utils::builder::{create_code_footer, RunnableBuilder};
@@ -27,7 +27,7 @@ use cairo_lang_sierra::ids::GenericTypeId;
 use cairo_lang_sierra::program::{Function, Program as SierraProgramData};
 use cairo_lang_sierra_to_casm::metadata::MetadataComputationConfig;
 use cairo_lang_utils::unordered_hash_map::UnorderedHashMap;
-use cairo_vm::serde::deserialize_program::ReferenceManager;
+use cairo_vm::serde::deserialize_program::{HintParams, ReferenceManager};
 use cairo_vm::types::program::Program;
 use cairo_vm::types::relocatable::MaybeRelocatable;
 use cairo_vm::Felt252;
@@ -52,6 +52,17 @@ pub struct SierraProgram {
     /// The program each function is called through, by function id and argument dictionaries
     /// (the most recently called, within a budget of cells).
     entries: Mutex<EntryCache<(u64, usize), EntryProgram>>,
+    /// The CASM program assembled without a header, once: every entry program is a header
+    /// (position-independent code, like the program's) followed by these cells.
+    body: OnceLock<AssembledBody>,
+}
+
+/// The whole CASM program assembled as it follows an entry program's header: its code, its
+/// constants and the footer, with its hints (the program's own offsets) as cairo-vm takes them.
+struct AssembledBody {
+    data: Vec<MaybeRelocatable>,
+    hints: Vec<(usize, Vec<HintParams>)>,
+    string_to_hint: UnorderedHashMap<String, Hint>,
 }
 
 /// The cells of assembled entry programs a `SierraProgram` keeps (at about 50 bytes a cell,
@@ -108,6 +119,7 @@ impl SierraProgram {
             builder,
             uses_gas,
             entries: Mutex::new(EntryCache::new(ENTRY_PROGRAM_CELLS)),
+            body: OnceLock::new(),
         })
     }
 
@@ -346,25 +358,60 @@ impl SierraProgram {
         Ok(entry)
     }
 
+    /// The CASM program assembled without a header, made at its first use.
+    fn assembled_body(&self) -> &AssembledBody {
+        self.body.get_or_init(|| {
+            let assembled = self
+                .builder
+                .casm_program()
+                .assemble_ex(&[], &create_code_footer());
+            let (hints, string_to_hint) = build_hints_dict(&assembled.hints);
+            AssembledBody {
+                data: assembled
+                    .bytecode
+                    .iter()
+                    .map(|word| MaybeRelocatable::from(Felt252::from(word)))
+                    .collect(),
+                hints: hints.into_iter().collect(),
+                string_to_hint,
+            }
+        })
+    }
+
     /// The CASM program with `header` before it and the footer after, as cairo-vm runs it:
     /// from its start, or in proof mode from its start to `proof_end`; with the hints by their
-    /// text (for cairo-lang-runner's processor) and the bytecode's length.
+    /// text (for cairo-lang-runner's processor) and the bytecode's length. Only the header is
+    /// assembled here: the rest is the program's, assembled once ([`SierraProgram::assembled_body`]),
+    /// its hints moved past the header.
     fn assemble_with_header(
         &self,
         header: &[cairo_lang_casm::instructions::Instruction],
         builtins: Vec<cairo_vm::types::builtin_name::BuiltinName>,
         proof_end: Option<usize>,
     ) -> Result<(Program, UnorderedHashMap<String, Hint>, usize)> {
-        let assembled = self
-            .builder
-            .casm_program()
-            .assemble_ex(header, &create_code_footer());
-        let (hints_dict, string_to_hint) = build_hints_dict(&assembled.hints);
-        let data: Vec<MaybeRelocatable> = assembled
-            .bytecode
-            .iter()
-            .map(|word| MaybeRelocatable::from(Felt252::from(word)))
-            .collect();
+        let body = self.assembled_body();
+        let mut header_words = Vec::new();
+        let mut header_hints = Vec::new();
+        for instruction in header {
+            if !instruction.hints.is_empty() {
+                header_hints.push((header_words.len(), instruction.hints.clone()));
+            }
+            header_words.extend(instruction.assemble().encode());
+        }
+        let header_len = header_words.len();
+        let mut data = Vec::with_capacity(header_len + body.data.len());
+        data.extend(
+            header_words
+                .iter()
+                .map(|word| MaybeRelocatable::from(Felt252::from(word))),
+        );
+        data.extend_from_slice(&body.data);
+        let (mut hints_dict, mut string_to_hint) = build_hints_dict(&header_hints);
+        for (offset, hints) in &body.hints {
+            hints_dict.insert(header_len + offset, hints.clone());
+        }
+        // A hint's text names one hint, wherever it is: a duplicate is that same hint.
+        string_to_hint.merge(&body.string_to_hint, |_, _| {});
         let data_len = data.len();
         let references = ReferenceManager {
             references: Vec::new(),

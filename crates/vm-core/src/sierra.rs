@@ -75,6 +75,9 @@ struct EntryProgram {
     program: CairoProgram,
     string_to_hint: UnorderedHashMap<String, Hint>,
     data_len: usize,
+    /// The VM steps of the entry code: each of its instructions runs once (it has no jumps),
+    /// all but the final `ret` before the call.
+    entry_steps: usize,
 }
 
 impl SierraProgram {
@@ -288,14 +291,17 @@ impl SierraProgram {
             dicts,
             handler,
         );
+        // No trace: the function's steps are the run's less the entry code's, known in
+        // advance, and a trace would hold 24 bytes for every step of a long run.
         let config = RunConfig {
             layout: Layout::named("all_cairo")?,
-            trace: true,
+            trace: false,
             relocate_memory: false,
             allow_missing_builtins: Some(true),
             ..RunConfig::default()
         };
         let data_len = entry.data_len;
+        let entry_steps = entry.entry_steps;
         let runner = Runner::build(
             &entry.program,
             config,
@@ -312,6 +318,7 @@ impl SierraProgram {
             runner,
             available_gas,
             initial_gas,
+            entry_steps,
         })
     }
 
@@ -352,6 +359,7 @@ impl SierraProgram {
             program: CairoProgram::from_cairo_vm(program, "sierra entry code"),
             string_to_hint,
             data_len,
+            entry_steps: header.len(),
         });
         self.lock_entries()
             .insert(key, Arc::clone(&entry), entry.data_len);
@@ -485,6 +493,8 @@ pub struct SierraRunner<'p> {
     runner: Runner<'p>,
     available_gas: Option<u64>,
     initial_gas: Option<u64>,
+    /// VM steps of the entry code, which the function's step count leaves out.
+    entry_steps: usize,
 }
 
 impl<'p> SierraRunner<'p> {
@@ -536,6 +546,8 @@ impl<'p> SierraRunner<'p> {
         );
         *self.runner.exec_scopes_mut() = scopes;
         let mut result = result?;
+        // The function's own steps, as cairo-lang-runner counts them.
+        result.steps = self.runner.step_count().saturating_sub(self.entry_steps);
         result.builtins = self
             .runner
             .builtin_instances()?

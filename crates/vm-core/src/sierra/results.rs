@@ -327,7 +327,9 @@ impl Reader<'_> {
     }
 
     /// Steps of the function proper: cairo-lang-runner drops the entry code's steps before
-    /// the call and after the return (its last trace entry is the entry code's `ret`).
+    /// the call and after the return (its last trace entry is the entry code's `ret`). From
+    /// the trace of a traced run (a prover's); a plain Sierra run, untraced, knows its entry
+    /// code's steps instead (`SierraRunner::result`).
     fn function_steps(&self) -> usize {
         let trace = self.runner.trace();
         let Some(last) = trace.last() else {

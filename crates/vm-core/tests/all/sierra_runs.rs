@@ -38,6 +38,21 @@ fn a_paused_sierra_run_ends_like_an_uninterrupted_one() {
 }
 
 #[test]
+fn a_sierra_run_counts_its_steps_without_holding_a_trace() {
+    // The steps are the run's less the entry code's (cairo-lang-runner's count, which the
+    // oracle tests compare): no trace is kept for it, which a long run would pay for per step.
+    let program = sierra_program("recursion");
+    let func = program.function("main").expect("main");
+    let mut runner = program
+        .prepare(func, &[], Some(10_000_000))
+        .expect("prepare");
+    let result = runner.run_until_end().expect("run");
+    assert!(runner.runner().trace().is_empty());
+    assert!(result.steps > 0);
+    assert!(result.steps < runner.runner().step_count());
+}
+
+#[test]
 fn results_are_refused_before_the_function_returns() {
     let program = sierra_program("loops");
     let func = program.function("main").expect("main");

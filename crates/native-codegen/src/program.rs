@@ -50,7 +50,7 @@ impl ProgramInfo {
             .iter()
             .map(|function| (function.id.id, gas.entry_cost(&function.id)))
             .collect();
-        let mut info = Self::with_entry_costs(program, entry_costs, gas.uses_gas(), false)?;
+        let mut info = Self::with_entry_costs(program, entry_costs, gas.uses_gas())?;
         let usage = BuiltinUsage::new(&info.program, info.registry(), &gas);
         info.counts_builtins = usage.unknown().is_none();
         info.builtin_usage = Some(usage);
@@ -60,12 +60,10 @@ impl ProgramInfo {
 
     /// Checks `program` whose entry costs and gas use were computed before (by
     /// [`ProgramInfo::new`], when its library was written): no gas metadata is computed.
-    /// `counts_builtins` says whether the library's code counts builtins.
     pub(crate) fn with_entry_costs(
         program: Program,
         entry_costs: HashMap<u64, u64>,
         uses_gas: bool,
-        counts_builtins: bool,
     ) -> Result<Self> {
         crate::validate::check_type_depth(&program)?;
         let registry = Registry::new(&program)
@@ -95,7 +93,8 @@ impl ProgramInfo {
             registry,
             gas: None,
             builtin_usage: None,
-            counts_builtins,
+            // Set by whoever knows: the builtin-use pass, or the library that was loaded.
+            counts_builtins: false,
             uses_gas,
             entry_costs,
             libfunc_names,

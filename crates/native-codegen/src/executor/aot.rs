@@ -212,12 +212,9 @@ impl AotProgram {
             (None, None, _) => return Err(library_error(path, "embedded program: missing")),
         };
         let mut info = match embedded.gas {
-            Some((uses_gas, entry_costs)) => ProgramInfo::with_entry_costs(
-                program,
-                entry_costs.into_iter().collect(),
-                uses_gas,
-                embedded.counts_builtins,
-            )?,
+            Some((uses_gas, entry_costs)) => {
+                ProgramInfo::with_entry_costs(program, entry_costs.into_iter().collect(), uses_gas)?
+            }
             None => ProgramInfo::new(program)?,
         };
         // What the library's code does, not what code compiled now would do.

@@ -8,8 +8,8 @@
 //! of its own (`[fp - n]`); a branch that returns a builtin's pointer as its argument's cell
 //! plus a constant uses that constant. A pointer the CASM computes at run time is counted by
 //! the libfunc's own code where the libfunc's builder knows how (the dictionary squash, whose
-//! range checks depend on the keys); any other leaves the program's counts unknown, never
-//! wrong.
+//! range checks depend on the keys; circuit evaluation, whose MulMod instances stop at a failed
+//! inverse); any other leaves the program's counts unknown, never wrong.
 
 use std::collections::HashMap;
 

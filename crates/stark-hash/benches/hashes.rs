@@ -43,6 +43,23 @@ fn pedersen(c: &mut Criterion) {
             Pedersen::hash(black_box(a), black_box(b))
         })
     });
+    // Storage addresses: one variable's base hashed with varied keys (a map read in a loop),
+    // where the first operand's half comes from the thread's memo.
+    let base = inputs[0].0;
+    group.bench_function("cairn-stark-hash, one first operand", |bench| {
+        bench.iter(|| {
+            let key = &inputs[turn % inputs.len()].1;
+            turn += 1;
+            cairn_stark_hash::pedersen_hash(black_box(&base), black_box(key))
+        })
+    });
+    group.bench_function("starknet-types-core, one first operand", |bench| {
+        bench.iter(|| {
+            let key = &inputs[turn % inputs.len()].1;
+            turn += 1;
+            Pedersen::hash(black_box(&base), black_box(key))
+        })
+    });
     group.finish();
 }
 

@@ -4,8 +4,9 @@
 //!
 //! - [`field`]: the Stark field in Montgomery form, with a reduction specialised to the
 //!   prime's shape (p = 2^251 + 17·2^192 + 1).
-//! - [`pedersen_hash`]: fixed-base tables with 8-bit windows, affine table points, mixed
-//!   additions and one inversion.
+//! - [`pedersen_hash`]: fixed-base tables with signed 10-bit windows, affine table points,
+//!   mixed additions and one inversion; each thread keeps the first operand's half of the sum
+//!   for the first operands it saw last (a storage variable's base, hashed with every key).
 //! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /
 //!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
 //!

@@ -7,7 +7,15 @@
 //! then at most 52 mixed additions into one Jacobian sum, and one inversion. The tables (1.6 MiB)
 //! are built once, on first use, from the base points `lambdaworks-crypto` publishes (the ones
 //! `starknet-types-core` hashes with).
+//!
+//! Half of that sum, `P0 + a_low·P1 + a_high·P2`, depends on `a` alone, and `a` is the same
+//! from hash to hash where contracts hash the most: a storage address is `H(base, key)` with
+//! `base` the variable's selector, a nested map hashes the same inner result again. Each thread
+//! keeps the last partial sums it computed (a small table indexed by `a`, compared in full), so
+//! such a hash adds `b`'s half only: about 26 additions instead of 52. A miss costs a lookup
+//! and a copy.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use lambdaworks_crypto::hash::pedersen::{Pedersen, PedersenStarkCurve};
@@ -149,11 +157,52 @@ fn accumulate(sum: &mut Jacobian, scalar: &[u64; 4], low: &[Affine], high: &[Aff
     }
 }
 
+/// Partial sums kept per thread (a power of two: the index is the top bits of a product).
+const FIRST_OPERAND_SLOTS: usize = 64;
+
+/// A first operand's canonical limbs and `P0 + a_low·P1 + a_high·P2`.
+type FirstOperandSum = ([u64; 4], Jacobian);
+
+thread_local! {
+    static FIRST_OPERAND_SUMS: RefCell<[Option<FirstOperandSum>; FIRST_OPERAND_SLOTS]> =
+        const { RefCell::new([None; FIRST_OPERAND_SLOTS]) };
+}
+
+/// The slot of `a` (Fibonacci hashing of its limbs: nearby and far-apart values spread alike).
+fn first_operand_slot(a: &[u64; 4]) -> usize {
+    let mixed = a[0] ^ a[1].rotate_left(16) ^ a[2].rotate_left(32) ^ a[3].rotate_left(48);
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FIRST_OPERAND_SLOTS.trailing_zeros()))
+        as usize
+}
+
+/// `P0 + a_low·P1 + a_high·P2`, from this thread's memo when `a` was hashed lately.
+fn first_operand_sum(tables: &Tables, a: &[u64; 4]) -> Jacobian {
+    let compute = || {
+        let mut sum = Jacobian::from(tables.shift);
+        accumulate(&mut sum, a, &tables.low[0], &tables.high[0]);
+        sum
+    };
+    let slot = first_operand_slot(a);
+    // A thread being torn down has no memo left: compute without it.
+    FIRST_OPERAND_SUMS
+        .try_with(|sums| {
+            let mut sums = sums.borrow_mut();
+            match &sums[slot] {
+                Some((key, sum)) if key == a => *sum,
+                _ => {
+                    let sum = compute();
+                    sums[slot] = Some((*a, sum));
+                    sum
+                }
+            }
+        })
+        .unwrap_or_else(|_| compute())
+}
+
 /// The Pedersen hash of `a` and `b`.
 pub fn hash(a: &Fp, b: &Fp) -> Fp {
     let tables = tables();
-    let mut sum = Jacobian::from(tables.shift);
-    accumulate(&mut sum, &a.to_canonical(), &tables.low[0], &tables.high[0]);
+    let mut sum = first_operand_sum(tables, &a.to_canonical());
     accumulate(&mut sum, &b.to_canonical(), &tables.low[1], &tables.high[1]);
     // The sum is at infinity only for inputs that solve a discrete logarithm.
     sum.affine_x().unwrap_or(Fp::ZERO)

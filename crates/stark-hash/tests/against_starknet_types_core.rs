@@ -77,6 +77,50 @@ fn values_at_or_above_p_are_refused_by_the_field() {
     assert_eq!(Fp::from_canonical(limbs).map(Fp::to_canonical), Some(limbs));
 }
 
+/// Hashes that share their first operand (storage addresses: a variable's base with each key)
+/// take the first operand's half from the thread's memo; they must not differ from the rest.
+/// 200 bases, more than the memo holds, so entries are evicted and slots shared; every base
+/// comes back after others, and several threads hash at once, each with its own memo.
+#[test]
+fn hashes_sharing_a_first_operand_hash_as_starknet_types_core_hashes_them() {
+    let bases: Vec<Felt> = edge_values()
+        .into_iter()
+        .chain((0..189u64).map(|n| Poseidon::hash(&Felt::from(n), &Felt::from(0xba5e))))
+        .collect();
+    let keys: Vec<Felt> = edge_values()
+        .into_iter()
+        .chain((0..5u64).map(|n| Felt::from(n) * Felt::from(0x1_0000_0001u64)))
+        .collect();
+    let threads: Vec<_> = (0..3)
+        .map(|thread| {
+            let (bases, keys) = (bases.clone(), keys.clone());
+            std::thread::spawn(move || {
+                // Each thread walks the pairs in another order: key-major, base-major, and
+                // the same base twice in a row.
+                for round in 0..2 {
+                    for (i, key) in keys.iter().enumerate() {
+                        for base in bases.iter().skip((i + thread + round) % 7) {
+                            let (a, b) = if thread == 1 {
+                                (key, base)
+                            } else {
+                                (base, key)
+                            };
+                            assert_eq!(
+                                cairn_stark_hash::pedersen_hash(a, b),
+                                Pedersen::hash(a, b),
+                                "pedersen({a:#x}, {b:#x})"
+                            );
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("the hashing thread");
+    }
+}
+
 fn felt() -> impl Strategy<Value = Felt> {
     // Any 32 bytes, reduced modulo p as a felt is.
     any::<[u8; 32]>().prop_map(|bytes| Felt::from_bytes_le(&bytes))
@@ -88,6 +132,17 @@ proptest! {
     #[test]
     fn random_felts_hash_as_starknet_types_core_hashes_them(a in felt(), b in felt()) {
         check(&a, &b);
+    }
+
+    #[test]
+    fn random_pairs_sharing_a_first_operand_hash_as_starknet_types_core_hashes_them(
+        a in felt(), other in felt(), keys in proptest::collection::vec(felt(), 1..6)
+    ) {
+        for key in &keys {
+            for first in [&a, &other, &a] {
+                prop_assert_eq!(cairn_stark_hash::pedersen_hash(first, key), Pedersen::hash(first, key));
+            }
+        }
     }
 
     #[test]

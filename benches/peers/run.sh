@@ -89,7 +89,8 @@ PY
     # The contract workloads, with as many operations per sample as Cairn's.
     python3 - "$out/contracts.json" > "$out/workloads.txt" <<'PY'
 import json, sys
-classes = {"erc20_transfer": "tests/fixtures/starknet/compiled/erc20_ERC20.contract_class.json"}
+erc20 = "tests/fixtures/starknet/compiled/erc20_ERC20.contract_class.json"
+classes = {"erc20_transfer": erc20, "erc20_many_holders": erc20}
 default = "benches/programs/compiled/contracts/workloads_Workloads.contract_class.json"
 for report in json.load(open(sys.argv[1])):
     print(report["workload"], classes.get(report["workload"], default), report["operations"])

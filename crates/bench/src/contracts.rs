@@ -84,7 +84,7 @@ pub struct ContractWorkload {
 }
 
 /// Every contract workload, in report order.
-pub static CONTRACT_WORKLOADS: [ContractWorkload; 3] = [
+pub static CONTRACT_WORKLOADS: [ContractWorkload; 4] = [
     ContractWorkload {
         name: "erc20_transfer",
         description: "one ERC20 `transfer` (2 storage reads, 2 writes, an event)",
@@ -92,6 +92,14 @@ pub static CONTRACT_WORKLOADS: [ContractWorkload; 3] = [
         quick_operations: 4,
         classes: &[("ERC20", ERC20_CLASS)],
         setup: erc20_setup,
+    },
+    ContractWorkload {
+        name: "erc20_many_holders",
+        description: "one ERC20 `transfer` along a ring of 256 holders at full-size addresses",
+        operations: 1000,
+        quick_operations: 4,
+        classes: &[("ERC20", ERC20_CLASS)],
+        setup: erc20_many_holders_setup,
     },
     ContractWorkload {
         name: "storage_loop",
@@ -145,6 +153,45 @@ fn erc20_setup(state: &mut StarknetState, classes: &[Felt]) -> Result<Vec<Operat
         calldata: vec![to, Felt::ONE, Felt::ZERO],
     };
     Ok(vec![transfer(alice, bob), transfer(bob, alice)])
+}
+
+/// Holders of a token as chains have them: full-size addresses (below 2^250, as every contract
+/// address is below 2^251), none near another.
+fn holder_address(index: u64) -> Felt {
+    let spread = Felt::from_hex_unchecked(
+        "0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb",
+    ) * Felt::from(index + 1);
+    let mut bytes = spread.to_bytes_be();
+    bytes[0] &= 0x03;
+    Felt::from_bytes_be(&bytes)
+}
+
+/// Holders in a ring, the token's supply at the first: transfer `i` sends 1 from holder `i` to
+/// holder `i + 1`, so each holder has received its unit before it sends it on, and no two
+/// consecutive transfers touch the same pair of balances (unlike `erc20_transfer`'s two small
+/// addresses, which a benchmark could flatter by remembering their storage addresses).
+fn erc20_many_holders_setup(
+    state: &mut StarknetState,
+    classes: &[Felt],
+) -> Result<Vec<Operation>, String> {
+    const HOLDERS: u64 = 256;
+    let holders: Vec<Felt> = (0..HOLDERS).map(holder_address).collect();
+    let constructor = [0u64, 0x546f6b656e, 5, 0, 0x544b4e, 3, 1_000_000_000, 0]
+        .map(Felt::from)
+        .into_iter()
+        .chain([holders[0]])
+        .collect::<Vec<_>>();
+    let token = deploy(state, classes[0], &constructor)?;
+    Ok(holders
+        .iter()
+        .zip(holders.iter().cycle().skip(1))
+        .map(|(from, to)| Operation {
+            caller: *from,
+            address: token,
+            selector: selector("transfer"),
+            calldata: vec![*to, Felt::ONE, Felt::ZERO],
+        })
+        .collect())
 }
 
 fn storage_setup(state: &mut StarknetState, classes: &[Felt]) -> Result<Vec<Operation>, String> {
@@ -387,4 +434,22 @@ pub fn render_contract_table(reports: &[ContractReport]) -> String {
         ));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holders_have_distinct_full_size_contract_addresses() {
+        let holders: Vec<Felt> = (0..256).map(holder_address).collect();
+        let distinct: std::collections::BTreeSet<_> = holders.iter().collect();
+        assert_eq!(distinct.len(), holders.len());
+        let two_to_250 = Felt::TWO.pow(250u32);
+        for holder in &holders {
+            assert!(*holder < two_to_250, "{holder:#x}");
+            // Full-size: each needs more than 200 bits (so the keys hash as real ones do).
+            assert!(holder.bits() > 200, "{holder:#x}");
+        }
+    }
 }

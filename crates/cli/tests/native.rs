@@ -440,7 +440,15 @@ fn cairn_bench_contracts_checks_both_backends_on_every_workload() {
         .iter()
         .map(|report| report["workload"].as_str().expect("a name"))
         .collect();
-    assert_eq!(names, ["erc20_transfer", "storage_loop", "nested_calls"]);
+    assert_eq!(
+        names,
+        [
+            "erc20_transfer",
+            "erc20_many_holders",
+            "storage_loop",
+            "nested_calls"
+        ]
+    );
     for report in reports {
         for field in ["vm_s", "native_s", "native_compile_s", "native_load_s"] {
             assert!(

@@ -65,6 +65,17 @@ fn parse(args: &[String]) -> Result<Options, String> {
     })
 }
 
+/// Holder `index` of `erc20_many_holders`, as Cairn's bench makes it: a full-size address
+/// below 2^250.
+fn holder_address(index: u64) -> Felt {
+    let spread = Felt::from_hex_unchecked(
+        "0x3d937c035c878245caf64531a5756109c53068da139362728feb561405371cb",
+    ) * Felt::from(index + 1);
+    let mut bytes = spread.to_bytes_be();
+    bytes[0] &= 0x03;
+    Felt::from_bytes_be(&bytes)
+}
+
 /// One call: to `address`'s entry point `selector`, from `caller`.
 struct Operation {
     caller: Felt,
@@ -108,13 +119,19 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let mut handler = StubSyscallHandler::default();
     let class_hash = Felt::from(0xc1a55);
     let operations = match options.workload.as_str() {
-        "erc20_transfer" => {
+        "erc20_transfer" | "erc20_many_holders" => {
             let token = Felt::from(0x70c3);
-            let (alice, bob) = (Felt::from(0x111), Felt::from(0x222));
+            // As Cairn's bench (crates/bench/src/contracts.rs): two small addresses sending 1
+            // back and forth, or a ring of 256 holders at full-size addresses.
+            let holders: Vec<Felt> = if options.workload == "erc20_transfer" {
+                vec![Felt::from(0x111), Felt::from(0x222)]
+            } else {
+                (0..256).map(holder_address).collect()
+            };
             let constructor = [0u64, 0x546f6b656e, 5, 0, 0x544b4e, 3, 1_000_000_000, 0]
                 .map(Felt::from)
                 .into_iter()
-                .chain([alice])
+                .chain([holders[0]])
                 .collect::<Vec<_>>();
             handler.execution_info.contract_address = token;
             let result = executor
@@ -123,13 +140,16 @@ pub fn run(args: &[String]) -> Result<String, String> {
             if result.failure_flag {
                 return Err(format!("constructor failed: {:?}", result.return_values));
             }
-            let transfer = |from: Felt, to: Felt| Operation {
-                caller: from,
-                address: token,
-                selector: selector("transfer"),
-                calldata: vec![to, Felt::ONE, Felt::ZERO],
-            };
-            vec![transfer(alice, bob), transfer(bob, alice)]
+            holders
+                .iter()
+                .zip(holders.iter().cycle().skip(1))
+                .map(|(from, to)| Operation {
+                    caller: *from,
+                    address: token,
+                    selector: selector("transfer"),
+                    calldata: vec![*to, Felt::ONE, Felt::ZERO],
+                })
+                .collect::<Vec<_>>()
         }
         "storage_loop" => vec![Operation {
             caller: Felt::ZERO,

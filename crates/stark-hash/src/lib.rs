@@ -18,6 +18,7 @@
 mod curve;
 pub mod field;
 mod inverse;
+mod memo;
 mod pedersen;
 mod poseidon;
 

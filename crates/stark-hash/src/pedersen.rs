@@ -12,8 +12,9 @@
 //! from hash to hash where contracts hash the most: a storage address is `H(base, key)` with
 //! `base` the variable's selector, a nested map hashes the same inner result again. Each thread
 //! keeps the last partial sums it computed (a small table indexed by `a`, compared in full), so
-//! such a hash adds `b`'s half only: about 26 additions instead of 52. A miss costs a lookup
-//! and a copy.
+//! such a hash adds `b`'s half only: about 26 additions instead of 52. And a contract that
+//! reads a storage variable and then writes it hashes the same pair twice: each thread also
+//! keeps the last whole hashes (a few hundred). A miss in either costs a lookup and a copy.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -28,6 +29,7 @@ use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark2
 
 use crate::curve::{batch_to_affine, Affine, Jacobian};
 use crate::field::Fp;
+use crate::memo::Recent;
 
 /// Bits per window.
 const WINDOW: usize = 10;
@@ -157,22 +159,19 @@ fn accumulate(sum: &mut Jacobian, scalar: &[u64; 4], low: &[Affine], high: &[Aff
     }
 }
 
-/// Partial sums kept per thread (a power of two: the index is the top bits of a product).
+/// First operands whose partial sums each thread keeps.
 const FIRST_OPERAND_SLOTS: usize = 64;
-
-/// A first operand's canonical limbs and `P0 + a_low·P1 + a_high·P2`.
-type FirstOperandSum = ([u64; 4], Jacobian);
+/// Whole hashes each thread keeps: enough for the storage addresses one transaction reads and
+/// then writes (a read-modify-write hashes the same pair twice).
+const RESULT_SLOTS: usize = 256;
 
 thread_local! {
-    static FIRST_OPERAND_SUMS: RefCell<[Option<FirstOperandSum>; FIRST_OPERAND_SLOTS]> =
-        const { RefCell::new([None; FIRST_OPERAND_SLOTS]) };
-}
-
-/// The slot of `a` (Fibonacci hashing of its limbs: nearby and far-apart values spread alike).
-fn first_operand_slot(a: &[u64; 4]) -> usize {
-    let mixed = a[0] ^ a[1].rotate_left(16) ^ a[2].rotate_left(32) ^ a[3].rotate_left(48);
-    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FIRST_OPERAND_SLOTS.trailing_zeros()))
-        as usize
+    /// A first operand's canonical limbs and `P0 + a_low·P1 + a_high·P2`.
+    static FIRST_OPERAND_SUMS: RefCell<Recent<[u64; 4], Jacobian, FIRST_OPERAND_SLOTS>> =
+        const { RefCell::new(Recent::new()) };
+    /// Both operands' Montgomery limbs (unique: the field's values are reduced) and the hash.
+    static RESULTS: RefCell<Recent<[u64; 8], Fp, RESULT_SLOTS>> =
+        const { RefCell::new(Recent::new()) };
 }
 
 /// `P0 + a_low·P1 + a_high·P2`, from this thread's memo when `a` was hashed lately.
@@ -182,30 +181,33 @@ fn first_operand_sum(tables: &Tables, a: &[u64; 4]) -> Jacobian {
         accumulate(&mut sum, a, &tables.low[0], &tables.high[0]);
         sum
     };
-    let slot = first_operand_slot(a);
     // A thread being torn down has no memo left: compute without it.
     FIRST_OPERAND_SUMS
-        .try_with(|sums| {
-            let mut sums = sums.borrow_mut();
-            match &sums[slot] {
-                Some((key, sum)) if key == a => *sum,
-                _ => {
-                    let sum = compute();
-                    sums[slot] = Some((*a, sum));
-                    sum
-                }
-            }
-        })
+        .try_with(|sums| sums.borrow_mut().get_or_insert_with(*a, a, compute))
         .unwrap_or_else(|_| compute())
 }
 
-/// The Pedersen hash of `a` and `b`.
-pub fn hash(a: &Fp, b: &Fp) -> Fp {
+/// The hash, computed.
+fn compute(a: &Fp, b: &Fp) -> Fp {
     let tables = tables();
     let mut sum = first_operand_sum(tables, &a.to_canonical());
     accumulate(&mut sum, &b.to_canonical(), &tables.low[1], &tables.high[1]);
     // The sum is at infinity only for inputs that solve a discrete logarithm.
     sum.affine_x().unwrap_or(Fp::ZERO)
+}
+
+/// The Pedersen hash of `a` and `b`, from this thread's memo when the pair was hashed lately.
+pub fn hash(a: &Fp, b: &Fp) -> Fp {
+    let [a0, a1, a2, a3] = a.to_montgomery();
+    let [b0, b1, b2, b3] = b.to_montgomery();
+    let key = [a0, a1, a2, a3, b0, b1, b2, b3];
+    RESULTS
+        .try_with(|results| {
+            results
+                .borrow_mut()
+                .get_or_insert_with(key, &key, || compute(a, b))
+        })
+        .unwrap_or_else(|_| compute(a, b))
 }
 
 /// The Stark curve's generator, for tests of the curve arithmetic.

@@ -121,6 +121,47 @@ fn hashes_sharing_a_first_operand_hash_as_starknet_types_core_hashes_them() {
     }
 }
 
+/// A storage read and then a write of the same address hash one pair twice, which the second
+/// time comes from the thread's memo of whole hashes. Pairs come back right away, one step
+/// later, and after hundreds of others (more than the memo holds, so slots are shared and
+/// entries evicted), with the operands swapped too, on several threads at once.
+#[test]
+fn repeated_pairs_hash_as_starknet_types_core_hashes_them() {
+    let pairs: Vec<(Felt, Felt)> = (0..600u64)
+        .map(|n| {
+            let a = Poseidon::hash(&Felt::from(n % 7), &Felt::from(0xba5e));
+            (a, Poseidon::hash(&a, &Felt::from(n)))
+        })
+        .chain(
+            edge_values()
+                .into_iter()
+                .map(|value| (value, Felt::MAX - value)),
+        )
+        .collect();
+    let threads: Vec<_> = (0..3)
+        .map(|thread| {
+            let pairs = pairs.clone();
+            std::thread::spawn(move || {
+                for (i, pair) in pairs.iter().enumerate() {
+                    let earlier = [i, i.saturating_sub(1), i.saturating_sub(300 + thread)];
+                    for (a, b) in earlier.iter().map(|&j| &pairs[j]).chain([pair]) {
+                        for (a, b) in [(a, b), (b, a)] {
+                            assert_eq!(
+                                cairn_stark_hash::pedersen_hash(a, b),
+                                Pedersen::hash(a, b),
+                                "pedersen({a:#x}, {b:#x})"
+                            );
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("the hashing thread");
+    }
+}
+
 fn felt() -> impl Strategy<Value = Felt> {
     // Any 32 bytes, reduced modulo p as a felt is.
     any::<[u8; 32]>().prop_map(|bytes| Felt::from_bytes_le(&bytes))

@@ -77,6 +77,28 @@ fn values_at_or_above_p_are_refused_by_the_field() {
     assert_eq!(Fp::from_canonical(limbs).map(Fp::to_canonical), Some(limbs));
 }
 
+fn check_pedersen(a: &Felt, b: &Felt) {
+    assert_eq!(
+        cairn_stark_hash::pedersen_hash(a, b),
+        Pedersen::hash(a, b),
+        "pedersen({a:#x}, {b:#x})"
+    );
+}
+
+/// Runs `hash` on three threads at once (each with its own memos), given the thread's number.
+fn on_three_threads(hash: impl Fn(usize) + Send + Sync + 'static) {
+    let hash = std::sync::Arc::new(hash);
+    let threads: Vec<_> = (0..3)
+        .map(|thread| {
+            let hash = std::sync::Arc::clone(&hash);
+            std::thread::spawn(move || hash(thread))
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("the hashing thread");
+    }
+}
+
 /// Hashes that share their first operand (storage addresses: a variable's base with each key)
 /// take the first operand's half from the thread's memo; they must not differ from the rest.
 /// 200 bases, more than the memo holds, so entries are evicted and slots shared; every base
@@ -91,34 +113,22 @@ fn hashes_sharing_a_first_operand_hash_as_starknet_types_core_hashes_them() {
         .into_iter()
         .chain((0..5u64).map(|n| Felt::from(n) * Felt::from(0x1_0000_0001u64)))
         .collect();
-    let threads: Vec<_> = (0..3)
-        .map(|thread| {
-            let (bases, keys) = (bases.clone(), keys.clone());
-            std::thread::spawn(move || {
-                // Each thread walks the pairs in another order: key-major, base-major, and
-                // the same base twice in a row.
-                for round in 0..2 {
-                    for (i, key) in keys.iter().enumerate() {
-                        for base in bases.iter().skip((i + thread + round) % 7) {
-                            let (a, b) = if thread == 1 {
-                                (key, base)
-                            } else {
-                                (base, key)
-                            };
-                            assert_eq!(
-                                cairn_stark_hash::pedersen_hash(a, b),
-                                Pedersen::hash(a, b),
-                                "pedersen({a:#x}, {b:#x})"
-                            );
-                        }
-                    }
+    on_three_threads(move |thread| {
+        // Each thread walks the pairs in another order: key-major, base-major, and
+        // the same base twice in a row.
+        for round in 0..2 {
+            for (i, key) in keys.iter().enumerate() {
+                for base in bases.iter().skip((i + thread + round) % 7) {
+                    let (a, b) = if thread == 1 {
+                        (key, base)
+                    } else {
+                        (base, key)
+                    };
+                    check_pedersen(a, b);
                 }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().expect("the hashing thread");
-    }
+            }
+        }
+    });
 }
 
 /// A storage read and then a write of the same address hash one pair twice, which the second
@@ -138,28 +148,16 @@ fn repeated_pairs_hash_as_starknet_types_core_hashes_them() {
                 .map(|value| (value, Felt::MAX - value)),
         )
         .collect();
-    let threads: Vec<_> = (0..3)
-        .map(|thread| {
-            let pairs = pairs.clone();
-            std::thread::spawn(move || {
-                for (i, pair) in pairs.iter().enumerate() {
-                    let earlier = [i, i.saturating_sub(1), i.saturating_sub(300 + thread)];
-                    for (a, b) in earlier.iter().map(|&j| &pairs[j]).chain([pair]) {
-                        for (a, b) in [(a, b), (b, a)] {
-                            assert_eq!(
-                                cairn_stark_hash::pedersen_hash(a, b),
-                                Pedersen::hash(a, b),
-                                "pedersen({a:#x}, {b:#x})"
-                            );
-                        }
-                    }
+    on_three_threads(move |thread| {
+        for (i, pair) in pairs.iter().enumerate() {
+            let earlier = [i, i.saturating_sub(1), i.saturating_sub(300 + thread)];
+            for (a, b) in earlier.iter().map(|&j| &pairs[j]).chain([pair]) {
+                for (a, b) in [(a, b), (b, a)] {
+                    check_pedersen(a, b);
                 }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().expect("the hashing thread");
-    }
+            }
+        }
+    });
 }
 
 fn felt() -> impl Strategy<Value = Felt> {

@@ -6,7 +6,8 @@
 //!   prime's shape (p = 2^251 + 17·2^192 + 1).
 //! - [`pedersen_hash`]: fixed-base tables with signed 10-bit windows, affine table points,
 //!   mixed additions and one inversion; each thread keeps the first operand's half of the sum
-//!   for the first operands it saw last (a storage variable's base, hashed with every key).
+//!   for the first operands it saw last (a storage variable's base, hashed with every key),
+//!   and its last whole hashes (a storage read and then a write hash one pair twice).
 //! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /
 //!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
 //!

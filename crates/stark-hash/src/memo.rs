@@ -2,12 +2,15 @@
 //! table (one slot per index, the newest entry wins) whose keys are compared in full, so a hit
 //! is exact and a miss costs a lookup and a copy. No lock: each thread has its own.
 
-/// A direct-mapped table of `SLOTS` entries (a power of two) from keys to values.
+/// A direct-mapped table of `SLOTS` entries (a power of two) from keys (words, which choose
+/// the slot) to values.
 pub(crate) struct Recent<Key, Value, const SLOTS: usize> {
     slots: [Option<(Key, Value)>; SLOTS],
 }
 
-impl<Key: PartialEq + Copy, Value: Copy, const SLOTS: usize> Recent<Key, Value, SLOTS> {
+impl<Key: AsRef<[u64]> + PartialEq + Copy, Value: Copy, const SLOTS: usize>
+    Recent<Key, Value, SLOTS>
+{
     /// An empty table.
     pub(crate) const fn new() -> Self {
         Recent {
@@ -16,15 +19,13 @@ impl<Key: PartialEq + Copy, Value: Copy, const SLOTS: usize> Recent<Key, Value, 
     }
 
     /// The value kept for `key`, or `compute`'s, which then replaces the slot's entry.
-    /// `limbs` are the key's words, hashed to choose its slot.
     #[inline]
     pub(crate) fn get_or_insert_with(
         &mut self,
         key: Key,
-        limbs: &[u64],
         compute: impl FnOnce() -> Value,
     ) -> Value {
-        let slot = slot_of::<SLOTS>(limbs);
+        let slot = slot_of::<SLOTS>(key.as_ref());
         match &self.slots[slot] {
             Some((kept, value)) if *kept == key => *value,
             _ => {
@@ -56,10 +57,10 @@ mod tests {
 
     #[test]
     fn a_hit_returns_the_kept_value_and_a_collision_replaces_it() {
-        let mut table: Recent<u64, u64, 1> = Recent::new();
+        let mut table: Recent<[u64; 1], u64, 1> = Recent::new();
         let mut calls = 0;
         let mut square = |key: u64| {
-            table.get_or_insert_with(key, &[key], || {
+            table.get_or_insert_with([key], || {
                 calls += 1;
                 key * key
             })

@@ -183,7 +183,7 @@ fn first_operand_sum(tables: &Tables, a: &[u64; 4]) -> Jacobian {
     };
     // A thread being torn down has no memo left: compute without it.
     FIRST_OPERAND_SUMS
-        .try_with(|sums| sums.borrow_mut().get_or_insert_with(*a, a, compute))
+        .try_with(|sums| sums.borrow_mut().get_or_insert_with(*a, compute))
         .unwrap_or_else(|_| compute())
 }
 
@@ -205,7 +205,7 @@ pub fn hash(a: &Fp, b: &Fp) -> Fp {
         .try_with(|results| {
             results
                 .borrow_mut()
-                .get_or_insert_with(key, &key, || compute(a, b))
+                .get_or_insert_with(key, || compute(a, b))
         })
         .unwrap_or_else(|_| compute(a, b))
 }

@@ -25,11 +25,7 @@ fn edge_values() -> Vec<Felt> {
 }
 
 fn check(a: &Felt, b: &Felt) {
-    assert_eq!(
-        cairn_stark_hash::pedersen_hash(a, b),
-        Pedersen::hash(a, b),
-        "pedersen({a:#x}, {b:#x})"
-    );
+    check_pedersen(a, b);
     assert_eq!(
         cairn_stark_hash::poseidon_hash(a, b),
         Poseidon::hash(a, b),

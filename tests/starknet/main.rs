@@ -4,4 +4,5 @@
 mod contracts;
 mod crypto;
 mod support;
+mod syscalls;
 mod transactions;

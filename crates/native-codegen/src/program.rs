@@ -30,6 +30,8 @@ pub struct ProgramInfo {
     pub(crate) function_indices: HashMap<u64, usize>,
     /// How to call each function run so far, worked out at its first call.
     pub(crate) call_plans: crate::executor::CallPlans,
+    /// The execution-info types checked so far (see `CheckedExecutionInfo`).
+    pub(crate) checked_execution_info: crate::runtime::state_syscalls::CheckedExecutionInfo,
 }
 
 impl ProgramInfo {
@@ -99,6 +101,7 @@ impl ProgramInfo {
             entry_costs,
             libfunc_names,
             call_plans: Default::default(),
+            checked_execution_info: Default::default(),
         })
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod circuit;
 pub(crate) mod print;
 pub mod state_syscalls;
 pub(crate) mod syscalls;
+pub(crate) mod typed_syscalls;
 pub(crate) mod wide_div;
 
 use cairn_values_abi::dict::NativeDict;
@@ -22,9 +23,12 @@ use starknet_types_core::felt::Felt;
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 35] {
+fn functions() -> [(&'static str, *const ()); 38] {
     [
         ("state_syscall", state_syscalls::state_syscall as *const ()),
+        ("storage_read", typed_syscalls::storage_read as *const ()),
+        ("storage_write", typed_syscalls::storage_write as *const ()),
+        ("emit_event", typed_syscalls::emit_event as *const ()),
         ("cheatcode", cheatcode::cheatcode as *const ()),
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),

@@ -116,7 +116,7 @@ pub(crate) fn run_by_index(
             &mut standalone
         }
     };
-    let mut context = SyscallContext::new(info.registry(), handler);
+    let mut context = SyscallContext::for_program(info, handler);
     // Arguments, results and the syscalls' operands all convert values of this program's
     // types: their shapes and layouts come from the program's memo.
     let result = info.cached_registry().with(|| {

@@ -51,12 +51,10 @@ pub fn build(
             };
             syscall(invocation, &format!("{prefix}_{name}"), optional)
         }
-        StarknetConcreteLibfunc::StorageRead(_) => {
-            state_syscall(invocation, StateSyscall::StorageRead)
-        }
-        StarknetConcreteLibfunc::StorageWrite(_) => {
-            state_syscall(invocation, StateSyscall::StorageWrite)
-        }
+        // The syscalls contracts make most, with typed runtime functions
+        // (`runtime/typed_syscalls.rs`).
+        StarknetConcreteLibfunc::StorageRead(_) => syscall(invocation, "storage_read", false),
+        StarknetConcreteLibfunc::StorageWrite(_) => syscall(invocation, "storage_write", false),
         StarknetConcreteLibfunc::GetBlockHash(_) => {
             state_syscall(invocation, StateSyscall::GetBlockHash)
         }
@@ -65,7 +63,11 @@ pub fn build(
         | StarknetConcreteLibfunc::GetExecutionInfoV3(_) => {
             state_syscall(invocation, StateSyscall::GetExecutionInfo)
         }
-        StarknetConcreteLibfunc::EmitEvent(_) => state_syscall(invocation, StateSyscall::EmitEvent),
+        StarknetConcreteLibfunc::EmitEvent(_) => match spans_are_arrays(invocation) {
+            Ok(true) => syscall(invocation, "emit_event", false),
+            Ok(false) => state_syscall(invocation, StateSyscall::EmitEvent),
+            Err(error) => Err(error),
+        },
         StarknetConcreteLibfunc::SendMessageToL1(_) => {
             state_syscall(invocation, StateSyscall::SendMessageToL1)
         }
@@ -88,6 +90,19 @@ pub fn build(
         }
         _ => return None,
     })
+}
+
+/// Whether every input after the gas and the system is laid out as an array view, as the
+/// corelib's `Span` is (a struct of one array), so a typed runtime function can read it as
+/// one.
+fn spans_are_arrays(invocation: &Invocation<'_, '_, '_>) -> Result<bool> {
+    for index in 2..invocation.inputs.len() {
+        let layout = crate::types::layout(invocation.registry(), invocation.param_type(index)?)?;
+        if layout != cairn_values_abi::layout::ARRAY_LAYOUT {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// `(gas, system, inputs…)` → success `(gas, system, outputs…)` | failure `(gas, system,

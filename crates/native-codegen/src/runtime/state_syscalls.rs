@@ -1,5 +1,5 @@
-//! The chain-state Starknet syscalls (storage, calls, deployments, events, messages, execution
-//! info, block and class hashes), answered by a [`SyscallHandler`] through the run's `System`
+//! The chain-state Starknet syscalls (calls, deployments, events, messages, execution info, block
+//! and class hashes; storage has typed functions of its own in `storage.rs`), answered by a [`SyscallHandler`] through the run's `System`
 //! value.
 //!
 //! Natively the `System` value is a pointer to a [`SyscallContext`] the executor made for the
@@ -12,6 +12,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::ptr::NonNull;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cairn_starknet::{CheatcodeError, ExecutionInfo, SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
@@ -24,6 +25,9 @@ use super::syscalls::{write_reason, SUCCESS};
 /// What a run's `System` value points at natively.
 pub struct SyscallContext<'a> {
     pub(crate) registry: &'a Registry,
+    /// The program's execution-info types checked so far (none for a context made without
+    /// its program: each value is then checked as it is written).
+    checked_execution_info: Option<&'a CheckedExecutionInfo>,
     handler: &'a mut dyn SyscallHandler,
     /// A panic of the handler, raised again once the run is back in Rust.
     panic: Option<Box<dyn Any + Send>>,
@@ -54,9 +58,22 @@ impl<'a> SyscallContext<'a> {
     pub fn new(registry: &'a Registry, handler: &'a mut dyn SyscallHandler) -> Self {
         Self {
             registry,
+            checked_execution_info: None,
             handler,
             panic: None,
             cheatcode_error: None,
+        }
+    }
+
+    /// A context for one run of `program`, whose execution-info types, once checked, are
+    /// written without a check per call.
+    pub(crate) fn for_program(
+        program: &'a crate::ProgramInfo,
+        handler: &'a mut dyn SyscallHandler,
+    ) -> Self {
+        Self {
+            checked_execution_info: Some(&program.checked_execution_info),
+            ..Self::new(program.registry(), handler)
         }
     }
 
@@ -113,28 +130,60 @@ impl<'a> SyscallContext<'a> {
     }
 }
 
+/// The execution-info types of one program that [`execution_info_value`] was checked against:
+/// a type is checked once, with a sample holding an element in every span, after which its
+/// values (whose shape depends on the type alone) are written without `Value::write_to`'s
+/// check, which cost as much as the write on every `get_caller_address`.
+#[derive(Default)]
+pub(crate) struct CheckedExecutionInfo(Mutex<Vec<u64>>);
+
+impl CheckedExecutionInfo {
+    /// Whether `ty` was checked, checking it now if not; `Err` when its values do not fit it.
+    fn check(&self, ty: &ConcreteTypeId, registry: &Registry) -> Result<(), String> {
+        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if lock().contains(&ty.id) {
+            return Ok(());
+        }
+        let sample = sample_execution_info();
+        let value = execution_info_value(&sample, ty, registry)?;
+        cairn_values_abi::json::check(&value, ty, registry, "execution info")
+            .map_err(|error| error.to_string())?;
+        lock().push(ty.id);
+        Ok(())
+    }
+}
+
+/// An execution info with one element in each of its lists, so that a check of its value
+/// covers every element type.
+fn sample_execution_info() -> ExecutionInfo {
+    let mut info = ExecutionInfo::default();
+    let tx = &mut info.tx_info;
+    tx.signature = vec![Felt::ONE];
+    tx.resource_bounds = vec![Default::default()];
+    tx.paymaster_data = vec![Felt::ONE];
+    tx.account_deployment_data = vec![Felt::ONE];
+    tx.proof_facts = vec![Felt::ONE];
+    info
+}
+
 /// The syscalls [`state_syscall`] answers, by the number generated code passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub(crate) enum StateSyscall {
-    StorageRead = 0,
-    StorageWrite = 1,
-    GetBlockHash = 2,
-    GetExecutionInfo = 3,
-    EmitEvent = 4,
-    SendMessageToL1 = 5,
-    Deploy = 6,
-    CallContract = 7,
-    LibraryCall = 8,
-    ReplaceClass = 9,
-    GetClassHashAt = 10,
-    MetaTxV0 = 11,
+    GetBlockHash = 0,
+    GetExecutionInfo = 1,
+    EmitEvent = 2,
+    SendMessageToL1 = 3,
+    Deploy = 4,
+    CallContract = 5,
+    LibraryCall = 6,
+    ReplaceClass = 7,
+    GetClassHashAt = 8,
+    MetaTxV0 = 9,
 }
 
 impl StateSyscall {
-    const ALL: [StateSyscall; 12] = [
-        StateSyscall::StorageRead,
-        StateSyscall::StorageWrite,
+    const ALL: [StateSyscall; 10] = [
         StateSyscall::GetBlockHash,
         StateSyscall::GetExecutionInfo,
         StateSyscall::EmitEvent,
@@ -207,6 +256,17 @@ pub(crate) unsafe extern "C" fn state_syscall(
     let Some(kind) = StateSyscall::from_number(kind) else {
         return failed.internal("an unknown state syscall");
     };
+    // An execution info of a checked type is written without a check (see
+    // `CheckedExecutionInfo`); every other output is checked as it is written.
+    let trusted = match (kind, context.checked_execution_info, output_types.first()) {
+        (StateSyscall::GetExecutionInfo, Some(checked), Some(ty)) => {
+            match checked.check(ty, registry) {
+                Ok(()) => true,
+                Err(message) => return failed.internal(&message),
+            }
+        }
+        _ => false,
+    };
     let answer = context
         .with_handler(|handler| call_handler(handler, kind, &values, output_types, registry, gas));
     let Some(answer) = answer else {
@@ -219,8 +279,16 @@ pub(crate) unsafe extern "C" fn state_syscall(
                 let Some(slot) = NonNull::new(*slot) else {
                     return failed.internal("a null output slot");
                 };
-                // SAFETY: the slot is writable for a value of type `ty` (contract above).
-                if let Err(error) = unsafe { value.write_to(slot, registry, ty) } {
+                // SAFETY: the slot is writable for a value of type `ty` (contract above); a
+                // trusted value is of type `ty`, as the check of its type showed.
+                let written = unsafe {
+                    if trusted {
+                        value.write_to_unchecked(slot, registry, ty)
+                    } else {
+                        value.write_to(slot, registry, ty)
+                    }
+                };
+                if let Err(error) = written {
                     return failed.internal(&error.to_string());
                 }
             }
@@ -284,18 +352,6 @@ fn call_handler(
     let span_out =
         |felts: Vec<Felt>, index: usize| span_value(felts, output_types, index, registry);
     Ok(match kind {
-        StateSyscall::StorageRead => {
-            let domain = u32_at(inputs, 0)?;
-            handler
-                .storage_read(domain, felt(1)?, gas)
-                .map(|value| vec![Value::Felt252(value)])
-        }
-        StateSyscall::StorageWrite => {
-            let domain = u32_at(inputs, 0)?;
-            handler
-                .storage_write(domain, felt(1)?, felt(2)?, gas)
-                .map(|()| Vec::new())
-        }
         StateSyscall::GetBlockHash => {
             let number = match inputs.first() {
                 Some(Value::U64(number)) => *number,
@@ -361,13 +417,6 @@ fn felt_at(inputs: &[Value], index: usize) -> Result<Felt, String> {
     }
 }
 
-fn u32_at(inputs: &[Value], index: usize) -> Result<u32, String> {
-    match inputs.get(index) {
-        Some(Value::U32(value)) => Ok(*value),
-        other => Err(format!("a u32 input, not {other:?}")),
-    }
-}
-
 /// The felts of a `Span<felt252>` input (the corelib struct or the legacy span).
 pub(crate) fn span_at(inputs: &[Value], index: usize) -> Result<Vec<Felt>, String> {
     let items = match inputs.get(index) {
@@ -408,12 +457,21 @@ fn span_of_shape(items: Value, ty: &ConcreteTypeId, registry: &Registry) -> Resu
     }
 }
 
-/// The members of the struct type `ty` (through boxes).
-fn struct_members(ty: &ConcreteTypeId, registry: &Registry) -> Result<Vec<ConcreteTypeId>, String> {
-    match &*TypeShape::shared(registry, ty).map_err(|error| error.to_string())? {
-        TypeShape::Box(inner) => struct_members(inner, registry),
-        TypeShape::Struct { members, .. } => Ok(members.clone()),
+/// The struct type `ty` (through boxes): its shape, whose members the caller reads.
+fn struct_shape(ty: &ConcreteTypeId, registry: &Registry) -> Result<Arc<TypeShape>, String> {
+    let shape = TypeShape::shared(registry, ty).map_err(|error| error.to_string())?;
+    match &*shape {
+        TypeShape::Box(inner) => struct_shape(inner, registry),
+        TypeShape::Struct { .. } => Ok(shape),
         other => Err(format!("expected a struct, found {other:?}")),
+    }
+}
+
+/// The members of a shape [`struct_shape`] gave.
+fn members_of(shape: &TypeShape) -> &[ConcreteTypeId] {
+    match shape {
+        TypeShape::Struct { members, .. } => members,
+        _ => &[],
     }
 }
 
@@ -424,8 +482,8 @@ fn execution_info_value(
     ty: &ConcreteTypeId,
     registry: &Registry,
 ) -> Result<Value, String> {
-    let members = struct_members(ty, registry)?;
-    let [block_ty, tx_ty, ..] = members.as_slice() else {
+    let shape = struct_shape(ty, registry)?;
+    let [block_ty, tx_ty, ..] = members_of(&shape) else {
         return Err("ExecutionInfo has fewer members than expected".to_owned());
     };
     let block = &info.block_info;
@@ -434,8 +492,9 @@ fn execution_info_value(
         Value::U64(block.block_timestamp),
         Value::Felt252(block.sequencer_address),
     ]);
-    let block_members = struct_members(block_ty, registry)?.len();
-    let tx_members = struct_members(tx_ty, registry)?;
+    let block_members = members_of(&*struct_shape(block_ty, registry)?).len();
+    let tx_shape = struct_shape(tx_ty, registry)?;
+    let tx_members = members_of(&tx_shape);
     let tx = &info.tx_info;
     let felts = |items: &[Felt]| Value::Array(items.iter().copied().map(Value::Felt252).collect());
     let bounds = Value::Array(
@@ -475,7 +534,7 @@ fn execution_info_value(
     }
     let tx_value = Value::Struct(
         all.into_iter()
-            .zip(&tx_members)
+            .zip(tx_members)
             .map(|((value, is_span), member)| {
                 if is_span {
                     span_of_shape(value, member, registry)

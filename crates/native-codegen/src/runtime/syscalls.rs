@@ -60,7 +60,7 @@ pub(crate) unsafe fn write_reason(slot: *mut NativeArray, words: &[&[u8]]) -> u6
 /// # Safety
 /// `system` is null or the run's `SyscallContext`; `gas` is its counter; `failure` is writable
 /// for an array.
-unsafe fn answer<T>(
+pub(crate) unsafe fn answer<T>(
     system: *mut SyscallContext<'_>,
     gas: *mut u64,
     failure: *mut NativeArray,

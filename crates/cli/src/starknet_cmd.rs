@@ -304,7 +304,6 @@ impl Loaded {
     fn storage_snapshot(&self) -> BTreeMap<(Felt, Felt), Felt> {
         self.state
             .storage_cells()
-            .iter()
             .map(|(key, value)| (*key, *value))
             .collect()
     }

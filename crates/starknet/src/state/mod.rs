@@ -18,6 +18,11 @@ use crate::syscalls::{
 
 mod cheatcodes;
 mod syscalls;
+
+/// The state's maps hash with foldhash (seeded per process) rather than SipHash: a storage
+/// access hashes a (contract, key) pair of felts, 64 bytes, and SipHash took 5% of a native
+/// ERC20 transfer.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 mod transactions;
 
 pub use transactions::{InvokeRecord, InvokeTransaction};
@@ -112,18 +117,18 @@ struct Checkpoint {
 pub struct StarknetState {
     executor: Rc<dyn EntryPointExecutor>,
     costs: SyscallGasCosts,
-    classes: HashMap<Felt, Arc<ContractClass>>,
-    contracts: HashMap<Felt, Felt>,
-    storage: HashMap<(Felt, Felt), Felt>,
-    block_hashes: HashMap<u64, Felt>,
+    classes: FastMap<Felt, Arc<ContractClass>>,
+    contracts: FastMap<Felt, Felt>,
+    storage: FastMap<(Felt, Felt), Felt>,
+    block_hashes: FastMap<u64, Felt>,
     events: Vec<Event>,
     messages: Vec<L2ToL1Message>,
     /// How many of each contract's events and messages the `pop_log` and
     /// `pop_l2_to_l1_message` cheatcodes consumed.
-    popped: HashMap<(Felt, cheatcodes::Popped), usize>,
+    popped: FastMap<(Felt, cheatcodes::Popped), usize>,
     journal: Vec<Undo>,
     /// Each account's next transaction nonce (0 when it has sent none).
-    nonces: HashMap<Felt, Felt>,
+    nonces: FastMap<Felt, Felt>,
     /// How many call frames are running (0 between transactions).
     frames: usize,
     /// The running call's context; the block and transaction parts are the caller's to set.
@@ -160,15 +165,15 @@ impl StarknetState {
         Self {
             executor,
             costs: SyscallGasCosts::default(),
-            classes: HashMap::new(),
-            contracts: HashMap::new(),
-            storage: HashMap::new(),
-            block_hashes: HashMap::new(),
+            classes: FastMap::default(),
+            contracts: FastMap::default(),
+            storage: FastMap::default(),
+            block_hashes: FastMap::default(),
             events: Vec::new(),
             messages: Vec::new(),
-            popped: HashMap::new(),
+            popped: FastMap::default(),
             journal: Vec::new(),
-            nonces: HashMap::new(),
+            nonces: FastMap::default(),
             frames: 0,
             context: ExecutionInfo::default(),
             used: None,
@@ -244,8 +249,8 @@ impl StarknetState {
     }
 
     /// Every storage cell written so far, as (contract, key) → value.
-    pub fn storage_cells(&self) -> &HashMap<(Felt, Felt), Felt> {
-        &self.storage
+    pub fn storage_cells(&self) -> impl ExactSizeIterator<Item = (&(Felt, Felt), &Felt)> {
+        self.storage.iter()
     }
 
     /// Every storage cell written so far as ((contract, key), value), sorted: the form in which

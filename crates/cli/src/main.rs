@@ -106,6 +106,16 @@ fn exit_on_output_error(info: &std::panic::PanicHookInfo<'_>) {
     std::process::exit(1);
 }
 
+/// The command's Rust allocations come from mimalloc rather than the C library's malloc. A
+/// Starknet state keeps every event while its calls allocate and free short-lived values
+/// around them: glibc's heap then grew by 1.7 KiB per ERC20 transfer that it never reused,
+/// fresh zeroed pages each time (a native transfer took 6.4 µs on glibc, 5.7 µs on mimalloc).
+/// cairo-vm's segments, which grow by doubling, are kept for reuse too, as in the Python
+/// module. Memory native code allocates and frees (array buffers, boxes) stays with the C
+/// library's malloc, on both sides.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     die_on_closed_pipe();
     let cli = Cli::parse();

@@ -30,8 +30,8 @@ pub struct ProgramInfo {
     pub(crate) function_indices: HashMap<u64, usize>,
     /// How to call each function run so far, worked out at its first call.
     pub(crate) call_plans: crate::executor::CallPlans,
-    /// The execution-info types checked so far (see `CheckedExecutionInfo`).
-    pub(crate) checked_execution_info: crate::runtime::state_syscalls::CheckedExecutionInfo,
+    /// How each execution-info type used so far is written (see `ExecutionInfoWriters`).
+    pub(crate) execution_info_writers: crate::runtime::execution_info::ExecutionInfoWriters,
 }
 
 impl ProgramInfo {
@@ -101,7 +101,7 @@ impl ProgramInfo {
             entry_costs,
             libfunc_names,
             call_plans: Default::default(),
-            checked_execution_info: Default::default(),
+            execution_info_writers: Default::default(),
         })
     }
 

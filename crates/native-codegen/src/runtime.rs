@@ -11,6 +11,7 @@
 
 pub(crate) mod cheatcode;
 pub(crate) mod circuit;
+pub(crate) mod execution_info;
 pub(crate) mod print;
 pub mod state_syscalls;
 pub(crate) mod syscalls;
@@ -23,12 +24,16 @@ use starknet_types_core::felt::Felt;
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 38] {
+fn functions() -> [(&'static str, *const ()); 39] {
     [
         ("state_syscall", state_syscalls::state_syscall as *const ()),
         ("storage_read", typed_syscalls::storage_read as *const ()),
         ("storage_write", typed_syscalls::storage_write as *const ()),
         ("emit_event", typed_syscalls::emit_event as *const ()),
+        (
+            "get_execution_info",
+            execution_info::get_execution_info as *const (),
+        ),
         ("cheatcode", cheatcode::cheatcode as *const ()),
         ("blake2s_compress", blake2s_compress as *const ()),
         ("qm31_binary", qm31_binary as *const ()),

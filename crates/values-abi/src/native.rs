@@ -72,23 +72,6 @@ impl Value {
         // SAFETY: forwarded from the caller; `check` made sure the value is of type `ty`.
         unsafe { write(self, ty, registry, dst.as_ptr()) }
     }
-
-    /// [`Value::write_to`] without checking first that the value is of type `ty`: for a value
-    /// its caller built from `ty`'s own shape (a runtime function's result), whose check would
-    /// cost as much as the write.
-    ///
-    /// # Safety
-    /// As [`Value::write_to`], and the value is of type `ty` (one [`crate::json::check`]
-    /// accepts).
-    pub unsafe fn write_to_unchecked(
-        &self,
-        dst: NonNull<u8>,
-        registry: &Registry,
-        ty: &ConcreteTypeId,
-    ) -> Result<(), ValueError> {
-        // SAFETY: forwarded from the caller, who vouches for the value's type.
-        unsafe { write(self, ty, registry, dst.as_ptr()) }
-    }
 }
 
 /// Frees the `malloc`ed parts (array buffers, boxes) of the value of type `ty` at `ptr`.

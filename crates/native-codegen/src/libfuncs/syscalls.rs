@@ -60,9 +60,7 @@ pub fn build(
         }
         StarknetConcreteLibfunc::GetExecutionInfo(_)
         | StarknetConcreteLibfunc::GetExecutionInfoV2(_)
-        | StarknetConcreteLibfunc::GetExecutionInfoV3(_) => {
-            state_syscall(invocation, StateSyscall::GetExecutionInfo)
-        }
+        | StarknetConcreteLibfunc::GetExecutionInfoV3(_) => execution_info(invocation),
         StarknetConcreteLibfunc::EmitEvent(_) => match spans_are_arrays(invocation) {
             Ok(true) => syscall(invocation, "emit_event", false),
             Ok(false) => state_syscall(invocation, StateSyscall::EmitEvent),
@@ -90,6 +88,34 @@ pub fn build(
         }
         _ => return None,
     })
+}
+
+/// `get_execution_info_syscall() -> Box<ExecutionInfo>` (any version): the runtime
+/// (`runtime/execution_info.rs`) gets the system pointer, the gas slot, the output slot, the
+/// output's type id (which version) and the failure slot.
+fn execution_info(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
+    let cx = invocation.cx;
+    let block = &invocation.block;
+    let i64_type = cx.int_type(64);
+    let staged = Staged::new(invocation, Ok)?;
+    let [(output, _, ty)] = staged.outputs.as_slice() else {
+        return Err(NativeError::InvalidProgram(
+            "get_execution_info has one output".to_owned(),
+        ));
+    };
+    let args = [
+        staged.system,
+        staged.gas_slot,
+        *output,
+        invocation.constant(i64_type, ty.id)?,
+        staged.failure.0,
+    ];
+    let status =
+        call_runtime(cx, block, "get_execution_info", &args, Some(i64_type))?.ok_or_else(|| {
+            NativeError::Mlir("runtime get_execution_info returned nothing".to_owned())
+        })?;
+    let results = staged.results(invocation)?;
+    staged.branch(invocation, status, &results)
 }
 
 /// Whether every input after the gas and the system is laid out as an array view, as the

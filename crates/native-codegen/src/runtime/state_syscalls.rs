@@ -1,5 +1,6 @@
-//! The chain-state Starknet syscalls (calls, deployments, events, messages, execution info, block
-//! and class hashes; storage has typed functions of its own in `storage.rs`), answered by a [`SyscallHandler`] through the run's `System`
+//! The chain-state Starknet syscalls (calls, deployments, messages, block and class hashes;
+//! storage, events and the execution info have typed functions of their own in
+//! `typed_syscalls.rs` and `execution_info.rs`), answered by a [`SyscallHandler`] through the run's `System`
 //! value.
 //!
 //! Natively the `System` value is a pointer to a [`SyscallContext`] the executor made for the
@@ -12,22 +13,22 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, PoisonError};
 
-use cairn_starknet::{CheatcodeError, ExecutionInfo, SyscallHandler, SyscallResult};
+use cairn_starknet::{CheatcodeError, SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
 use cairn_values_abi::{Registry, TypeShape, Value};
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use starknet_types_core::felt::Felt;
 
+use super::execution_info::ExecutionInfoWriters;
 use super::syscalls::{write_reason, SUCCESS};
 
 /// What a run's `System` value points at natively.
 pub struct SyscallContext<'a> {
     pub(crate) registry: &'a Registry,
-    /// The program's execution-info types checked so far (none for a context made without
-    /// its program: each value is then checked as it is written).
-    checked_execution_info: Option<&'a CheckedExecutionInfo>,
+    /// How the program writes its execution-info types (none for a context made without its
+    /// program: a writer is then made for each call).
+    pub(crate) execution_info_writers: Option<&'a ExecutionInfoWriters>,
     handler: &'a mut dyn SyscallHandler,
     /// A panic of the handler, raised again once the run is back in Rust.
     panic: Option<Box<dyn Any + Send>>,
@@ -58,21 +59,20 @@ impl<'a> SyscallContext<'a> {
     pub fn new(registry: &'a Registry, handler: &'a mut dyn SyscallHandler) -> Self {
         Self {
             registry,
-            checked_execution_info: None,
+            execution_info_writers: None,
             handler,
             panic: None,
             cheatcode_error: None,
         }
     }
 
-    /// A context for one run of `program`, whose execution-info types, once checked, are
-    /// written without a check per call.
+    /// A context for one run of `program`, whose execution-info writers it keeps.
     pub(crate) fn for_program(
         program: &'a crate::ProgramInfo,
         handler: &'a mut dyn SyscallHandler,
     ) -> Self {
         Self {
-            checked_execution_info: Some(&program.checked_execution_info),
+            execution_info_writers: Some(&program.execution_info_writers),
             ..Self::new(program.registry(), handler)
         }
     }
@@ -130,62 +130,24 @@ impl<'a> SyscallContext<'a> {
     }
 }
 
-/// The execution-info types of one program that [`execution_info_value`] was checked against:
-/// a type is checked once, with a sample holding an element in every span, after which its
-/// values (whose shape depends on the type alone) are written without `Value::write_to`'s
-/// check, which cost as much as the write on every `get_caller_address`.
-#[derive(Default)]
-pub(crate) struct CheckedExecutionInfo(Mutex<Vec<u64>>);
-
-impl CheckedExecutionInfo {
-    /// Whether `ty` was checked, checking it now if not; `Err` when its values do not fit it.
-    fn check(&self, ty: &ConcreteTypeId, registry: &Registry) -> Result<(), String> {
-        let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if lock().contains(&ty.id) {
-            return Ok(());
-        }
-        let sample = sample_execution_info();
-        let value = execution_info_value(&sample, ty, registry)?;
-        cairn_values_abi::json::check(&value, ty, registry, "execution info")
-            .map_err(|error| error.to_string())?;
-        lock().push(ty.id);
-        Ok(())
-    }
-}
-
-/// An execution info with one element in each of its lists, so that a check of its value
-/// covers every element type.
-fn sample_execution_info() -> ExecutionInfo {
-    let mut info = ExecutionInfo::default();
-    let tx = &mut info.tx_info;
-    tx.signature = vec![Felt::ONE];
-    tx.resource_bounds = vec![Default::default()];
-    tx.paymaster_data = vec![Felt::ONE];
-    tx.account_deployment_data = vec![Felt::ONE];
-    tx.proof_facts = vec![Felt::ONE];
-    info
-}
-
 /// The syscalls [`state_syscall`] answers, by the number generated code passes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub(crate) enum StateSyscall {
     GetBlockHash = 0,
-    GetExecutionInfo = 1,
-    EmitEvent = 2,
-    SendMessageToL1 = 3,
-    Deploy = 4,
-    CallContract = 5,
-    LibraryCall = 6,
-    ReplaceClass = 7,
-    GetClassHashAt = 8,
-    MetaTxV0 = 9,
+    EmitEvent = 1,
+    SendMessageToL1 = 2,
+    Deploy = 3,
+    CallContract = 4,
+    LibraryCall = 5,
+    ReplaceClass = 6,
+    GetClassHashAt = 7,
+    MetaTxV0 = 8,
 }
 
 impl StateSyscall {
-    const ALL: [StateSyscall; 10] = [
+    const ALL: [StateSyscall; 9] = [
         StateSyscall::GetBlockHash,
-        StateSyscall::GetExecutionInfo,
         StateSyscall::EmitEvent,
         StateSyscall::SendMessageToL1,
         StateSyscall::Deploy,
@@ -256,17 +218,6 @@ pub(crate) unsafe extern "C" fn state_syscall(
     let Some(kind) = StateSyscall::from_number(kind) else {
         return failed.internal("an unknown state syscall");
     };
-    // An execution info of a checked type is written without a check (see
-    // `CheckedExecutionInfo`); every other output is checked as it is written.
-    let trusted = match (kind, context.checked_execution_info, output_types.first()) {
-        (StateSyscall::GetExecutionInfo, Some(checked), Some(ty)) => {
-            match checked.check(ty, registry) {
-                Ok(()) => true,
-                Err(message) => return failed.internal(&message),
-            }
-        }
-        _ => false,
-    };
     let answer = context
         .with_handler(|handler| call_handler(handler, kind, &values, output_types, registry, gas));
     let Some(answer) = answer else {
@@ -279,16 +230,8 @@ pub(crate) unsafe extern "C" fn state_syscall(
                 let Some(slot) = NonNull::new(*slot) else {
                     return failed.internal("a null output slot");
                 };
-                // SAFETY: the slot is writable for a value of type `ty` (contract above); a
-                // trusted value is of type `ty`, as the check of its type showed.
-                let written = unsafe {
-                    if trusted {
-                        value.write_to_unchecked(slot, registry, ty)
-                    } else {
-                        value.write_to(slot, registry, ty)
-                    }
-                };
-                if let Err(error) = written {
+                // SAFETY: the slot is writable for a value of type `ty` (contract above).
+                if let Err(error) = unsafe { value.write_to(slot, registry, ty) } {
                     return failed.internal(&error.to_string());
                 }
             }
@@ -301,18 +244,18 @@ pub(crate) unsafe extern "C" fn state_syscall(
 }
 
 /// The running syscall's failure slot, known to be writable for an array.
-struct FailureSlot(*mut NativeArray);
+pub(crate) struct FailureSlot(*mut NativeArray);
 
 impl FailureSlot {
     /// # Safety
     /// `slot` is writable for an array while this lives.
-    unsafe fn new(slot: *mut NativeArray) -> Self {
+    pub(crate) unsafe fn new(slot: *mut NativeArray) -> Self {
         Self(slot)
     }
 
     /// A syscall Cairn could not carry out (a malformed value, a type it did not expect): the
     /// contract sees a failure naming it.
-    fn internal(&self, message: &str) -> u64 {
+    pub(crate) fn internal(&self, message: &str) -> u64 {
         let text = format!("cairn: {message}");
         let chunks: Vec<&[u8]> = text.as_bytes().chunks(31).collect();
         // SAFETY: the slot is writable for an array (contract of `new`).
@@ -361,15 +304,6 @@ fn call_handler(
                 .get_block_hash(number, gas)
                 .map(|hash| vec![Value::Felt252(hash)])
         }
-        StateSyscall::GetExecutionInfo => match handler.get_execution_info(gas) {
-            Ok(info) => {
-                let ty = output_types
-                    .first()
-                    .ok_or("get_execution_info has no output")?;
-                Ok(vec![execution_info_value(&info, ty, registry)?])
-            }
-            Err(reason) => Err(reason),
-        },
         StateSyscall::EmitEvent => handler
             .emit_event(&span(0)?, &span(1)?, gas)
             .map(|()| Vec::new()),
@@ -450,105 +384,13 @@ fn span_value(
 
 /// An array value as a value of `ty`: the array itself for the legacy span, or the corelib
 /// `Span` struct around it.
-fn span_of_shape(items: Value, ty: &ConcreteTypeId, registry: &Registry) -> Result<Value, String> {
+pub(crate) fn span_of_shape(
+    items: Value,
+    ty: &ConcreteTypeId,
+    registry: &Registry,
+) -> Result<Value, String> {
     match &*TypeShape::shared(registry, ty).map_err(|error| error.to_string())? {
         TypeShape::Struct { .. } => Ok(Value::Struct(vec![items])),
         _ => Ok(items),
     }
-}
-
-/// The struct type `ty` (through boxes): its shape, whose members the caller reads.
-fn struct_shape(ty: &ConcreteTypeId, registry: &Registry) -> Result<Arc<TypeShape>, String> {
-    let shape = TypeShape::shared(registry, ty).map_err(|error| error.to_string())?;
-    match &*shape {
-        TypeShape::Box(inner) => struct_shape(inner, registry),
-        TypeShape::Struct { .. } => Ok(shape),
-        other => Err(format!("expected a struct, found {other:?}")),
-    }
-}
-
-/// The members of a shape [`struct_shape`] gave.
-fn members_of(shape: &TypeShape) -> &[ConcreteTypeId] {
-    match shape {
-        TypeShape::Struct { members, .. } => members,
-        _ => &[],
-    }
-}
-
-/// `info` as a value of the corelib's `Box<ExecutionInfo>` type `ty`, whichever version: each
-/// version's transaction info is a prefix of the next, so the members the type has are taken.
-fn execution_info_value(
-    info: &ExecutionInfo,
-    ty: &ConcreteTypeId,
-    registry: &Registry,
-) -> Result<Value, String> {
-    let shape = struct_shape(ty, registry)?;
-    let [block_ty, tx_ty, ..] = members_of(&shape) else {
-        return Err("ExecutionInfo has fewer members than expected".to_owned());
-    };
-    let block = &info.block_info;
-    let block_value = Value::Struct(vec![
-        Value::U64(block.block_number),
-        Value::U64(block.block_timestamp),
-        Value::Felt252(block.sequencer_address),
-    ]);
-    let block_members = members_of(&*struct_shape(block_ty, registry)?).len();
-    let tx_shape = struct_shape(tx_ty, registry)?;
-    let tx_members = members_of(&tx_shape);
-    let tx = &info.tx_info;
-    let felts = |items: &[Felt]| Value::Array(items.iter().copied().map(Value::Felt252).collect());
-    let bounds = Value::Array(
-        tx.resource_bounds
-            .iter()
-            .map(|bound| {
-                Value::Struct(vec![
-                    Value::Felt252(bound.resource),
-                    Value::U64(bound.max_amount),
-                    Value::U128(bound.max_price_per_unit),
-                ])
-            })
-            .collect(),
-    );
-    // The v3 transaction info in order; a span's array is wrapped to its member's type below.
-    let all: Vec<(Value, bool)> = vec![
-        (Value::Felt252(tx.version), false),
-        (Value::Felt252(tx.account_contract_address), false),
-        (Value::U128(tx.max_fee), false),
-        (felts(&tx.signature), true),
-        (Value::Felt252(tx.transaction_hash), false),
-        (Value::Felt252(tx.chain_id), false),
-        (Value::Felt252(tx.nonce), false),
-        (bounds, true),
-        (Value::U128(tx.tip), false),
-        (felts(&tx.paymaster_data), true),
-        (Value::U32(tx.nonce_data_availability_mode), false),
-        (Value::U32(tx.fee_data_availability_mode), false),
-        (felts(&tx.account_deployment_data), true),
-        (felts(&tx.proof_facts), true),
-    ];
-    if tx_members.len() > all.len() || block_members != 3 {
-        return Err(format!(
-            "an ExecutionInfo of {} transaction members and {block_members} block members",
-            tx_members.len()
-        ));
-    }
-    let tx_value = Value::Struct(
-        all.into_iter()
-            .zip(tx_members)
-            .map(|((value, is_span), member)| {
-                if is_span {
-                    span_of_shape(value, member, registry)
-                } else {
-                    Ok(value)
-                }
-            })
-            .collect::<Result<_, String>>()?,
-    );
-    Ok(Value::Struct(vec![
-        block_value,
-        tx_value,
-        Value::Felt252(info.caller_address),
-        Value::Felt252(info.contract_address),
-        Value::Felt252(info.entry_point_selector),
-    ]))
 }

@@ -29,6 +29,12 @@ if command -v valgrind >/dev/null 2>&1; then
     objcopy --strip-debug "$differential" "$stripped"
     valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$stripped" native_matches_vm_on_every_fixture_call --quiet
+    echo "== contracts' typed syscalls under valgrind: storage, events, execution info, natively"
+    starknet=$(cargo test --features cairn/native --test starknet --no-run --message-format=json 2>/dev/null \
+        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    objcopy --strip-debug "$starknet" "$CARGO_TARGET_DIR/starknet-no-debug"
+    valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
+        --error-exitcode=7 "$CARGO_TARGET_DIR/starknet-no-debug" syscalls:: --quiet
 fi
 echo "== scripts: pytest"
 "$CAIRN_VENV/bin/python" -m pytest -q scripts/tests

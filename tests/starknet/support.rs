@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
-use cairn::starknet::{CallOutcome, ContractClass, EntryPointExecutor, Felt, VmExecutor};
+use cairn::starknet::{
+    CallOutcome, CallRecord, ContractClass, EntryPointExecutor, Felt, VmExecutor,
+};
 
 /// Gas for a call that should not run out.
 pub const GAS: u64 = 1_000_000_000;
@@ -42,5 +44,26 @@ pub fn success(outcome: &CallOutcome) -> &[Felt] {
     match outcome {
         CallOutcome::Success(retdata) => retdata,
         CallOutcome::Revert(reason) => panic!("reverted: {reason:?}"),
+    }
+}
+
+/// A backend's name, its call records and its final storage as ((contract, key), value).
+pub type Report = (&'static str, Vec<CallRecord>, Vec<((Felt, Felt), Felt)>);
+
+/// Every backend after the first (the VM) gave the VM's records, call by call, and its final
+/// storage; with the `native` feature, both backends ran.
+pub fn assert_backends_agree(reports: &[Report]) {
+    #[cfg(feature = "native")]
+    assert_eq!(reports.len(), 2, "both backends ran");
+    let (_, vm_records, vm_storage) = &reports[0];
+    for (backend, records, storage) in &reports[1..] {
+        for (index, (vm, other)) in vm_records.iter().zip(records).enumerate() {
+            assert_eq!(
+                vm.backend_neutral(),
+                other.backend_neutral(),
+                "{backend}: call {index}"
+            );
+        }
+        assert_eq!(vm_storage, storage, "{backend}: final storage");
     }
 }

@@ -24,12 +24,14 @@ use starknet_types_core::felt::Felt;
 use starknet_types_core::qm31::QM31;
 
 /// The runtime functions: the suffix of their global's name, and their address.
-fn functions() -> [(&'static str, *const ()); 39] {
+fn functions() -> [(&'static str, *const ()); 41] {
     [
         ("state_syscall", state_syscalls::state_syscall as *const ()),
         ("storage_read", typed_syscalls::storage_read as *const ()),
         ("storage_write", typed_syscalls::storage_write as *const ()),
         ("emit_event", typed_syscalls::emit_event as *const ()),
+        ("call_contract", typed_syscalls::call_contract as *const ()),
+        ("library_call", typed_syscalls::library_call as *const ()),
         (
             "get_execution_info",
             execution_info::get_execution_info as *const (),

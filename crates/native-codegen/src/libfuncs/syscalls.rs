@@ -70,12 +70,16 @@ pub fn build(
             state_syscall(invocation, StateSyscall::SendMessageToL1)
         }
         StarknetConcreteLibfunc::Deploy(_) => state_syscall(invocation, StateSyscall::Deploy),
-        StarknetConcreteLibfunc::CallContract(_) => {
-            state_syscall(invocation, StateSyscall::CallContract)
-        }
-        StarknetConcreteLibfunc::LibraryCall(_) => {
-            state_syscall(invocation, StateSyscall::LibraryCall)
-        }
+        StarknetConcreteLibfunc::CallContract(_) => match call_spans_are_arrays(invocation) {
+            Ok(true) => syscall(invocation, "call_contract", false),
+            Ok(false) => state_syscall(invocation, StateSyscall::CallContract),
+            Err(error) => Err(error),
+        },
+        StarknetConcreteLibfunc::LibraryCall(_) => match call_spans_are_arrays(invocation) {
+            Ok(true) => syscall(invocation, "library_call", false),
+            Ok(false) => state_syscall(invocation, StateSyscall::LibraryCall),
+            Err(error) => Err(error),
+        },
         StarknetConcreteLibfunc::ReplaceClass(_) => {
             state_syscall(invocation, StateSyscall::ReplaceClass)
         }
@@ -123,12 +127,23 @@ fn execution_info(invocation: &Invocation<'_, '_, '_>) -> Result<()> {
 /// one.
 fn spans_are_arrays(invocation: &Invocation<'_, '_, '_>) -> Result<bool> {
     for index in 2..invocation.inputs.len() {
-        let layout = crate::types::layout(invocation.registry(), invocation.param_type(index)?)?;
-        if layout != cairn_values_abi::layout::ARRAY_LAYOUT {
+        if !is_array_view(invocation, invocation.param_type(index)?)? {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Whether a call's calldata (its last input) and return data (its success output) are laid
+/// out as array views, as [`spans_are_arrays`] asks of an event's spans.
+fn call_spans_are_arrays(invocation: &Invocation<'_, '_, '_>) -> Result<bool> {
+    let calldata = invocation.param_type(invocation.inputs.len().saturating_sub(1))?;
+    Ok(is_array_view(invocation, calldata)?
+        && is_array_view(invocation, invocation.result_type(0, 2)?)?)
+}
+
+fn is_array_view(invocation: &Invocation<'_, '_, '_>, ty: &ConcreteTypeId) -> Result<bool> {
+    Ok(crate::types::layout(invocation.registry(), ty)? == cairn_values_abi::layout::ARRAY_LAYOUT)
 }
 
 /// `(gas, system, inputs…)` → success `(gas, system, outputs…)` | failure `(gas, system,

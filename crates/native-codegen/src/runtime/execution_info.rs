@@ -20,6 +20,7 @@ use starknet_types_core::felt::Felt;
 
 use super::state_syscalls::{span_of_shape, FailureSlot, SyscallContext};
 use super::syscalls::{answer, write_reason, SUCCESS};
+use super::typed_syscalls::{out_of_memory, put, put_array, put_felt, put_felts};
 
 /// `get_execution_info_syscall() -> Box<ExecutionInfo>`, of the corelib version `type_id`
 /// names.
@@ -112,11 +113,6 @@ impl StructPlan {
         }
         boxed
     }
-}
-
-fn out_of_memory() -> ! {
-    eprintln!("cairn: out of memory in a syscall");
-    std::process::abort();
 }
 
 /// How one execution-info type is written: the layouts of its structs, in the order of the
@@ -255,66 +251,6 @@ impl ExecutionInfoWriter {
 
 /// Index of the resource bounds among the transaction info's members.
 const TX_RESOURCE_BOUNDS: usize = 7;
-
-/// Copies `bytes` to `base + offset`.
-///
-/// # Safety
-/// `base + offset` is writable for `bytes.len()` bytes.
-unsafe fn put(base: *mut u8, offset: usize, bytes: &[u8]) {
-    // SAFETY: per the contract above.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(offset), bytes.len()) };
-}
-
-/// # Safety
-/// `base + offset` is writable for a felt (32 bytes).
-unsafe fn put_felt(base: *mut u8, offset: usize, felt: &Felt) {
-    // SAFETY: forwarded.
-    unsafe { put(base, offset, &felt.to_bytes_le()) };
-}
-
-/// # Safety
-/// `base + offset` is writable for an array view.
-unsafe fn put_felts(base: *mut u8, offset: usize, felts: &[Felt]) {
-    // SAFETY: forwarded; felts are 32 bytes apart.
-    unsafe {
-        put_array(base, offset, 32, felts.len(), |slot, index| {
-            put_felt(slot, 0, &felts[index]);
-        })
-    }
-}
-
-/// A new array of `length` elements of `stride` bytes, each written by `write_element`, as an
-/// array view at `base + offset` (no buffer when empty, as native code makes them).
-///
-/// # Safety
-/// `base + offset` is writable for an array view; `write_element` writes one element within
-/// `stride` bytes of the slot it is given.
-unsafe fn put_array(
-    base: *mut u8,
-    offset: usize,
-    stride: usize,
-    length: usize,
-    write_element: impl Fn(*mut u8, usize),
-) {
-    let mut array = NativeArray::EMPTY;
-    if length > 0 {
-        let count = u32::try_from(length).unwrap_or_else(|_| out_of_memory());
-        array = NativeArray::allocate(stride, count).unwrap_or_else(|| out_of_memory());
-        for index in 0..count {
-            // SAFETY: the buffer has `count` slots of `stride` bytes.
-            write_element(unsafe { array.slot(index, stride) }, index as usize);
-        }
-        // SAFETY: the fresh buffer's header is ours; every element is written.
-        unsafe { (*array.header()).len = count };
-        array.end = count;
-    }
-    // SAFETY: per the contract above (the view may sit unaligned in a packed struct).
-    unsafe {
-        base.add(offset)
-            .cast::<NativeArray>()
-            .write_unaligned(array)
-    };
-}
 
 /// An execution info with one element in each of its lists, so that a check of its value
 /// covers every element type.

@@ -1,9 +1,10 @@
-//! The syscalls contracts make most — storage reads and writes, events — each with a runtime
-//! function of its own: a domain crosses as a `u32`, keys and values as felts (32 little-endian
-//! bytes) and spans as the arrays native code holds, so a call builds no `Value` and looks up
-//! no type, unlike the general [`state_syscall`](super::state_syscalls::state_syscall) path
-//! (which took half of a native ERC20 transfer). Slots and results as in
-//! [`syscalls`](super::syscalls).
+//! The syscalls contracts make most — storage reads and writes, events, calls to other
+//! contracts and library calls — each with a runtime function of its own: a domain crosses as
+//! a `u32`, keys and values as felts (32 little-endian bytes) and spans as the arrays native
+//! code holds, so a call builds no `Value` and looks up no type, unlike the general
+//! [`state_syscall`](super::state_syscalls::state_syscall) path (which took half of a native
+//! ERC20 transfer). Slots and results as in [`syscalls`](super::syscalls); the writers of
+//! values in place here are also the execution info's.
 
 use cairn_starknet::SyscallHandler;
 use cairn_values_abi::array::NativeArray;
@@ -96,4 +97,145 @@ pub(crate) unsafe extern "C" fn emit_event(
         |handler: &mut dyn SyscallHandler, gas: &mut u64| handler.emit_event(&keys, &data, gas);
     // SAFETY: per the contract above.
     unsafe { answer(system, gas, failure, call, |()| SUCCESS) }
+}
+
+/// `call_contract_syscall(address, selector, calldata: Span<felt252>) -> Span<felt252>`.
+///
+/// # Safety
+/// As [`storage_read`], with `address` and `selector` holding felts, `calldata` a valid span
+/// of felts and `output` writable for an array view.
+pub(crate) unsafe extern "C" fn call_contract(
+    system: *mut SyscallContext<'_>,
+    gas: *mut u64,
+    address: *const [u8; 32],
+    selector: *const [u8; 32],
+    calldata: *const NativeArray,
+    output: *mut NativeArray,
+    failure: *mut NativeArray,
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (address, selector, calldata) = unsafe {
+        (
+            Felt::from_bytes_le(&*address),
+            Felt::from_bytes_le(&*selector),
+            span_felts(calldata),
+        )
+    };
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.call_contract(address, selector, &calldata, gas)
+    };
+    // SAFETY: per the contract above.
+    unsafe {
+        answer(system, gas, failure, call, |retdata| {
+            put_retdata(output, &retdata)
+        })
+    }
+}
+
+/// `library_call_syscall(class_hash, selector, calldata: Span<felt252>) -> Span<felt252>`.
+///
+/// # Safety
+/// As [`call_contract`], with `class_hash` in place of the address.
+pub(crate) unsafe extern "C" fn library_call(
+    system: *mut SyscallContext<'_>,
+    gas: *mut u64,
+    class_hash: *const [u8; 32],
+    selector: *const [u8; 32],
+    calldata: *const NativeArray,
+    output: *mut NativeArray,
+    failure: *mut NativeArray,
+) -> u64 {
+    // SAFETY: per the contract above.
+    let (class_hash, selector, calldata) = unsafe {
+        (
+            Felt::from_bytes_le(&*class_hash),
+            Felt::from_bytes_le(&*selector),
+            span_felts(calldata),
+        )
+    };
+    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
+        handler.library_call(class_hash, selector, &calldata, gas)
+    };
+    // SAFETY: per the contract above.
+    unsafe {
+        answer(system, gas, failure, call, |retdata| {
+            put_retdata(output, &retdata)
+        })
+    }
+}
+
+/// Writes a call's return data as a new span at `output`; [`SUCCESS`].
+///
+/// # Safety
+/// `output` is writable for an array view.
+unsafe fn put_retdata(output: *mut NativeArray, retdata: &[Felt]) -> u64 {
+    // SAFETY: forwarded.
+    unsafe { put_felts(output.cast(), 0, retdata) };
+    SUCCESS
+}
+
+/// Copies `bytes` to `base + offset`.
+///
+/// # Safety
+/// `base + offset` is writable for `bytes.len()` bytes.
+pub(crate) unsafe fn put(base: *mut u8, offset: usize, bytes: &[u8]) {
+    // SAFETY: per the contract above.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(offset), bytes.len()) };
+}
+
+/// # Safety
+/// `base + offset` is writable for a felt (32 bytes).
+pub(crate) unsafe fn put_felt(base: *mut u8, offset: usize, felt: &Felt) {
+    // SAFETY: forwarded.
+    unsafe { put(base, offset, &felt.to_bytes_le()) };
+}
+
+/// # Safety
+/// `base + offset` is writable for an array view.
+pub(crate) unsafe fn put_felts(base: *mut u8, offset: usize, felts: &[Felt]) {
+    // SAFETY: forwarded; felts are 32 bytes apart.
+    unsafe {
+        put_array(base, offset, 32, felts.len(), |slot, index| {
+            put_felt(slot, 0, &felts[index]);
+        })
+    }
+}
+
+/// A new array of `length` elements of `stride` bytes, each written by `write_element`, as an
+/// array view at `base + offset` (no buffer when empty, as native code makes them).
+///
+/// # Safety
+/// `base + offset` is writable for an array view; `write_element` writes one element within
+/// `stride` bytes of the slot it is given.
+pub(crate) unsafe fn put_array(
+    base: *mut u8,
+    offset: usize,
+    stride: usize,
+    length: usize,
+    write_element: impl Fn(*mut u8, usize),
+) {
+    let mut array = NativeArray::EMPTY;
+    if length > 0 {
+        let count = u32::try_from(length).unwrap_or_else(|_| out_of_memory());
+        array = NativeArray::allocate(stride, count).unwrap_or_else(|| out_of_memory());
+        for index in 0..count {
+            // SAFETY: the buffer has `count` slots of `stride` bytes.
+            write_element(unsafe { array.slot(index, stride) }, index as usize);
+        }
+        // SAFETY: the fresh buffer's header is ours; every element is written.
+        unsafe { (*array.header()).len = count };
+        array.end = count;
+    }
+    // SAFETY: per the contract above (the view may sit unaligned in a packed struct).
+    unsafe {
+        base.add(offset)
+            .cast::<NativeArray>()
+            .write_unaligned(array)
+    };
+}
+
+/// Ends the process: a runtime function cannot hand native code an allocation failure.
+pub(crate) fn out_of_memory() -> ! {
+    eprintln!("cairn: out of memory in a syscall");
+    std::process::abort();
 }

@@ -6,7 +6,7 @@
 //! ERC20 transfer). Slots and results as in [`syscalls`](super::syscalls); the writers of
 //! values in place here are also the execution info's.
 
-use cairn_starknet::SyscallHandler;
+use cairn_starknet::{SyscallHandler, SyscallResult};
 use cairn_values_abi::array::NativeArray;
 use starknet_types_core::felt::Felt;
 
@@ -113,21 +113,19 @@ pub(crate) unsafe extern "C" fn call_contract(
     output: *mut NativeArray,
     failure: *mut NativeArray,
 ) -> u64 {
-    // SAFETY: per the contract above.
-    let (address, selector, calldata) = unsafe {
-        (
-            Felt::from_bytes_le(&*address),
-            Felt::from_bytes_le(&*selector),
-            span_felts(calldata),
-        )
+    let slots = CallSlots {
+        system,
+        gas,
+        target: address,
+        selector,
+        calldata,
+        output,
+        failure,
     };
-    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-        handler.call_contract(address, selector, &calldata, gas)
-    };
-    // SAFETY: per the contract above.
+    // SAFETY: forwarded from the caller.
     unsafe {
-        answer(system, gas, failure, call, |retdata| {
-            put_retdata(output, &retdata)
+        slots.answer(|handler, target, selector, calldata, gas| {
+            handler.call_contract(target, selector, calldata, gas)
         })
     }
 }
@@ -145,22 +143,69 @@ pub(crate) unsafe extern "C" fn library_call(
     output: *mut NativeArray,
     failure: *mut NativeArray,
 ) -> u64 {
-    // SAFETY: per the contract above.
-    let (class_hash, selector, calldata) = unsafe {
-        (
-            Felt::from_bytes_le(&*class_hash),
-            Felt::from_bytes_le(&*selector),
-            span_felts(calldata),
-        )
+    let slots = CallSlots {
+        system,
+        gas,
+        target: class_hash,
+        selector,
+        calldata,
+        output,
+        failure,
     };
-    let call = |handler: &mut dyn SyscallHandler, gas: &mut u64| {
-        handler.library_call(class_hash, selector, &calldata, gas)
-    };
-    // SAFETY: per the contract above.
+    // SAFETY: forwarded from the caller.
     unsafe {
-        answer(system, gas, failure, call, |retdata| {
-            put_retdata(output, &retdata)
+        slots.answer(|handler, target, selector, calldata, gas| {
+            handler.library_call(target, selector, calldata, gas)
         })
+    }
+}
+
+/// The slots of a call syscall: its target (an address or a class hash), selector and
+/// calldata in, its return data out.
+struct CallSlots<'s> {
+    system: *mut SyscallContext<'s>,
+    gas: *mut u64,
+    target: *const [u8; 32],
+    selector: *const [u8; 32],
+    calldata: *const NativeArray,
+    output: *mut NativeArray,
+    failure: *mut NativeArray,
+}
+
+impl CallSlots<'_> {
+    /// Answers the call with `call` on the handler, the return data written as a new span.
+    ///
+    /// # Safety
+    /// The slots are as [`call_contract`] describes.
+    unsafe fn answer(
+        self,
+        call: impl FnOnce(
+            &mut dyn SyscallHandler,
+            Felt,
+            Felt,
+            &[Felt],
+            &mut u64,
+        ) -> SyscallResult<Vec<Felt>>,
+    ) -> u64 {
+        // SAFETY: per the contract above.
+        let (target, selector, calldata) = unsafe {
+            (
+                Felt::from_bytes_le(&*self.target),
+                Felt::from_bytes_le(&*self.selector),
+                span_felts(self.calldata),
+            )
+        };
+        let output = self.output;
+        // SAFETY: per the contract above.
+        unsafe {
+            answer(
+                self.system,
+                self.gas,
+                self.failure,
+                |handler, gas| call(handler, target, selector, &calldata, gas),
+                |retdata| put_retdata(output, &retdata),
+            )
+        }
     }
 }
 

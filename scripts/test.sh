@@ -14,24 +14,26 @@ echo "== cargo test"
 # --all-features: the Python bridge's `extension-module` feature must stay off for binaries.)
 cargo test --workspace --all-targets --features cairn/native
 cargo test --workspace --features cairn/native --doc
+# The path of the test binary `cargo test ARGS` builds (the last one it names).
+test_executable() {
+    cargo test "$@" --no-run --message-format=json 2>/dev/null \
+        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])'
+}
 if command -v valgrind >/dev/null 2>&1; then
     echo "== values in native memory under valgrind (invalid accesses, leaks)"
-    native_tests=$(cargo test -p cairn-values-abi --test native --no-run --message-format=json 2>/dev/null \
-        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    native_tests=$(test_executable -p cairn-values-abi --test native)
     PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
         --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$native_tests" --quiet
     echo "== native code under valgrind: every fixture call JIT-compiled, run and freed"
     # valgrind cannot read the DWARF 5 of Debian's LLVM libraries: run a copy without debug info.
-    differential=$(cargo test --features cairn/native --test differential --no-run --message-format=json 2>/dev/null \
-        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    differential=$(test_executable --features cairn/native --test differential)
     stripped="$CARGO_TARGET_DIR/differential-no-debug"
     objcopy --strip-debug "$differential" "$stripped"
     valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$stripped" native_matches_vm_on_every_fixture_call --quiet
     echo "== contracts' typed syscalls under valgrind: storage, events, execution info, natively"
-    starknet=$(cargo test --features cairn/native --test starknet --no-run --message-format=json 2>/dev/null \
-        | python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin) if m.get("executable")][-1])')
+    starknet=$(test_executable --features cairn/native --test starknet)
     objcopy --strip-debug "$starknet" "$CARGO_TARGET_DIR/starknet-no-debug"
     valgrind --quiet --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite \
         --error-exitcode=7 "$CARGO_TARGET_DIR/starknet-no-debug" syscalls:: --quiet

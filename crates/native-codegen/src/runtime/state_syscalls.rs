@@ -1,13 +1,15 @@
-//! The chain-state Starknet syscalls (calls, deployments, messages, block and class hashes;
-//! storage, events and the execution info have typed functions of their own in
-//! `typed_syscalls.rs` and `execution_info.rs`), answered by a [`SyscallHandler`] through the run's `System`
-//! value.
+//! The chain-state Starknet syscalls (deployments, messages, class replacement, block and class
+//! hashes, meta transactions; storage, events, calls and the execution info have typed
+//! functions of their own in `typed_syscalls.rs` and `execution_info.rs`, which fall back to
+//! this path only for spans not laid out as arrays), answered by a [`SyscallHandler`] through
+//! the run's `System` value.
 //!
 //! Natively the `System` value is a pointer to a [`SyscallContext`] the executor made for the
-//! run: the handler and the program's type registry. Generated code calls [`state_syscall`] with
-//! the syscall's kind, the gas counter, one slot per input and output and the ids of their types;
-//! inputs are read and outputs written as `cairn_values_abi::Value`s, so their native layouts are
-//! values-abi's, the one definition native code also follows.
+//! run: the handler, the program's type registry and its execution-info writers. Generated
+//! code calls [`state_syscall`] with the syscall's kind, the gas counter, one slot per input and
+//! output and the ids of their types; inputs are read and outputs written as
+//! `cairn_values_abi::Value`s, so their native layouts are values-abi's, the one definition
+//! native code also follows.
 
 use std::any::Any;
 use std::cell::Cell;

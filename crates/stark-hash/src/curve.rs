@@ -2,7 +2,7 @@
 //! Jacobian points (x = X/Z², y = Y/Z³) to add into, with mixed addition (7M + 4S) and one
 //! inversion to come back.
 
-use crate::field::Fp;
+use crate::field::{Fp, Multiplier};
 
 /// A point in affine coordinates (never the point at infinity).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,13 +69,19 @@ impl Jacobian {
     /// three coordinates reduced fully.
     #[inline(always)]
     pub fn add_affine(&self, other: &Affine) -> Jacobian {
+        with_fastest_multiplier!(|multiplier| self.add_affine_with(multiplier, other))
+    }
+
+    /// [`Jacobian::add_affine`] with one kind of multiplication (see `Multiplier`).
+    #[inline(always)]
+    pub(crate) fn add_affine_with<M: Multiplier>(&self, multiplier: M, other: &Affine) -> Jacobian {
         if self.is_infinity() {
             return Jacobian::from(*other);
         }
         let p = |k| Fp::multiple_of_p(k);
-        let z1z1 = self.z.square_lazy();
-        let u2 = other.x.mul_lazy(&z1z1);
-        let s2 = other.y.mul_lazy(&self.z).mul_lazy(&z1z1);
+        let z1z1 = multiplier.square_lazy(&self.z);
+        let u2 = multiplier.mul_lazy(&other.x, &z1z1);
+        let s2 = multiplier.mul_lazy(&multiplier.mul_lazy(&other.y, &self.z), &z1z1);
         // u2 + p − x1 < 3p; s2 + p − y1 < 3p.
         let h = u2.add_lazy(&p(1)).sub_lazy(&self.x).reduce_lazy_value();
         let s2_minus_y1 = s2.add_lazy(&p(1)).sub_lazy(&self.y).reduce_lazy_value();
@@ -86,35 +92,33 @@ impl Jacobian {
                 Jacobian::INFINITY
             };
         }
-        let hh = h.square_lazy();
+        let hh = multiplier.square_lazy(&h);
         // 4·HH < 8p: reduced before it multiplies.
         let i = hh
             .add_lazy(&hh)
             .add_lazy(&hh)
             .add_lazy(&hh)
             .reduce_lazy_value();
-        let j = h.mul_lazy(&i);
+        let j = multiplier.mul_lazy(&h, &i);
         let r = s2_minus_y1.add_lazy(&s2_minus_y1);
-        let v = self.x.mul_lazy(&i);
+        let v = multiplier.mul_lazy(&self.x, &i);
         // r² + 6p − J − 2V, each subtrahend below 2p.
-        let x = r
-            .square_lazy()
+        let x = multiplier
+            .square_lazy(&r)
             .add_lazy(&p(6))
             .sub_lazy(&j)
             .sub_lazy(&v.add_lazy(&v))
             .reduce_lazy_value();
         // r·(V + p − X3) + 4p − 2·Y1·J.
-        let y1_j = self.y.mul_lazy(&j);
-        let y = r
-            .mul_lazy(&v.add_lazy(&p(1)).sub_lazy(&x))
+        let y1_j = multiplier.mul_lazy(&self.y, &j);
+        let y = multiplier
+            .mul_lazy(&r, &v.add_lazy(&p(1)).sub_lazy(&x))
             .add_lazy(&p(4))
             .sub_lazy(&y1_j.add_lazy(&y1_j))
             .reduce_lazy_value();
         // (Z1 + H)² + 4p − Z1Z1 − HH.
-        let z = self
-            .z
-            .add_lazy(&h)
-            .square_lazy()
+        let z = multiplier
+            .square_lazy(&self.z.add_lazy(&h))
             .add_lazy(&p(4))
             .sub_lazy(&z1z1)
             .sub_lazy(&hh)

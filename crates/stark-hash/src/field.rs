@@ -173,16 +173,17 @@ impl Fp {
         Fp::ZERO.sub(self)
     }
 
-    /// `self · other`: the 512-bit product, then Montgomery reduction (`reduce`).
+    /// `self · other`: the 512-bit product, its Montgomery reduction (below 2p) and at most one
+    /// subtraction, rarely made (the result is below p + p/16 for reduced factors).
     #[inline(always)]
     pub fn mul(&self, other: &Fp) -> Fp {
-        Fp(reduce(product(&self.0, &other.0)))
+        Fp(subtract_p_if_above_branching(self.mul_lazy(other).0))
     }
 
     /// `self²`.
     #[inline(always)]
     pub fn square(&self) -> Fp {
-        Fp(reduce(square_product(&self.0)))
+        Fp(subtract_p_if_above_branching(self.square_lazy().0))
     }
 
     // Lazily reduced arithmetic, for Poseidon's partial rounds: values that may exceed p (each
@@ -226,13 +227,13 @@ impl Fp {
     /// 2p and the other below 16p), left below 2p (no final subtraction).
     #[inline(always)]
     pub(crate) fn mul_lazy(&self, other: &Fp) -> Fp {
-        Fp(reduce_lazy(product(&self.0, &other.0)))
+        with_fastest_multiplier!(|multiplier| multiplier.mul_lazy(self, other))
     }
 
     /// `self²` for a value below 5p (25p² < p·2^256 as 25p < 2^256), left below 2p.
     #[inline(always)]
     pub(crate) fn square_lazy(&self) -> Fp {
-        Fp(reduce_lazy(square_product(&self.0)))
+        with_fastest_multiplier!(|multiplier| multiplier.square_lazy(self))
     }
 
     /// Any 256-bit value brought below p: `⌊value / 2^251⌋` (at most 31) estimates the multiple
@@ -308,7 +309,7 @@ impl Fp {
 
 /// The 512-bit product `a · b`, row by row.
 #[inline(always)]
-fn product(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
+pub(crate) fn product(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
     let (t0, carry) = mac(0, a[0], b[0], 0);
     let (t1, carry) = mac(0, a[0], b[1], carry);
     let (t2, carry) = mac(0, a[0], b[2], carry);
@@ -333,7 +334,7 @@ fn product(a: &[u64; 4], b: &[u64; 4]) -> [u64; 8] {
 
 /// The 512-bit square `a²`: the off-diagonal products once, doubled, then the squares.
 #[inline(always)]
-fn square_product(a: &[u64; 4]) -> [u64; 8] {
+pub(crate) fn square_product(a: &[u64; 4]) -> [u64; 8] {
     let (t1, carry) = mac(0, a[0], a[1], 0);
     let (t2, carry) = mac(0, a[0], a[2], carry);
     let (t3, t4) = mac(0, a[0], a[3], carry);
@@ -360,12 +361,46 @@ fn square_product(a: &[u64; 4]) -> [u64; 8] {
     [t0, t1, t2, t3, t4, t5, t6, t7]
 }
 
-/// Montgomery reduction of a 512-bit value below p·2^256: `value · 2^−256 mod p`.
-#[inline(always)]
-fn reduce(t: [u64; 8]) -> [u64; 4] {
-    // Below 2p: one subtraction at most, and rarely one (the result is below p + p/16 for
-    // reduced factors).
-    subtract_p_if_above_branching(reduce_lazy(t))
+/// How a hash multiplies. The hashes choose once per call (`with_fastest_multiplier!`) and
+/// run generic over the choice; `Fp::mul_lazy` and `Fp::square_lazy` choose per call, which
+/// costs a multiplication chain about 1 ns a link (two loads of `std`'s cached answer and a
+/// branch that keeps both kinds' code in every loop).
+pub(crate) trait Multiplier: Copy {
+    /// `a · b` with [`Fp::mul_lazy`]'s bounds.
+    fn mul_lazy(self, a: &Fp, b: &Fp) -> Fp;
+    /// `a²` with [`Fp::square_lazy`]'s bounds.
+    fn square_lazy(self, a: &Fp) -> Fp;
+}
+
+/// Multiplication in portable Rust: `product` or `square_product`, then `reduce_lazy`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Portable;
+
+impl Multiplier for Portable {
+    #[inline(always)]
+    fn mul_lazy(self, a: &Fp, b: &Fp) -> Fp {
+        Fp(reduce_lazy(product(&a.0, &b.0)))
+    }
+
+    #[inline(always)]
+    fn square_lazy(self, a: &Fp) -> Fp {
+        Fp(reduce_lazy(square_product(&a.0)))
+    }
+}
+
+/// Multiplication in `crate::adx`'s assembly (an `Adx` exists only where the processor has
+/// BMI2 and ADX).
+#[cfg(target_arch = "x86_64")]
+impl Multiplier for crate::adx::Adx {
+    #[inline(always)]
+    fn mul_lazy(self, a: &Fp, b: &Fp) -> Fp {
+        Fp(crate::adx::mul_lazy(self, a.0, &b.0))
+    }
+
+    #[inline(always)]
+    fn square_lazy(self, a: &Fp) -> Fp {
+        Fp(crate::adx::square_lazy(self, a.0))
+    }
 }
 
 /// Montgomery reduction without the final subtraction: `value · 2^−256 mod p`, below 2p for a
@@ -378,7 +413,7 @@ fn reduce(t: [u64; 8]) -> [u64; 4] {
 /// m: the four products `mᵢ·k` are independent, which is what makes this shorter than the
 /// word-by-word reduction (a field multiplication's latency is what Poseidon waits on).
 #[inline(always)]
-fn reduce_lazy(t: [u64; 8]) -> [u64; 4] {
+pub(crate) fn reduce_lazy(t: [u64; 8]) -> [u64; 4] {
     let k = P[3];
     let (m0, borrow) = sbb(0, t[0], 0);
     let (m1, borrow) = sbb(0, t[1], borrow);

@@ -14,8 +14,33 @@
 //! Felts cross as `starknet_types_core::felt::Felt`, whose internal form is this crate's
 //! Montgomery form: the boundary costs nothing.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
+/// Evaluates `$body` with `$multiplier` bound to the fastest `field::Multiplier` this processor
+/// has: `adx::Adx` where it has BMI2 and ADX, `field::Portable` elsewhere. Each arm
+/// monomorphises the body, so a hash checks once and its loops run on one kind throughout.
+macro_rules! with_fastest_multiplier {
+    (|$multiplier:ident| $body:expr) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            if let Some($multiplier) = crate::adx::Adx::detect() {
+                $body
+            } else {
+                let $multiplier = crate::field::Portable;
+                $body
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let $multiplier = crate::field::Portable;
+            $body
+        }
+    }};
+}
+
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod adx;
 mod curve;
 pub mod field;
 mod inverse;
@@ -115,6 +140,31 @@ mod tests {
             y: g.y.neg(),
         };
         assert!(curve::Jacobian::from(g).add_affine(&minus_g).is_infinity());
+    }
+
+    #[test]
+    fn both_kinds_of_multiplication_hash_alike() {
+        // On a processor with BMI2/ADX every other test runs the assembly: this one also runs
+        // the portable arithmetic on the same inputs (elsewhere both sides are portable).
+        let portable = field::Portable;
+        let mut value = Fp::from_u64(3);
+        for _ in 0..200 {
+            let other = value.square().add(&Fp::from_u64(11));
+            let mut by_portable = [value, other, Fp::from_u64(2)];
+            let mut by_fastest = by_portable;
+            poseidon::permute_with(portable, &mut by_portable);
+            with_fastest_multiplier!(|fastest| poseidon::permute_with(fastest, &mut by_fastest));
+            assert_eq!(by_portable, by_fastest);
+            let portable_hash = pedersen::compute_with(portable, &value, &other);
+            let fastest_hash =
+                with_fastest_multiplier!(|fastest| pedersen::compute_with(fastest, &value, &other));
+            assert_eq!(portable_hash, fastest_hash);
+            assert_eq!(
+                to_felt(portable_hash),
+                Pedersen::hash(&to_felt(value), &to_felt(other))
+            );
+            value = by_portable[0];
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ use lambdaworks_math::field::element::FieldElement;
 use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
 
 use crate::curve::{batch_to_affine, Affine, Jacobian};
-use crate::field::Fp;
+use crate::field::{Fp, Multiplier};
 use crate::memo::Recent;
 
 /// Bits per window.
@@ -126,7 +126,13 @@ fn bits(value: &[u64; 4], start: usize, count: usize) -> u64 {
 /// Adds `scalar`'s multiple of a base to `sum`: its 248 low bits, recoded into signed 10-bit
 /// digits, through `low`; its top 4 bits (below 16: a felt is below 2^252) through `high`.
 #[inline(always)]
-fn accumulate(sum: &mut Jacobian, scalar: &[u64; 4], low: &[Affine], high: &[Affine]) {
+fn accumulate<M: Multiplier>(
+    multiplier: M,
+    sum: &mut Jacobian,
+    scalar: &[u64; 4],
+    low: &[Affine],
+    high: &[Affine],
+) {
     let mut carry = 0;
     for window in 0..LOW_WINDOWS {
         let start = window * WINDOW;
@@ -144,18 +150,21 @@ fn accumulate(sum: &mut Jacobian, scalar: &[u64; 4], low: &[Affine], high: &[Aff
         if digit != 0 {
             let point = &low[window * PER_WINDOW + digit as usize - 1];
             *sum = if negative {
-                sum.add_affine(&Affine {
-                    x: point.x,
-                    y: point.y.neg(),
-                })
+                sum.add_affine_with(
+                    multiplier,
+                    &Affine {
+                        x: point.x,
+                        y: point.y.neg(),
+                    },
+                )
             } else {
-                sum.add_affine(point)
+                sum.add_affine_with(multiplier, point)
             };
         }
     }
     let top = (scalar[3] >> 56) as usize;
     if top != 0 {
-        *sum = sum.add_affine(&high[top - 1]);
+        *sum = sum.add_affine_with(multiplier, &high[top - 1]);
     }
 }
 
@@ -175,10 +184,10 @@ thread_local! {
 }
 
 /// `P0 + a_low·P1 + a_high·P2`, from this thread's memo when `a` was hashed lately.
-fn first_operand_sum(tables: &Tables, a: &[u64; 4]) -> Jacobian {
+fn first_operand_sum<M: Multiplier>(multiplier: M, tables: &Tables, a: &[u64; 4]) -> Jacobian {
     let compute = || {
         let mut sum = Jacobian::from(tables.shift);
-        accumulate(&mut sum, a, &tables.low[0], &tables.high[0]);
+        accumulate(multiplier, &mut sum, a, &tables.low[0], &tables.high[0]);
         sum
     };
     // A thread being torn down has no memo left: compute without it.
@@ -189,9 +198,20 @@ fn first_operand_sum(tables: &Tables, a: &[u64; 4]) -> Jacobian {
 
 /// The hash, computed.
 fn compute(a: &Fp, b: &Fp) -> Fp {
+    with_fastest_multiplier!(|multiplier| compute_with(multiplier, a, b))
+}
+
+/// [`compute`] with one kind of multiplication (see `Multiplier`).
+pub(crate) fn compute_with<M: Multiplier>(multiplier: M, a: &Fp, b: &Fp) -> Fp {
     let tables = tables();
-    let mut sum = first_operand_sum(tables, &a.to_canonical());
-    accumulate(&mut sum, &b.to_canonical(), &tables.low[1], &tables.high[1]);
+    let mut sum = first_operand_sum(multiplier, tables, &a.to_canonical());
+    accumulate(
+        multiplier,
+        &mut sum,
+        &b.to_canonical(),
+        &tables.low[1],
+        &tables.high[1],
+    );
     // The sum is at infinity only for inputs that solve a discrete logarithm.
     sum.affine_x().unwrap_or(Fp::ZERO)
 }

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use lambdaworks_crypto::hash::poseidon::starknet::PoseidonCairoStark252;
 
-use crate::field::Fp;
+use crate::field::{Fp, Multiplier};
 
 const FULL_ROUNDS: usize = 8;
 const PARTIAL_ROUNDS: usize = 83;
@@ -32,20 +32,20 @@ fn round_constants() -> &'static [Fp; CONSTANTS] {
 /// `x³` for `x` below 5p (`square_lazy`'s bound; x² < 2p then, and 10p² < p·2^256), left
 /// below 2p.
 #[inline(always)]
-fn cube_lazy(x: Fp) -> Fp {
-    x.square_lazy().mul_lazy(&x)
+fn cube_lazy<M: Multiplier>(multiplier: M, x: Fp) -> Fp {
+    multiplier.mul_lazy(&multiplier.square_lazy(&x), &x)
 }
 
 /// A full round: the constants added and every word cubed (each below 2p, unreduced), then
 /// the MDS matrix [[3, 1, 1], [1, −1, 1], [1, 1, −2]] with additions only, each word reduced
 /// once (t = x0 + x1 + x2 < 6p; t + 2x0 < 10p; t + 4p − 2x1 < 10p; t + 6p − 3x2 < 12p).
 #[inline(always)]
-fn full_round(state: &mut [Fp; 3], constants: &[Fp]) {
+fn full_round<M: Multiplier>(multiplier: M, state: &mut [Fp; 3], constants: &[Fp]) {
     // Three independent cubes written out, not through `array::from_fn`, whose closure LLVM
     // leaves as a call: inline, the three multiplication chains overlap in the pipeline.
-    let x0 = cube_lazy(state[0].add_lazy(&constants[0]));
-    let x1 = cube_lazy(state[1].add_lazy(&constants[1]));
-    let x2 = cube_lazy(state[2].add_lazy(&constants[2]));
+    let x0 = cube_lazy(multiplier, state[0].add_lazy(&constants[0]));
+    let x1 = cube_lazy(multiplier, state[1].add_lazy(&constants[1]));
+    let x2 = cube_lazy(multiplier, state[2].add_lazy(&constants[2]));
     let t = x0.add_lazy(&x1).add_lazy(&x2);
     state[0] = t.add_lazy(&x0.add_lazy(&x0)).reduce_lazy_value();
     state[1] = t
@@ -67,13 +67,14 @@ fn full_round(state: &mut [Fp; 3], constants: &[Fp]) {
 /// chain from one S-box to the next is a shift, a subtraction and the cube. The MDS rows
 /// give s0' = t + 2·s0 and s1' = t − 2·s1 (plus 2·BOUND·p, to stay above zero).
 #[inline(always)]
-fn partial_round<const BOUND: u64, const REDUCE: bool>(
+fn partial_round<M: Multiplier, const BOUND: u64, const REDUCE: bool>(
+    multiplier: M,
     s0: &mut Fp,
     s1: &mut Fp,
     input: &mut Fp,
     next_constant: &Fp,
 ) {
-    let x = cube_lazy(*input); // below 2p
+    let x = cube_lazy(multiplier, *input); // below 2p
     let s0_plus_s1 = s0.add_lazy(s1); // below 2·BOUND·p
     let base = s0_plus_s1
         .add_lazy(next_constant)
@@ -96,10 +97,15 @@ fn partial_round<const BOUND: u64, const REDUCE: bool>(
 
 /// The Hades permutation of Starknet's Poseidon, in place.
 pub fn permute(state: &mut [Fp; 3]) {
+    with_fastest_multiplier!(|multiplier| permute_with(multiplier, state))
+}
+
+/// [`permute`] with one kind of multiplication (see `Multiplier`).
+pub(crate) fn permute_with<M: Multiplier>(multiplier: M, state: &mut [Fp; 3]) {
     let constants = round_constants();
     let mut next = 0;
     for _ in 0..FULL_ROUNDS / 2 {
-        full_round(state, &constants[next..next + 3]);
+        full_round(multiplier, state, &constants[next..next + 3]);
         next += 3;
     }
     // Partial rounds with lazy reduction. Only the third word goes through the S-box, and
@@ -115,17 +121,35 @@ pub fn permute(state: &mut [Fp; 3]) {
     let mut round = 0;
     while round + 1 < PARTIAL_ROUNDS {
         // s0, s1 below p → below 6p → below p again.
-        partial_round::<1, false>(&mut s0, &mut s1, &mut input, &next_constant(round));
-        partial_round::<6, true>(&mut s0, &mut s1, &mut input, &next_constant(round + 1));
+        partial_round::<_, 1, false>(
+            multiplier,
+            &mut s0,
+            &mut s1,
+            &mut input,
+            &next_constant(round),
+        );
+        partial_round::<_, 6, true>(
+            multiplier,
+            &mut s0,
+            &mut s1,
+            &mut input,
+            &next_constant(round + 1),
+        );
         round += 2;
     }
     if round < PARTIAL_ROUNDS {
-        partial_round::<1, true>(&mut s0, &mut s1, &mut input, &next_constant(round));
+        partial_round::<_, 1, true>(
+            multiplier,
+            &mut s0,
+            &mut s1,
+            &mut input,
+            &next_constant(round),
+        );
     }
     *state = [s0, s1, input.reduce_lazy_value()];
     next += PARTIAL_ROUNDS;
     for _ in 0..FULL_ROUNDS / 2 {
-        full_round(state, &constants[next..next + 3]);
+        full_round(multiplier, state, &constants[next..next + 3]);
         next += 3;
     }
 }

@@ -6,8 +6,8 @@
 //! fixed `rax`/`rdx` operands cost a move per partial product and spills (about 170
 //! instructions for a multiplication), and it never emits `adcx`/`adox`, the two independent
 //! carry chains that let a row of partial products be added as it is made. Here a
-//! multiplication is 16 `mulx` and 67 other instructions, a squaring 10 `mulx` and 62 others,
-//! each with its Montgomery reduction (27 instructions, two scratch registers: the prime's
+//! multiplication is 84 instructions (20 of them `mulx`), a squaring 71 (14), each with its
+//! Montgomery reduction (27 instructions, two scratch registers: the prime's
 //! shape is used further than in `field::reduce_lazy`, see `reduce_into_high_half`). Measured
 //! (`examples/hash_timing`, minima): the Hades permutation 2.14 → 1.82–1.86 µs, Pedersen on
 //! varied pairs 6.8 → 6.0–6.1 µs.
@@ -149,8 +149,8 @@ pub(crate) fn mul_lazy(_: Adx, a: [u64; 4], b: &[u64; 4]) -> [u64; 4] {
             "adox {t7}, {u}",
             "adcx {t7}, {u}",
             reduce_into_high_half!(),
-            // a0, a1, a2 come in the registers that hold t5, t6, t7 from rows 1, 2, 3 on,
-            // a3 in one of the reduction's scratch registers, and so does `b`'s address.
+            // a0, a1, a2 come in the registers that hold t5, t6, t7 from rows 1, 2, 3 on;
+            // a3 and `b`'s address in registers of their own.
             t5 = inout(reg) a[0] => r1,
             t6 = inout(reg) a[1] => r2,
             t7 = inout(reg) a[2] => r3,
@@ -174,7 +174,8 @@ pub(crate) fn mul_lazy(_: Adx, a: [u64; 4], b: &[u64; 4]) -> [u64; 4] {
 /// four squares, then the reduction (`reduce_into_high_half`). `a` is in registers, not read
 /// from memory: on Poseidon's chain of S-boxes the input is the previous round's result, and a
 /// round trip through memory added a store and a load to every round (Hades 1.97 → 1.87 µs
-/// without it). Thirteen registers: `a`'s limbs, each reused once its last product is made
+/// without it; a cube in one block, reading `x` from memory for both products, took 2.10 µs).
+/// Thirteen registers: `a`'s limbs, each reused once its last product is made
 /// (a0's for t0, a1's and a2's as the reduction's scratch, a3's as a diagonal square's low
 /// word), t1–t7 (t7's is the off-diagonal rows' scratch until the doubling creates t7), and
 /// one more scratch.

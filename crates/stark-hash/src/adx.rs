@@ -76,6 +76,56 @@ macro_rules! reduce_into_high_half {
     };
 }
 
+/// One row of `mul_lazy`'s product after the first: `b · a_i` (`a_i` in the register named
+/// first, `b` behind `x4`) added into the limbs named next, the row's low words on the carry
+/// chain (`adcx`) and its high words on the overflow chain (`adox`); the last limb named is
+/// new, the row's top word plus both chains' carries (which cannot overflow: the product so
+/// far is below 2^(64·(i+5))).
+macro_rules! row_of_products {
+    ($a_i:literal, $t0:literal, $t1:literal, $t2:literal, $t3:literal, $top:literal) => {
+        concat!(
+            "mov rdx, {",
+            $a_i,
+            "}\n",
+            "xor {u:e}, {u:e}\n",
+            "mulx {h}, {u}, qword ptr [{x4}]\n",
+            "adcx {",
+            $t0,
+            "}, {u}\n",
+            "adox {",
+            $t1,
+            "}, {h}\n",
+            "mulx {h}, {u}, qword ptr [{x4} + 8]\n",
+            "adcx {",
+            $t1,
+            "}, {u}\n",
+            "adox {",
+            $t2,
+            "}, {h}\n",
+            "mulx {h}, {u}, qword ptr [{x4} + 16]\n",
+            "adcx {",
+            $t2,
+            "}, {u}\n",
+            "adox {",
+            $t3,
+            "}, {h}\n",
+            "mulx {",
+            $top,
+            "}, {u}, qword ptr [{x4} + 24]\n",
+            "adcx {",
+            $t3,
+            "}, {u}\n",
+            "mov {u:e}, 0\n",
+            "adox {",
+            $top,
+            "}, {u}\n",
+            "adcx {",
+            $top,
+            "}, {u}\n",
+        )
+    };
+}
+
 /// `a · b` below 2p, for factors whose product is below p·2^256 (`field::reduce_lazy`'s
 /// bounds): the 512-bit product row by row, each row's low words on the carry chain (`adcx`),
 /// its high words on the overflow chain (`adox`), then the reduction
@@ -99,55 +149,10 @@ pub(crate) fn mul_lazy(_: Adx, a: [u64; 4], b: &[u64; 4]) -> [u64; 4] {
             "mulx {t4}, {u}, qword ptr [{x4} + 24]",
             "adc {t3}, {u}",
             "adc {t4}, 0",
-            // Rows 1–3: low words on the carry chain, high words on the overflow chain.
-            "mov rdx, {t6}",
-            "xor {u:e}, {u:e}",
-            "mulx {h}, {u}, qword ptr [{x4}]",
-            "adcx {t1}, {u}",
-            "adox {t2}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 8]",
-            "adcx {t2}, {u}",
-            "adox {t3}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 16]",
-            "adcx {t3}, {u}",
-            "adox {t4}, {h}",
-            "mulx {t5}, {u}, qword ptr [{x4} + 24]",
-            "adcx {t4}, {u}",
-            "mov {u:e}, 0",
-            "adox {t5}, {u}",
-            "adcx {t5}, {u}",
-            "mov rdx, {t7}",
-            "xor {u:e}, {u:e}",
-            "mulx {h}, {u}, qword ptr [{x4}]",
-            "adcx {t2}, {u}",
-            "adox {t3}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 8]",
-            "adcx {t3}, {u}",
-            "adox {t4}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 16]",
-            "adcx {t4}, {u}",
-            "adox {t5}, {h}",
-            "mulx {t6}, {u}, qword ptr [{x4} + 24]",
-            "adcx {t5}, {u}",
-            "mov {u:e}, 0",
-            "adox {t6}, {u}",
-            "adcx {t6}, {u}",
-            "mov rdx, {x3}",
-            "xor {u:e}, {u:e}",
-            "mulx {h}, {u}, qword ptr [{x4}]",
-            "adcx {t3}, {u}",
-            "adox {t4}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 8]",
-            "adcx {t4}, {u}",
-            "adox {t5}, {h}",
-            "mulx {h}, {u}, qword ptr [{x4} + 16]",
-            "adcx {t5}, {u}",
-            "adox {t6}, {h}",
-            "mulx {t7}, {u}, qword ptr [{x4} + 24]",
-            "adcx {t6}, {u}",
-            "mov {u:e}, 0",
-            "adox {t7}, {u}",
-            "adcx {t7}, {u}",
+            // Rows 1–3, each added as it is made.
+            row_of_products!("t6", "t1", "t2", "t3", "t4", "t5"),
+            row_of_products!("t7", "t2", "t3", "t4", "t5", "t6"),
+            row_of_products!("x3", "t3", "t4", "t5", "t6", "t7"),
             reduce_into_high_half!(),
             // a0, a1, a2 come in the registers that hold t5, t6, t7 from rows 1, 2, 3 on;
             // a3 and `b`'s address in registers of their own.

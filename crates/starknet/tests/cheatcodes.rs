@@ -135,6 +135,45 @@ fn events_and_messages_pop_oldest_first_per_contract() {
 }
 
 #[test]
+fn a_drained_log_leaves_the_state_and_pops_start_after_it() {
+    let mut state = StarknetState::standalone();
+    let mut gas = GAS;
+    let b = Felt::from(0xb);
+    cheat(&mut state, "set_contract_address", &[b]);
+    state.emit_event(&[Felt::ONE], &[], &mut gas).expect("emit");
+    state.emit_event(&[Felt::TWO], &[], &mut gas).expect("emit");
+    state
+        .send_message_to_l1(Felt::from(0x11), &[Felt::ONE], &mut gas)
+        .expect("send");
+    // One event popped before the drain: the count of pops goes with the log.
+    assert_eq!(
+        cheat(&mut state, "pop_log", &[b]),
+        vec![Felt::ONE, Felt::ONE, Felt::ZERO]
+    );
+
+    let (events, messages) = state.take_log();
+    assert_eq!(
+        events
+            .iter()
+            .map(|event| event.keys.clone())
+            .collect::<Vec<_>>(),
+        vec![vec![Felt::ONE], vec![Felt::TWO]]
+    );
+    assert_eq!(messages.len(), 1);
+    assert!(state.events().is_empty() && state.messages().is_empty());
+    assert_eq!(cheat(&mut state, "pop_log", &[b]), Vec::<Felt>::new());
+
+    state
+        .emit_event(&[Felt::THREE], &[Felt::TWO], &mut gas)
+        .expect("emit");
+    assert_eq!(
+        cheat(&mut state, "pop_log", &[b]),
+        vec![Felt::ONE, Felt::THREE, Felt::ONE, Felt::TWO]
+    );
+    assert_eq!(state.take_log().0.len(), 1);
+}
+
+#[test]
 fn a_pop_in_a_reverted_call_is_undone() {
     let mut state = StarknetState::new(Rc::new(PopsThenFails));
     state.declare(CLASS, test_class());

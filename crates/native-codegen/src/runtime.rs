@@ -117,27 +117,14 @@ pub(crate) unsafe fn bind(lookup: impl Fn(&str) -> Option<*mut ()>) {
 /// Each pointer must be valid for 32 bytes holding a felt below P (`out` for writing).
 unsafe extern "C" fn pedersen(out: *mut [u8; 32], lhs: *const [u8; 32], rhs: *const [u8; 32]) {
     // SAFETY: per the contract above.
-    unsafe {
-        let hash = cairn_stark_hash::pedersen_hash(
-            &Felt::from_bytes_le(&*lhs),
-            &Felt::from_bytes_le(&*rhs),
-        );
-        out.write(hash.to_bytes_le());
-    }
+    unsafe { out.write(cairn_stark_hash::pedersen_hash_le(&*lhs, &*rhs)) }
 }
 
 /// # Safety
 /// `state` must be valid for reading and writing three felts (96 bytes).
 unsafe extern "C" fn hades_permutation(state: *mut [[u8; 32]; 3]) {
     // SAFETY: per the contract above.
-    unsafe {
-        let words = &mut *state;
-        let mut felts = words.map(|word| Felt::from_bytes_le(&word));
-        cairn_stark_hash::hades_permutation(&mut felts);
-        for (word, felt) in words.iter_mut().zip(felts) {
-            *word = felt.to_bytes_le();
-        }
-    }
+    unsafe { cairn_stark_hash::hades_permutation_le(&mut *state) }
 }
 
 fn felt_at(word: &[u8; 32]) -> Felt {

@@ -90,4 +90,47 @@ fn main() {
         black_box(felt.to_bytes_le());
     });
     println!("felt from and to bytes {crossing:6.1} ns");
+
+    // Native code holds felts as little-endian bytes: the runtime's entry points against the
+    // detour through `Felt` (the runtime's path before them), on Hades and on Pedersen memo
+    // hits (a storage write after a read of the same address).
+    let words: Vec<[[u8; 32]; 3]> = inputs
+        .iter()
+        .map(|(a, b)| [a.to_bytes_le(), b.to_bytes_le(), Felt::TWO.to_bytes_le()])
+        .collect();
+    let hades_via_felt = fastest(200, |turn| {
+        let mut state = words[turn as usize % words.len()];
+        let mut felts = state.map(|word| Felt::from_bytes_le(&word));
+        cairn_stark_hash::hades_permutation(black_box(&mut felts));
+        for (word, felt) in state.iter_mut().zip(felts) {
+            *word = felt.to_bytes_le();
+        }
+        black_box(state);
+    });
+    let hades_le = fastest(200, |turn| {
+        let mut state = words[turn as usize % words.len()];
+        cairn_stark_hash::hades_permutation_le(black_box(&mut state));
+        black_box(state);
+    });
+    println!("hades from bytes: via Felt {hades_via_felt:8.1} ns  _le {hades_le:8.1} ns");
+    let pair = |turn: u32| {
+        let [a, b, _] = &words[turn as usize % 8];
+        (a, b)
+    };
+    let hit_via_felt = fastest(2_000, |turn| {
+        let (a, b) = pair(turn);
+        let hash = cairn_stark_hash::pedersen_hash(
+            &Felt::from_bytes_le(black_box(a)),
+            &Felt::from_bytes_le(black_box(b)),
+        );
+        black_box(hash.to_bytes_le());
+    });
+    let hit_le = fastest(2_000, |turn| {
+        let (a, b) = pair(turn);
+        black_box(cairn_stark_hash::pedersen_hash_le(
+            black_box(a),
+            black_box(b),
+        ));
+    });
+    println!("pedersen memo hit from bytes: via Felt {hit_via_felt:6.1} ns  _le {hit_le:6.1} ns");
 }

@@ -134,9 +134,17 @@ impl Fp {
         Fp::from_montgomery(limbs).map(|value| value.mul(&Fp(R2)))
     }
 
-    /// The value as canonical limbs, least significant first.
+    /// The value as canonical limbs, least significant first: a Montgomery reduction of the
+    /// limbs alone (a multiplication by one without the multiplication).
     pub fn to_canonical(self) -> [u64; 4] {
-        self.mul(&Fp([1, 0, 0, 0])).0
+        let [l0, l1, l2, l3] = self.0;
+        subtract_p_if_above_branching(reduce_lazy([l0, l1, l2, l3, 0, 0, 0, 0]))
+    }
+
+    /// The element whose value is `limbs` (least significant first) modulo p: any 256-bit
+    /// value, reduced as `Felt::from_bytes_le` reduces it.
+    pub fn from_canonical_reduced(limbs: [u64; 4]) -> Fp {
+        Fp(reduce_below_p(limbs)).mul(&Fp(R2))
     }
 
     /// A small integer.
@@ -236,24 +244,10 @@ impl Fp {
         with_fastest_multiplier!(|multiplier| multiplier.square_lazy(self))
     }
 
-    /// Any 256-bit value brought below p: `⌊value / 2^251⌋` (at most 31) estimates the multiple
-    /// of p to take away (p = 2^251 + δ with δ below 2^197), which takes at most one p too
-    /// many, almost never.
+    /// Any 256-bit value brought below p (see [`reduce_below_p`]).
     #[inline(always)]
     pub(crate) fn reduce_lazy_value(&self) -> Fp {
-        let multiple = self.0[3] >> 59;
-        let (d0, borrow) = sbb(self.0[0], multiple, 0);
-        let (d1, borrow) = sbb(self.0[1], 0, borrow);
-        let (d2, borrow) = sbb(self.0[2], 0, borrow);
-        let (d3, borrow) = sbb(self.0[3], multiple * P[3], borrow);
-        if borrow == 0 {
-            return Fp([d0, d1, d2, d3]);
-        }
-        let (s0, carry) = adc(d0, P[0], 0);
-        let (s1, carry) = adc(d1, P[1], carry);
-        let (s2, carry) = adc(d2, P[2], carry);
-        let (s3, _) = adc(d3, P[3], carry);
-        Fp([s0, s1, s2, s3])
+        Fp(reduce_below_p(self.0))
     }
 
     /// `k·p` for a small `k`, as an unreduced value to add before a subtraction.
@@ -305,6 +299,26 @@ impl Fp {
         let power_251 = power_196.square_times(55);
         Some(power_251.mul(&power_196).mul(&x192))
     }
+}
+
+/// Any 256-bit value (canonical or Montgomery limbs alike) modulo p: `⌊value / 2^251⌋` (at
+/// most 31) estimates the multiple of p to take away (p = 2^251 + δ with δ below 2^197), which
+/// takes at most one p too many, almost never.
+#[inline(always)]
+pub(crate) const fn reduce_below_p(value: [u64; 4]) -> [u64; 4] {
+    let multiple = value[3] >> 59;
+    let (d0, borrow) = sbb(value[0], multiple, 0);
+    let (d1, borrow) = sbb(value[1], 0, borrow);
+    let (d2, borrow) = sbb(value[2], 0, borrow);
+    let (d3, borrow) = sbb(value[3], multiple * P[3], borrow);
+    if borrow == 0 {
+        return [d0, d1, d2, d3];
+    }
+    let (s0, carry) = adc(d0, P[0], 0);
+    let (s1, carry) = adc(d1, P[1], carry);
+    let (s2, carry) = adc(d2, P[2], carry);
+    let (s3, _) = adc(d3, P[3], carry);
+    [s0, s1, s2, s3]
 }
 
 /// The 512-bit product `a · b`, row by row.

@@ -15,7 +15,8 @@
 //!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
 //!
 //! Felts cross as `starknet_types_core::felt::Felt`, whose internal form is this crate's
-//! Montgomery form: the boundary costs nothing.
+//! Montgomery form, or as native Cairo code holds them, 32 little-endian bytes of the value
+//! ([`pedersen_hash_le`], [`hades_permutation_le`]: the native runtime's entry points).
 
 #![deny(unsafe_code)]
 
@@ -66,9 +67,42 @@ fn to_felt(value: Fp) -> Felt {
     Felt::from_raw(limbs)
 }
 
+/// 32 little-endian bytes as four limbs, least significant first.
+fn limbs_of(bytes: &[u8; 32]) -> [u64; 4] {
+    let mut limbs = [0; 4];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+    }
+    limbs
+}
+
+/// Four limbs, least significant first, as 32 little-endian bytes.
+fn bytes_of(limbs: [u64; 4]) -> [u8; 32] {
+    let mut bytes = [0; 32];
+    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    bytes
+}
+
 /// Starknet's Pedersen hash of `a` and `b` (what the `pedersen` builtin computes).
 pub fn pedersen_hash(a: &Felt, b: &Felt) -> Felt {
-    to_felt(pedersen::hash(&to_fp(a), &to_fp(b)))
+    to_felt(pedersen::hash(
+        &to_fp(a).to_canonical(),
+        &to_fp(b).to_canonical(),
+    ))
+}
+
+/// [`pedersen_hash`] on felts as native Cairo code holds them: 32 little-endian bytes of the
+/// value, any 256-bit value taken modulo p (as `Felt::from_bytes_le` takes it). The hash reads
+/// its operands' bits as they are, so only the result is converted (one reduction), where a
+/// detour through `Felt` converts all three both ways.
+pub fn pedersen_hash_le(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
+    let a = field::reduce_below_p(limbs_of(a));
+    let b = field::reduce_below_p(limbs_of(b));
+    bytes_of(pedersen::hash(&a, &b).to_canonical())
 }
 
 /// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and
@@ -77,6 +111,13 @@ pub fn hades_permutation(state: &mut [Felt; 3]) {
     let mut values = [to_fp(&state[0]), to_fp(&state[1]), to_fp(&state[2])];
     poseidon::permute(&mut values);
     *state = values.map(to_felt);
+}
+
+/// [`hades_permutation`] on felts as native Cairo code holds them (see [`pedersen_hash_le`]).
+pub fn hades_permutation_le(state: &mut [[u8; 32]; 3]) {
+    let mut values = state.map(|word| Fp::from_canonical_reduced(limbs_of(&word)));
+    poseidon::permute(&mut values);
+    *state = values.map(|value| bytes_of(value.to_canonical()));
 }
 
 /// Poseidon's hash of two felts: the first word of the permutation of `[a, b, 2]`.
@@ -158,9 +199,10 @@ mod tests {
             poseidon::permute_with(portable, &mut by_portable);
             with_fastest_multiplier!(|fastest| poseidon::permute_with(fastest, &mut by_fastest));
             assert_eq!(by_portable, by_fastest);
-            let portable_hash = pedersen::compute_with(portable, &value, &other);
+            let (a, b) = (value.to_canonical(), other.to_canonical());
+            let portable_hash = pedersen::compute_with(portable, &a, &b);
             let fastest_hash =
-                with_fastest_multiplier!(|fastest| pedersen::compute_with(fastest, &value, &other));
+                with_fastest_multiplier!(|fastest| pedersen::compute_with(fastest, &a, &b));
             assert_eq!(portable_hash, fastest_hash);
             assert_eq!(
                 to_felt(portable_hash),

@@ -178,7 +178,7 @@ thread_local! {
     /// A first operand's canonical limbs and `P0 + a_low·P1 + a_high·P2`.
     static FIRST_OPERAND_SUMS: RefCell<Recent<[u64; 4], Jacobian, FIRST_OPERAND_SLOTS>> =
         const { RefCell::new(Recent::new()) };
-    /// Both operands' Montgomery limbs (unique: the field's values are reduced) and the hash.
+    /// Both operands' canonical limbs (below p) and the hash.
     static RESULTS: RefCell<Recent<[u64; 8], Fp, RESULT_SLOTS>> =
         const { RefCell::new(Recent::new()) };
 }
@@ -196,31 +196,25 @@ fn first_operand_sum<M: Multiplier>(multiplier: M, tables: &Tables, a: &[u64; 4]
         .unwrap_or_else(|_| compute())
 }
 
-/// The hash, computed.
-fn compute(a: &Fp, b: &Fp) -> Fp {
+/// The hash of canonical limbs (below p), computed.
+fn compute(a: &[u64; 4], b: &[u64; 4]) -> Fp {
     with_fastest_multiplier!(|multiplier| compute_with(multiplier, a, b))
 }
 
 /// [`compute`] with one kind of multiplication (see `Multiplier`).
-pub(crate) fn compute_with<M: Multiplier>(multiplier: M, a: &Fp, b: &Fp) -> Fp {
+pub(crate) fn compute_with<M: Multiplier>(multiplier: M, a: &[u64; 4], b: &[u64; 4]) -> Fp {
     let tables = tables();
-    let mut sum = first_operand_sum(multiplier, tables, &a.to_canonical());
-    accumulate(
-        multiplier,
-        &mut sum,
-        &b.to_canonical(),
-        &tables.low[1],
-        &tables.high[1],
-    );
+    let mut sum = first_operand_sum(multiplier, tables, a);
+    accumulate(multiplier, &mut sum, b, &tables.low[1], &tables.high[1]);
     // The sum is at infinity only for inputs that solve a discrete logarithm.
     sum.affine_x().unwrap_or(Fp::ZERO)
 }
 
-/// The Pedersen hash of `a` and `b`, from this thread's memo when the pair was hashed lately.
-pub fn hash(a: &Fp, b: &Fp) -> Fp {
-    let [a0, a1, a2, a3] = a.to_montgomery();
-    let [b0, b1, b2, b3] = b.to_montgomery();
-    let key = [a0, a1, a2, a3, b0, b1, b2, b3];
+/// The Pedersen hash of `a` and `b`, given as canonical limbs below p (the scalars the sum
+/// takes, so no conversion into the field comes before the tables), from this thread's memo
+/// when the pair was hashed lately.
+pub fn hash(a: &[u64; 4], b: &[u64; 4]) -> Fp {
+    let key = [a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]];
     RESULTS
         .try_with(|results| {
             results

@@ -156,6 +156,59 @@ fn repeated_pairs_hash_as_starknet_types_core_hashes_them() {
     });
 }
 
+/// The byte-level entry points (native Cairo's felt layout: 32 little-endian bytes) against
+/// `starknet-types-core` reading the same bytes, for any 32 bytes: values at or above p are
+/// taken modulo p, as `Felt::from_bytes_le` takes them.
+fn check_bytes(a: &[u8; 32], b: &[u8; 32]) {
+    let (x, y) = (Felt::from_bytes_le(a), Felt::from_bytes_le(b));
+    assert_eq!(
+        cairn_stark_hash::pedersen_hash_le(a, b),
+        Pedersen::hash(&x, &y).to_bytes_le(),
+        "pedersen_le({x:#x}, {y:#x})"
+    );
+    let mut ours = [*a, *b, (x + y).to_bytes_le()];
+    let mut theirs = [x, y, x + y];
+    cairn_stark_hash::hades_permutation_le(&mut ours);
+    Poseidon::hades_permutation(&mut theirs);
+    assert_eq!(
+        ours,
+        theirs.map(|felt| felt.to_bytes_le()),
+        "hades_le({x:#x}, {y:#x})"
+    );
+}
+
+#[test]
+fn byte_level_hashes_take_any_32_bytes_modulo_p() {
+    let p_bytes = {
+        let mut bytes = [0; 32];
+        bytes[0] = 1;
+        bytes[24] = 0x11;
+        bytes[31] = 0x08;
+        bytes
+    };
+    let p_plus_one = {
+        let mut bytes = p_bytes;
+        bytes[0] = 2;
+        bytes
+    };
+    let mut values: Vec<[u8; 32]> = edge_values().iter().map(Felt::to_bytes_le).collect();
+    values.extend([p_bytes, p_plus_one, [0xff; 32], {
+        let mut top = [0; 32];
+        top[31] = 0xff;
+        top
+    }]);
+    for a in &values {
+        for b in &values {
+            check_bytes(a, b);
+        }
+    }
+    // p reads as zero and p + 1 as one.
+    assert_eq!(
+        cairn_stark_hash::pedersen_hash_le(&p_bytes, &p_plus_one),
+        Pedersen::hash(&Felt::ZERO, &Felt::ONE).to_bytes_le()
+    );
+}
+
 fn felt() -> impl Strategy<Value = Felt> {
     // Any 32 bytes, reduced modulo p as a felt is.
     any::<[u8; 32]>().prop_map(|bytes| Felt::from_bytes_le(&bytes))
@@ -167,6 +220,13 @@ proptest! {
     #[test]
     fn random_felts_hash_as_starknet_types_core_hashes_them(a in felt(), b in felt()) {
         check(&a, &b);
+    }
+
+    #[test]
+    fn random_bytes_hash_as_starknet_types_core_hashes_them(
+        a in any::<[u8; 32]>(), b in any::<[u8; 32]>()
+    ) {
+        check_bytes(&a, &b);
     }
 
     #[test]
@@ -216,6 +276,7 @@ fn a_million_random_felts_hash_as_starknet_types_core_hashes_them() {
     let mut b = Felt::from(0xfeed);
     for _ in 0..1_000_000 {
         check(&a, &b);
+        check_bytes(&a.to_bytes_le(), &b.to_bytes_le());
         // The next pair: cheap, varied, covering the whole field.
         (a, b) = (Poseidon::hash(&a, &b), a * b + Felt::from(7));
     }

@@ -83,6 +83,12 @@ fn main() {
         "pedersen cairn {pedersen_cairn:8.1} ns  core {pedersen_core:8.1} ns  ratio {:.2}",
         pedersen_core / pedersen_cairn
     );
+    let mut inverted = a;
+    let inverse_chain = fastest(200, |_| {
+        inverted = inverted.inverse().unwrap_or(Fp::ONE).add(&Fp::ONE);
+    });
+    black_box(inverted);
+    println!("inverse chain {inverse_chain:7.1} ns");
     println!("mul (throughput) {mul:5.2} ns  mul chain {mul_chain:5.2} ns  square chain {square_chain:5.2} ns");
     let bytes: Vec<[u8; 32]> = inputs.iter().map(|(a, _)| a.to_bytes_le()).collect();
     let crossing = fastest(2_000, |turn| {

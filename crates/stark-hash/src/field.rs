@@ -43,7 +43,7 @@ const fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
 
 /// `value − p` when `value ≥ p` (with `high` the bit above the four limbs), else `value`.
 #[inline(always)]
-pub(crate) const fn subtract_p_if_above(value: [u64; 4], high: u64) -> [u64; 4] {
+const fn subtract_p_if_above(value: [u64; 4], high: u64) -> [u64; 4] {
     let (r0, borrow) = sbb(value[0], P[0], 0);
     let (r1, borrow) = sbb(value[1], P[1], borrow);
     let (r2, borrow) = sbb(value[2], P[2], borrow);
@@ -72,7 +72,7 @@ const fn subtract_p_if_above_branching(value: [u64; 4]) -> [u64; 4] {
 
 /// `(a − b) mod p` on canonical or Montgomery limbs alike (both below p).
 #[inline(always)]
-pub(crate) const fn sub_limbs(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
+const fn sub_limbs(a: &[u64; 4], b: &[u64; 4]) -> [u64; 4] {
     let (d0, borrow) = sbb(a[0], b[0], 0);
     let (d1, borrow) = sbb(a[1], b[1], borrow);
     let (d2, borrow) = sbb(a[2], b[2], borrow);
@@ -265,8 +265,8 @@ impl Fp {
         value
     }
 
-    /// `self⁻¹`, or `None` for zero: by the binary GCD (`crate::inverse`), about twice as fast
-    /// as Fermat's little theorem, which stays as the fallback.
+    /// `self⁻¹`, or `None` for zero: by Bernstein and Yang's divsteps (`crate::inverse`),
+    /// about twice as fast as Fermat's little theorem, which stays as the fallback.
     pub fn inverse(&self) -> Option<Fp> {
         if self.is_zero() {
             return None;

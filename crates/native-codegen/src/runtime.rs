@@ -215,10 +215,7 @@ unsafe extern "C" fn ec_state_add_mul(
 /// `value` is valid for 32 bytes, `out` for writing 32.
 unsafe extern "C" fn felt_inverse(value: *const [u8; 32], out: *mut [u8; 32]) {
     // SAFETY: per the contract above.
-    unsafe {
-        let inverse = felt_at(&*value).inverse().unwrap_or(Felt::ZERO);
-        out.write(inverse.to_bytes_le());
-    }
+    unsafe { out.write(cairn_stark_hash::felt_inverse_le(&*value).unwrap_or([0; 32])) }
 }
 
 /// A new empty dictionary.

@@ -88,7 +88,14 @@ fn main() {
         inverted = inverted.inverse().unwrap_or(Fp::ONE).add(&Fp::ONE);
     });
     black_box(inverted);
-    println!("inverse chain {inverse_chain:7.1} ns");
+    let mut felt_inverted = Felt::from(0x1234_5678_9abc_def0u64);
+    let felt_inverse_chain = fastest(200, |_| {
+        felt_inverted = felt_inverted.inverse().unwrap_or(Felt::ONE) + Felt::ONE;
+    });
+    black_box(felt_inverted);
+    println!(
+        "inverse chain {inverse_chain:7.1} ns  starknet-types-core {felt_inverse_chain:7.1} ns"
+    );
     println!("mul (throughput) {mul:5.2} ns  mul chain {mul_chain:5.2} ns  square chain {square_chain:5.2} ns");
     let bytes: Vec<[u8; 32]> = inputs.iter().map(|(a, _)| a.to_bytes_le()).collect();
     let crossing = fastest(2_000, |turn| {

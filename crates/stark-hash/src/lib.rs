@@ -16,7 +16,8 @@
 //!
 //! Felts cross as `starknet_types_core::felt::Felt`, whose internal form is this crate's
 //! Montgomery form, or as native Cairo code holds them, 32 little-endian bytes of the value
-//! ([`pedersen_hash_le`], [`hades_permutation_le`]: the native runtime's entry points).
+//! ([`pedersen_hash_le`], [`hades_permutation_le`], [`felt_inverse_le`]: the native
+//! runtime's entry points).
 
 #![deny(unsafe_code)]
 
@@ -103,6 +104,23 @@ pub fn pedersen_hash_le(a: &[u8; 32], b: &[u8; 32]) -> [u8; 32] {
     let a = field::reduce_below_p(limbs_of(a));
     let b = field::reduce_below_p(limbs_of(b));
     bytes_of(pedersen::hash(&a, &b).to_canonical())
+}
+
+/// `value⁻¹` modulo p for a felt as native Cairo code holds it (see [`pedersen_hash_le`]),
+/// `None` for zero: what `felt252_div` divides by. The inversion works on the value itself, so
+/// nothing is converted into the field and back.
+pub fn felt_inverse_le(value: &[u8; 32]) -> Option<[u8; 32]> {
+    let value = field::reduce_below_p(limbs_of(value));
+    if value == [0; 4] {
+        return None;
+    }
+    let inverse = match inverse::inverse(&value) {
+        Some(inverse) => inverse,
+        None => Fp::from_canonical(value)?
+            .inverse_by_fermat()?
+            .to_canonical(),
+    };
+    Some(bytes_of(inverse))
 }
 
 /// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and

@@ -166,6 +166,11 @@ fn check_bytes(a: &[u8; 32], b: &[u8; 32]) {
         Pedersen::hash(&x, &y).to_bytes_le(),
         "pedersen_le({x:#x}, {y:#x})"
     );
+    assert_eq!(
+        cairn_stark_hash::felt_inverse_le(a),
+        x.inverse().map(|inverse| inverse.to_bytes_le()),
+        "inverse_le({x:#x})"
+    );
     let mut ours = [*a, *b, (x + y).to_bytes_le()];
     let mut theirs = [x, y, x + y];
     cairn_stark_hash::hades_permutation_le(&mut ours);

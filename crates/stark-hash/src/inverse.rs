@@ -49,7 +49,7 @@ fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
             break;
         }
         // g is odd now. (A branch-free form of what follows, with masks, measured slower.)
-        let (limit, mask_bits, w);
+        let (mask_bits, w);
         if eta < 0 {
             // Swap: f, g = g, −f (and the matrix rows likewise).
             eta = -eta;
@@ -62,9 +62,7 @@ fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
             let old_v = v;
             v = r;
             r = old_v.wrapping_neg();
-            // Up to six bits of g cancelled by adding w·f (f·(2 − f²) inverts f modulo 64),
-            // no more than `left`, and no more than eta + 1 (eta's sign flips after those).
-            limit = ((eta + 1) as u32).min(left);
+            // Up to six bits of g cancelled by adding w·f (f·(2 − f²) inverts f modulo 64).
             mask_bits = 63u64;
             w = f
                 .wrapping_mul(g)
@@ -72,11 +70,12 @@ fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
         } else {
             // Up to four bits, with a cheaper inverse of f modulo 16 (eta tends to be small
             // here, which limits the bits anyway).
-            limit = ((eta + 1) as u32).min(left);
             mask_bits = 15u64;
             let f_inverse = f.wrapping_add(((f.wrapping_add(1)) & 4) << 1);
             w = f_inverse.wrapping_neg().wrapping_mul(g);
         }
+        // No more bits than `left`, and no more than eta + 1 (eta's sign flips after those).
+        let limit = ((eta + 1) as u32).min(left);
         let w = w & (u64::MAX >> (64 - limit)) & mask_bits;
         g = g.wrapping_add(f.wrapping_mul(w));
         q = q.wrapping_add(u.wrapping_mul(w));
@@ -264,5 +263,6 @@ mod tests {
                 .mul(&Fp::from_canonical(inverse).expect("below p"));
             assert_eq!(product, Fp::ONE, "{value:x?}");
         }
+        assert_eq!(inverse(&[0; 4]), None);
     }
 }

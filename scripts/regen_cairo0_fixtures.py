@@ -62,6 +62,11 @@ RUNS = [
     dict(name="py_vm_objects", layout="small"),
     dict(name="py_ids_casts", layout="small"),
     dict(name="py_memory_api", layout="small"),
+    dict(name="py_memory_rules", layout="small", program_input={}),
+    dict(name="py_memory_rules", run="py_memory_rules_validation", layout="small",
+         program_input={"break": "validation"}),
+    dict(name="py_memory_rules", run="py_memory_rules_deduction", layout="small",
+         program_input={"break": "deduction"}),
     # Cairn runs it with its shared scope (cairo-run always shares one scope).
     dict(name="py_shared_scope", layout="small", shared_scope=True),
     dict(name="assert_fail", layout="small"),

@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::hints::PythonHints;
+use crate::rules::rule_failure_message;
 
 /// What can go wrong running with Python hints from Rust.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,7 @@ pub fn run_program(
             .set_item("program_input", input)
             .map_err(python)?;
         let mut hints = PythonHints::new(py, program, Some(&hint_locals), None).map_err(python)?;
+        let state = hints.state();
         if shared_scope {
             hints.share_scope_with_rust_hints();
         }
@@ -65,7 +67,13 @@ pub fn run_program(
         } else {
             Runner::with_hint_extension(program, config, Box::new(hints))?
         };
-        crate::gil::run_detached(py, &mut runner, Runner::run_until_end)?;
-        Ok(runner)
+        let outcome = crate::gil::run_detached(py, &mut runner, Runner::run_until_end);
+        match (outcome, state.take_rule_failure()) {
+            (Ok(()), _) => Ok(runner),
+            (Err(error), Some(failure)) => Err(BridgeError::Vm(VmCoreError::Execution(
+                rule_failure_message(py, &error.to_string(), &failure),
+            ))),
+            (Err(error), None) => Err(error.into()),
+        }
     })
 }

@@ -18,6 +18,7 @@ use crate::ids::{HintContext, Ids};
 use crate::injection::{Injection, NameAnalysis};
 use crate::memory::Memory;
 use crate::relocatable::RelocatableValue;
+use crate::rules::MemoryRules;
 use crate::segments::Segments;
 use crate::shared_scope::SharedScope;
 use crate::state::{HintState, ScopeChange};
@@ -170,6 +171,8 @@ pub struct PythonHints {
     static_locals: Py<PyDict>,
     /// `builtin_runners`, each `NAME_builtin`, `is_accessed` and cairo-run's other VM names.
     vm_objects: VmObjects,
+    /// The validation and auto-deduction rules hints added.
+    rules: Rc<MemoryRules>,
     /// What every hint gets and gives back unchanged (`memory`, the scope functions, the
     /// static locals, the VM names), in one dict made at the first hint, and its keys.
     injected: Option<Py<PyDict>>,
@@ -233,10 +236,16 @@ impl PythonHints {
             .import("linecache")?
             .getattr("cache")?
             .cast_into::<PyDict>()?;
-        let vm_objects = VmObjects::new(py, &state)?;
+        let rules = Rc::new(MemoryRules::new(
+            state.clone(),
+            memory.clone_ref(py),
+            segments.clone_ref(py),
+        ));
+        let vm_objects = VmObjects::new(py, &state, &rules)?;
         Ok(Self {
             state,
             vm_objects,
+            rules,
             injected: None,
             injected_names: Vec::new(),
             name_analysis: NameAnalysis::new(py)?,
@@ -276,6 +285,12 @@ impl PythonHints {
     /// The object hints see as `segments`.
     pub fn segments(&self, py: Python<'_>) -> Py<Segments> {
         self.segments.clone_ref(py)
+    }
+
+    /// What the run's Python objects share, for a caller that hands `self` to a runner and
+    /// needs a memory rule's failure afterwards.
+    pub(crate) fn state(&self) -> Rc<HintState> {
+        self.state.clone()
     }
 
     /// A handle on the failure slot, for a caller that hands `self` to a runner.
@@ -525,6 +540,35 @@ impl HintExtension for PythonHints {
                 *self.failure.borrow_mut() = Some(error);
                 Err(HintError::CustomHint(message.into_boxed_str()))
             }
+        })
+    }
+
+    fn checks_instructions(&self) -> bool {
+        self.rules.deducing()
+    }
+
+    fn before_instruction(&mut self, vm: &mut VirtualMachine) -> Result<(), HintError> {
+        Python::attach(|py| {
+            let outcome = self.rules.deduce_operands(py, vm);
+            self.rule_outcome(outcome)
+        })
+    }
+
+    fn at_end(&mut self, vm: &mut VirtualMachine) -> Result<(), HintError> {
+        Python::attach(|py| {
+            let outcome = self.rules.verify(py, vm);
+            self.rule_outcome(outcome)
+        })
+    }
+}
+
+impl PythonHints {
+    /// A memory rule's error, kept for the runner to raise (cairo-vm takes only its text).
+    fn rule_outcome(&self, outcome: PyResult<()>) -> Result<(), HintError> {
+        outcome.map_err(|failure| {
+            let message = failure.to_string();
+            self.state.fail_in_rule(failure);
+            HintError::CustomHint(message.into_boxed_str())
         })
     }
 }

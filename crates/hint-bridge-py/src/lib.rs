@@ -21,6 +21,7 @@ mod injection;
 mod memory;
 mod program;
 mod relocatable;
+mod rules;
 mod runner;
 mod segments;
 mod shared_scope;

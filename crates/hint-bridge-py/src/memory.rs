@@ -35,10 +35,10 @@ impl Memory {
     fn __setitem__(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let at = address(key)?;
         let value = maybe_relocatable(value)?;
-        self.state
-            .get()?
+        let state = self.state.get()?;
+        state
             .with_vm(|vm| vm.insert_value(at, value))?
-            .map_err(|error| PyValueError::new_err(error.to_string()))
+            .map_err(|error| state.memory_write_error(error))
     }
 
     fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {

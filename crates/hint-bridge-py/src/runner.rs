@@ -14,6 +14,7 @@ use crate::hints::PythonHints;
 use crate::memory::Memory;
 use crate::program::{program_json, PyProgram};
 use crate::relocatable::RelocatableValue;
+use crate::rules::rule_failure_message;
 use crate::segments::Segments;
 use crate::state::HintState;
 use crate::thread_bound::ThreadBound;
@@ -212,6 +213,16 @@ impl PyCairoRunner {
             Ok(finished) => return Ok(finished),
             Err(error) => error,
         };
+        if let Some(failure) = run.state.take_rule_failure() {
+            // A memory rule raised: a VmError with the rule's message, caused by what it raised.
+            let message = rule_failure_message(py, &error.to_string(), &failure);
+            let error = VmError::new_err(message);
+            error.set_cause(py, failure.cause(py));
+            error
+                .value(py)
+                .setattr("pc", RelocatableValue::from(run.runner.pc()))?;
+            return Err(error);
+        }
         let error = match run.failure.borrow_mut().take() {
             // Ctrl-C (or an exit) inside a hint stops the run as it stops Python.
             Some(cause)

@@ -77,8 +77,8 @@ impl Segments {
             .try_iter()?
             .map(|item| maybe_relocatable(&item?))
             .collect::<PyResult<Vec<_>>>()?;
-        self.state
-            .get()?
+        let state = self.state.get()?;
+        state
             .with_vm(|vm| -> PyResult<Relocatable> {
                 let mut cursor = start;
                 for value in values {
@@ -90,6 +90,7 @@ impl Segments {
                 Ok(cursor)
             })?
             .map(Into::into)
+            .map_err(|error| state.prefer_rule_failure(error))
     }
 
     /// Writes a list (nested lists become segments of their own) from `ptr` on; returns the
@@ -103,10 +104,11 @@ impl Segments {
     ) -> PyResult<RelocatableValue> {
         let _ = apply_modulo_to_args;
         let at = address(ptr)?;
-        self.state
-            .get()?
+        let state = self.state.get()?;
+        state
             .with_vm(|vm| write_arg(vm, at, arg))?
             .map(Into::into)
+            .map_err(|error| state.prefer_rule_failure(error))
     }
 
     /// A Python value as a memory value: an int, an address, or a list written to a new segment.
@@ -119,7 +121,10 @@ impl Segments {
         apply_modulo_to_args: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let _ = apply_modulo_to_args;
-        let value = self.state.get()?.with_vm(|vm| gen_arg(vm, arg))??;
+        let state = self.state.get()?;
+        let value = state
+            .with_vm(|vm| gen_arg(vm, arg))?
+            .map_err(|error| state.prefer_rule_failure(error))?;
         to_python(py, &value)
     }
 

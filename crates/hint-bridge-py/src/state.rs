@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -23,6 +23,10 @@ pub(crate) struct HintState {
     /// Python hints' variables, one dict per scope (the main scope first).
     pub(crate) scopes: RefCell<Vec<Py<PyDict>>>,
     pub(crate) scope_changes: RefCell<Vec<ScopeChange>>,
+    /// The error of a memory rule (see `crate::rules`) that raised where cairo-vm could only
+    /// be told that something failed: the run raises it instead (a `VmError` whose cause is
+    /// the rule's exception), or a hint's write raises the rule's exception.
+    rule_failure: RefCell<Option<PyErr>>,
 }
 
 impl HintState {
@@ -31,7 +35,33 @@ impl HintState {
             vm: Cell::new(None),
             scopes: RefCell::new(vec![main_scope]),
             scope_changes: RefCell::new(Vec::new()),
+            rule_failure: RefCell::new(None),
         }
+    }
+
+    /// Keeps the error of a memory rule that raised, for [`HintState::take_rule_failure`].
+    pub(crate) fn fail_in_rule(&self, failure: PyErr) {
+        *self.rule_failure.borrow_mut() = Some(failure);
+    }
+
+    /// The error of a memory rule that raised since the last call, if any.
+    pub(crate) fn take_rule_failure(&self) -> Option<PyErr> {
+        self.rule_failure.borrow_mut().take()
+    }
+
+    /// The Python error for a failed memory write: a validation rule's own error when one
+    /// raised, else a `ValueError` saying why cairo-vm refused the write.
+    pub(crate) fn memory_write_error(&self, error: impl std::fmt::Display) -> PyErr {
+        self.prefer_rule_failure(PyValueError::new_err(error.to_string()))
+    }
+
+    /// `error`, or, if a validation rule raised in the write that made it, the rule's own
+    /// exception, as a hint's write raises it under cairo-run.
+    pub(crate) fn prefer_rule_failure(&self, error: PyErr) -> PyErr {
+        Python::attach(|py| match self.take_rule_failure() {
+            Some(failure) => failure.cause(py).unwrap_or(failure),
+            None => error,
+        })
     }
 
     /// Lends `vm` to the Python objects while `body` runs.

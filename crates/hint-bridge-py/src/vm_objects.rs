@@ -1,7 +1,7 @@
 //! The VM objects cairo-run gives every hint besides memory and scopes: `builtin_runners` (and
-//! each runner as `NAME_builtin`), `is_accessed`, `vm_ecdsa_additional_data`, and the VM
-//! functions Cairn cannot offer (`vm_load_program`, `vm_add_validation_rule`,
-//! `vm_add_auto_deduction_rule`), which raise an error saying why.
+//! each runner as `NAME_builtin`), `is_accessed`, `vm_ecdsa_additional_data`, the memory rule
+//! functions (`crate::rules`), and the VM function Cairn cannot offer (`vm_load_program`),
+//! which raises an error saying why.
 
 use std::rc::Rc;
 
@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::relocatable::RelocatableValue;
+use crate::rules::{rule_functions, MemoryRules};
 use crate::state::HintState;
 use crate::thread_bound::ThreadBound;
 use crate::values::{address, felt_from_int};
@@ -172,34 +173,30 @@ impl Unsupported {
 }
 
 /// cairo-run's VM functions that Cairn cannot offer, and why.
-const UNSUPPORTED: [(&str, &str); 3] = [
-    (
-        "vm_load_program",
-        "cairo-vm loads one program's hints before a run and none during it",
-    ),
-    (
-        "vm_add_validation_rule",
-        "cairo-vm's validation rules are Rust functions, one per segment, run while memory is \
-         written with no Python to call",
-    ),
-    (
-        "vm_add_auto_deduction_rule",
-        "cairo-vm deduces memory only through its builtins",
-    ),
-];
+const UNSUPPORTED: [(&str, &str); 1] = [(
+    "vm_load_program",
+    "cairo-vm loads one program's hints before a run and none during it",
+)];
 
 /// The run's VM objects, made once per run and put into every hint's locals.
 pub(crate) struct VmObjects {
     /// Name to object: `builtin_runners`, each `NAME_builtin`, `is_accessed`,
-    /// `vm_ecdsa_additional_data` and the unsupported functions.
+    /// `vm_ecdsa_additional_data`, the memory rule functions and the unsupported ones.
     pub(crate) names: Py<PyDict>,
 }
 
 impl VmObjects {
-    pub(crate) fn new(py: Python<'_>, state: &Rc<HintState>) -> PyResult<Self> {
+    pub(crate) fn new(
+        py: Python<'_>,
+        state: &Rc<HintState>,
+        rules: &Rc<MemoryRules>,
+    ) -> PyResult<Self> {
         let names = PyDict::new(py);
         for (name, reason) in UNSUPPORTED {
             names.set_item(name, Py::new(py, Unsupported { name, reason })?)?;
+        }
+        for (name, function) in rule_functions(py, rules)? {
+            names.set_item(name, function)?;
         }
         names.set_item("vm_ecdsa_additional_data", PyDict::new(py))?;
         names.set_item(

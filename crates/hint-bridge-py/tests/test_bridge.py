@@ -589,6 +589,66 @@ def test_vm_objects_reach_hints_as_under_cairo_run(capfd):
     assert len(failures) == 1 and failures[0].startswith("vm_load_program is not available")
 
 
+def test_a_validation_rule_that_refuses_an_instructions_write_stops_the_run(capfd):
+    recording = RECORDINGS["py_memory_rules_validation"]
+    runner = new_runner("py_memory_rules_validation")
+    with pytest.raises(cairn.VmError) as caught:
+        runner.run_until_end()
+    # Not a hint's failure: the rule's own error, at the instruction's pc, caused by what the
+    # rule raised (cairo-run: "py_memory_rules.cairo:52:5: Error at pc=0:8:" and the message).
+    assert not isinstance(caught.value, cairn.HintError)
+    assert str(caught.value.pc) == "0:8"
+    assert isinstance(caught.value.__cause__, AssertionError)
+    assert recording["cairo_run"]["stderr"].splitlines()[1] == str(caught.value.__cause__)
+    assert capfd.readouterr().out == recording["cairo_run"]["stdout"]
+
+
+def test_a_deduction_rule_disagreeing_with_memory_fails_the_run_as_it_ends(capfd):
+    recording = RECORDINGS["py_memory_rules_deduction"]
+    runner = new_runner("py_memory_rules_deduction")
+    with pytest.raises(cairn.VmError) as caught:
+        runner.run_until_end()
+    # cairo-run: InconsistentAutoDeductionError, with the same message.
+    expected = recording["cairo_run"]["stderr"].splitlines()[-1].split(": ", 1)[1]
+    assert str(caught.value) == expected
+    assert not runner.finished
+    assert capfd.readouterr().out == recording["cairo_run"]["stdout"]
+
+
+def test_what_cairo_vm_cannot_validate_is_refused_and_a_rules_memory_lives_only_in_its_call(capfd):
+    checked = {}
+
+    def hook(vm_add_validation_rule, memory, segments, range_check_builtin):
+        # cairo-vm keeps one validation rule per segment: the range check's is not replaced.
+        with pytest.raises(ValueError, match="range_check builtin's"):
+            vm_add_validation_rule(range_check_builtin.base.segment_index, lambda m, a: set())
+        # cairo-vm validates only segments, not temporary ones.
+        with pytest.raises(ValueError, match="temporary"):
+            vm_add_validation_rule(segments.add_temp_segment().segment_index, lambda m, a: set())
+        # The memory a rule is given is readable during its call only.
+        kept = []
+
+        def keep(mem, addr):
+            kept.append((mem, mem[addr], addr in mem, mem.get(addr + 1, "none")))
+            return set()
+
+        segment = segments.add()
+        vm_add_validation_rule(segment.segment_index, keep)
+        memory[segment] = 41
+        (mem, value, present, absent) = kept[0]
+        checked["read in the call"] = (value, present, absent)
+        with pytest.raises(RuntimeError, match="only while it runs"):
+            mem[segment]
+        checked["hook ran"] = True
+
+    runner = cairn.CairoRunner(program_json("py_memory_rules"), layout="small")
+    runner.initialize(hint_locals={**hint_locals("py_memory_rules"), "cairn_test_hook": hook})
+    runner.run_until_end()
+    assert checked == {"read in the call": (41, True, "none"), "hook ran": True}
+    printed = capfd.readouterr().out + runner.format_output()
+    assert printed == RECORDINGS["py_memory_rules"]["cairo_run"]["stdout"]
+
+
 def test_a_cairo_lang_script_switches_with_an_import(capsys, tmp_path):
     from cairn.compat import CairoRunner
 

@@ -6,7 +6,9 @@
 //! sees only the depth of the scope stack, so that `vm_enter_scope`/`vm_exit_scope` stay in step.
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use cairo_vm::hint_processor::builtin_hint_processor::builtin_hint_processor_definition::{
@@ -35,7 +37,32 @@ pub trait HintExtension {
         scopes: &mut ScopeStack<'_>,
         hint: &HintData,
     ) -> Result<(), HintError>;
+
+    /// Whether [`HintExtension::before_instruction`] has work to do. Asked before every
+    /// instruction, so it must be cheap; an extension that never checks instructions keeps the
+    /// default.
+    fn checks_instructions(&self) -> bool {
+        false
+    }
+
+    /// Runs before each instruction, after the hints at its pc, while
+    /// [`HintExtension::checks_instructions`] says so (cairo-run's auto-deduction rules fill an
+    /// instruction's unknown operands here, before the VM deduces them from the instruction).
+    /// An error stops the run at this pc.
+    fn before_instruction(&mut self, _vm: &mut VirtualMachine) -> Result<(), HintError> {
+        Ok(())
+    }
+
+    /// Runs once the program reaches its end, before the run is finished (cairo-run's `end_run`
+    /// verifies the memory against the auto-deduction rules here). An error fails the run.
+    fn at_end(&mut self, _vm: &mut VirtualMachine) -> Result<(), HintError> {
+        Ok(())
+    }
 }
+
+/// An extension shared by the hint dispatcher (which runs its hints) and the run's step loop
+/// (which calls it before instructions and at the end).
+pub(crate) type SharedExtension = Rc<RefCell<Box<dyn HintExtension>>>;
 
 /// The part of the VM's scope stack an extension may touch: its depth, and (only for the
 /// cairo-run-compatible shared scope, which an extension opts into) the Rust hints' variables
@@ -71,7 +98,7 @@ impl ScopeStack<'_> {
 /// The hint processor for Cairo 0 programs: cairo-vm's Rust hints, then the extension.
 pub(crate) struct HintDispatcher {
     builtin: BuiltinHintProcessor,
-    extension: Option<Box<dyn HintExtension>>,
+    extension: Option<SharedExtension>,
     /// Every hint goes to the extension, those cairo-vm knows included (cairo-run's
     /// compatibility mode: the common library's hints run as the Python they are written in).
     extension_only: bool,
@@ -80,7 +107,7 @@ pub(crate) struct HintDispatcher {
 }
 
 impl HintDispatcher {
-    pub(crate) fn new(extension: Option<Box<dyn HintExtension>>) -> Self {
+    pub(crate) fn new(extension: Option<SharedExtension>) -> Self {
         Self {
             builtin: BuiltinHintProcessor::new_empty(),
             extension,
@@ -90,7 +117,7 @@ impl HintDispatcher {
     }
 
     /// A dispatcher that gives every hint to `extension`.
-    pub(crate) fn extension_only(extension: Box<dyn HintExtension>) -> Self {
+    pub(crate) fn extension_only(extension: SharedExtension) -> Self {
         Self {
             extension_only: true,
             ..Self::new(Some(extension))
@@ -127,7 +154,7 @@ impl HintProcessorLogic for HintDispatcher {
             }
         }
         match &mut self.extension {
-            Some(extension) => extension.execute(
+            Some(extension) => extension.borrow_mut().execute(
                 vm,
                 &mut ScopeStack {
                     scopes: exec_scopes,

@@ -25,6 +25,7 @@ pub mod output;
 mod program;
 mod runner;
 pub mod sierra;
+mod stepping;
 
 pub use cairn_starknet as starknet;
 pub use cairn_values_abi as values;

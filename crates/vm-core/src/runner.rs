@@ -21,9 +21,10 @@ use cairo_vm::vm::trace::trace_entry::{relocate_trace_register, RelocatedTraceEn
 use cairo_vm::vm::vm_core::VirtualMachine;
 
 use crate::error::{Result, VmCoreError};
-use crate::hints::{HintDispatcher, HintExtension, StepBudget};
+use crate::hints::{HintDispatcher, HintExtension, SharedExtension, StepBudget};
 use crate::layout::Layout;
 use crate::program::CairoProgram;
+use crate::stepping::ExtensionSteps;
 
 /// How a program is run. The defaults match `cairo-run` without flags.
 #[derive(Clone, Debug, Default)]
@@ -174,6 +175,8 @@ enum Phase {
 pub struct Runner<'h> {
     runner: CairoRunner,
     hints: StepBudget<'h>,
+    /// The hint extension's own step loop, for runs that have one.
+    extension_steps: Option<ExtensionSteps>,
     end_pc: Relocatable,
     config: RunConfig,
     ending: Ending,
@@ -209,8 +212,10 @@ impl Runner<'static> {
         args: &[EntryArg],
         builtins_first: bool,
     ) -> Result<Self> {
-        let hints = Box::new(HintDispatcher::new(extension));
-        Self::build_with_args(program, config, hints, args, builtins_first)
+        let extension = extension.map(share);
+        let hints = Box::new(HintDispatcher::new(extension.clone()));
+        let runner = Self::build_with_args(program, config, hints, args, builtins_first)?;
+        Ok(runner.stepping_with(program, extension))
     }
 
     /// Like [`Runner::new`], with every hint run by `extension`, those cairo-vm implements in
@@ -220,8 +225,10 @@ impl Runner<'static> {
         config: RunConfig,
         extension: Box<dyn HintExtension>,
     ) -> Result<Self> {
-        let hints = Box::new(HintDispatcher::extension_only(extension));
-        Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))
+        let extension = share(extension);
+        let hints = Box::new(HintDispatcher::extension_only(extension.clone()));
+        let runner = Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))?;
+        Ok(runner.stepping_with(program, Some(extension)))
     }
 
     /// Like [`Runner::new`], with an extension that runs the hints cairo-vm does not know.
@@ -230,9 +237,24 @@ impl Runner<'static> {
         config: RunConfig,
         extension: Box<dyn HintExtension>,
     ) -> Result<Self> {
-        let hints = Box::new(HintDispatcher::new(Some(extension)));
-        Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))
+        let extension = share(extension);
+        let hints = Box::new(HintDispatcher::new(Some(extension.clone())));
+        let runner = Self::build(program, config, hints, Ending::CairoRun, |_| Ok(()))?;
+        Ok(runner.stepping_with(program, Some(extension)))
     }
+
+    /// Steps the run through `extension`'s loop (see [`ExtensionSteps`]).
+    fn stepping_with(mut self, program: &CairoProgram, extension: Option<SharedExtension>) -> Self {
+        self.extension_steps = extension.map(|extension| ExtensionSteps {
+            extension,
+            program: program.as_cairo_vm().clone(),
+        });
+        self
+    }
+}
+
+fn share(extension: Box<dyn HintExtension>) -> SharedExtension {
+    std::rc::Rc::new(std::cell::RefCell::new(extension))
 }
 
 impl<'h> Runner<'h> {
@@ -345,6 +367,7 @@ impl<'h> Runner<'h> {
                 hints,
                 remaining: None,
             },
+            extension_steps: None,
             end_pc,
             config,
             ending,
@@ -400,7 +423,11 @@ impl<'h> Runner<'h> {
         // cairo-vm trusts the program's hint references (their ap-tracking offsets) and panics
         // on inconsistent ones; such a panic ends this run with an error, not the process.
         let (runner, end_pc, hints) = (&mut self.runner, self.end_pc, &mut self.hints);
-        let contained = cairn_values_abi::contained::contain(|| runner.run_until_pc(end_pc, hints));
+        let extension_steps = self.extension_steps.as_ref();
+        let contained = cairn_values_abi::contained::contain(|| match extension_steps {
+            Some(steps) => steps.run_until_pc(runner, end_pc, hints),
+            None => runner.run_until_pc(end_pc, hints),
+        });
         self.hints.remaining = None;
         let outcome = match contained {
             Ok(outcome) => outcome,
@@ -473,6 +500,13 @@ impl<'h> Runner<'h> {
     }
 
     fn finish_inner(&mut self) -> Result<()> {
+        if let Some(steps) = &self.extension_steps {
+            steps
+                .extension
+                .borrow_mut()
+                .at_end(&mut self.runner.vm)
+                .map_err(|error| VmCoreError::Execution(error.to_string()))?;
+        }
         let failed = |error: &dyn std::fmt::Display| VmCoreError::Finalization(error.to_string());
         match &self.ending {
             Ending::SierraEntryCode => {

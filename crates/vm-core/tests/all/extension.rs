@@ -137,3 +137,115 @@ fn an_extension_error_stops_the_run_at_the_hint() {
     assert!(message.contains("the extension refused"), "{message}");
     assert!(message.contains("program_input.cairo:16:5"), "{message}");
 }
+
+/// Logs hints, instructions and the end, sharing one log, to check the order the step loop
+/// calls them in; fails where it is told to.
+struct Watcher {
+    hints: ToyHints,
+    log: Rc<RefCell<Vec<String>>>,
+    fail_before_step: Option<usize>,
+    fail_at_end: bool,
+}
+
+impl HintExtension for Watcher {
+    fn execute(
+        &mut self,
+        vm: &mut VirtualMachine,
+        scopes: &mut ScopeStack<'_>,
+        hint: &HintData,
+    ) -> Result<(), HintError> {
+        self.log
+            .borrow_mut()
+            .push(format!("hint at {}", vm.get_pc()));
+        self.hints.execute(vm, scopes, hint)
+    }
+
+    fn checks_instructions(&self) -> bool {
+        true
+    }
+
+    fn before_instruction(&mut self, vm: &mut VirtualMachine) -> Result<(), HintError> {
+        if self.fail_before_step == Some(vm.get_current_step()) {
+            return Err(HintError::CustomHint(
+                "refused before the instruction".into(),
+            ));
+        }
+        self.log
+            .borrow_mut()
+            .push(format!("instruction at {}", vm.get_pc()));
+        Ok(())
+    }
+
+    fn at_end(&mut self, vm: &mut VirtualMachine) -> Result<(), HintError> {
+        self.log
+            .borrow_mut()
+            .push(format!("end at {}", vm.get_pc()));
+        match self.fail_at_end {
+            true => Err(HintError::CustomHint("refused at the end".into())),
+            false => Ok(()),
+        }
+    }
+}
+
+fn watched(
+    fail_before_step: Option<usize>,
+    fail_at_end: bool,
+) -> (Runner<'static>, Rc<RefCell<Vec<String>>>) {
+    let log = Rc::default();
+    let watcher = Watcher {
+        hints: ToyHints::new(23),
+        log: Rc::clone(&log),
+        fail_before_step,
+        fail_at_end,
+    };
+    let runner = Runner::with_hint_extension(
+        &program("program_input"),
+        config("small"),
+        Box::new(watcher),
+    )
+    .expect("runner");
+    (runner, log)
+}
+
+#[test]
+fn an_extension_checking_instructions_sees_each_after_its_pcs_hints_and_the_end_once() {
+    let (mut runner, log) = watched(None, false);
+    // Paused and resumed: each instruction is still seen once.
+    while !runner.run_steps(3).expect("run") {}
+    assert_eq!(
+        printed_output(&runner),
+        recorded_output(&recording("program_input"))
+    );
+    let log = log.borrow();
+    let instructions = log.iter().filter(|entry| entry.starts_with("instruction"));
+    assert_eq!(instructions.count(), runner.step_count());
+    let hint = log
+        .iter()
+        .position(|entry| entry.starts_with("hint"))
+        .expect("a hint");
+    let hint_pc = log[hint].trim_start_matches("hint at ");
+    assert_eq!(log[hint + 1], format!("instruction at {hint_pc}"));
+    let ends: Vec<_> = log
+        .iter()
+        .filter(|entry| entry.starts_with("end"))
+        .collect();
+    assert_eq!(ends, [&format!("end at {}", runner.pc())]);
+    assert_eq!(log.last(), ends.last().copied());
+}
+
+#[test]
+fn an_extension_refusing_an_instruction_or_the_end_fails_the_run() {
+    let (mut runner, log) = watched(Some(5), false);
+    let message = runner.run_until_end().expect_err("refused").to_string();
+    assert!(
+        message.contains("refused before the instruction"),
+        "{message}"
+    );
+    assert_eq!(runner.step_count(), 5);
+    assert!(!log.borrow().iter().any(|entry| entry.starts_with("end")));
+
+    let (mut runner, _) = watched(None, true);
+    let message = runner.run_until_end().expect_err("refused").to_string();
+    assert!(message.contains("refused at the end"), "{message}");
+    assert!(!runner.is_finished());
+}

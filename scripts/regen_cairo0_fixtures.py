@@ -63,6 +63,8 @@ RUNS = [
     dict(name="py_ids_casts", layout="small"),
     dict(name="py_memory_api", layout="small"),
     dict(name="py_memory_rules", layout="small", program_input={}),
+    # Its program input is the compiled py_loaded_task, which its hint loads and calls.
+    dict(name="py_load_program", layout="small", loads="py_loaded_task"),
     dict(name="py_memory_rules", run="py_memory_rules_validation", layout="small",
          program_input={"break": "validation"}),
     dict(name="py_memory_rules", run="py_memory_rules_deduction", layout="small",
@@ -125,6 +127,9 @@ def main() -> None:
             "--layout", spec["layout"],
             "--print_output",
         ]
+        if "loads" in spec:
+            task = compile_program(venv, spec["loads"], proof=False)
+            spec = dict(spec, program_input={"task": json.loads(task.read_text())})
         flags = {"layout": spec["layout"], "proof_mode": proof}
         if spec.get("shared_scope"):
             flags["shared_scope"] = True

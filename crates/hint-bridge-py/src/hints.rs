@@ -5,9 +5,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use cairn_vm_core::cairo_vm::types::relocatable::Relocatable;
 use cairn_vm_core::cairo_vm::vm::errors::hint_errors::HintError;
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
-use cairn_vm_core::{CairoProgram, HintData, HintExtension, ScopeStack};
+use cairn_vm_core::{CairoProgram, HintData, HintExtension, LoadedProgram, ScopeStack};
 use pyo3::exceptions::{PyAssertionError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -16,6 +17,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::ids::{HintContext, Ids};
 use crate::injection::{Injection, NameAnalysis};
+use crate::loading::{LoadedPrograms, LoadedRegion};
 use crate::memory::Memory;
 use crate::relocatable::RelocatableValue;
 use crate::rules::MemoryRules;
@@ -115,7 +117,7 @@ struct CompiledHint {
 
 /// Where a hint's code is in the Cairo source.
 #[derive(Clone, Debug)]
-struct HintSource {
+pub(crate) struct HintSource {
     /// The Cairo file, as the program names it.
     filename: String,
     /// The line of the hint's first code line (counting from 1).
@@ -124,7 +126,7 @@ struct HintSource {
 
 /// The source location of each pc's hint, for the pcs with exactly one hint (with several,
 /// which one runs is not known here, and the hint keeps a `<hintN>` name).
-fn hint_sources(program: &CairoProgram) -> HashMap<usize, HintSource> {
+pub(crate) fn hint_sources(program: &CairoProgram) -> HashMap<usize, HintSource> {
     let Some(locations) = program
         .as_cairo_vm()
         .get_relocated_instruction_locations(&[0])
@@ -157,7 +159,9 @@ pub struct PythonHints {
     structs: Rc<Structs>,
     /// Code objects by hint pc, then source (looked up without allocating: a hint may run
     /// every step), compiled on first use.
-    compiled: HashMap<usize, HashMap<String, CompiledHint>>,
+    compiled: HashMap<Relocatable, HashMap<String, CompiledHint>>,
+    /// Programs hints loaded (`vm_load_program`), whose hints run at their own addresses.
+    loaded: Rc<LoadedPrograms>,
     /// How many hints have been compiled (names the `<hintN>` ones).
     compiled_count: usize,
     /// Where each hint is in the Cairo source, by pc: tracebacks name the Cairo file and line,
@@ -241,7 +245,8 @@ impl PythonHints {
             memory.clone_ref(py),
             segments.clone_ref(py),
         ));
-        let vm_objects = VmObjects::new(py, &state, &rules)?;
+        let loaded = Rc::new(LoadedPrograms::default());
+        let vm_objects = VmObjects::new(py, &state, &rules, &loaded)?;
         Ok(Self {
             state,
             vm_objects,
@@ -253,6 +258,7 @@ impl PythonHints {
             shared_scope: None,
             structs: Rc::new(Structs::of(program.as_cairo_vm())),
             compiled: HashMap::default(),
+            loaded,
             compiled_count: 0,
             locations: hint_sources(program),
             shown_lines: HashMap::default(),
@@ -328,7 +334,8 @@ impl PythonHints {
     fn compiled<'py>(
         &mut self,
         py: Python<'py>,
-        pc: usize,
+        pc: Relocatable,
+        region: Option<&LoadedRegion>,
         hint: &HintData,
         injected: &Bound<'py, PyDict>,
     ) -> PyResult<(Bound<'py, PyAny>, Arc<HintContext>, Rc<Injection>)> {
@@ -340,7 +347,11 @@ impl PythonHints {
                 compiled.injection.clone(),
             ));
         }
-        let code = match self.locations.get(&pc).cloned() {
+        let location = match region {
+            Some(region) => region.location(pc),
+            None => self.locations.get(&pc.offset),
+        };
+        let code = match location.cloned() {
             // As cairo-run reports it: the Cairo file, and the hint's line in it. Blank lines
             // before the code make Python count lines from the hint's first line.
             Some(location) => {
@@ -441,13 +452,20 @@ impl PythonHints {
             self.vm_objects.add_builtins(py, &self.state, vm)?;
         }
         let injected = self.injected(py)?;
-        let (code, context, injection) = self.compiled(py, vm.get_pc().offset, hint, &injected)?;
+        let pc = vm.get_pc();
+        // A hint of a program another hint loaded: its own types and source locations.
+        let region = self.loaded.region_of(pc);
+        let structs = region
+            .as_ref()
+            .map_or_else(|| self.structs.clone(), |region| region.structs.clone());
+        let (code, context, injection) =
+            self.compiled(py, pc, region.as_deref(), hint, &injected)?;
         let ids = || {
             Bound::new(
                 py,
                 Ids {
                     state: ThreadBound::new(self.state.clone()),
-                    structs: ThreadBound::new(self.structs.clone()),
+                    structs: ThreadBound::new(structs.clone()),
                     hint: context.clone(),
                 },
             )
@@ -544,7 +562,11 @@ impl HintExtension for PythonHints {
     }
 
     fn checks_instructions(&self) -> bool {
-        self.rules.deducing()
+        self.rules.deducing() || self.loaded.any_pending()
+    }
+
+    fn take_loaded_programs(&mut self) -> Vec<LoadedProgram> {
+        self.loaded.take_pending()
     }
 
     fn before_instruction(&mut self, vm: &mut VirtualMachine) -> Result<(), HintError> {

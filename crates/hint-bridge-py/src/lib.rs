@@ -18,6 +18,7 @@ mod gil;
 mod hints;
 mod ids;
 mod injection;
+mod loading;
 mod memory;
 mod program;
 mod relocatable;

@@ -38,6 +38,11 @@ impl PyProgram {
         }
     }
 
+    /// The program's compiled JSON.
+    pub(crate) fn json(&self) -> &[u8] {
+        &self.json
+    }
+
     /// The program resolved against `entrypoint`, parsed on the first request for it.
     pub(crate) fn parsed(&self, entrypoint: &str) -> Result<Arc<CairoProgram>, VmCoreError> {
         let mut parsed = self

@@ -1,7 +1,6 @@
 //! The VM objects cairo-run gives every hint besides memory and scopes: `builtin_runners` (and
 //! each runner as `NAME_builtin`), `is_accessed`, `vm_ecdsa_additional_data`, the memory rule
-//! functions (`crate::rules`), and the VM function Cairn cannot offer (`vm_load_program`),
-//! which raises an error saying why.
+//! functions (`crate::rules`) and `vm_load_program` (`crate::loading`).
 
 use std::rc::Rc;
 
@@ -9,10 +8,11 @@ use cairn_vm_core::cairo_vm::types::relocatable::Relocatable;
 use cairn_vm_core::cairo_vm::vm::runners::builtin_runner::BuiltinRunner as VmBuiltinRunner;
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
 use num_bigint::BigInt;
-use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::loading::{LoadProgram, LoadedPrograms};
 use crate::relocatable::RelocatableValue;
 use crate::rules::{rule_functions, MemoryRules};
 use crate::state::HintState;
@@ -150,38 +150,10 @@ impl IsAccessed {
     }
 }
 
-/// A VM function of cairo-run's that Cairn's VM cannot offer: calling it raises, saying why.
-#[pyclass(module = "cairn", frozen)]
-pub struct Unsupported {
-    name: &'static str,
-    reason: &'static str,
-}
-
-#[pymethods]
-impl Unsupported {
-    #[pyo3(signature = (*_args, **_kwargs))]
-    fn __call__(
-        &self,
-        _args: &Bound<'_, pyo3::types::PyTuple>,
-        _kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
-        Err(PyNotImplementedError::new_err(format!(
-            "{} is not available in Cairn's hints: {}",
-            self.name, self.reason
-        )))
-    }
-}
-
-/// cairo-run's VM functions that Cairn cannot offer, and why.
-const UNSUPPORTED: [(&str, &str); 1] = [(
-    "vm_load_program",
-    "cairo-vm loads one program's hints before a run and none during it",
-)];
-
 /// The run's VM objects, made once per run and put into every hint's locals.
 pub(crate) struct VmObjects {
     /// Name to object: `builtin_runners`, each `NAME_builtin`, `is_accessed`,
-    /// `vm_ecdsa_additional_data`, the memory rule functions and the unsupported ones.
+    /// `vm_ecdsa_additional_data`, `vm_load_program` and the memory rule functions.
     pub(crate) names: Py<PyDict>,
 }
 
@@ -190,11 +162,10 @@ impl VmObjects {
         py: Python<'_>,
         state: &Rc<HintState>,
         rules: &Rc<MemoryRules>,
+        loaded: &Rc<LoadedPrograms>,
     ) -> PyResult<Self> {
         let names = PyDict::new(py);
-        for (name, reason) in UNSUPPORTED {
-            names.set_item(name, Py::new(py, Unsupported { name, reason })?)?;
-        }
+        names.set_item("vm_load_program", Py::new(py, LoadProgram::new(loaded))?)?;
         for (name, function) in rule_functions(py, rules)? {
             names.set_item(name, function)?;
         }

@@ -578,15 +578,6 @@ def test_the_shared_scope_lets_python_and_rust_hints_see_each_others_variables(c
     assert printed == RECORDINGS["py_shared_scope"]["cairo_run"]["stdout"]
 
 
-def test_vm_objects_reach_hints_as_under_cairo_run(capfd):
-    failures = []
-    runner = cairn.CairoRunner(program_json("py_vm_objects"), layout="small")
-    runner.initialize(hint_locals={"record": failures.append})
-    runner.run_until_end()
-    printed = capfd.readouterr().out + runner.format_output()
-    assert printed == RECORDINGS["py_vm_objects"]["cairo_run"]["stdout"]
-    # What Cairn cannot offer exists, and says why when called.
-    assert len(failures) == 1 and failures[0].startswith("vm_load_program is not available")
 
 
 def test_a_validation_rule_that_refuses_an_instructions_write_stops_the_run(capfd):
@@ -647,6 +638,24 @@ def test_what_cairo_vm_cannot_validate_is_refused_and_a_rules_memory_lives_only_
     assert checked == {"read in the call": (41, True, "none"), "hook ran": True}
     printed = capfd.readouterr().out + runner.format_output()
     assert printed == RECORDINGS["py_memory_rules"]["cairo_run"]["stdout"]
+
+
+def test_a_hint_loads_a_program_given_as_cairn_program_and_bad_ones_are_refused(capfd):
+    def hook(vm_load_program, task, code):
+        with pytest.raises(TypeError, match="takes a Program"):
+            vm_load_program(42, code)
+        with pytest.raises(cairn.VmError, match="cannot load the program"):
+            vm_load_program({"data": "not a program"}, code)
+        with pytest.raises(ValueError, match="RelocatableValue"):
+            vm_load_program(task, 7)
+        vm_load_program(cairn.Program(json.dumps(task)), code)
+
+    runner = cairn.CairoRunner(program_json("py_load_program"), layout="small")
+    runner.initialize(hint_locals={**hint_locals("py_load_program"), "cairn_test_hook": hook})
+    runner.run_until_end()
+    # The loaded program's hint ran (its print) and its result is the output.
+    printed = capfd.readouterr().out + runner.format_output()
+    assert printed == RECORDINGS["py_load_program"]["cairo_run"]["stdout"]
 
 
 def test_a_cairo_lang_script_switches_with_an_import(capsys, tmp_path):

@@ -53,11 +53,26 @@ pub trait HintExtension {
         Ok(())
     }
 
+    /// Programs hints loaded since the last call (cairo-run's `vm_load_program`), asked after
+    /// the hints of each step while [`HintExtension::checks_instructions`] says so: from then
+    /// on, a loaded program's hints run when pc reaches its base plus their offset.
+    fn take_loaded_programs(&mut self) -> Vec<LoadedProgram> {
+        Vec::new()
+    }
+
     /// Runs once the program reaches its end, before the run is finished (cairo-run's `end_run`
     /// verifies the memory against the auto-deduction rules here). An error fails the run.
     fn at_end(&mut self, _vm: &mut VirtualMachine) -> Result<(), HintError> {
         Ok(())
     }
+}
+
+/// A program a hint loaded into the run, its code at `base` (cairo-run's `vm_load_program`).
+pub struct LoadedProgram {
+    /// The program, parsed (with [`crate::CairoProgram::loadable_from_bytes`]).
+    pub program: crate::CairoProgram,
+    /// Where its first instruction is in memory.
+    pub base: cairo_vm::types::relocatable::Relocatable,
 }
 
 /// An extension shared by the hint dispatcher (which runs its hints) and the run's step loop

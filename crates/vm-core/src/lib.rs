@@ -35,7 +35,7 @@ pub use cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 pub use cairo_vm::Felt252;
 pub use error::{Result, VmCoreError};
 pub use executable::{ExecutableProgram, ExecutableRunner, ExecuteConfig, ExecutionMode};
-pub use hints::{HintData, HintExtension, ScopeStack};
+pub use hints::{HintData, HintExtension, LoadedProgram, ScopeStack};
 pub use layout::{Layout, ALL_LAYOUTS};
 pub use program::CairoProgram;
 pub use runner::{segment_used_sizes, EntryArg, RunConfig, Runner, MEMORY_CHECK_STEPS};

@@ -21,17 +21,27 @@ pub struct CairoProgram {
 impl CairoProgram {
     /// Parses a compiled program and resolves `entrypoint` (a function of the main module).
     pub fn from_bytes(json: &[u8], entrypoint: &str) -> Result<Self> {
+        Self::parse(json, Some(entrypoint))
+    }
+
+    /// Parses a compiled program that is not run from an entrypoint of its own: one a hint
+    /// loads into a run (cairo-run's `vm_load_program`), whose code the run calls into.
+    pub fn loadable_from_bytes(json: &[u8]) -> Result<Self> {
+        Self::parse(json, None)
+    }
+
+    fn parse(json: &[u8], entrypoint: Option<&str>) -> Result<Self> {
         // cairo-vm's reader panics on some malformed values (an odd-length "hex" string with a
         // multi-byte character early on, for one): such a program is malformed, not a crash.
         let program =
-            cairn_values_abi::contained::contain(|| Program::from_bytes(json, Some(entrypoint)))
+            cairn_values_abi::contained::contain(|| Program::from_bytes(json, entrypoint))
                 .map_err(|panic| {
                     VmCoreError::MalformedProgram(format!("a value cairo-vm cannot read ({panic})"))
                 })?
                 .map_err(|error| explain_load_error(error, json))?;
         Ok(Self {
             program,
-            entrypoint: entrypoint.to_owned(),
+            entrypoint: entrypoint.unwrap_or_default().to_owned(),
         })
     }
 
@@ -52,7 +62,7 @@ impl CairoProgram {
         }
     }
 
-    /// The entrypoint the program was resolved against.
+    /// The entrypoint the program was resolved against (empty for a loadable program).
     pub fn entrypoint(&self) -> &str {
         &self.entrypoint
     }

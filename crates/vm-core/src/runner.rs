@@ -245,10 +245,8 @@ impl Runner<'static> {
 
     /// Steps the run through `extension`'s loop (see [`ExtensionSteps`]).
     fn stepping_with(mut self, program: &CairoProgram, extension: Option<SharedExtension>) -> Self {
-        self.extension_steps = extension.map(|extension| ExtensionSteps {
-            extension,
-            program: program.as_cairo_vm().clone(),
-        });
+        self.extension_steps = extension
+            .map(|extension| ExtensionSteps::new(extension, program.as_cairo_vm().clone()));
         self
     }
 }
@@ -423,7 +421,7 @@ impl<'h> Runner<'h> {
         // cairo-vm trusts the program's hint references (their ap-tracking offsets) and panics
         // on inconsistent ones; such a panic ends this run with an error, not the process.
         let (runner, end_pc, hints) = (&mut self.runner, self.end_pc, &mut self.hints);
-        let extension_steps = self.extension_steps.as_ref();
+        let extension_steps = self.extension_steps.as_mut();
         let contained = cairn_values_abi::contained::contain(|| match extension_steps {
             Some(steps) => steps.run_until_pc(runner, end_pc, hints),
             None => runner.run_until_pc(end_pc, hints),

@@ -4,13 +4,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use cairn_vm_core::cairo_vm::hint_processor::builtin_hint_processor::hint_utils::{
-    get_integer_from_var_name, insert_value_from_var_name,
+    get_integer_from_var_name, get_relocatable_from_var_name, insert_value_from_var_name,
 };
 use cairn_vm_core::cairo_vm::vm::errors::hint_errors::HintError;
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
-use cairn_vm_core::{Felt252, HintData, HintExtension, Runner, ScopeStack};
+use cairn_vm_core::{
+    CairoProgram, Felt252, HintData, HintExtension, LoadedProgram, Runner, ScopeStack,
+};
 
-use crate::support::{config, printed_output, program, recorded_output, recording};
+use crate::support::{config, printed_output, program, program_bytes, recorded_output, recording};
 
 /// Stands in for Python: understands the few hint codes of the test programs.
 pub struct ToyHints {
@@ -248,4 +250,83 @@ fn an_extension_refusing_an_instruction_or_the_end_fails_the_run() {
     let message = runner.run_until_end().expect_err("refused").to_string();
     assert!(message.contains("refused at the end"), "{message}");
     assert!(!runner.is_finished());
+}
+
+/// Plays py_load_program's hints in Rust: the first writes py_loaded_task's code to a new
+/// segment and loads it; the loaded program's hint computes `y` from its own `ids`.
+struct Loader {
+    loaded: Vec<LoadedProgram>,
+    ran_loaded_hint: Rc<RefCell<bool>>,
+}
+
+impl HintExtension for Loader {
+    fn execute(
+        &mut self,
+        vm: &mut VirtualMachine,
+        _: &mut ScopeStack<'_>,
+        hint: &HintData,
+    ) -> Result<(), HintError> {
+        let (ids, ap_tracking) = (&hint.ids_data, &hint.ap_tracking);
+        if hint.code.starts_with("task = program_input") {
+            let json = program_bytes("py_loaded_task");
+            let task: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+            let code = vm.add_memory_segment();
+            let words = task["data"].as_array().expect("data");
+            for (offset, word) in words.iter().enumerate() {
+                let word = Felt252::from_hex(word.as_str().expect("hex")).expect("felt");
+                vm.insert_value((code + offset).expect("address"), word)?;
+            }
+            let compute = task["identifiers"]["__main__.compute"]["pc"]
+                .as_u64()
+                .expect("pc");
+            let entry = (code + compute as usize).expect("address");
+            insert_value_from_var_name("entry", entry, vm, ids, ap_tracking)?;
+            let program = CairoProgram::loadable_from_bytes(&json).expect("loadable");
+            self.loaded.push(LoadedProgram {
+                program,
+                base: code,
+            });
+            return Ok(());
+        }
+        if hint.code.contains("loaded program:") {
+            // `ids` resolve against the loaded program's references (its frame, its locals).
+            let x = get_integer_from_var_name("x", vm, ids, ap_tracking)?;
+            let pair = get_relocatable_from_var_name("pair", vm, ids, ap_tracking)?;
+            let a = vm.get_integer(pair)?.into_owned();
+            let b = vm.get_integer((pair + 1usize)?)?.into_owned();
+            assert_eq!((a, b), (x, x + Felt252::ONE));
+            *self.ran_loaded_hint.borrow_mut() = true;
+            return insert_value_from_var_name("y", a * b * Felt252::THREE, vm, ids, ap_tracking);
+        }
+        Err(HintError::UnknownHint(hint.code.clone().into()))
+    }
+
+    fn checks_instructions(&self) -> bool {
+        !self.loaded.is_empty()
+    }
+
+    fn take_loaded_programs(&mut self) -> Vec<LoadedProgram> {
+        std::mem::take(&mut self.loaded)
+    }
+}
+
+#[test]
+fn a_program_a_hint_loads_has_its_hints_run_at_its_addresses() {
+    let ran_loaded_hint = Rc::default();
+    let loader = Loader {
+        loaded: Vec::new(),
+        ran_loaded_hint: Rc::clone(&ran_loaded_hint),
+    };
+    let mut runner = Runner::with_hint_extension(
+        &program("py_load_program"),
+        config("small"),
+        Box::new(loader),
+    )
+    .expect("runner");
+    runner.run_until_end().expect("run");
+    assert!(*ran_loaded_hint.borrow());
+    // 6 * 7 * 3, as cairo-run prints it (after the loaded hint's own print, not played here).
+    let recorded = recorded_output(&recording("py_load_program"));
+    assert_eq!(printed_output(&runner), recorded);
+    assert_eq!(printed_output(&runner), ["126"]);
 }

@@ -2,6 +2,8 @@
 
 use std::rc::Rc;
 
+use cairn_vm_core::cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
+
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 
@@ -24,12 +26,7 @@ impl Memory {
         key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = address(key)?;
-        match self.state.get()?.with_vm(|vm| vm.get_maybe(&at))? {
-            Some(value) => to_python(py, &value),
-            None => Err(PyKeyError::new_err(format!(
-                "unknown value for memory cell at address {at}"
-            ))),
-        }
+        item(py, at, self.state.get()?.with_vm(|vm| vm.get_maybe(&at))?)
     }
 
     fn __setitem__(&self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -55,10 +52,11 @@ impl Memory {
         default_value: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let at = address(addr)?;
-        match self.state.get()?.with_vm(|vm| vm.get_maybe(&at))? {
-            Some(value) => to_python(py, &value).map(Some),
-            None => Ok(default_value),
-        }
+        item_or(
+            py,
+            self.state.get()?.with_vm(|vm| vm.get_maybe(&at))?,
+            default_value,
+        )
     }
 
     /// `memory.add_relocation_rule(src_ptr, dest_ptr)`: the temporary segment starting at
@@ -116,5 +114,32 @@ impl Memory {
             )));
         }
         Ok(cells)
+    }
+}
+
+/// `memory[addr]` of a cell whose value is `value`: the value, or the KeyError cairo-lang's
+/// `MemoryDict` raises for an unknown cell.
+pub(crate) fn item<'py>(
+    py: Python<'py>,
+    at: Relocatable,
+    value: Option<MaybeRelocatable>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match value {
+        Some(value) => to_python(py, &value),
+        None => Err(PyKeyError::new_err(format!(
+            "unknown value for memory cell at address {at}"
+        ))),
+    }
+}
+
+/// `memory.get(addr, default_value)` of a cell whose value is `value`.
+pub(crate) fn item_or<'py>(
+    py: Python<'py>,
+    value: Option<MaybeRelocatable>,
+    default_value: Option<Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match value {
+        Some(value) => to_python(py, &value).map(Some),
+        None => Ok(default_value),
     }
 }

@@ -28,7 +28,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::memory::Memory;
+use crate::memory::{item, item_or, Memory};
 use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
 use crate::state::HintState;
@@ -287,12 +287,11 @@ impl RuleMemory {
         key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = address(key)?;
-        match self.read(|memory| memory.get_maybe_relocatable(at).ok())? {
-            Some(value) => to_python(py, &value),
-            None => Err(pyo3::exceptions::PyKeyError::new_err(format!(
-                "unknown value for memory cell at address {at}"
-            ))),
-        }
+        item(
+            py,
+            at,
+            self.read(|memory| memory.get_maybe_relocatable(at).ok())?,
+        )
     }
 
     fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -309,10 +308,8 @@ impl RuleMemory {
         default_value: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let at = address(addr)?;
-        match self.read(|memory| memory.get_maybe_relocatable(at).ok())? {
-            Some(value) => to_python(py, &value).map(Some),
-            None => Ok(default_value),
-        }
+        let value = self.read(|memory| memory.get_maybe_relocatable(at).ok())?;
+        item_or(py, value, default_value)
     }
 }
 

@@ -61,16 +61,21 @@ impl HintExtension for ToyHints {
     }
 }
 
+/// A runner of fixture `name` on `layout` with `extension`.
+fn runner_with(
+    name: &str,
+    layout: &str,
+    extension: impl HintExtension + 'static,
+) -> Runner<'static> {
+    Runner::with_hint_extension(&program(name), config(layout), Box::new(extension))
+        .expect("runner")
+}
+
 #[test]
 fn unknown_hints_run_in_the_extension() {
     let extension = ToyHints::new(23);
     let calls = extension.calls.clone();
-    let mut runner = Runner::with_hint_extension(
-        &program("program_input"),
-        config("small"),
-        Box::new(extension),
-    )
-    .expect("runner");
+    let mut runner = runner_with("program_input", "small", extension);
     runner.run_until_end().expect("run");
     assert_eq!(
         printed_output(&runner),
@@ -83,12 +88,7 @@ fn unknown_hints_run_in_the_extension() {
 fn known_hints_stay_in_rust_between_extension_hints() {
     let extension = ToyHints::new(0);
     let calls = extension.calls.clone();
-    let mut runner = Runner::with_hint_extension(
-        &program("mixed_hints"),
-        config("small"),
-        Box::new(extension),
-    )
-    .expect("runner");
+    let mut runner = runner_with("mixed_hints", "small", extension);
     runner.run_until_end().expect("run");
     assert_eq!(
         printed_output(&runner),
@@ -102,12 +102,7 @@ fn known_hints_stay_in_rust_between_extension_hints() {
 fn a_program_with_only_known_hints_never_calls_the_extension() {
     let extension = ToyHints::new(0);
     let calls = extension.calls.clone();
-    let mut runner = Runner::with_hint_extension(
-        &program("hints_in_loop"),
-        config("starknet"),
-        Box::new(extension),
-    )
-    .expect("runner");
+    let mut runner = runner_with("hints_in_loop", "starknet", extension);
     runner.run_until_end().expect("run");
     assert_eq!(
         printed_output(&runner),
@@ -129,12 +124,7 @@ fn an_extension_error_stops_the_run_at_the_hint() {
             Err(HintError::CustomHint("the extension refused".into()))
         }
     }
-    let mut runner = Runner::with_hint_extension(
-        &program("program_input"),
-        config("small"),
-        Box::new(Refuses),
-    )
-    .expect("runner");
+    let mut runner = runner_with("program_input", "small", Refuses);
     let message = runner.run_until_end().expect_err("refused").to_string();
     assert!(message.contains("the extension refused"), "{message}");
     assert!(message.contains("program_input.cairo:16:5"), "{message}");
@@ -200,12 +190,7 @@ fn watched(
         fail_before_step,
         fail_at_end,
     };
-    let runner = Runner::with_hint_extension(
-        &program("program_input"),
-        config("small"),
-        Box::new(watcher),
-    )
-    .expect("runner");
+    let runner = runner_with("program_input", "small", watcher);
     (runner, log)
 }
 
@@ -317,12 +302,7 @@ fn a_program_a_hint_loads_has_its_hints_run_at_its_addresses() {
         loaded: Vec::new(),
         ran_loaded_hint: Rc::clone(&ran_loaded_hint),
     };
-    let mut runner = Runner::with_hint_extension(
-        &program("py_load_program"),
-        config("small"),
-        Box::new(loader),
-    )
-    .expect("runner");
+    let mut runner = runner_with("py_load_program", "small", loader);
     runner.run_until_end().expect("run");
     assert!(*ran_loaded_hint.borrow());
     // 6 * 7 * 3, as cairo-run prints it (after the loaded hint's own print, not played here).

@@ -33,7 +33,7 @@ use crate::relocatable::RelocatableValue;
 use crate::segments::Segments;
 use crate::state::HintState;
 use crate::thread_bound::ThreadBound;
-use crate::values::{address, int_of_felt, maybe_relocatable, to_python};
+use crate::values::{address, maybe_relocatable, to_python};
 use crate::VmError;
 
 /// A rule as a hint added it: the callable and its extra arguments.
@@ -69,8 +69,6 @@ pub(crate) struct MemoryRules {
     segments: Py<Segments>,
     validations: Rc<RulesBySegment<usize>>,
     deductions: RulesBySegment<isize>,
-    /// Whether any auto-deduction rule was added (asked before every instruction).
-    deducing: Cell<bool>,
 }
 
 impl MemoryRules {
@@ -81,13 +79,12 @@ impl MemoryRules {
             segments,
             validations: Rc::default(),
             deductions: RefCell::default(),
-            deducing: Cell::new(false),
         }
     }
 
     /// Whether the run has auto-deduction rules to apply before instructions.
     pub(crate) fn deducing(&self) -> bool {
-        self.deducing.get()
+        !self.deductions.borrow().is_empty()
     }
 
     /// The rules of `segment`, copied out so that a rule may add rules while it runs.
@@ -107,10 +104,15 @@ impl MemoryRules {
             // cairo-vm reports it, as cairo-lang fails there before asking any rule.
             return Ok(());
         };
+        let ruled = |at: &Relocatable| self.deductions.borrow().contains_key(&at.segment_index);
+        if !ruled(&op0_addr) && !op1_addr.as_ref().is_some_and(ruled) {
+            return Ok(());
+        }
         self.state.lend_vm(vm, || {
+            let vm_view = self.vm_view(py)?;
             for at in [Some(op0_addr), op1_addr].into_iter().flatten() {
                 if self.state.with_vm(|vm| vm.get_maybe(&at).is_none())? {
-                    self.deduce_cell(py, at)?;
+                    self.deduce_cell(py, &vm_view, at)?;
                 }
             }
             Ok(())
@@ -118,9 +120,14 @@ impl MemoryRules {
     }
 
     /// The first value a rule of the cell's segment gives, written to memory.
-    fn deduce_cell(&self, py: Python<'_>, at: Relocatable) -> PyResult<()> {
+    fn deduce_cell(
+        &self,
+        py: Python<'_>,
+        vm_view: &Bound<'_, PyAny>,
+        at: Relocatable,
+    ) -> PyResult<()> {
         for rule in self.deductions_of(at.segment_index) {
-            let value = self.call_deduction(py, &rule, at)?;
+            let value = call_deduction(py, vm_view, &rule, at)?;
             if value.is_none() {
                 continue;
             }
@@ -131,17 +138,6 @@ impl MemoryRules {
                 .map_err(|error| self.state.memory_write_error(error));
         }
         Ok(())
-    }
-
-    fn call_deduction<'py>(
-        &self,
-        py: Python<'py>,
-        rule: &Rule,
-        at: Relocatable,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let vm = self.vm_view(py)?;
-        rule.call(py, &vm, at)
-            .map_err(|error| rule_failed(py, "auto-deduction", at, error))
     }
 
     /// What an auto-deduction rule gets as `vm`: cairo-lang's `VirtualMachine` members rules
@@ -161,7 +157,7 @@ impl MemoryRules {
         members.set_item("run_context", namespace.call((), Some(&context))?)?;
         members.set_item("validated_memory", self.memory.bind(py))?;
         members.set_item("segments", self.segments.bind(py))?;
-        members.set_item("prime", int_of_felt(&Felt252::MAX) + 1u8)?;
+        members.set_item("prime", Felt252::prime())?;
         namespace.call((), Some(&members))
     }
 
@@ -169,23 +165,25 @@ impl MemoryRules {
     /// segment with rules must equal what its rules deduce.
     pub(crate) fn verify(&self, py: Python<'_>, vm: &mut VirtualMachine) -> PyResult<()> {
         let segments: Vec<isize> = self.deductions.borrow().keys().copied().collect();
+        if segments.is_empty() {
+            return Ok(());
+        }
+        let sizes = segment_used_sizes(vm);
         self.state.lend_vm(vm, || {
+            let vm_view = self.vm_view(py)?;
             for segment in segments {
                 // cairo-vm tells no temporary segment's size: only segments are checked.
                 let Ok(index) = usize::try_from(segment) else {
                     continue;
                 };
-                let size = self
-                    .state
-                    .with_vm(|vm| segment_used_sizes(vm).get(index).copied())?
-                    .unwrap_or(0);
+                let size = sizes.get(index).copied().unwrap_or(0);
                 for offset in 0..size {
                     let at = Relocatable::from((segment, offset));
                     let Some(current) = self.state.with_vm(|vm| vm.get_maybe(&at))? else {
                         continue;
                     };
                     for rule in self.deductions_of(segment) {
-                        let value = self.call_deduction(py, &rule, at)?;
+                        let value = call_deduction(py, &vm_view, &rule, at)?;
                         if value.is_none() {
                             continue;
                         }
@@ -203,6 +201,17 @@ impl MemoryRules {
             Ok(())
         })
     }
+}
+
+/// Asks `rule` for the cell at `at`, giving it `vm_view` as `vm`.
+fn call_deduction<'py>(
+    py: Python<'py>,
+    vm_view: &Bound<'py, PyAny>,
+    rule: &Rule,
+    at: Relocatable,
+) -> PyResult<Bound<'py, PyAny>> {
+    rule.call(py, vm_view, at)
+        .map_err(|error| rule_failed(py, "auto-deduction", at, error))
 }
 
 /// `base + offset` for an instruction's 16-bit signed offset.
@@ -440,7 +449,6 @@ impl AddAutoDeductionRule {
                 function: rule,
                 args,
             }));
-        rules.deducing.set(true);
         Ok(())
     }
 }

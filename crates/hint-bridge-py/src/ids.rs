@@ -232,13 +232,13 @@ impl Ids {
         }
         let value = maybe_relocatable(value)?;
         let ap_tracking = &self.hint.ap_tracking;
-        self.state.get()?.with_vm(|vm| {
+        let state = self.state.get()?;
+        state.with_vm(|vm| {
             let address =
                 compute_addr_from_reference(reference, vm, ap_tracking).ok_or_else(|| {
                     PyValueError::new_err(format!("cannot compute the address of ids.{name}"))
                 })?;
-            vm.insert_value(address, value)
-                .map_err(|error| PyValueError::new_err(error.to_string()))
+            state.write(vm, address, value)
         })?
     }
 }
@@ -295,10 +295,8 @@ impl StructView {
         }
         let address = self.member_address(member.offset)?;
         let value = maybe_relocatable(value)?;
-        self.state
-            .get()?
-            .with_vm(|vm| vm.insert_value(address, value))?
-            .map_err(|error| PyValueError::new_err(error.to_string()))
+        let state = self.state.get()?;
+        state.with_vm(|vm| state.write(vm, address, value))?
     }
 
     /// `view[i]`: the `i`-th struct of this type from this one's address on, as a typed

@@ -33,9 +33,7 @@ impl Memory {
         let at = address(key)?;
         let value = maybe_relocatable(value)?;
         let state = self.state.get()?;
-        state
-            .with_vm(|vm| vm.insert_value(at, value))?
-            .map_err(|error| state.memory_write_error(error))
+        state.with_vm(|vm| state.write(vm, at, value))?
     }
 
     fn __contains__(&self, key: &Bound<'_, PyAny>) -> PyResult<bool> {

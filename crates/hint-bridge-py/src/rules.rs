@@ -132,10 +132,7 @@ impl MemoryRules {
                 continue;
             }
             let value = maybe_relocatable(&value)?;
-            return self
-                .state
-                .with_vm(|vm| vm.insert_value(at, value))?
-                .map_err(|error| self.state.memory_write_error(error));
+            return self.state.with_vm(|vm| self.state.write(vm, at, value))?;
         }
         Ok(())
     }

@@ -20,10 +20,14 @@ pub struct Segments {
 }
 
 /// A Python value as memory: lists and tuples become new segments holding their elements.
-fn gen_arg(vm: &mut VirtualMachine, value: &Bound<'_, PyAny>) -> PyResult<MaybeRelocatable> {
+fn gen_arg(
+    state: &HintState,
+    vm: &mut VirtualMachine,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<MaybeRelocatable> {
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let base = vm.add_memory_segment();
-        write_arg(vm, base, value)?;
+        write_arg(state, vm, base, value)?;
         return Ok(MaybeRelocatable::RelocatableValue(base));
     }
     maybe_relocatable(value)
@@ -31,15 +35,15 @@ fn gen_arg(vm: &mut VirtualMachine, value: &Bound<'_, PyAny>) -> PyResult<MaybeR
 
 /// Writes the elements of `values` from `at` on; returns the address after the last one.
 fn write_arg(
+    state: &HintState,
     vm: &mut VirtualMachine,
     at: Relocatable,
     values: &Bound<'_, PyAny>,
 ) -> PyResult<Relocatable> {
     let mut cursor = at;
     for item in values.try_iter()? {
-        let value = gen_arg(vm, &item?)?;
-        vm.insert_value(cursor, value)
-            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        let value = gen_arg(state, vm, &item?)?;
+        state.write(vm, cursor, value)?;
         cursor = (cursor + 1usize).map_err(|error| PyValueError::new_err(error.to_string()))?;
     }
     Ok(cursor)
@@ -82,15 +86,13 @@ impl Segments {
             .with_vm(|vm| -> PyResult<Relocatable> {
                 let mut cursor = start;
                 for value in values {
-                    vm.insert_value(cursor, value)
-                        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+                    state.write(vm, cursor, value)?;
                     cursor = (cursor + 1usize)
                         .map_err(|error| PyValueError::new_err(error.to_string()))?;
                 }
                 Ok(cursor)
             })?
             .map(Into::into)
-            .map_err(|error| state.prefer_rule_failure(error))
     }
 
     /// Writes a list (nested lists become segments of their own) from `ptr` on; returns the
@@ -106,9 +108,8 @@ impl Segments {
         let at = address(ptr)?;
         let state = self.state.get()?;
         state
-            .with_vm(|vm| write_arg(vm, at, arg))?
+            .with_vm(|vm| write_arg(state, vm, at, arg))?
             .map(Into::into)
-            .map_err(|error| state.prefer_rule_failure(error))
     }
 
     /// A Python value as a memory value: an int, an address, or a list written to a new segment.
@@ -122,9 +123,7 @@ impl Segments {
     ) -> PyResult<Bound<'py, PyAny>> {
         let _ = apply_modulo_to_args;
         let state = self.state.get()?;
-        let value = state
-            .with_vm(|vm| gen_arg(vm, arg))?
-            .map_err(|error| state.prefer_rule_failure(error))?;
+        let value = state.with_vm(|vm| gen_arg(state, vm, arg))??;
         to_python(py, &value)
     }
 

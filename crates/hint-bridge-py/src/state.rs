@@ -3,6 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 
+use cairn_vm_core::cairo_vm::types::relocatable::{MaybeRelocatable, Relocatable};
 use cairn_vm_core::cairo_vm::vm::vm_core::VirtualMachine;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -49,18 +50,20 @@ impl HintState {
         self.rule_failure.borrow_mut().take()
     }
 
-    /// The Python error for a failed memory write: a validation rule's own error when one
-    /// raised, else a `ValueError` saying why cairo-vm refused the write.
-    pub(crate) fn memory_write_error(&self, error: impl std::fmt::Display) -> PyErr {
-        self.prefer_rule_failure(PyValueError::new_err(error.to_string()))
-    }
-
-    /// `error`, or, if a validation rule raised in the write that made it, the rule's own
-    /// exception, as a hint's write raises it under cairo-run.
-    pub(crate) fn prefer_rule_failure(&self, error: PyErr) -> PyErr {
-        Python::attach(|py| match self.take_rule_failure() {
-            Some(failure) => failure.cause(py).unwrap_or(failure),
-            None => error,
+    /// Writes `value` at `at` for a Python object (`memory[a] = v`, `ids.x = v`,
+    /// `segments.write_arg`…). A refused write raises what a validation rule raised, as a
+    /// hint's write raises it under cairo-run, else a `ValueError` saying why cairo-vm refused.
+    pub(crate) fn write(
+        &self,
+        vm: &mut VirtualMachine,
+        at: Relocatable,
+        value: MaybeRelocatable,
+    ) -> PyResult<()> {
+        vm.insert_value(at, value).map_err(|error| {
+            Python::attach(|py| match self.take_rule_failure() {
+                Some(failure) => failure.cause(py).unwrap_or(failure),
+                None => PyValueError::new_err(error.to_string()),
+            })
         })
     }
 

@@ -21,10 +21,12 @@ test_executable() {
 }
 if command -v valgrind >/dev/null 2>&1; then
     echo "== values in native memory under valgrind (invalid accesses, leaks)"
-    native_tests=$(test_executable -p cairn-values-abi --test native)
-    PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
-        --errors-for-leak-kinds=definite \
-        --error-exitcode=7 "$native_tests" --quiet
+    for values_test in native felt_arrays; do
+        values_tests=$(test_executable -p cairn-values-abi --test "$values_test")
+        PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
+            --errors-for-leak-kinds=definite \
+            --error-exitcode=7 "$values_tests" --quiet
+    done
     echo "== native code under valgrind: every fixture call JIT-compiled, run and freed"
     # valgrind cannot read the DWARF 5 of Debian's LLVM libraries: run a copy without debug info.
     differential=$(test_executable --features cairn/native --test differential)

@@ -14,11 +14,10 @@ use cairn_starknet::{
     CallOutcome, ContractClass, EntryPoint, EntryPointExecutor, EntryPointRun, ExecutionResources,
     Felt, StarknetError, SyscallCounter, SyscallHandler,
 };
-use cairn_values_abi::Value;
 
 use crate::compile::OptLevel;
 use crate::error::NativeError;
-use crate::executor::{AotProgram, JitProgram, NativeOutcome, NativeResult};
+use crate::executor::{AotProgram, JitProgram, NativeResult};
 
 /// A class compiled in memory or loaded from the cache.
 enum Compiled {
@@ -31,17 +30,13 @@ impl Compiled {
     fn run(
         &self,
         index: usize,
-        args: &[Value],
+        calldata: &[Felt],
         gas: u64,
         handler: &mut dyn SyscallHandler,
-    ) -> crate::Result<NativeResult> {
+    ) -> crate::Result<NativeResult<CallOutcome>> {
         match self {
-            Compiled::Jit(program) => {
-                program.run_index_with_syscalls(index, args, Some(gas), handler)
-            }
-            Compiled::Aot(program) => {
-                program.run_index_with_syscalls(index, args, Some(gas), handler)
-            }
+            Compiled::Jit(program) => program.run_entry_point(index, calldata, Some(gas), handler),
+            Compiled::Aot(program) => program.run_entry_point(index, calldata, Some(gas), handler),
         }
     }
 }
@@ -198,11 +193,10 @@ impl EntryPointExecutor for NativeExecutor {
         handler: &mut dyn SyscallHandler,
     ) -> Result<EntryPointRun, StarknetError> {
         let program = self.program(class_hash, class)?;
-        let args = [cairn_starknet::calldata_value(calldata)];
         let mut counter = SyscallCounter::new(handler);
         let result = match program.run(
             entry_point.function_idx,
-            &args,
+            calldata,
             *remaining_gas,
             &mut counter,
         ) {
@@ -221,14 +215,9 @@ impl EntryPointExecutor for NativeExecutor {
             Err(error) => return Err(StarknetError::Execution(error.to_string())),
         };
         *remaining_gas = result.remaining_gas.unwrap_or(0);
-        let builtins = result.builtins;
-        let outcome = cairn_starknet::entry_point_outcome(match result.outcome {
-            NativeOutcome::Success(values) => Ok(values),
-            NativeOutcome::Panic(data) => Err(data),
-        })?;
         Ok(EntryPointRun {
-            outcome,
-            resources: ExecutionResources::of_native_run(counter.into_counts(), builtins),
+            outcome: result.outcome,
+            resources: ExecutionResources::of_native_run(counter.into_counts(), result.builtins),
         })
     }
 }

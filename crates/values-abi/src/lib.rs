@@ -5,7 +5,9 @@
 //!   conversion (in vm-core) and the native layouts (in native-codegen) both dispatch on it.
 //! - [`json`]: the JSON form of values used on the command line, checked against the types.
 //! - [`layout`] and [`native`]: how values look in native memory, and writing/reading them there;
-//!   [`array`] and [`dict`]: the shared, reference-counted buffers of arrays and dictionaries.
+//!   [`array`] and [`dict`]: the shared, reference-counted buffers of arrays and dictionaries;
+//!   [`felt_arrays`]: a contract call's calldata and result, one felt array each, without
+//!   `Value`s.
 //! - [`ec_state_sum`] / [`ec_state_for_vm`]: an `EcState` in the one form both backends share.
 //! - [`CachedRegistry`]: a registry whose types' shapes and layouts are worked out once.
 //! - [`abi`]: packing arguments for the x86_64 and aarch64 calling conventions.
@@ -20,6 +22,7 @@ pub mod dict;
 mod ec;
 mod entry;
 mod error;
+pub mod felt_arrays;
 pub mod json;
 pub mod layout;
 pub mod native;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use cairn_values_abi::Value;
+use cairn_values_abi::{Felt, Value};
 use cairo_lang_sierra::program::Program;
 use libloading::Library;
 
@@ -280,7 +280,29 @@ impl AotProgram {
             &self.info,
             &self.excluded,
             index,
-            args,
+            super::invoke::Arguments::Values(args),
+            super::invoke::GasSupply::Available(available_gas),
+            Some(handler),
+            |symbol| self.symbol(symbol),
+        )
+    }
+
+    /// Runs the contract entry point at `index` in the program's functions with `calldata`
+    /// (its `Span<felt252>` parameter), its chain-state syscalls answered by `handler`: the
+    /// outcome is its retdata or revert reason, converted without building `Value`s (what a
+    /// Starknet call needs, thousands of times a second).
+    pub fn run_entry_point(
+        &self,
+        index: usize,
+        calldata: &[Felt],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult<cairn_starknet::CallOutcome>> {
+        super::invoke::run_by_index(
+            &self.info,
+            &self.excluded,
+            index,
+            super::invoke::Arguments::Calldata(calldata),
             super::invoke::GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.symbol(symbol),

@@ -7,14 +7,15 @@ use std::ptr::NonNull;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bumpalo::Bump;
+use cairn_values_abi::felt_arrays::{FeltArrayEnum, FeltArrayPath};
 use cairn_values_abi::layout::struct_layout;
 use cairn_values_abi::native::free_heap_parts;
-use cairn_values_abi::{BuiltinKind, Felt, TypeShape, Value};
+use cairn_values_abi::{BuiltinKind, Felt, TypeShape, Value, ValueError};
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{Function, GenericArg};
 
-use cairn_starknet::SyscallHandler;
+use cairn_starknet::{CallOutcome, SyscallHandler};
 
 use crate::error::{NativeError, Result};
 use crate::program::ProgramInfo;
@@ -32,11 +33,13 @@ pub enum NativeOutcome {
     Panic(Vec<Felt>),
 }
 
-/// What a native call reports: the same facts as the VM backend's result.
+/// What a native call reports: the same facts as the VM backend's result. Its outcome is a
+/// [`NativeOutcome`], or for a contract entry point run by felts (`run_entry_point`) a
+/// [`CallOutcome`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NativeResult {
+pub struct NativeResult<Outcome = NativeOutcome> {
     /// Values or panic data.
-    pub outcome: NativeOutcome,
+    pub outcome: Outcome,
     /// Gas left at the end, for functions that take the gas counter.
     pub remaining_gas: Option<u64>,
     /// Available gas minus what is left, for programs that count gas.
@@ -56,6 +59,25 @@ pub(crate) enum GasSupply {
     /// The counter starts at this value whatever the program: an executable's entry code gives
     /// its gas counter i64::MAX, which only its syscalls charge.
     Counter(u64),
+}
+
+/// The values a call passes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arguments<'a> {
+    /// One per user parameter.
+    Values(&'a [Value]),
+    /// A contract entry point's calldata: the felts of its one user parameter, a felt array
+    /// in wrappers (`Span<felt252>` in a struct; see [`FeltArrayPath`]).
+    Calldata(&'a [Felt]),
+}
+
+impl Arguments<'_> {
+    fn count(&self) -> usize {
+        match self {
+            Arguments::Values(values) => values.len(),
+            Arguments::Calldata(_) => 1,
+        }
+    }
 }
 
 /// Runs the function `name` of `info`'s program: refuses a function left out of a partial
@@ -81,19 +103,28 @@ pub(crate) fn run_by_name(
             reason: reason.clone(),
         });
     }
-    run_by_index(info, excluded, index, args, gas, handler, lookup)
+    run_by_index(
+        info,
+        excluded,
+        index,
+        Arguments::Values(args),
+        gas,
+        handler,
+        lookup,
+    )
 }
 
-/// [`run_by_name`] for the function at `index` in the program's functions.
-pub(crate) fn run_by_index(
+/// [`run_by_name`] for the function at `index` in the program's functions, its values read
+/// back as `Outcome` says (`Value`s, or a contract entry point's felts).
+pub(crate) fn run_by_index<Outcome: ReadOutcome>(
     info: &ProgramInfo,
     excluded: &crate::compile::Excluded,
     index: usize,
-    args: &[Value],
+    args: Arguments<'_>,
     gas: GasSupply,
     handler: Option<&mut dyn SyscallHandler>,
     lookup: impl Fn(&str) -> Option<*mut ()>,
-) -> Result<NativeResult> {
+) -> Result<NativeResult<Outcome>> {
     let function = info
         .program()
         .funcs
@@ -175,6 +206,12 @@ pub(crate) struct CallPlan {
     results_layout: Layout,
     /// Whether the only return value is a `PanicResult`, unwrapped for the caller.
     panic_result: bool,
+    /// Where the one user parameter keeps its felts, when it is a felt array in wrappers (a
+    /// contract entry point's calldata).
+    calldata: Option<FeltArrayPath>,
+    /// How to read the `PanicResult` returned as a variant and felts, when each of its
+    /// variants is a felt array in wrappers (a contract entry point's result).
+    felt_result: Option<FeltArrayEnum>,
 }
 
 impl CallPlan {
@@ -227,6 +264,18 @@ impl CallPlan {
             })
             .collect();
         let panic_result = matches!(values.as_slice(), [ty] if is_panic_result(info, ty));
+        let felt_result = match values.as_slice() {
+            [ty] if panic_result => FeltArrayEnum::of(registry, ty)?,
+            _ => None,
+        };
+        let mut user_parameters = parameters.iter().filter_map(|parameter| match parameter {
+            Parameter::Value(ty) => Some(ty),
+            _ => None,
+        });
+        let calldata = match (user_parameters.next(), user_parameters.next()) {
+            (Some(ty), None) => FeltArrayPath::of(registry, ty)?,
+            _ => None,
+        };
         Ok(Self {
             entry,
             parameters,
@@ -234,6 +283,8 @@ impl CallPlan {
             returned,
             results_layout,
             panic_result,
+            calldata,
+            felt_result,
         })
     }
 }
@@ -261,32 +312,35 @@ impl CallPlans {
     }
 }
 
-/// Calls the wrapper of `function` as `plan` says, with `args` (one per user parameter).
+/// Calls the wrapper of `function` as `plan` says, with `args`.
 ///
 /// # Safety
 /// `plan` must be the plan of `function` of `info`'s program.
-unsafe fn invoke(
+unsafe fn invoke<Outcome: ReadOutcome>(
     info: &ProgramInfo,
     plan: &CallPlan,
     function: &Function,
-    args: &[Value],
+    args: Arguments<'_>,
     gas_supply: GasSupply,
     context: &mut SyscallContext<'_>,
-) -> Result<NativeResult> {
+) -> Result<NativeResult<Outcome>> {
     let available_gas = match gas_supply {
-        GasSupply::Available(available) => available,
+        GasSupply::Available(gas) => gas,
         GasSupply::Counter(_) => None,
     };
     let registry = info.registry();
-    if plan.values_passed != args.len() {
+    if plan.values_passed != args.count() {
         return Err(NativeError::Arguments(format!(
             "expected {} arguments, got {}",
             plan.values_passed,
-            args.len()
+            args.count()
         )));
     }
     let arena = Bump::new();
-    let mut user_args = args.iter();
+    let mut user_args = match args {
+        Arguments::Values(values) => values.iter(),
+        Arguments::Calldata(_) => [].iter(),
+    };
     let mut pointers: Vec<*mut u8> = Vec::with_capacity(plan.parameters.len());
     let mut initial_gas = None;
     for (position, parameter) in plan.parameters.iter().enumerate() {
@@ -313,15 +367,26 @@ unsafe fn invoke(
                 arena.alloc(system) as *mut *mut u8 as *mut u8
             }
             Parameter::OtherBuiltin => arena.alloc(0u64) as *mut u64 as *mut u8,
-            Parameter::Value(ty) => {
-                let value = user_args.next().ok_or_else(|| {
-                    NativeError::Arguments(format!("no value for parameter {position}"))
-                })?;
-                value
-                    .to_ptr(&arena, registry, ty)
+            Parameter::Value(ty) => match (args, &plan.calldata) {
+                (Arguments::Calldata(felts), Some(path)) => path
+                    .write(&arena, registry, ty, felts)
                     .map_err(|error| NativeError::Arguments(error.to_string()))?
-                    .as_ptr()
-            }
+                    .as_ptr(),
+                (Arguments::Calldata(_), None) => {
+                    return Err(NativeError::Arguments(format!(
+                        "parameter {position} is not a span of felts: it cannot take calldata"
+                    )))
+                }
+                (Arguments::Values(_), _) => {
+                    let value = user_args.next().ok_or_else(|| {
+                        NativeError::Arguments(format!("no value for parameter {position}"))
+                    })?;
+                    value
+                        .to_ptr(&arena, registry, ty)
+                        .map_err(|error| NativeError::Arguments(error.to_string()))?
+                        .as_ptr()
+                }
+            },
         };
         pointers.push(pointer);
     }
@@ -334,48 +399,27 @@ unsafe fn invoke(
 
     let mut remaining_gas = None;
     let mut builtins = BTreeMap::new();
-    let mut values = Vec::new();
-    // Every value is read and freed, even after one fails to read, so that none leaks.
-    let mut failure = None;
     for (returned, offset) in &plan.returned {
         // SAFETY: `offset` is inside the results struct, written by the wrapper.
-        let pointer = unsafe { NonNull::new_unchecked(results.as_ptr().add(*offset)) };
+        let pointer = unsafe { results.as_ptr().add(*offset) };
         match returned {
             Returned::Gas => {
                 // SAFETY: the gas counter is a u64 at this offset.
-                remaining_gas = Some(unsafe { pointer.cast::<u64>().as_ptr().read() });
+                remaining_gas = Some(unsafe { pointer.cast::<u64>().read() });
             }
-            Returned::Builtin(None) => {}
             Returned::Builtin(Some(name)) => {
                 // SAFETY: a builtin's counter is a u64 at this offset.
-                let used = unsafe { pointer.cast::<u64>().as_ptr().read() };
+                let used = unsafe { pointer.cast::<u64>().read() };
                 if used > 0 {
                     builtins.insert((*name).to_owned(), used as usize);
                 }
             }
-            Returned::Value(ty) => {
-                // SAFETY: the wrapper stored a value of type `ty` here, whose heap parts are
-                // now ours; they are read, then freed once.
-                let value = unsafe { Value::from_ptr(pointer, registry, ty) };
-                unsafe { free_heap_parts(pointer, registry, ty)? };
-                match value {
-                    Ok(value) => values.push(value),
-                    Err(error) => failure = failure.or(Some(error)),
-                }
-            }
+            Returned::Builtin(None) | Returned::Value(_) => {}
         }
     }
-    if let Some(error) = failure {
-        return Err(error.into());
-    }
-
-    let outcome = match (plan.panic_result, values.pop()) {
-        (true, Some(value)) if values.is_empty() => unwrap_panic_result(value)?,
-        (_, last) => {
-            values.extend(last);
-            NativeOutcome::Success(values)
-        }
-    };
+    // SAFETY: the wrapper wrote the plan's return values into `results`; their heap parts are
+    // ours, read and freed once here.
+    let outcome = unsafe { Outcome::read(info, plan, results)? };
     let gas_used = match (available_gas, remaining_gas, initial_gas) {
         (Some(available), Some(remaining), Some(_)) => available.checked_sub(remaining),
         _ => None,
@@ -386,6 +430,85 @@ unsafe fn invoke(
         gas_used,
         builtins: info.counts_builtins().then_some(builtins),
     })
+}
+
+/// What a call's return values become once read back: [`NativeOutcome`] (`Value`s), or a
+/// contract entry point's [`CallOutcome`] (felts).
+pub(crate) trait ReadOutcome: Sized {
+    /// Reads the values `plan`'s function returned into `results`, and frees their heap parts
+    /// (all of them, even after one fails to read, so that none leaks).
+    ///
+    /// # Safety
+    /// `results` holds the return values the wrapper of `plan`'s function wrote, whose heap
+    /// parts the caller owns and does not use afterwards.
+    unsafe fn read(info: &ProgramInfo, plan: &CallPlan, results: NonNull<u8>) -> Result<Self>;
+}
+
+impl ReadOutcome for NativeOutcome {
+    unsafe fn read(info: &ProgramInfo, plan: &CallPlan, results: NonNull<u8>) -> Result<Self> {
+        let registry = info.registry();
+        let mut values = Vec::new();
+        let mut failure = None;
+        for (returned, offset) in &plan.returned {
+            let Returned::Value(ty) = returned else {
+                continue;
+            };
+            // SAFETY: `offset` is inside the results struct, where the wrapper stored a value
+            // of type `ty`; it is read, then its heap parts freed once.
+            let value = unsafe {
+                let pointer = NonNull::new_unchecked(results.as_ptr().add(*offset));
+                let value = Value::from_ptr(pointer, registry, ty);
+                free_heap_parts(pointer, registry, ty)?;
+                value
+            };
+            match value {
+                Ok(value) => values.push(value),
+                Err(error) => failure = failure.or(Some(error)),
+            }
+        }
+        if let Some(error) = failure {
+            return Err(error.into());
+        }
+        match (plan.panic_result, values.pop()) {
+            (true, Some(value)) if values.is_empty() => unwrap_panic_result(value),
+            (_, last) => {
+                values.extend(last);
+                Ok(NativeOutcome::Success(values))
+            }
+        }
+    }
+}
+
+impl ReadOutcome for CallOutcome {
+    unsafe fn read(info: &ProgramInfo, plan: &CallPlan, results: NonNull<u8>) -> Result<Self> {
+        let value_offset = plan.returned.iter().find_map(|(returned, offset)| {
+            matches!(returned, Returned::Value(_)).then_some(*offset)
+        });
+        if let (Some(reader), Some(offset)) = (&plan.felt_result, value_offset) {
+            // SAFETY: the plan's only value is the `PanicResult` the reader was made for, at
+            // `offset` in the results struct.
+            let taken = unsafe { reader.take(results.as_ptr().add(offset)) };
+            return match taken {
+                Some((0, felts)) => Ok(CallOutcome::Success(felts)),
+                Some((_, panic_data)) => Ok(CallOutcome::Revert(panic_data)),
+                None => Err(corrupt_panic_result()),
+            };
+        }
+        // Not an entry point's usual result: read as values, then as an entry point's outcome.
+        // SAFETY: forwarded from the caller.
+        let outcome = unsafe { NativeOutcome::read(info, plan, results)? };
+        cairn_starknet::entry_point_outcome(match outcome {
+            NativeOutcome::Success(values) => Ok(values),
+            NativeOutcome::Panic(data) => Err(data),
+        })
+        .map_err(|error| NativeError::Values(ValueError::UnknownType(error.to_string())))
+    }
+}
+
+fn corrupt_panic_result() -> NativeError {
+    NativeError::Values(ValueError::UnknownType(
+        "a panic result of an unexpected shape".to_owned(),
+    ))
 }
 
 /// `core::panics::PanicResult<…>`, recognised by its debug name as the VM backend does.
@@ -403,13 +526,8 @@ fn is_panic_result(info: &ProgramInfo, ty: &ConcreteTypeId) -> bool {
 /// `Ok(T)` (variant 0) holds the tuple of return values; `Err((Panic, Array<felt252>))`
 /// (variant 1) the panic data.
 fn unwrap_panic_result(value: Value) -> Result<NativeOutcome> {
-    let corrupt = || {
-        NativeError::Values(cairn_values_abi::ValueError::UnknownType(
-            "a panic result of an unexpected shape".to_owned(),
-        ))
-    };
     let Value::Enum { variant, value } = value else {
-        return Err(corrupt());
+        return Err(corrupt_panic_result());
     };
     if variant == 0 {
         return Ok(NativeOutcome::Success(match *value {
@@ -418,16 +536,16 @@ fn unwrap_panic_result(value: Value) -> Result<NativeOutcome> {
         }));
     }
     let Value::Struct(members) = *value else {
-        return Err(corrupt());
+        return Err(corrupt_panic_result());
     };
     let Some(Value::Array(items)) = members.last() else {
-        return Err(corrupt());
+        return Err(corrupt_panic_result());
     };
     items
         .iter()
         .map(|item| match item {
             Value::Felt252(felt) => Ok(*felt),
-            _ => Err(corrupt()),
+            _ => Err(corrupt_panic_result()),
         })
         .collect::<Result<Vec<_>>>()
         .map(NativeOutcome::Panic)

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use cairn_values_abi::Value;
+use cairn_values_abi::{Felt, Value};
 use cairo_lang_sierra::program::Program;
 use melior::ir::Module;
 use melior::StringRef;
@@ -169,7 +169,29 @@ impl JitProgram {
             &self.info,
             &self.excluded,
             index,
-            args,
+            crate::executor::invoke::Arguments::Values(args),
+            GasSupply::Available(available_gas),
+            Some(handler),
+            |symbol| self.entry(symbol),
+        )
+    }
+
+    /// Runs the contract entry point at `index` in the program's functions with `calldata`
+    /// (its `Span<felt252>` parameter), its chain-state syscalls answered by `handler`: the
+    /// outcome is its retdata or revert reason, converted without building `Value`s (what a
+    /// Starknet call needs, thousands of times a second).
+    pub fn run_entry_point(
+        &self,
+        index: usize,
+        calldata: &[Felt],
+        available_gas: Option<u64>,
+        handler: &mut dyn cairn_starknet::SyscallHandler,
+    ) -> Result<NativeResult<cairn_starknet::CallOutcome>> {
+        crate::executor::invoke::run_by_index(
+            &self.info,
+            &self.excluded,
+            index,
+            crate::executor::invoke::Arguments::Calldata(calldata),
             GasSupply::Available(available_gas),
             Some(handler),
             |symbol| self.entry(symbol),

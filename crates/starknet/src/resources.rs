@@ -70,6 +70,19 @@ impl ExecutionResources {
         }
     }
 
+    /// Adds `other`'s counts to these, taking its maps when nothing was counted here yet (a
+    /// transaction's first run, often its only one: no map is built again, no name cloned).
+    pub fn add_owned(&mut self, other: ExecutionResources) {
+        let nothing_counted = self.syscalls.is_empty()
+            && self.builtins.as_ref().is_some_and(BTreeMap::is_empty)
+            && self.vm_steps == Some(0);
+        if nothing_counted {
+            *self = other;
+        } else {
+            self.add(&other);
+        }
+    }
+
     /// Adds `other`'s counts to these; builtin counts and steps survive only when both have
     /// them.
     pub fn add(&mut self, other: &ExecutionResources) {
@@ -416,7 +429,7 @@ mod tests {
 
     use starknet_types_core::felt::Felt;
 
-    use super::SyscallCounter;
+    use super::{ExecutionResources, SyscallCounter};
     use crate::crypto::{SecpCurve, U256};
     use crate::syscalls::{EntryPointExecutor, SyscallHandler};
     use crate::{ContractClass, EntryPoint, EntryPointRun, StarknetError, StarknetState};
@@ -436,6 +449,51 @@ mod tests {
         ) -> Result<EntryPointRun, StarknetError> {
             Err(StarknetError::Execution("no executor".to_owned()))
         }
+    }
+
+    #[test]
+    fn adding_an_owned_run_counts_as_adding_a_borrowed_one() {
+        let vm_run = ExecutionResources::of_vm_run(
+            BTreeMap::from([("StorageRead", 2), ("EmitEvent", 1)]),
+            BTreeMap::from([("range_check".to_owned(), 7)]),
+            120,
+        );
+        let native_run = ExecutionResources::of_native_run(
+            BTreeMap::from([("StorageRead", 1), ("StorageWrite", 3)]),
+            Some(BTreeMap::from([
+                ("range_check".to_owned(), 2),
+                ("pedersen".to_owned(), 4),
+            ])),
+        );
+        let uncounted_run = ExecutionResources::of_native_run(BTreeMap::new(), None);
+        for runs in [
+            vec![&vm_run],
+            vec![&native_run],
+            vec![&vm_run, &native_run],
+            vec![&native_run, &vm_run, &native_run],
+            vec![&uncounted_run, &vm_run],
+            vec![&vm_run, &uncounted_run],
+        ] {
+            let (mut borrowed, mut owned) =
+                (ExecutionResources::zero(), ExecutionResources::zero());
+            for run in runs {
+                borrowed.add(run);
+                owned.add_owned(run.clone());
+            }
+            assert_eq!(owned, borrowed);
+        }
+        let mut total = ExecutionResources::zero();
+        total.add_owned(vm_run.clone());
+        total.add_owned(native_run.clone());
+        assert_eq!(total.syscalls["StorageRead"], 3);
+        assert_eq!(
+            total
+                .builtins
+                .as_ref()
+                .map(|builtins| builtins["range_check"]),
+            Some(9)
+        );
+        assert_eq!(total.vm_steps, None);
     }
 
     #[test]

@@ -448,7 +448,7 @@ impl StarknetState {
         let executor = Rc::clone(&self.executor);
         let run = executor.execute(class_hash, class, entry_point, calldata, gas, self)?;
         if let Some(used) = &mut self.used {
-            used.add(&run.resources);
+            used.add_owned(run.resources);
         }
         Ok(run.outcome)
     }

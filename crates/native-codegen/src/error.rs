@@ -77,6 +77,10 @@ pub enum NativeError {
     /// A value could not be written to or read from native memory.
     #[error(transparent)]
     Values(#[from] cairn_values_abi::ValueError),
+    /// What a function returned is not what its kind of function returns (a `PanicResult`
+    /// of another shape, a contract entry point's result that is not one of felts).
+    #[error("unexpected result: {0}")]
+    UnexpectedResult(String),
 }
 
 impl From<melior::Error> for NativeError {

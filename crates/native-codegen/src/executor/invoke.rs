@@ -10,7 +10,7 @@ use bumpalo::Bump;
 use cairn_values_abi::felt_arrays::{FeltArrayEnum, FeltArrayPath};
 use cairn_values_abi::layout::struct_layout;
 use cairn_values_abi::native::free_heap_parts;
-use cairn_values_abi::{BuiltinKind, Felt, TypeShape, Value, ValueError};
+use cairn_values_abi::{BuiltinKind, Felt, TypeShape, Value};
 use cairo_lang_sierra::extensions::core::CoreTypeConcrete;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{Function, GenericArg};
@@ -501,14 +501,12 @@ impl ReadOutcome for CallOutcome {
             NativeOutcome::Success(values) => Ok(values),
             NativeOutcome::Panic(data) => Err(data),
         })
-        .map_err(|error| NativeError::Values(ValueError::UnknownType(error.to_string())))
+        .map_err(|error| NativeError::UnexpectedResult(error.to_string()))
     }
 }
 
 fn corrupt_panic_result() -> NativeError {
-    NativeError::Values(ValueError::UnknownType(
-        "a panic result of an unexpected shape".to_owned(),
-    ))
+    NativeError::UnexpectedResult("a panic result of an unexpected shape".to_owned())
 }
 
 /// `core::panics::PanicResult<…>`, recognised by its debug name as the VM backend does.

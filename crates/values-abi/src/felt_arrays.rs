@@ -14,7 +14,7 @@ use cairo_lang_sierra::ids::ConcreteTypeId;
 use starknet_types_core::felt::Felt;
 
 use crate::array::NativeArray;
-use crate::layout::{enum_payload_offset, enum_tag, layout_of, FELT_LAYOUT};
+use crate::layout::{enum_payload_offset, layout_of, FELT_LAYOUT};
 use crate::shape::TypeShape;
 use crate::{Registry, ValueError};
 
@@ -154,12 +154,9 @@ impl FeltArrayEnum {
     /// # Safety
     /// As [`FeltArrayPath::take`], for the enum type this reader was made for.
     pub unsafe fn take(&self, src: *const u8) -> Option<(usize, Vec<Felt>)> {
-        let size = enum_tag(self.variants.len()).layout().size();
-        let mut bytes = [0u8; 16];
-        // SAFETY: the tag is at the start of the value and at most 16 bytes.
-        unsafe { std::ptr::copy_nonoverlapping(src, bytes.as_mut_ptr(), size.min(16)) };
-        let variant = usize::try_from(u128::from_le_bytes(bytes)).ok()?;
-        let path = self.variants.get(variant)?;
+        // SAFETY: the value starts with its tag, per the caller.
+        let variant = unsafe { crate::native::read_variant(src, self.variants.len()) }?;
+        let path = &self.variants[variant];
         // SAFETY: the payload of this variant lies at the payload offset, per the caller.
         Some((variant, unsafe { path.take(src.add(self.payload_offset)) }))
     }
@@ -186,10 +183,9 @@ fn offset_of_felt_array(
                 }
             }
             match offset_of_felt_array(registry, last)? {
-                Some(inner) => {
-                    let (offsets, _) = crate::layout::struct_layout(registry, members)?;
-                    offsets.last().map(|offset| offset + inner)
-                }
+                Some(inner) => crate::layout::member_offsets(registry, ty, members)?
+                    .last()
+                    .map(|offset| offset + inner),
                 None => None,
             }
         }

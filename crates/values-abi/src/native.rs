@@ -161,7 +161,7 @@ fn first_bytes<const N: usize>(bytes: &[u8; 16]) -> [u8; N] {
 ///
 /// # Safety
 /// `src` is valid for reading the tag's storage.
-unsafe fn read_variant(src: *const u8, variants: usize) -> Option<usize> {
+pub(crate) unsafe fn read_variant(src: *const u8, variants: usize) -> Option<usize> {
     let size = enum_tag(variants).layout().size();
     let mut bytes = [0u8; 16];
     // SAFETY: as the caller guarantees; a tag is at most 16 bytes (`enum_tag` of a usize).

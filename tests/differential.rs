@@ -26,7 +26,7 @@ struct Observed {
     remaining_gas: Option<u64>,
     gas_used: Option<u64>,
     /// Builtin instances used (`None`: the native code does not count them).
-    builtins: Option<BTreeMap<String, usize>>,
+    builtins: Option<BTreeMap<&'static str, usize>>,
 }
 
 #[test]

@@ -201,7 +201,7 @@ pub(crate) fn print_json_report(
     remaining_gas: Option<u64>,
     gas_used: Option<u64>,
     steps: Option<usize>,
-    builtins: Option<&std::collections::BTreeMap<String, usize>>,
+    builtins: Option<&std::collections::BTreeMap<&'static str, usize>>,
 ) -> Result<()> {
     let panic: Option<Vec<String>> =
         panic.map(|data| data.iter().map(|felt| felt.to_string()).collect());

@@ -28,7 +28,7 @@ pub struct ExecutionResources {
     /// Builtin instances used, by builtin name (`range_check`, `pedersen`…; builtins no run
     /// used are absent), counted alike on both backends; `None` when a run could not count
     /// them (native code an older Cairn compiled).
-    pub builtins: Option<BTreeMap<String, u64>>,
+    pub builtins: Option<BTreeMap<&'static str, usize>>,
     /// VM steps of the entry points themselves (their entry code excluded, as
     /// cairo-lang-runner counts them): the VM's runs only, so `None` when any run was native.
     pub vm_steps: Option<u64>,
@@ -47,12 +47,12 @@ impl ExecutionResources {
     /// What a VM run used: its syscalls, its builtin instances by name, its steps.
     pub fn of_vm_run(
         syscalls: BTreeMap<&'static str, u64>,
-        builtins: BTreeMap<String, usize>,
+        builtins: BTreeMap<&'static str, usize>,
         steps: usize,
     ) -> Self {
         Self {
             syscalls,
-            builtins: Some(instance_counts(builtins)),
+            builtins: Some(builtins),
             vm_steps: Some(steps as u64),
         }
     }
@@ -61,11 +61,11 @@ impl ExecutionResources {
     /// code does not count them); native code has no steps.
     pub fn of_native_run(
         syscalls: BTreeMap<&'static str, u64>,
-        builtins: Option<BTreeMap<String, usize>>,
+        builtins: Option<BTreeMap<&'static str, usize>>,
     ) -> Self {
         Self {
             syscalls,
-            builtins: builtins.map(instance_counts),
+            builtins,
             vm_steps: None,
         }
     }
@@ -92,14 +92,7 @@ impl ExecutionResources {
         self.builtins = match (self.builtins.take(), &other.builtins) {
             (Some(mut ours), Some(theirs)) => {
                 for (name, count) in theirs {
-                    // A name already counted is not cloned again: a transaction adds every
-                    // call's counts into one total.
-                    match ours.get_mut(name) {
-                        Some(total) => *total += count,
-                        None => {
-                            ours.insert(name.clone(), *count);
-                        }
-                    }
+                    *ours.entry(name).or_default() += count;
                 }
                 Some(ours)
             }
@@ -107,14 +100,6 @@ impl ExecutionResources {
         };
         self.vm_steps = self.vm_steps.zip(other.vm_steps).map(|(a, b)| a + b);
     }
-}
-
-/// Builtin instance counts as a backend reports them (`usize`), as resources keep them.
-fn instance_counts(counts: BTreeMap<String, usize>) -> BTreeMap<String, u64> {
-    counts
-        .into_iter()
-        .map(|(name, used)| (name, used as u64))
-        .collect()
 }
 
 /// Declares [`SyscallKind`], one variant per syscall name cairo-lang-runner counts.
@@ -190,12 +175,15 @@ impl<'a> SyscallCounter<'a> {
 
     /// The counts so far, by syscall name (syscalls never made are absent).
     pub fn into_counts(self) -> BTreeMap<&'static str, u64> {
-        SyscallKind::ALL
-            .iter()
-            .zip(self.counts)
-            .filter(|(_, count)| *count != 0)
-            .map(|(kind, count)| (kind.name(), count))
-            .collect()
+        // Inserted one by one: `collect` would gather and sort the few entries in a vector
+        // first, an allocation more per run.
+        let mut counts = BTreeMap::new();
+        for (kind, count) in SyscallKind::ALL.iter().zip(self.counts) {
+            if count != 0 {
+                counts.insert(kind.name(), count);
+            }
+        }
+        counts
     }
 
     fn count(&mut self, kind: SyscallKind) -> &mut dyn SyscallHandler {
@@ -455,15 +443,12 @@ mod tests {
     fn adding_an_owned_run_counts_as_adding_a_borrowed_one() {
         let vm_run = ExecutionResources::of_vm_run(
             BTreeMap::from([("StorageRead", 2), ("EmitEvent", 1)]),
-            BTreeMap::from([("range_check".to_owned(), 7)]),
+            BTreeMap::from([("range_check", 7)]),
             120,
         );
         let native_run = ExecutionResources::of_native_run(
             BTreeMap::from([("StorageRead", 1), ("StorageWrite", 3)]),
-            Some(BTreeMap::from([
-                ("range_check".to_owned(), 2),
-                ("pedersen".to_owned(), 4),
-            ])),
+            Some(BTreeMap::from([("range_check", 2), ("pedersen", 4)])),
         );
         let uncounted_run = ExecutionResources::of_native_run(BTreeMap::new(), None);
         for runs in [

@@ -74,7 +74,7 @@ impl EntryPointExecutor for Scripted {
             outcome,
             resources: ExecutionResources {
                 syscalls: counter.into_counts(),
-                builtins: Some([("range_check".to_owned(), 2)].into()),
+                builtins: Some([("range_check", 2)].into()),
                 vm_steps: Some(10),
             },
         })
@@ -155,7 +155,7 @@ fn an_inner_revert_undoes_only_the_inner_call() {
         record.resources,
         ExecutionResources {
             syscalls: [("StorageWrite", 2), ("EmitEvent", 1), ("CallContract", 1)].into(),
-            builtins: Some([("range_check".to_owned(), 4)].into()),
+            builtins: Some([("range_check", 4)].into()),
             vm_steps: Some(20),
         }
     );

@@ -699,6 +699,17 @@ impl<'h> Runner<'h> {
             .collect()
     }
 
+    /// The builtins the run has used, by name, with their instance counts (builtins with no
+    /// instance used are absent): what a Sierra run reports.
+    pub fn used_builtins(&mut self) -> Result<std::collections::BTreeMap<&'static str, usize>> {
+        Ok(self
+            .builtin_instances()?
+            .into_iter()
+            .filter(|(_, used)| *used > 0)
+            .map(|(name, used)| (name.to_str(), used))
+            .collect())
+    }
+
     /// The values the program has written to the output builtin, in order.
     ///
     /// Before the end of the run this is the output written so far, up to the first unwritten

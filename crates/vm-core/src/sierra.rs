@@ -548,13 +548,7 @@ impl<'p> SierraRunner<'p> {
         let mut result = result?;
         // The function's own steps, as cairo-lang-runner counts them.
         result.steps = self.runner.step_count().saturating_sub(self.entry_steps);
-        result.builtins = self
-            .runner
-            .builtin_instances()?
-            .into_iter()
-            .filter(|(_, used)| *used > 0)
-            .map(|(name, used)| (name.to_str().to_owned(), used))
-            .collect();
+        result.builtins = self.runner.used_builtins()?;
         Ok(result)
     }
 }

@@ -2,7 +2,7 @@
 //! read back from the wrapper's result struct.
 
 use std::alloc::Layout;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ptr::NonNull;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -47,7 +47,7 @@ pub struct NativeResult<Outcome = NativeOutcome> {
     /// Builtin instances the run used, by the name the VM reports them under (`range_check`,
     /// `pedersen`…; unused builtins are absent), as the VM backend counts them; `None` when the
     /// code does not count them (see [`ProgramInfo::counts_builtins`]).
-    pub builtins: Option<BTreeMap<String, usize>>,
+    pub builtins: Option<BTreeMap<&'static str, usize>>,
 }
 
 /// The gas a call starts with.
@@ -291,9 +291,10 @@ impl CallPlan {
     }
 }
 
-/// The call plans of one program's functions, by index.
+/// The call plans of one program's functions, by index (a vector, not a map: the lookup is in
+/// the path of every call, where hashing the index showed in contract profiles).
 #[derive(Default)]
-pub(crate) struct CallPlans(Mutex<HashMap<usize, Arc<CallPlan>>>);
+pub(crate) struct CallPlans(Mutex<Vec<Option<Arc<CallPlan>>>>);
 
 impl CallPlans {
     /// The plan of the function at `index`, made by `make` the first time.
@@ -304,12 +305,18 @@ impl CallPlans {
     ) -> Result<Arc<CallPlan>> {
         // A panic while the lock is held cannot leave a half-made entry (an insert is one step).
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(plan) = lock().get(&index) {
+        if let Some(Some(plan)) = lock().get(index) {
             return Ok(Arc::clone(plan));
         }
         // Made without the lock: two threads may both make it, and both get the same plan.
+        // Callers look `index` up among the program's functions first, so the vector never
+        // grows beyond them.
         let plan = Arc::new(make()?);
-        lock().insert(index, Arc::clone(&plan));
+        let mut plans = lock();
+        if plans.len() <= index {
+            plans.resize(index + 1, None);
+        }
+        plans[index] = Some(Arc::clone(&plan));
         Ok(plan)
     }
 }
@@ -413,7 +420,7 @@ unsafe fn invoke<Outcome: ReadOutcome>(
                 // SAFETY: a builtin's counter is a u64 at this offset.
                 let used = unsafe { pointer.cast::<u64>().read() };
                 if used > 0 {
-                    builtins.insert((*name).to_owned(), used as usize);
+                    builtins.insert(*name, used as usize);
                 }
             }
             Returned::Builtin(None) | Returned::Value(_) => {}

@@ -318,13 +318,7 @@ impl ProverRunner<'_> {
             *self.runner.exec_scopes_mut() = scopes;
             result?
         };
-        result.builtins = self
-            .runner
-            .builtin_instances()?
-            .into_iter()
-            .filter(|(_, used)| *used > 0)
-            .map(|(name, used)| (name.to_str().to_owned(), used))
-            .collect();
+        result.builtins = self.runner.used_builtins()?;
         Ok(result)
     }
 

@@ -45,7 +45,7 @@ pub struct SierraResult {
     pub steps: usize,
     /// Builtin instances the run used, by builtin name (`range_check`, `pedersen`…); unused
     /// builtins are absent.
-    pub builtins: std::collections::BTreeMap<String, usize>,
+    pub builtins: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl SierraResult {

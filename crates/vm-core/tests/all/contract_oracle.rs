@@ -207,13 +207,13 @@ fn entry_points_match_cairo_lang_runner() {
             ours.steps, theirs.used_resources.basic_resources.n_steps,
             "{label}: steps"
         );
-        let their_builtins: BTreeMap<String, usize> = theirs
+        let their_builtins: BTreeMap<&str, usize> = theirs
             .used_resources
             .basic_resources
             .builtin_instance_counter
             .iter()
             .filter(|(_, used)| **used > 0)
-            .map(|(name, used)| (name.to_str().to_owned(), *used))
+            .map(|(name, used)| (name.to_str(), *used))
             .collect();
         assert_eq!(ours.builtins, their_builtins, "{label}: builtins");
         let their_syscalls: BTreeMap<String, usize> = theirs

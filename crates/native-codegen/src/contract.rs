@@ -46,7 +46,9 @@ impl Compiled {
 pub struct NativeExecutor {
     opt_level: OptLevel,
     cache: Option<PathBuf>,
-    programs: RefCell<HashMap<Felt, Rc<Compiled>>>,
+    /// Compiled classes by class hash, looked up on every call (foldhash: SipHash over the
+    /// hash's 32 bytes showed in contract profiles).
+    programs: RefCell<HashMap<Felt, Rc<Compiled>, foldhash::fast::RandomState>>,
 }
 
 impl NativeExecutor {
@@ -55,7 +57,7 @@ impl NativeExecutor {
         Self {
             opt_level,
             cache: None,
-            programs: RefCell::new(HashMap::new()),
+            programs: RefCell::new(HashMap::default()),
         }
     }
 
@@ -70,7 +72,7 @@ impl NativeExecutor {
         Self {
             opt_level,
             cache: Some(folder.into()),
-            programs: RefCell::new(HashMap::new()),
+            programs: RefCell::new(HashMap::default()),
         }
     }
 

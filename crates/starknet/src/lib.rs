@@ -33,7 +33,7 @@ pub use crypto::{Secp256Point, SecpCurve, U256};
 pub use entry_values::{calldata_value, entry_point_outcome, outcome_from_values};
 pub use error::StarknetError;
 pub use gas::{SecpGasCosts, SyscallGasCosts};
-pub use resources::{EntryPointRun, ExecutionResources, SyscallCounter};
+pub use resources::{EntryPointRun, ExecutionResources, SyscallCounter, SyscallCounts};
 pub use starknet_types_core::felt::Felt;
 pub use state::{CallRecord, Event, InvokeRecord, InvokeTransaction, L2ToL1Message, StarknetState};
 pub use syscalls::{

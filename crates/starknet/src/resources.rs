@@ -24,7 +24,7 @@ pub struct EntryPointRun {
 pub struct ExecutionResources {
     /// Syscalls made, by the name cairo-lang-runner gives them (`StorageRead`, `Keccak`,
     /// `Secp256k1Mul`…).
-    pub syscalls: BTreeMap<&'static str, u64>,
+    pub syscalls: SyscallCounts,
     /// Builtin instances used, by builtin name (`range_check`, `pedersen`…; builtins no run
     /// used are absent), counted alike on both backends; `None` when a run could not count
     /// them (native code an older Cairn compiled).
@@ -38,7 +38,7 @@ impl ExecutionResources {
     /// Nothing counted yet, ready to add runs of either backend to.
     pub fn zero() -> Self {
         Self {
-            syscalls: BTreeMap::new(),
+            syscalls: SyscallCounts::default(),
             builtins: Some(BTreeMap::new()),
             vm_steps: Some(0),
         }
@@ -46,7 +46,7 @@ impl ExecutionResources {
 
     /// What a VM run used: its syscalls, its builtin instances by name, its steps.
     pub fn of_vm_run(
-        syscalls: BTreeMap<&'static str, u64>,
+        syscalls: SyscallCounts,
         builtins: BTreeMap<&'static str, usize>,
         steps: usize,
     ) -> Self {
@@ -60,7 +60,7 @@ impl ExecutionResources {
     /// What a native run used: its syscalls and its builtin instances by name (`None` when its
     /// code does not count them); native code has no steps.
     pub fn of_native_run(
-        syscalls: BTreeMap<&'static str, u64>,
+        syscalls: SyscallCounts,
         builtins: Option<BTreeMap<&'static str, usize>>,
     ) -> Self {
         Self {
@@ -86,9 +86,7 @@ impl ExecutionResources {
     /// Adds `other`'s counts to these; builtin counts and steps survive only when both have
     /// them.
     pub fn add(&mut self, other: &ExecutionResources) {
-        for (name, count) in &other.syscalls {
-            *self.syscalls.entry(name).or_default() += count;
-        }
+        self.syscalls.add(&other.syscalls);
         self.builtins = match (self.builtins.take(), &other.builtins) {
             (Some(mut ours), Some(theirs)) => {
                 for (name, count) in theirs {
@@ -105,7 +103,8 @@ impl ExecutionResources {
 /// Declares [`SyscallKind`], one variant per syscall name cairo-lang-runner counts.
 macro_rules! syscall_kinds {
     ($($kind:ident),* $(,)?) => {
-        /// A syscall as cairo-lang-runner names it in its counts; the index of its counter.
+        /// A syscall as cairo-lang-runner names it in its counts; the index of its counter. Declared
+        /// in alphabetical order, so counts read in index order come sorted by name.
         #[derive(Clone, Copy, Debug)]
         enum SyscallKind {
             $($kind),*
@@ -119,6 +118,14 @@ macro_rules! syscall_kinds {
             fn name(self) -> &'static str {
                 match self {
                     $(SyscallKind::$kind => stringify!($kind)),*
+                }
+            }
+
+            /// The kind named `name`, if any.
+            fn named(name: &str) -> Option<SyscallKind> {
+                match name {
+                    $(stringify!($kind) => Some(SyscallKind::$kind),)*
+                    _ => None,
                 }
             }
         }
@@ -153,6 +160,70 @@ syscall_kinds!(
     StorageWrite,
 );
 
+/// Syscalls made, counted by kind and read by the name cairo-lang-runner gives each
+/// (`StorageRead`, `Secp256k1Mul`…); syscalls never made count 0 and are left out of
+/// [`SyscallCounts::iter`], the `Debug` form and the JSON form (a map, as cairo-lang-runner's).
+///
+/// An array rather than a map: every entry-point run makes one, and building, adding and
+/// dropping a map of names took about 2% of a native ERC20 transfer.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyscallCounts([u64; SyscallKind::ALL.len()]);
+
+impl SyscallCounts {
+    /// Counts from `(name, count)` pairs (a name twice adds up); `None` if a name is not a
+    /// syscall's.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, u64)>) -> Option<Self> {
+        let mut counts = Self::default();
+        for (name, count) in pairs {
+            counts.0[SyscallKind::named(name)? as usize] += count;
+        }
+        Some(counts)
+    }
+
+    /// How many times the syscall `name` was made (0 for a name that is not a syscall's).
+    pub fn get(&self, name: &str) -> u64 {
+        SyscallKind::named(name).map_or(0, |kind| self.0[kind as usize])
+    }
+
+    /// The syscalls made, by name in alphabetical order, with their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        SyscallKind::ALL
+            .iter()
+            .zip(self.0)
+            .filter(|(_, count)| *count != 0)
+            .map(|(kind, count)| (kind.name(), count))
+    }
+
+    /// Whether no syscall was made.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|count| *count == 0)
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &SyscallCounts) {
+        for (count, more) in self.0.iter_mut().zip(other.0) {
+            *count += more;
+        }
+    }
+
+    /// The counts as a map by name (syscalls never made are absent).
+    pub fn to_map(&self) -> BTreeMap<&'static str, u64> {
+        self.iter().collect()
+    }
+}
+
+impl std::fmt::Debug for SyscallCounts {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for SyscallCounts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
 /// A handler that counts the syscalls it passes on to `inner`: what an executor wraps the
 /// handler of a run in to report [`ExecutionResources::syscalls`].
 ///
@@ -161,7 +232,7 @@ syscall_kinds!(
 /// comparisons took about 4% of a native transfer's profile.
 pub struct SyscallCounter<'a> {
     inner: &'a mut dyn SyscallHandler,
-    counts: [u64; SyscallKind::ALL.len()],
+    counts: SyscallCounts,
 }
 
 impl<'a> SyscallCounter<'a> {
@@ -169,25 +240,17 @@ impl<'a> SyscallCounter<'a> {
     pub fn new(inner: &'a mut dyn SyscallHandler) -> Self {
         Self {
             inner,
-            counts: [0; SyscallKind::ALL.len()],
+            counts: SyscallCounts::default(),
         }
     }
 
-    /// The counts so far, by syscall name (syscalls never made are absent).
-    pub fn into_counts(self) -> BTreeMap<&'static str, u64> {
-        // Inserted one by one: `collect` would gather and sort the few entries in a vector
-        // first, an allocation more per run.
-        let mut counts = BTreeMap::new();
-        for (kind, count) in SyscallKind::ALL.iter().zip(self.counts) {
-            if count != 0 {
-                counts.insert(kind.name(), count);
-            }
-        }
-        counts
+    /// The counts so far.
+    pub fn into_counts(self) -> SyscallCounts {
+        self.counts
     }
 
     fn count(&mut self, kind: SyscallKind) -> &mut dyn SyscallHandler {
-        self.counts[kind as usize] += 1;
+        self.counts.0[kind as usize] += 1;
         &mut *self.inner
     }
 }
@@ -417,7 +480,7 @@ mod tests {
 
     use starknet_types_core::felt::Felt;
 
-    use super::{ExecutionResources, SyscallCounter};
+    use super::{ExecutionResources, SyscallCounter, SyscallCounts, SyscallKind};
     use crate::crypto::{SecpCurve, U256};
     use crate::syscalls::{EntryPointExecutor, SyscallHandler};
     use crate::{ContractClass, EntryPoint, EntryPointRun, StarknetError, StarknetState};
@@ -441,16 +504,19 @@ mod tests {
 
     #[test]
     fn adding_an_owned_run_counts_as_adding_a_borrowed_one() {
+        let counts = |pairs: &[(&str, u64)]| {
+            SyscallCounts::from_pairs(pairs.iter().copied()).expect("syscall names")
+        };
         let vm_run = ExecutionResources::of_vm_run(
-            BTreeMap::from([("StorageRead", 2), ("EmitEvent", 1)]),
+            counts(&[("StorageRead", 2), ("EmitEvent", 1)]),
             BTreeMap::from([("range_check", 7)]),
             120,
         );
         let native_run = ExecutionResources::of_native_run(
-            BTreeMap::from([("StorageRead", 1), ("StorageWrite", 3)]),
+            counts(&[("StorageRead", 1), ("StorageWrite", 3)]),
             Some(BTreeMap::from([("range_check", 2), ("pedersen", 4)])),
         );
-        let uncounted_run = ExecutionResources::of_native_run(BTreeMap::new(), None);
+        let uncounted_run = ExecutionResources::of_native_run(SyscallCounts::default(), None);
         for runs in [
             vec![&vm_run],
             vec![&native_run],
@@ -470,7 +536,7 @@ mod tests {
         let mut total = ExecutionResources::zero();
         total.add_owned(vm_run.clone());
         total.add_owned(native_run.clone());
-        assert_eq!(total.syscalls["StorageRead"], 3);
+        assert_eq!(total.syscalls.get("StorageRead"), 3);
         assert_eq!(
             total
                 .builtins
@@ -497,6 +563,39 @@ mod tests {
             .is_ok());
         let expected: BTreeMap<&str, u64> =
             [("StorageRead", 2), ("Keccak", 1), ("Secp256r1New", 1)].into();
-        assert_eq!(counter.into_counts(), expected);
+        let counts = counter.into_counts();
+        assert_eq!(counts.to_map(), expected);
+        assert_eq!(counts.get("Keccak"), 1);
+        assert_eq!(counts.get("StorageWrite"), 0);
+        assert_eq!(counts.get("NoSuchSyscall"), 0);
+        assert_eq!(
+            format!("{counts:?}"),
+            r#"{"Keccak": 1, "Secp256r1New": 1, "StorageRead": 2}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&counts).expect("serialises"),
+            r#"{"Keccak":1,"Secp256r1New":1,"StorageRead":2}"#
+        );
+        assert!(!counts.is_empty());
+        assert!(SyscallCounts::default().is_empty());
+    }
+
+    #[test]
+    fn syscall_kinds_are_declared_in_name_order_and_names_read_back() {
+        let names: Vec<&str> = SyscallKind::ALL.iter().map(|kind| kind.name()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        for kind in SyscallKind::ALL {
+            assert_eq!(
+                SyscallKind::named(kind.name()).map(|k| k as usize),
+                Some(*kind as usize)
+            );
+        }
+        assert_eq!(
+            SyscallCounts::from_pairs([("Deploy", 1), ("Deploy", 2)]).map(|c| c.get("Deploy")),
+            Some(3)
+        );
+        assert_eq!(SyscallCounts::from_pairs([("deploy", 1)]), None);
     }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use cairn_starknet::{
     selector, short_string, CallOutcome, ContractClass, EntryPoint, EntryPointExecutor,
     EntryPointRun, ExecutionResources, Felt, InvokeTransaction, StarknetError, StarknetState,
-    SyscallCounter, SyscallGasCosts, SyscallHandler,
+    SyscallCounter, SyscallCounts, SyscallGasCosts, SyscallHandler,
 };
 
 /// Each entry point's behaviour, chosen by selector: writes its calldata[0] at key 1, then
@@ -154,7 +154,12 @@ fn an_inner_revert_undoes_only_the_inner_call() {
     assert_eq!(
         record.resources,
         ExecutionResources {
-            syscalls: [("StorageWrite", 2), ("EmitEvent", 1), ("CallContract", 1)].into(),
+            syscalls: SyscallCounts::from_pairs([
+                ("StorageWrite", 2),
+                ("EmitEvent", 1),
+                ("CallContract", 1)
+            ])
+            .expect("syscall names"),
             builtins: Some([("range_check", 4)].into()),
             vm_steps: Some(20),
         }

@@ -167,7 +167,7 @@ fn entry_points_match_cairo_lang_runner() {
             .expect("run");
         let our_syscalls: BTreeMap<String, usize> = counter
             .into_counts()
-            .into_iter()
+            .iter()
             .map(|(name, count)| (name.to_owned(), count as usize))
             .collect();
 

@@ -103,8 +103,8 @@ impl ExecutionResources {
 /// Declares [`SyscallKind`], one variant per syscall name cairo-lang-runner counts.
 macro_rules! syscall_kinds {
     ($($kind:ident),* $(,)?) => {
-        /// A syscall as cairo-lang-runner names it in its counts; the index of its counter. Declared
-        /// in alphabetical order, so counts read in index order come sorted by name.
+        /// A syscall as cairo-lang-runner names it in its counts; the index of its counter.
+        /// Declared in alphabetical order, so counts read in index order come sorted by name.
         #[derive(Clone, Copy, Debug)]
         enum SyscallKind {
             $($kind),*

@@ -24,6 +24,7 @@ mod error;
 mod gas;
 mod resources;
 mod state;
+mod syscall_counts;
 mod syscalls;
 
 pub use cheatcodes::CheatcodeError;
@@ -33,9 +34,10 @@ pub use crypto::{Secp256Point, SecpCurve, U256};
 pub use entry_values::{calldata_value, entry_point_outcome, outcome_from_values};
 pub use error::StarknetError;
 pub use gas::{SecpGasCosts, SyscallGasCosts};
-pub use resources::{EntryPointRun, ExecutionResources, SyscallCounter, SyscallCounts};
+pub use resources::{EntryPointRun, ExecutionResources};
 pub use starknet_types_core::felt::Felt;
 pub use state::{CallRecord, Event, InvokeRecord, InvokeTransaction, L2ToL1Message, StarknetState};
+pub use syscall_counts::{SyscallCounter, SyscallCounts};
 pub use syscalls::{
     BlockInfo, CallOutcome, EntryPointExecutor, ExecutionInfo, ResourceBounds, SyscallHandler,
     SyscallResult, TxInfo,

@@ -7,6 +7,7 @@
 //! measured a tenth of an ERC20 transfer natively. Here the way to the array is worked out
 //! once per type ([`FeltArrayPath`], [`FeltArrayEnum`]), and a call copies felts only.
 
+use std::alloc::Layout;
 use std::ptr::NonNull;
 
 use bumpalo::Bump;
@@ -21,16 +22,27 @@ use crate::{Registry, ValueError};
 /// Where a type keeps its array of felts: a value of the type is that array, reached through
 /// structs (the last member holding one, every other member an empty struct such as `Panic`)
 /// and snapshots, at a fixed offset. Types without such an array have no path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FeltArrayPath {
     /// The array view's offset in the value.
     offset: usize,
+    /// The type's layout, worked out with the path rather than on every write.
+    layout: Layout,
+    /// The type, for errors.
+    ty: ConcreteTypeId,
 }
 
 impl FeltArrayPath {
     /// The path of `ty`, or `None` when a value of `ty` is not one felt array in wrappers.
     pub fn of(registry: &Registry, ty: &ConcreteTypeId) -> Result<Option<Self>, ValueError> {
-        Ok(offset_of_felt_array(registry, ty)?.map(|offset| Self { offset }))
+        let Some(offset) = offset_of_felt_array(registry, ty)? else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            offset,
+            layout: layout_of(registry, ty)?,
+            ty: ty.clone(),
+        }))
     }
 
     /// Reads the felts of the array in the value at `src`, and releases the value's reference
@@ -71,25 +83,18 @@ impl FeltArrayPath {
     /// `arena`: the array's buffer `malloc`ed (it belongs to whoever consumes the value, as
     /// with [`crate::Value::to_ptr`]); the wrappers around the array have no bytes of their
     /// own to write (empty structs, checked when the path was made).
-    pub fn write(
-        &self,
-        arena: &Bump,
-        registry: &Registry,
-        ty: &ConcreteTypeId,
-        felts: &[Felt],
-    ) -> Result<NonNull<u8>, ValueError> {
-        let layout = layout_of(registry, ty)?;
-        let ptr = arena.alloc_layout(layout);
+    pub fn write(&self, arena: &Bump, felts: &[Felt]) -> Result<NonNull<u8>, ValueError> {
+        let ptr = arena.alloc_layout(self.layout);
         let length = u32::try_from(felts.len()).map_err(|_| ValueError::UnsupportedType {
             path: format!("{} felts", felts.len()),
-            ty: ty.to_string(),
+            ty: self.ty.to_string(),
         })?;
         let mut array = NativeArray::EMPTY;
         if length > 0 {
             array = NativeArray::allocate(FELT_LAYOUT.size(), length).ok_or_else(|| {
                 ValueError::UnsupportedType {
                     path: "out of memory".to_owned(),
-                    ty: ty.to_string(),
+                    ty: self.ty.to_string(),
                 }
             })?;
             for (index, felt) in felts.iter().enumerate() {

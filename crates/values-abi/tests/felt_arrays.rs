@@ -93,7 +93,7 @@ proptest! {
         let span = ty("SpanTuple");
         let path = FeltArrayPath::of(&registry, &span).expect("shape").expect("a path");
         let arena = Bump::new();
-        let ptr = path.write(&arena, &registry, &span, &felts).expect("write");
+        let ptr = path.write(&arena, &felts).expect("write");
         // SAFETY: `ptr` holds a `SpanTuple` just written, its heap parts alive.
         let back = unsafe { Value::from_ptr(ptr, &registry, &span) }.expect("from_ptr");
         // SAFETY: written above; not used afterwards.
@@ -132,9 +132,7 @@ fn taking_a_shared_array_gives_up_one_reference_and_keeps_the_buffer() {
         .expect("a path");
     let felts = [Felt::ONE, Felt::TWO, Felt::THREE];
     let arena = Bump::new();
-    let ptr = path
-        .write(&arena, &registry, &felts_type, &felts)
-        .expect("write");
+    let ptr = path.write(&arena, &felts).expect("write");
     // SAFETY: `ptr` holds the array view just written; a second reference stands for a
     // snapshot held elsewhere.
     let array = unsafe { ptr.as_ptr().cast::<NativeArray>().read_unaligned() };

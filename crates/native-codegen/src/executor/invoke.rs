@@ -378,7 +378,7 @@ unsafe fn invoke<Outcome: ReadOutcome>(
             Parameter::OtherBuiltin => arena.alloc(0u64) as *mut u64 as *mut u8,
             Parameter::Value(ty) => match (args, &plan.calldata) {
                 (Arguments::Calldata(felts), Some(path)) => path
-                    .write(&arena, registry, ty, felts)
+                    .write(&arena, felts)
                     .map_err(|error| NativeError::Arguments(error.to_string()))?
                     .as_ptr(),
                 (Arguments::Calldata(_), None) => {

@@ -169,6 +169,23 @@ impl Fp {
         self.add(self)
     }
 
+    /// `self / 2`: in Montgomery form as in the plain one, an even representative halved by a
+    /// shift, an odd one made even by adding p first (below 2^253, no overflow).
+    #[inline(always)]
+    pub fn halve(&self) -> Fp {
+        let odd = self.0[0] & 1;
+        let (l0, carry) = adc(self.0[0], odd, 0);
+        let (l1, carry) = adc(self.0[1], 0, carry);
+        let (l2, carry) = adc(self.0[2], 0, carry);
+        let (l3, _) = adc(self.0[3], odd * P[3], carry);
+        Fp([
+            (l0 >> 1) | (l1 << 63),
+            (l1 >> 1) | (l2 << 63),
+            (l2 >> 1) | (l3 << 63),
+            l3 >> 1,
+        ])
+    }
+
     /// `self − other`.
     #[inline(always)]
     pub fn sub(&self, other: &Fp) -> Fp {
@@ -197,6 +214,13 @@ impl Fp {
     // Lazily reduced arithmetic, for Poseidon's partial rounds: values that may exceed p (each
     // function states its bounds), passed straight to a multiplication or to
     // `reduce_below_8p`. Such a value is not a valid `Fp` for anything else.
+
+    /// Montgomery limbs as a lazily reduced value (any 256 bits), for the lazy functions or
+    /// `reduce_lazy_value`.
+    #[inline(always)]
+    pub(crate) const fn from_montgomery_lazy(limbs: [u64; 4]) -> Fp {
+        Fp(limbs)
+    }
 
     /// `self + other` without reduction (the sum must stay below 2^256: below 32p it will).
     #[inline(always)]
@@ -384,6 +408,12 @@ pub(crate) trait Multiplier: Copy {
     fn mul_lazy(self, a: &Fp, b: &Fp) -> Fp;
     /// `a²` with [`Fp::square_lazy`]'s bounds.
     fn square_lazy(self, a: &Fp) -> Fp;
+    /// The Hades permutation's partial rounds on `state`, one constant per round: in portable
+    /// Rust over this kind's multiplication unless the kind has its own.
+    #[inline(always)]
+    fn partial_rounds(self, state: &mut [Fp; 3], constants: &[Fp]) {
+        crate::poseidon::partial_rounds(self, state, constants);
+    }
 }
 
 /// Multiplication in portable Rust: `product` or `square_product`, then `reduce_lazy`.
@@ -414,6 +444,11 @@ impl Multiplier for crate::adx::Adx {
     #[inline(always)]
     fn square_lazy(self, a: &Fp) -> Fp {
         Fp(crate::adx::square_lazy(self, a.0))
+    }
+
+    #[inline(always)]
+    fn partial_rounds(self, state: &mut [Fp; 3], constants: &[Fp]) {
+        crate::poseidon::partial_rounds_adx(self, state, constants);
     }
 }
 
@@ -456,6 +491,27 @@ pub(crate) fn reduce_lazy(t: [u64; 8]) -> [u64; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halving_then_doubling_gives_the_value_back() {
+        let minus_one = Fp::from_canonical([0, 0, 0, P[3]]).expect("below p");
+        for value in [
+            Fp::ZERO,
+            Fp::ONE,
+            minus_one,
+            Fp::from_u64(7),
+            Fp::from_u64(8).neg(),
+        ] {
+            assert_eq!(value.halve().double(), value, "{value:?}");
+            assert!(
+                Fp::from_montgomery(value.halve().to_montgomery()).is_some(),
+                "below p"
+            );
+        }
+        let two = Fp::from_u64(2);
+        assert_eq!(two.halve(), Fp::ONE);
+        assert_eq!(Fp::ONE.halve().mul(&two), Fp::ONE);
+    }
 
     #[test]
     fn one_is_the_multiplicative_identity_and_inverses_multiply_to_it() {

@@ -108,11 +108,22 @@ pub(crate) fn permute_with<M: Multiplier>(multiplier: M, state: &mut [Fp; 3]) {
         full_round(multiplier, state, &constants[next..next + 3]);
         next += 3;
     }
+    multiplier.partial_rounds(state, &constants[next..next + PARTIAL_ROUNDS]);
+    next += PARTIAL_ROUNDS;
+    for _ in 0..FULL_ROUNDS / 2 {
+        full_round(multiplier, state, &constants[next..next + 3]);
+        next += 3;
+    }
+}
+
+/// The partial rounds in portable Rust over any multiplication (`Multiplier::partial_rounds`'s
+/// default), on `state` with one constant per round.
+#[inline(always)]
+pub(crate) fn partial_rounds<M: Multiplier>(multiplier: M, state: &mut [Fp; 3], partial: &[Fp]) {
     // Partial rounds with lazy reduction. Only the third word goes through the S-box, and
     // each round's S-box waits on the previous one's: that chain is what the permutation's
     // time is, so everything that does not depend on the S-box output x is taken off it (see
     // `partial_round`), and s0 and s1 are reduced every other round only.
-    let partial = &constants[next..next + PARTIAL_ROUNDS];
     let [mut s0, mut s1, s2] = *state;
     // The S-box input, below 2p; the constant after the last partial round is zero, so that
     // `input` is then s2' itself.
@@ -147,9 +158,112 @@ pub(crate) fn permute_with<M: Multiplier>(multiplier: M, state: &mut [Fp; 3]) {
         );
     }
     *state = [s0, s1, input.reduce_lazy_value()];
-    next += PARTIAL_ROUNDS;
-    for _ in 0..FULL_ROUNDS / 2 {
-        full_round(multiplier, state, &constants[next..next + 3]);
-        next += 3;
+}
+
+/// The partial rounds in `adx::partial_round`'s assembly, a round a block, on u = s0 + s1 and
+/// d = s0 − s1 instead of s0 and s1 (see `adx::PartialRounds`): s0 and s1 are halves of
+/// their sum and difference at the end.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn partial_rounds_adx(adx: crate::adx::Adx, state: &mut [Fp; 3], partial: &[Fp]) {
+    let [s0, s1, s2] = *state;
+    let mut rounds =
+        crate::adx::PartialRounds::new(s0.add(&s1).to_montgomery(), s0.sub(&s1).to_montgomery());
+    // The S-box input, below 2p; the constant after the last round is zero, so that the last
+    // round's result is s2 itself.
+    let mut input = s2.add_lazy(&partial[0]).to_montgomery();
+    for round in 0..partial.len() {
+        let next = partial.get(round + 1).copied().unwrap_or(Fp::ZERO);
+        input = crate::adx::partial_round(adx, input, &mut rounds, &next.to_montgomery());
+    }
+    let (u, d) = rounds.sum_and_difference();
+    let u = Fp::from_montgomery_lazy(u);
+    let d = Fp::from_montgomery_lazy(d).reduce_lazy_value();
+    *state = [
+        u.add(&d).halve(),
+        u.sub(&d).halve(),
+        Fp::from_montgomery_lazy(input).reduce_lazy_value(),
+    ];
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::field::{Portable, P};
+
+    /// The partial rounds' constants.
+    fn partial_constants() -> &'static [Fp] {
+        &round_constants()[3 * FULL_ROUNDS / 2..3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS]
+    }
+
+    /// A state after the partial rounds alone and after the whole permutation.
+    type PartialAndWhole = [[Fp; 3]; 2];
+
+    /// The partial rounds on `state` in portable Rust and in the one-block assembly (where the
+    /// processor has BMI2/ADX; elsewhere there is nothing to compare), and the whole
+    /// permutation both ways.
+    fn both_ways(state: [Fp; 3]) -> Option<(PartialAndWhole, PartialAndWhole)> {
+        let adx = crate::adx::Adx::detect()?;
+        let (mut portable, mut assembly) = (state, state);
+        partial_rounds(Portable, &mut portable, partial_constants());
+        partial_rounds_adx(adx, &mut assembly, partial_constants());
+        let (mut portable_whole, mut assembly_whole) = (state, state);
+        permute_with(Portable, &mut portable_whole);
+        permute_with(adx, &mut assembly_whole);
+        Some(([portable, portable_whole], [assembly, assembly_whole]))
+    }
+
+    fn element(limbs: [u64; 4]) -> Fp {
+        Fp::from_montgomery(limbs).expect("below p")
+    }
+
+    #[test]
+    fn the_assembly_rounds_give_the_portable_results_on_edge_states() {
+        let minus_one = [0, 0, 0, P[3]];
+        let top_bit_alone = [0, 0, 0, 1 << 59];
+        let edges = [
+            [0; 4],
+            [1, 0, 0, 0],
+            minus_one,
+            top_bit_alone,
+            [u64::MAX, u64::MAX, 3, 7],
+        ];
+        // u + c (s0 + s1 + the second round's constant, the first base) in [2^251, p): the
+        // multiple of p estimated from the top bits is one too many, and one p is added back.
+        let constant = partial_constants()[1];
+        assert!(
+            constant.to_montgomery()[3] < 1 << 59,
+            "a constant below 2^251"
+        );
+        let borrow = Fp::from_montgomery_lazy([5, 0, 0, 1 << 59]).sub_lazy(&constant);
+        let mut states = vec![[borrow, Fp::ZERO, Fp::ZERO], [Fp::ZERO, borrow, Fp::ONE]];
+        for a in edges {
+            for b in edges {
+                for c in edges {
+                    states.push([element(a), element(b), element(c)]);
+                }
+            }
+        }
+        for state in states {
+            if let Some((portable, assembly)) = both_ways(state) {
+                assert_eq!(portable, assembly, "{state:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_assembly_rounds_give_the_portable_results(
+            a in any::<[u64; 4]>(),
+            b in any::<[u64; 4]>(),
+            c in any::<[u64; 4]>(),
+        ) {
+            let reduce = |limbs: [u64; 4]| Fp::from_montgomery_lazy(limbs).reduce_lazy_value();
+            if let Some((portable, assembly)) = both_ways([reduce(a), reduce(b), reduce(c)]) {
+                prop_assert_eq!(portable, assembly);
+            }
+        }
     }
 }

@@ -42,10 +42,23 @@ fn cube_lazy<M: Multiplier>(multiplier: M, x: Fp) -> Fp {
 #[inline(always)]
 fn full_round<M: Multiplier>(multiplier: M, state: &mut [Fp; 3], constants: &[Fp]) {
     // Three independent cubes written out, not through `array::from_fn`, whose closure LLVM
-    // leaves as a call: inline, the three multiplication chains overlap in the pipeline.
-    let x0 = cube_lazy(multiplier, state[0].add_lazy(&constants[0]));
-    let x1 = cube_lazy(multiplier, state[1].add_lazy(&constants[1]));
-    let x2 = cube_lazy(multiplier, state[2].add_lazy(&constants[2]));
+    // leaves as a call; the three squares first, then the three multiplications, so that
+    // independent work comes next to each other in the instruction stream (a cube's
+    // instructions wait on its chain and fill the scheduler, and three cubes one after another
+    // took three times one cube's time: Hades 2.43 → 2.40 µs).
+    let inputs = [
+        state[0].add_lazy(&constants[0]),
+        state[1].add_lazy(&constants[1]),
+        state[2].add_lazy(&constants[2]),
+    ];
+    let squares = [
+        multiplier.square_lazy(&inputs[0]),
+        multiplier.square_lazy(&inputs[1]),
+        multiplier.square_lazy(&inputs[2]),
+    ];
+    let x0 = multiplier.mul_lazy(&squares[0], &inputs[0]);
+    let x1 = multiplier.mul_lazy(&squares[1], &inputs[1]);
+    let x2 = multiplier.mul_lazy(&squares[2], &inputs[2]);
     let t = x0.add_lazy(&x1).add_lazy(&x2);
     state[0] = t.add_lazy(&x0.add_lazy(&x0)).reduce_lazy_value();
     state[1] = t

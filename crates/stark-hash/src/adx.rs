@@ -10,7 +10,8 @@
 //! Montgomery reduction (27 instructions, two scratch registers: the prime's
 //! shape is used further than in `field::reduce_lazy`, see `reduce_into_high_half`). Measured
 //! (`examples/hash_timing`, minima): the Hades permutation 2.14 → 1.82–1.86 µs, Pedersen on
-//! varied pairs 6.8 → 6.0–6.1 µs.
+//! varied pairs 6.8 → 6.0–6.1 µs. Poseidon's partial round is one block of its own
+//! ([`partial_round`]), built from the same macros.
 
 /// Proof that this processor has BMI2 (`mulx`) and ADX (`adcx`, `adox`): [`Adx::detect`] is
 /// the only way to make one, so the assembly, which takes one, never runs where it would fault.

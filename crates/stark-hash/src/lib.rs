@@ -48,6 +48,9 @@ macro_rules! with_fastest_multiplier {
 mod adx;
 mod curve;
 pub mod field;
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod ifma;
 mod inverse;
 mod memo;
 mod pedersen;

@@ -16,7 +16,7 @@ const PARTIAL_ROUNDS: usize = 83;
 /// Three per full round, one per partial round.
 const CONSTANTS: usize = 3 * FULL_ROUNDS + PARTIAL_ROUNDS;
 
-fn round_constants() -> &'static [Fp; CONSTANTS] {
+pub(crate) fn round_constants() -> &'static [Fp; CONSTANTS] {
     static TABLE: OnceLock<[Fp; CONSTANTS]> = OnceLock::new();
     TABLE.get_or_init(|| {
         let source = &PoseidonCairoStark252::OPTIMIZED_ROUND_CONSTANTS;
@@ -110,7 +110,29 @@ fn partial_round<M: Multiplier, const BOUND: u64, const REDUCE: bool>(
 
 /// The Hades permutation of Starknet's Poseidon, in place.
 pub fn permute(state: &mut [Fp; 3]) {
+    #[cfg(target_arch = "x86_64")]
+    if let (Some(adx), Some(ifma)) = (crate::adx::Adx::detect(), crate::ifma::Ifma::detect()) {
+        permute_with_ifma(adx, ifma, state);
+        return;
+    }
     with_fastest_multiplier!(|multiplier| permute_with(multiplier, state))
+}
+
+/// [`permute`] with the full rounds on AVX-512 IFMA (`ifma::full_rounds`: the three words'
+/// cubes at once) and the partial rounds in `adx::partial_round`'s assembly.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn permute_with_ifma(
+    adx: crate::adx::Adx,
+    ifma: crate::ifma::Ifma,
+    state: &mut [Fp; 3],
+) {
+    let first_partial = 3 * FULL_ROUNDS / 2;
+    crate::ifma::full_rounds(ifma, state, false);
+    adx.partial_rounds(
+        state,
+        &round_constants()[first_partial..first_partial + PARTIAL_ROUNDS],
+    );
+    crate::ifma::full_rounds(ifma, state, true);
 }
 
 /// [`permute`] with one kind of multiplication (see `Multiplier`).
@@ -232,8 +254,9 @@ mod tests {
         Fp::from_montgomery(limbs).expect("below p")
     }
 
-    #[test]
-    fn the_assembly_rounds_give_the_portable_results_on_edge_states() {
+    /// States at the edges: every word 0, 1, p − 1, 2^251 or carry-heavy limbs, and two
+    /// where the first partial round's base lands in [2^251, p).
+    fn edge_states() -> Vec<[Fp; 3]> {
         let minus_one = [0, 0, 0, P[3]];
         let top_bit_alone = [0, 0, 0, 1 << 59];
         let edges = [
@@ -259,9 +282,51 @@ mod tests {
                 }
             }
         }
-        for state in states {
+        states
+    }
+
+    #[test]
+    fn the_assembly_rounds_give_the_portable_results_on_edge_states() {
+        for state in edge_states() {
             if let Some((portable, assembly)) = both_ways(state) {
                 assert_eq!(portable, assembly, "{state:?}");
+            }
+        }
+    }
+
+    /// A state after the first four full rounds, after the last four, and after the whole
+    /// permutation.
+    type FirstLastWhole = [[Fp; 3]; 3];
+
+    /// Four full rounds (the first four, or the last four) in portable Rust and on AVX-512
+    /// IFMA, and the whole permutation both ways (where the processor has IFMA and ADX;
+    /// elsewhere there is nothing to compare).
+    fn ifma_both_ways(state: [Fp; 3]) -> Option<(FirstLastWhole, FirstLastWhole)> {
+        let (adx, ifma) = (crate::adx::Adx::detect()?, crate::ifma::Ifma::detect()?);
+        let constants = round_constants();
+        let last_start = 3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS;
+        let (mut portable_first, mut portable_last, mut portable_whole) = (state, state, state);
+        for round in 0..FULL_ROUNDS / 2 {
+            full_round(Portable, &mut portable_first, &constants[3 * round..]);
+            let last = last_start + 3 * round;
+            full_round(Portable, &mut portable_last, &constants[last..]);
+        }
+        permute_with(Portable, &mut portable_whole);
+        let (mut first, mut last, mut whole) = (state, state, state);
+        crate::ifma::full_rounds(ifma, &mut first, false);
+        crate::ifma::full_rounds(ifma, &mut last, true);
+        permute_with_ifma(adx, ifma, &mut whole);
+        Some((
+            [portable_first, portable_last, portable_whole],
+            [first, last, whole],
+        ))
+    }
+
+    #[test]
+    fn the_ifma_full_rounds_give_the_portable_results_on_edge_states() {
+        for state in edge_states() {
+            if let Some((portable, ifma)) = ifma_both_ways(state) {
+                assert_eq!(portable, ifma, "{state:?}");
             }
         }
     }
@@ -276,6 +341,18 @@ mod tests {
             let reduce = |limbs: [u64; 4]| Fp::from_montgomery_lazy(limbs).reduce_lazy_value();
             if let Some((portable, assembly)) = both_ways([reduce(a), reduce(b), reduce(c)]) {
                 prop_assert_eq!(portable, assembly);
+            }
+        }
+
+        #[test]
+        fn the_ifma_full_rounds_give_the_portable_results(
+            a in any::<[u64; 4]>(),
+            b in any::<[u64; 4]>(),
+            c in any::<[u64; 4]>(),
+        ) {
+            let reduce = |limbs: [u64; 4]| Fp::from_montgomery_lazy(limbs).reduce_lazy_value();
+            if let Some((portable, ifma)) = ifma_both_ways([reduce(a), reduce(b), reduce(c)]) {
+                prop_assert_eq!(portable, ifma);
             }
         }
     }

@@ -140,7 +140,7 @@ impl Ty {
                 _ => ((random % spread) as i128).wrapping_sub(max).max(-max),
             })
         } else if self == Ty::Bool {
-            Sample::Bool(choice % 2 == 0)
+            Sample::Bool(choice.is_multiple_of(2))
         } else {
             Sample::Felt(match choice {
                 0 => "0".to_owned(),
@@ -351,7 +351,7 @@ impl<'a> FunctionBuilder<'a> {
         let value = low + self.rng.below(16 - low);
         match ty {
             Ty::Felt => format!("{value}_felt252"),
-            Ty::Bool => (value % 2 == 0).to_string(),
+            Ty::Bool => value.is_multiple_of(2).to_string(),
             _ if ty.signed() && self.rng.percent(30) => format!("(-{value}_{})", ty.name()),
             _ => format!("{value}_{}", ty.name()),
         }

@@ -483,7 +483,7 @@ fn a_scarb_package_runs_its_executable_target() {
         path_arg(&trace),
     ]);
     assert!(proof.status.success(), "{}", text(&proof.stderr));
-    assert!(read(&trace).len() % 24 == 0 && !read(&trace).is_empty());
+    assert!(read(&trace).len().is_multiple_of(24) && !read(&trace).is_empty());
     let no_target = cairn(&[
         "execute",
         "../scarb-workspace/packages/geometry",

@@ -89,7 +89,7 @@ pub fn keccak(
     remaining_gas: &mut u64,
 ) -> SyscallResult<U256> {
     charge(remaining_gas, costs.keccak)?;
-    if input.len() % 17 != 0 {
+    if !input.len().is_multiple_of(17) {
         return Err(vec![short_string("Invalid keccak input size")]);
     }
     let mut state = [0u64; 25];

@@ -55,15 +55,11 @@ type Lanes = [__m256i; 5];
 /// [`Lanes`] in memory: digit `k` of lane `l` at `[k][l]`.
 type LaneDigits = [[u64; 4]; 5];
 
-/// Four full rounds' constants, each stored with its round's factor.
-struct Group {
-    constants: [LaneDigits; 4],
-}
-
 /// What the rounds read, built once.
 struct Tables {
-    /// The first four full rounds', the last four's.
-    groups: [Group; 2],
+    /// Each full round's constants stored with its round's factor: the first four rounds', the
+    /// last four's.
+    groups: [[LaneDigits; 4]; 2],
     /// 0, 4p, 6p: what keeps the MDS rows t − 2·x1 and t − 3·x2 positive.
     offsets: LaneDigits,
     /// 2^580 mod p (in every lane): the product that takes the factor 2^-64 back to 2^256.
@@ -120,25 +116,20 @@ const ROUND_FACTORS: [i32; 4] = [256, 248, 224, 152];
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let constants = crate::poseidon::round_constants();
-        // The constants of the round `first` full rounds in: three per full round, one per
-        // partial round.
-        let group = |first: usize| Group {
-            constants: std::array::from_fn(|round| {
+        let group = |last: bool| {
+            let constants = crate::poseidon::full_round_constants(last);
+            std::array::from_fn(|round| {
                 // The Fp whose limbs are c·2^e is the element c·2^(e − 256).
                 let factor = power_of_two(ROUND_FACTORS[round] - 256);
-                let full_round = first + round;
-                let partial_rounds_before = if full_round < 4 { 0 } else { 83 };
-                let at = 3 * full_round + partial_rounds_before;
                 lane_digits(std::array::from_fn(|word| {
-                    constants[at + word].mul(&factor).to_montgomery()
+                    constants[3 * round + word].mul(&factor).to_montgomery()
                 }))
-            }),
+            })
         };
         let multiple_of_p = |k: u64| [k, 0, 0, k * P[3]];
         let back = power_of_two(580 - 256).to_montgomery();
         Tables {
-            groups: [group(0), group(4)],
+            groups: [group(false), group(true)],
             offsets: lane_digits([[0; 4], multiple_of_p(4), multiple_of_p(6)]),
             back_to_montgomery: lane_digits([back; 3]),
         }
@@ -175,17 +166,17 @@ fn load(digits: &LaneDigits) -> Lanes {
 
 /// The four rounds, from the words' digits to the result's digits (below 2p, normalised).
 #[target_feature(enable = "avx512f,avx512vl,avx512ifma")]
-fn rounds(words: &LaneDigits, group: &Group, tables: &Tables, out: &mut LaneDigits) {
+fn rounds(words: &LaneDigits, group: &[LaneDigits; 4], tables: &Tables, out: &mut LaneDigits) {
     let offsets = load(&tables.offsets);
     let zero = _mm256_setzero_si256();
-    let (words, first) = (load(words), load(&group.constants[0]));
+    let (words, first) = (load(words), load(&group[0]));
     let mut state = normalise(std::array::from_fn(|k| {
         _mm256_add_epi64(words[k], first[k])
     }));
     for round in 0..4 {
         let cubes = multiply(&square(&state), &state);
         let next = if round < 3 {
-            load(&group.constants[round + 1])
+            load(&group[round + 1])
         } else {
             [zero; 5]
         };

@@ -16,7 +16,7 @@ const PARTIAL_ROUNDS: usize = 83;
 /// Three per full round, one per partial round.
 const CONSTANTS: usize = 3 * FULL_ROUNDS + PARTIAL_ROUNDS;
 
-pub(crate) fn round_constants() -> &'static [Fp; CONSTANTS] {
+fn round_constants() -> &'static [Fp; CONSTANTS] {
     static TABLE: OnceLock<[Fp; CONSTANTS]> = OnceLock::new();
     TABLE.get_or_init(|| {
         let source = &PoseidonCairoStark252::OPTIMIZED_ROUND_CONSTANTS;
@@ -118,6 +118,22 @@ pub fn permute(state: &mut [Fp; 3]) {
     with_fastest_multiplier!(|multiplier| permute_with(multiplier, state))
 }
 
+/// The constants of four full rounds (three each): the permutation's first four, or (`last`)
+/// its last four.
+pub(crate) fn full_round_constants(last: bool) -> &'static [Fp] {
+    let start = if last {
+        3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS
+    } else {
+        0
+    };
+    &round_constants()[start..start + 3 * FULL_ROUNDS / 2]
+}
+
+/// The partial rounds' constants, one a round.
+fn partial_round_constants() -> &'static [Fp] {
+    &round_constants()[3 * FULL_ROUNDS / 2..3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS]
+}
+
 /// [`permute`] with the full rounds on AVX-512 IFMA (`ifma::full_rounds`: the three words'
 /// cubes at once) and the partial rounds in `adx::partial_round`'s assembly.
 #[cfg(target_arch = "x86_64")]
@@ -126,28 +142,19 @@ pub(crate) fn permute_with_ifma(
     ifma: crate::ifma::Ifma,
     state: &mut [Fp; 3],
 ) {
-    let first_partial = 3 * FULL_ROUNDS / 2;
     crate::ifma::full_rounds(ifma, state, false);
-    adx.partial_rounds(
-        state,
-        &round_constants()[first_partial..first_partial + PARTIAL_ROUNDS],
-    );
+    adx.partial_rounds(state, partial_round_constants());
     crate::ifma::full_rounds(ifma, state, true);
 }
 
 /// [`permute`] with one kind of multiplication (see `Multiplier`).
 pub(crate) fn permute_with<M: Multiplier>(multiplier: M, state: &mut [Fp; 3]) {
-    let constants = round_constants();
-    let mut next = 0;
-    for _ in 0..FULL_ROUNDS / 2 {
-        full_round(multiplier, state, &constants[next..next + 3]);
-        next += 3;
+    for constants in full_round_constants(false).chunks_exact(3) {
+        full_round(multiplier, state, constants);
     }
-    multiplier.partial_rounds(state, &constants[next..next + PARTIAL_ROUNDS]);
-    next += PARTIAL_ROUNDS;
-    for _ in 0..FULL_ROUNDS / 2 {
-        full_round(multiplier, state, &constants[next..next + 3]);
-        next += 3;
+    multiplier.partial_rounds(state, partial_round_constants());
+    for constants in full_round_constants(true).chunks_exact(3) {
+        full_round(multiplier, state, constants);
     }
 }
 
@@ -228,11 +235,6 @@ mod tests {
     use super::*;
     use crate::field::{Portable, P};
 
-    /// The partial rounds' constants.
-    fn partial_constants() -> &'static [Fp] {
-        &round_constants()[3 * FULL_ROUNDS / 2..3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS]
-    }
-
     /// A state after the partial rounds alone and after the whole permutation.
     type PartialAndWhole = [[Fp; 3]; 2];
 
@@ -242,8 +244,8 @@ mod tests {
     fn both_ways(state: [Fp; 3]) -> Option<(PartialAndWhole, PartialAndWhole)> {
         let adx = crate::adx::Adx::detect()?;
         let (mut portable, mut assembly) = (state, state);
-        partial_rounds(Portable, &mut portable, partial_constants());
-        partial_rounds_adx(adx, &mut assembly, partial_constants());
+        partial_rounds(Portable, &mut portable, partial_round_constants());
+        partial_rounds_adx(adx, &mut assembly, partial_round_constants());
         let (mut portable_whole, mut assembly_whole) = (state, state);
         permute_with(Portable, &mut portable_whole);
         permute_with(adx, &mut assembly_whole);
@@ -268,7 +270,7 @@ mod tests {
         ];
         // u + c (s0 + s1 + the second round's constant, the first base) in [2^251, p): the
         // multiple of p estimated from the top bits is one too many, and one p is added back.
-        let constant = partial_constants()[1];
+        let constant = partial_round_constants()[1];
         assert!(
             constant.to_montgomery()[3] < 1 << 59,
             "a constant below 2^251"
@@ -303,13 +305,12 @@ mod tests {
     /// elsewhere there is nothing to compare).
     fn ifma_both_ways(state: [Fp; 3]) -> Option<(FirstLastWhole, FirstLastWhole)> {
         let (adx, ifma) = (crate::adx::Adx::detect()?, crate::ifma::Ifma::detect()?);
-        let constants = round_constants();
-        let last_start = 3 * FULL_ROUNDS / 2 + PARTIAL_ROUNDS;
         let (mut portable_first, mut portable_last, mut portable_whole) = (state, state, state);
-        for round in 0..FULL_ROUNDS / 2 {
-            full_round(Portable, &mut portable_first, &constants[3 * round..]);
-            let last = last_start + 3 * round;
-            full_round(Portable, &mut portable_last, &constants[last..]);
+        for constants in full_round_constants(false).chunks_exact(3) {
+            full_round(Portable, &mut portable_first, constants);
+        }
+        for constants in full_round_constants(true).chunks_exact(3) {
+            full_round(Portable, &mut portable_last, constants);
         }
         permute_with(Portable, &mut portable_whole);
         let (mut first, mut last, mut whole) = (state, state, state);

@@ -14,11 +14,14 @@
 //! its digits normalised (below 2^52, the top one taking the rest), below 2^255: the product
 //! of two such is below p·2^260, so a product comes out below 2p.
 //!
-//! Domain: the words enter as `Fp`'s Montgomery limbs, x·2^256. A cube of x·F (two products,
-//! each taking 2^260 off) is x³·F³·2^-520, so the factor changes from round to round: 2^256,
-//! 2^248, 2^224, 2^152, then 2^-64 after four rounds; each round's constants are stored with
-//! that round's factor, the MDS mix is linear (any common factor goes through), and one
-//! product by 2^580 mod p at the end of the four rounds gives x·2^256 again.
+//! Domain: the words enter as `Fp`'s Montgomery limbs, x·2^256, or as canonical limbs, x·2^0
+//! (what native code holds: the permutation then needs no conversion on either side). A cube
+//! of x·2^e (two products, each taking 2^260 off) is x³·2^(3e − 520), so the factor changes
+//! from round to round (from 2^256: 2^248, 2^224, 2^152, then 2^-64 after four rounds); each
+//! round's constants are stored with that round's factor, the MDS mix is linear (any common
+//! factor goes through), and one product at the end of the four rounds, by 2^(f + 260 − e)
+//! for the factor 2^e left and the factor 2^f wanted, gives Montgomery form (f = 256) or the
+//! canonical value (f = 0).
 
 use std::arch::x86_64::{
     __m256i, _mm256_add_epi64, _mm256_and_si256, _mm256_blend_epi32, _mm256_loadu_si256,
@@ -57,14 +60,28 @@ type LaneDigits = [[u64; 4]; 5];
 
 /// What the rounds read, built once.
 struct Tables {
-    /// Each full round's constants stored with its round's factor: the first four rounds', the
-    /// last four's.
-    groups: [[LaneDigits; 4]; 2],
+    /// The permutation's first four rounds on Montgomery limbs and its last four, back to
+    /// Montgomery limbs.
+    montgomery: [Group; 2],
+    /// The first four rounds on canonical limbs (to Montgomery limbs, for the partial rounds)
+    /// and the last four to canonical limbs.
+    canonical: [Group; 2],
     /// 0, 4p, 6p: what keeps the MDS rows t − 2·x1 and t − 3·x2 positive.
     offsets: LaneDigits,
-    /// 2^580 mod p (in every lane): the product that takes the factor 2^-64 back to 2^256.
-    back_to_montgomery: LaneDigits,
 }
+
+/// Four full rounds' constants for one pair of domains.
+struct Group {
+    /// Each round's constants stored with its round's factor.
+    rounds: [LaneDigits; 4],
+    /// The product that takes the factor left after four rounds to the one wanted (in every
+    /// lane).
+    exit: LaneDigits,
+}
+
+/// How a group's words are represented: the exponent e of the factor 2^e they carry.
+const MONTGOMERY: i32 = 256;
+const CANONICAL: i32 = 0;
 
 /// The five digits of a value below 2^256 given as four 64-bit limbs.
 fn digits_of(limbs: [u64; 4]) -> [u64; 5] {
@@ -95,67 +112,99 @@ fn lane_digits(values: [[u64; 4]; 3]) -> LaneDigits {
     std::array::from_fn(|k| [digits[0][k], digits[1][k], digits[2][k], 0])
 }
 
-/// The element 2^exponent.
+/// The element 2^exponent, by square and multiply (on 2 or, for a negative exponent, 1/2).
 fn power_of_two(exponent: i32) -> Fp {
     let two = Fp::from_u64(2);
+    let mut base = if exponent < 0 { Fp::ONE.halve() } else { two };
+    let mut remaining = exponent.unsigned_abs();
     let mut value = Fp::ONE;
-    for _ in 0..exponent.unsigned_abs() {
-        value = if exponent > 0 {
-            value.mul(&two)
-        } else {
-            value.halve()
-        };
+    while remaining > 0 {
+        if remaining & 1 == 1 {
+            value = value.mul(&base);
+        }
+        base = base.square();
+        remaining >>= 1;
     }
     value
 }
 
-/// The exponent of each round's factor in a group of four full rounds: 2^256 first, each
-/// next one 3e − 520.
-const ROUND_FACTORS: [i32; 4] = [256, 248, 224, 152];
+/// The exponent of each round's factor in a group of four full rounds entered with the factor
+/// 2^entry, and of the factor the fourth round's cubes leave.
+fn round_factors(entry: i32) -> [i32; 5] {
+    let mut factors = [entry; 5];
+    for round in 1..5 {
+        factors[round] = 3 * factors[round - 1] - 520;
+    }
+    factors
+}
+
+/// The tables of the first four rounds or (`last`) the last four, for words entering with the
+/// factor 2^entry and leaving with 2^exit.
+fn group(last: bool, entry: i32, exit: i32) -> Group {
+    let constants = crate::poseidon::full_round_constants(last);
+    let factors = round_factors(entry);
+    Group {
+        rounds: std::array::from_fn(|round| {
+            // The Fp whose limbs are c·2^e is the element c·2^(e − 256).
+            let factor = power_of_two(factors[round] - 256);
+            lane_digits(std::array::from_fn(|word| {
+                constants[3 * round + word].mul(&factor).to_montgomery()
+            }))
+        }),
+        exit: lane_digits([power_of_two(exit + 260 - factors[4] - 256).to_montgomery(); 3]),
+    }
+}
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let group = |last: bool| {
-            let constants = crate::poseidon::full_round_constants(last);
-            std::array::from_fn(|round| {
-                // The Fp whose limbs are c·2^e is the element c·2^(e − 256).
-                let factor = power_of_two(ROUND_FACTORS[round] - 256);
-                lane_digits(std::array::from_fn(|word| {
-                    constants[3 * round + word].mul(&factor).to_montgomery()
-                }))
-            })
-        };
         let multiple_of_p = |k: u64| [k, 0, 0, k * P[3]];
-        let back = power_of_two(580 - 256).to_montgomery();
         Tables {
-            groups: [group(false), group(true)],
+            montgomery: [
+                group(false, MONTGOMERY, MONTGOMERY),
+                group(true, MONTGOMERY, MONTGOMERY),
+            ],
+            canonical: [
+                group(false, CANONICAL, MONTGOMERY),
+                group(true, MONTGOMERY, CANONICAL),
+            ],
             offsets: lane_digits([[0; 4], multiple_of_p(4), multiple_of_p(6)]),
-            back_to_montgomery: lane_digits([back; 3]),
         }
     })
 }
 
 /// Four full rounds, the permutation's first four or (`last`) its last four, on `state` (each
 /// word below p), leaving each word below p.
-pub(crate) fn full_rounds(_: Ifma, state: &mut [Fp; 3], last: bool) {
-    let tables = tables();
-    let words = state.map(Fp::to_montgomery);
+pub(crate) fn full_rounds(ifma: Ifma, state: &mut [Fp; 3], last: bool) {
+    let group = &tables().montgomery[usize::from(last)];
+    *state = run_group(ifma, state.map(Fp::to_montgomery), group).map(Fp::from_montgomery_lazy);
+}
+
+/// The permutation's first four rounds on canonical limbs (each value below p), leaving the
+/// words as elements (for the partial rounds).
+pub(crate) fn first_rounds_from_canonical(ifma: Ifma, words: [[u64; 4]; 3]) -> [Fp; 3] {
+    run_group(ifma, words, &tables().canonical[0]).map(Fp::from_montgomery_lazy)
+}
+
+/// The permutation's last four rounds, leaving canonical limbs (each value below p).
+pub(crate) fn last_rounds_to_canonical(ifma: Ifma, state: [Fp; 3]) -> [[u64; 4]; 3] {
+    run_group(ifma, state.map(Fp::to_montgomery), &tables().canonical[1])
+}
+
+/// A group's rounds on three words' limbs (values below p), leaving their limbs below p.
+#[inline(always)]
+fn run_group(_: Ifma, words: [[u64; 4]; 3], group: &Group) -> [[u64; 4]; 3] {
     let mut out = [[0u64; 4]; 5];
     // SAFETY: an `Ifma` exists, so the processor has AVX-512F, VL and IFMA, the features the
     // function is compiled for.
-    unsafe {
-        rounds(
-            &lane_digits(words),
-            &tables.groups[usize::from(last)],
-            tables,
-            &mut out,
-        )
-    };
-    *state = std::array::from_fn(|word| {
+    unsafe { rounds(&lane_digits(words), group, &tables().offsets, &mut out) };
+    std::array::from_fn(|word| {
         let digits = std::array::from_fn(|k| out[k][word]);
-        Fp::from_montgomery_lazy(limbs_of(digits)).reduce_lazy_value()
-    });
+        // Below 2p: one subtraction of p at most (the limbs' meaning does not matter to it).
+        Fp::from_montgomery_lazy(limbs_of(digits))
+            .reduce_lazy_value()
+            .to_montgomery()
+    })
 }
 
 #[target_feature(enable = "avx512f,avx512vl,avx512ifma")]
@@ -166,17 +215,17 @@ fn load(digits: &LaneDigits) -> Lanes {
 
 /// The four rounds, from the words' digits to the result's digits (below 2p, normalised).
 #[target_feature(enable = "avx512f,avx512vl,avx512ifma")]
-fn rounds(words: &LaneDigits, group: &[LaneDigits; 4], tables: &Tables, out: &mut LaneDigits) {
-    let offsets = load(&tables.offsets);
+fn rounds(words: &LaneDigits, group: &Group, offsets: &LaneDigits, out: &mut LaneDigits) {
+    let offsets = load(offsets);
     let zero = _mm256_setzero_si256();
-    let (words, first) = (load(words), load(&group[0]));
+    let (words, first) = (load(words), load(&group.rounds[0]));
     let mut state = normalise(std::array::from_fn(|k| {
         _mm256_add_epi64(words[k], first[k])
     }));
     for round in 0..4 {
         let cubes = multiply(&square(&state), &state);
         let next = if round < 3 {
-            load(&group[round + 1])
+            load(&group.rounds[round + 1])
         } else {
             [zero; 5]
         };
@@ -201,7 +250,7 @@ fn rounds(words: &LaneDigits, group: &[LaneDigits; 4], tables: &Tables, out: &mu
             )
         }));
     }
-    let result = multiply(&state, &load(&tables.back_to_montgomery));
+    let result = multiply(&state, &load(&group.exit));
     for (digit, vector) in out.iter_mut().zip(result) {
         // SAFETY: the store writes the 32 bytes of one `[u64; 4]` (unaligned store).
         unsafe { _mm256_storeu_si256(digit.as_mut_ptr().cast(), vector) };
@@ -308,9 +357,19 @@ mod tests {
 
     #[test]
     fn round_factors_follow_the_cube() {
-        for pair in ROUND_FACTORS.windows(2) {
-            assert_eq!(pair[1], 3 * pair[0] - 520);
+        assert_eq!(round_factors(MONTGOMERY), [256, 248, 224, 152, -64]);
+        assert_eq!(round_factors(CANONICAL), [0, -520, -2080, -6760, -20800]);
+    }
+
+    #[test]
+    fn powers_of_two_agree_with_doubling_and_halving() {
+        let two = Fp::from_u64(2);
+        let (mut up, mut down) = (Fp::ONE, Fp::ONE);
+        for exponent in 0..600 {
+            assert_eq!(power_of_two(exponent), up, "2^{exponent}");
+            assert_eq!(power_of_two(-exponent), down, "2^-{exponent}");
+            up = up.mul(&two);
+            down = down.halve();
         }
-        assert_eq!(3 * ROUND_FACTORS[3] - 520, -64);
     }
 }

@@ -136,9 +136,9 @@ pub fn hades_permutation(state: &mut [Felt; 3]) {
 
 /// [`hades_permutation`] on felts as native Cairo code holds them (see [`pedersen_hash_le`]).
 pub fn hades_permutation_le(state: &mut [[u8; 32]; 3]) {
-    let mut values = state.map(|word| Fp::from_canonical_reduced(limbs_of(&word)));
-    poseidon::permute(&mut values);
-    *state = values.map(|value| bytes_of(value.to_canonical()));
+    let mut words = state.map(|word| field::reduce_below_p(limbs_of(&word)));
+    poseidon::permute_canonical(&mut words);
+    *state = words.map(bytes_of);
 }
 
 /// Poseidon's hash of two felts: the first word of the permutation of `[a, b, 2]`.

@@ -118,6 +118,32 @@ pub fn permute(state: &mut [Fp; 3]) {
     with_fastest_multiplier!(|multiplier| permute_with(multiplier, state))
 }
 
+/// The Hades permutation on canonical limbs (each value below p), in place: what native code
+/// calls, as it holds felts by value. With IFMA the full rounds take and leave canonical
+/// limbs themselves (`ifma`'s domains), so nothing is converted on either side.
+pub fn permute_canonical(words: &mut [[u64; 4]; 3]) {
+    #[cfg(target_arch = "x86_64")]
+    if let (Some(adx), Some(ifma)) = (crate::adx::Adx::detect(), crate::ifma::Ifma::detect()) {
+        permute_canonical_with_ifma(adx, ifma, words);
+        return;
+    }
+    let mut state = words.map(Fp::from_canonical_reduced);
+    permute(&mut state);
+    *words = state.map(Fp::to_canonical);
+}
+
+/// [`permute_canonical`] with the full rounds on AVX-512 IFMA.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn permute_canonical_with_ifma(
+    adx: crate::adx::Adx,
+    ifma: crate::ifma::Ifma,
+    words: &mut [[u64; 4]; 3],
+) {
+    let mut state = crate::ifma::first_rounds_from_canonical(ifma, *words);
+    adx.partial_rounds(&mut state, partial_round_constants());
+    *words = crate::ifma::last_rounds_to_canonical(ifma, state);
+}
+
 /// The constants of four full rounds (three each): the permutation's first four, or (`last`)
 /// its last four.
 pub(crate) fn full_round_constants(last: bool) -> &'static [Fp] {
@@ -323,6 +349,26 @@ mod tests {
         ))
     }
 
+    /// The permutation on canonical limbs through the IFMA domains and through the portable
+    /// arithmetic (converted into Montgomery form and back), where the processor has IFMA.
+    fn canonical_both_ways(state: [Fp; 3]) -> Option<[[[u64; 4]; 3]; 2]> {
+        let (adx, ifma) = (crate::adx::Adx::detect()?, crate::ifma::Ifma::detect()?);
+        let mut portable = state;
+        permute_with(Portable, &mut portable);
+        let mut words = state.map(Fp::to_canonical);
+        permute_canonical_with_ifma(adx, ifma, &mut words);
+        Some([portable.map(Fp::to_canonical), words])
+    }
+
+    #[test]
+    fn the_canonical_ifma_permutation_gives_the_portable_results_on_edge_states() {
+        for state in edge_states() {
+            if let Some([portable, ifma]) = canonical_both_ways(state) {
+                assert_eq!(portable, ifma, "{state:?}");
+            }
+        }
+    }
+
     #[test]
     fn the_ifma_full_rounds_give_the_portable_results_on_edge_states() {
         for state in edge_states() {
@@ -353,6 +399,18 @@ mod tests {
         ) {
             let reduce = |limbs: [u64; 4]| Fp::from_montgomery_lazy(limbs).reduce_lazy_value();
             if let Some((portable, ifma)) = ifma_both_ways([reduce(a), reduce(b), reduce(c)]) {
+                prop_assert_eq!(portable, ifma);
+            }
+        }
+
+        #[test]
+        fn the_canonical_ifma_permutation_gives_the_portable_results(
+            a in any::<[u64; 4]>(),
+            b in any::<[u64; 4]>(),
+            c in any::<[u64; 4]>(),
+        ) {
+            let state = [a, b, c].map(|limbs| Fp::from_canonical_reduced(limbs));
+            if let Some([portable, ifma]) = canonical_both_ways(state) {
                 prop_assert_eq!(portable, ifma);
             }
         }

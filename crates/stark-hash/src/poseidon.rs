@@ -139,9 +139,9 @@ pub(crate) fn permute_canonical_with_ifma(
     ifma: crate::ifma::Ifma,
     words: &mut [[u64; 4]; 3],
 ) {
-    let mut state = crate::ifma::first_rounds_from_canonical(ifma, *words);
+    let mut state = crate::ifma::poseidon::first_rounds_from_canonical(ifma, *words);
     adx.partial_rounds(&mut state, partial_round_constants());
-    *words = crate::ifma::last_rounds_to_canonical(ifma, state);
+    *words = crate::ifma::poseidon::last_rounds_to_canonical(ifma, state);
 }
 
 /// The constants of four full rounds (three each): the permutation's first four, or (`last`)
@@ -168,9 +168,9 @@ pub(crate) fn permute_with_ifma(
     ifma: crate::ifma::Ifma,
     state: &mut [Fp; 3],
 ) {
-    crate::ifma::full_rounds(ifma, state, false);
+    crate::ifma::poseidon::full_rounds(ifma, state, false);
     adx.partial_rounds(state, partial_round_constants());
-    crate::ifma::full_rounds(ifma, state, true);
+    crate::ifma::poseidon::full_rounds(ifma, state, true);
 }
 
 /// [`permute`] with one kind of multiplication (see `Multiplier`).
@@ -340,8 +340,8 @@ mod tests {
         }
         permute_with(Portable, &mut portable_whole);
         let (mut first, mut last, mut whole) = (state, state, state);
-        crate::ifma::full_rounds(ifma, &mut first, false);
-        crate::ifma::full_rounds(ifma, &mut last, true);
+        crate::ifma::poseidon::full_rounds(ifma, &mut first, false);
+        crate::ifma::poseidon::full_rounds(ifma, &mut last, true);
         permute_with_ifma(adx, ifma, &mut whole);
         Some((
             [portable_first, portable_last, portable_whole],
@@ -409,7 +409,7 @@ mod tests {
             b in any::<[u64; 4]>(),
             c in any::<[u64; 4]>(),
         ) {
-            let state = [a, b, c].map(|limbs| Fp::from_canonical_reduced(limbs));
+            let state = [a, b, c].map(Fp::from_canonical_reduced);
             if let Some([portable, ifma]) = canonical_both_ways(state) {
                 prop_assert_eq!(portable, ifma);
             }

@@ -39,6 +39,11 @@ impl Jacobian {
         z: Fp::ZERO,
     };
 
+    /// The point with these Jacobian coordinates (`z = 0` for infinity).
+    pub(crate) fn new(x: Fp, y: Fp, z: Fp) -> Jacobian {
+        Jacobian { x, y, z }
+    }
+
     /// Whether this is the point at infinity.
     pub fn is_infinity(&self) -> bool {
         self.z.is_zero()
@@ -126,6 +131,39 @@ impl Jacobian {
         Jacobian { x, y, z }
     }
 
+    /// `self + other` for any two points (add-2007-bl, with infinity, the doubling and the
+    /// opposite cases handled).
+    pub fn add(&self, other: &Jacobian) -> Jacobian {
+        if self.is_infinity() {
+            return *other;
+        }
+        if other.is_infinity() {
+            return *self;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = other.z.square();
+        let u1 = self.x.mul(&z2z2);
+        let u2 = other.x.mul(&z1z1);
+        let s1 = self.y.mul(&other.z).mul(&z2z2);
+        let s2 = other.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let r = s2.sub(&s1).double();
+        if h.is_zero() {
+            return if r.is_zero() {
+                self.double()
+            } else {
+                Jacobian::INFINITY
+            };
+        }
+        let i = h.double().square();
+        let j = h.mul(&i);
+        let v = u1.mul(&i);
+        let x = r.square().sub(&j).sub(&v.double());
+        let y = r.mul(&v.sub(&x)).sub(&s1.mul(&j).double());
+        let z = self.z.add(&other.z).square().sub(&z1z1).sub(&z2z2).mul(&h);
+        Jacobian { x, y, z }
+    }
+
     /// The affine point, `None` at infinity.
     pub fn to_affine(self) -> Option<Affine> {
         let z_inverse = self.z.inverse()?;
@@ -175,4 +213,54 @@ pub fn batch_to_affine(points: &[Jacobian]) -> Option<Vec<Affine>> {
         };
     }
     Some(affine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// k·G in Jacobian coordinates with a Z other than one (through a doubling).
+    fn multiple(k: u64) -> Jacobian {
+        let g = crate::pedersen::generator();
+        let mut sum = Jacobian::from(g).double();
+        for _ in 2..k {
+            sum = sum.add_affine(&g);
+        }
+        if k == 1 {
+            Jacobian::from(g)
+        } else {
+            sum
+        }
+    }
+
+    #[test]
+    fn the_general_addition_agrees_with_the_mixed_one() {
+        for (a, b) in [(1, 2), (3, 5), (7, 7), (2, 9), (10, 1)] {
+            let expected = multiple(a + b).to_affine();
+            assert_eq!(
+                multiple(a).add(&multiple(b)).to_affine(),
+                expected,
+                "{a} + {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_general_addition_handles_infinity_and_opposites() {
+        let three = multiple(3);
+        assert_eq!(
+            Jacobian::INFINITY.add(&three).to_affine(),
+            three.to_affine()
+        );
+        assert_eq!(
+            three.add(&Jacobian::INFINITY).to_affine(),
+            three.to_affine()
+        );
+        let minus_three = Jacobian {
+            y: three.y.neg(),
+            ..three
+        };
+        assert!(three.add(&minus_three).is_infinity());
+        assert_eq!(three.add(&three).to_affine(), multiple(6).to_affine());
+    }
 }

@@ -225,6 +225,14 @@ mod tests {
             let fastest_hash =
                 with_fastest_multiplier!(|fastest| pedersen::compute_with(fastest, &a, &b));
             assert_eq!(portable_hash, fastest_hash);
+            #[cfg(target_arch = "x86_64")]
+            if let Some(ifma) = ifma::Ifma::detect() {
+                // Twice: the first operand's lanes computed, then from the memo.
+                for _ in 0..2 {
+                    let lanes_hash = pedersen::compute_with_ifma(ifma, &a, &b);
+                    assert_eq!(lanes_hash, Some(portable_hash));
+                }
+            }
             assert_eq!(
                 to_felt(portable_hash),
                 Pedersen::hash(&to_felt(value), &to_felt(other))

@@ -22,7 +22,6 @@ use std::sync::OnceLock;
 use lambdaworks_crypto::hash::pedersen::{Pedersen, PedersenStarkCurve};
 use lambdaworks_math::elliptic_curve::short_weierstrass::curves::stark_curve::StarkCurve;
 use lambdaworks_math::elliptic_curve::short_weierstrass::point::ShortWeierstrassProjectivePoint;
-#[cfg(test)]
 use lambdaworks_math::elliptic_curve::traits::IsEllipticCurve;
 use lambdaworks_math::field::element::FieldElement;
 use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
@@ -41,6 +40,8 @@ const LOW_WINDOWS: usize = 248_usize.div_ceil(WINDOW);
 /// The fixed-base tables of one hash.
 struct Tables {
     shift: Affine,
+    /// The curve's generator: the IFMA sums start three of their lanes at its multiples.
+    generator: Affine,
     /// a_low's base (P1), b_low's (P3): window `j`, digit `d` at `j·512 + d − 1`.
     low: [Vec<Affine>; 2],
     /// a_high's base (P2), b_high's (P4): digit `d` (1…15) at `d − 1`.
@@ -103,6 +104,7 @@ fn tables() -> &'static Tables {
         let [shift, p1, p2, p3, p4] = base_points::<PedersenStarkCurve>();
         Tables {
             shift,
+            generator: generator(),
             low: [
                 table(p1, LOW_WINDOWS, PER_WINDOW),
                 table(p3, LOW_WINDOWS, PER_WINDOW),
@@ -123,24 +125,18 @@ fn bits(value: &[u64; 4], start: usize, count: usize) -> u64 {
     word & ((1 << count) - 1)
 }
 
-/// Adds `scalar`'s multiple of a base to `sum`: its 248 low bits, recoded into signed 10-bit
-/// digits, through `low`; its top 4 bits (below 16: a felt is below 2^252) through `high`.
+/// Points of one scalar's sum: at most a point a low window and one for the top bits.
+type Gathered = [Affine; LOW_WINDOWS + 1];
+
+/// The table points whose sum is `scalar`'s multiple of a base, into `points`, and how many:
+/// its 248 low bits, recoded into signed 10-bit digits, through `low`; its top 4 bits (below
+/// 16: a felt is below 2^252) through `high`.
 ///
 /// The table points are gathered before the first addition: each is a random read of tables
 /// larger than a core's L2 cache, which the additions (a thousand instructions each) would
 /// otherwise reach one at a time, while gathered up front the reads overlap.
 #[inline(always)]
-fn accumulate<M: Multiplier>(
-    multiplier: M,
-    sum: &mut Jacobian,
-    scalar: &[u64; 4],
-    low: &[Affine],
-    high: &[Affine],
-) {
-    let mut points = [Affine {
-        x: Fp::ZERO,
-        y: Fp::ZERO,
-    }; LOW_WINDOWS + 1];
+fn gather(scalar: &[u64; 4], low: &[Affine], high: &[Affine], points: &mut Gathered) -> usize {
     let mut count = 0;
     let mut carry = 0;
     for window in 0..LOW_WINDOWS {
@@ -174,6 +170,26 @@ fn accumulate<M: Multiplier>(
         points[count] = high[top - 1];
         count += 1;
     }
+    count
+}
+
+/// No points yet.
+const NO_POINTS: Gathered = [Affine {
+    x: Fp::ZERO,
+    y: Fp::ZERO,
+}; LOW_WINDOWS + 1];
+
+/// Adds `scalar`'s multiple of a base to `sum` (see [`gather`]).
+#[inline(always)]
+fn accumulate<M: Multiplier>(
+    multiplier: M,
+    sum: &mut Jacobian,
+    scalar: &[u64; 4],
+    low: &[Affine],
+    high: &[Affine],
+) {
+    let mut points = NO_POINTS;
+    let count = gather(scalar, low, high, &mut points);
     for point in &points[..count] {
         *sum = sum.add_affine_with(multiplier, point);
     }
@@ -207,9 +223,54 @@ fn first_operand_sum<M: Multiplier>(multiplier: M, tables: &Tables, a: &[u64; 4]
         .unwrap_or_else(|_| compute())
 }
 
-/// The hash of canonical limbs (below p), computed.
+/// The hash of canonical limbs (below p), computed: on AVX-512 IFMA in four lanes
+/// (`ifma::curve`), unless a lane meets a case its additions leave out; else in the
+/// general-purpose registers.
 fn compute(a: &[u64; 4], b: &[u64; 4]) -> Fp {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(ifma) = crate::ifma::Ifma::detect() {
+        if let Some(hash) = compute_with_ifma(ifma, a, b) {
+            return hash;
+        }
+    }
     with_fastest_multiplier!(|multiplier| compute_with(multiplier, a, b))
+}
+
+#[cfg(target_arch = "x86_64")]
+thread_local! {
+    /// A first operand's canonical limbs and the four lanes' sums after its points
+    /// (`P0 + a_low·P1 + a_high·P2` in all, with the lanes' starting points).
+    static FIRST_OPERAND_LANES: RefCell<
+        Recent<[u64; 4], crate::ifma::curve::LaneSums, FIRST_OPERAND_SLOTS>,
+    > = const { RefCell::new(Recent::new()) };
+}
+
+/// [`compute`] on AVX-512 IFMA, `None` if a lane met a case its additions leave out (see
+/// `ifma::curve`).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn compute_with_ifma(ifma: crate::ifma::Ifma, a: &[u64; 4], b: &[u64; 4]) -> Option<Fp> {
+    use crate::ifma::curve::LaneSums;
+    let tables = tables();
+    let first = || {
+        let mut sums = LaneSums::start(&tables.shift, &tables.generator);
+        let mut points = NO_POINTS;
+        let count = gather(a, &tables.low[0], &tables.high[0], &mut points);
+        sums.add(ifma, &points[..count], &tables.generator);
+        sums
+    };
+    // A thread being torn down has no memo left: compute without it.
+    let mut sums = FIRST_OPERAND_LANES
+        .try_with(|sums| sums.borrow_mut().get_or_insert_with(*a, first))
+        .unwrap_or_else(|_| first());
+    let mut points = NO_POINTS;
+    let count = gather(b, &tables.low[1], &tables.high[1], &mut points);
+    sums.add(ifma, &points[..count], &tables.generator);
+    // The sum is at infinity only for inputs that solve a discrete logarithm.
+    Some(
+        sums.total(ifma, &tables.generator)?
+            .affine_x()
+            .unwrap_or(Fp::ZERO),
+    )
 }
 
 /// [`compute`] with one kind of multiplication (see `Multiplier`).
@@ -235,8 +296,7 @@ pub fn hash(a: &[u64; 4], b: &[u64; 4]) -> Fp {
         .unwrap_or_else(|_| compute(a, b))
 }
 
-/// The Stark curve's generator, for tests of the curve arithmetic.
-#[cfg(test)]
+/// The Stark curve's generator.
 pub(crate) fn generator() -> Affine {
     affine(&StarkCurve::generator())
 }

@@ -232,6 +232,17 @@ mod tests {
                     let lanes_hash = pedersen::compute_with_ifma(ifma, &a, &b);
                     assert_eq!(lanes_hash, Some(portable_hash));
                 }
+                // Second operands with few points (added to the first operand's total, which
+                // is computed once and then kept) and with many, alternately.
+                for small in [0, 1, 5, 1 << 20, 1 << 40] {
+                    for b in [[small, 0, 0, 0], b] {
+                        assert_eq!(
+                            pedersen::compute_with_ifma(ifma, &a, &b),
+                            Some(pedersen::compute_with(portable, &a, &b)),
+                            "{a:x?}, {b:x?}"
+                        );
+                    }
+                }
             }
             assert_eq!(
                 to_felt(portable_hash),

@@ -35,6 +35,12 @@ impl<Key: AsRef<[u64]> + PartialEq + Copy, Value: Copy, const SLOTS: usize>
             }
         }
     }
+
+    /// Keeps `value` for `key`, replacing the slot's entry.
+    #[inline]
+    pub(crate) fn insert(&mut self, key: Key, value: Value) {
+        self.slots[slot_of::<SLOTS>(key.as_ref())] = Some((key, value));
+    }
 }
 
 /// The slot of a key's words: Fibonacci hashing of their rotated sum, so that nearby and
@@ -71,6 +77,14 @@ mod tests {
         assert_eq!(square(4), 16);
         assert_eq!(square(3), 9);
         assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn an_inserted_value_replaces_the_kept_one() {
+        let mut table: Recent<[u64; 1], u64, 4> = Recent::new();
+        assert_eq!(table.get_or_insert_with([3], || 9), 9);
+        table.insert([3], 10);
+        assert_eq!(table.get_or_insert_with([3], || 9), 10);
     }
 
     #[test]

@@ -236,14 +236,28 @@ fn compute(a: &[u64; 4], b: &[u64; 4]) -> Fp {
     with_fastest_multiplier!(|multiplier| compute_with(multiplier, a, b))
 }
 
+/// A first operand's half of the sum, `P0 + a_low·P1 + a_high·P2`, as the IFMA path keeps it:
+/// the four lanes' sums after its points, and (once a hash needed it) the lanes added up.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+struct FirstOperandLanes {
+    lanes: crate::ifma::curve::LaneSums,
+    total: Option<Jacobian>,
+}
+
 #[cfg(target_arch = "x86_64")]
 thread_local! {
-    /// A first operand's canonical limbs and the four lanes' sums after its points
-    /// (`P0 + a_low·P1 + a_high·P2` in all, with the lanes' starting points).
-    static FIRST_OPERAND_LANES: RefCell<
-        Recent<[u64; 4], crate::ifma::curve::LaneSums, FIRST_OPERAND_SLOTS>,
-    > = const { RefCell::new(Recent::new()) };
+    /// A first operand's canonical limbs and its half of the sum.
+    static FIRST_OPERAND_LANES: RefCell<Recent<[u64; 4], FirstOperandLanes, FIRST_OPERAND_SLOTS>> =
+        const { RefCell::new(Recent::new()) };
 }
+
+/// From how many second-operand points on the IFMA path adds them in the lanes: adding the
+/// lanes up costs about six mixed additions in the general-purpose registers, and four lanes
+/// take four points in about one and a half mixed additions' time, so fewer points are added
+/// to the first operand's total one by one (a storage address with a small key: a few).
+#[cfg(target_arch = "x86_64")]
+const LANES_FROM: usize = 10;
 
 /// [`compute`] on AVX-512 IFMA, `None` if a lane met a case its additions leave out (see
 /// `ifma::curve`).
@@ -251,26 +265,47 @@ thread_local! {
 pub(crate) fn compute_with_ifma(ifma: crate::ifma::Ifma, a: &[u64; 4], b: &[u64; 4]) -> Option<Fp> {
     use crate::ifma::curve::LaneSums;
     let tables = tables();
+    let generator = &tables.generator;
     let first = || {
-        let mut sums = LaneSums::start(&tables.shift, &tables.generator);
+        let mut lanes = LaneSums::start(&tables.shift, generator);
         let mut points = NO_POINTS;
         let count = gather(a, &tables.low[0], &tables.high[0], &mut points);
-        sums.add(ifma, &points[..count], &tables.generator);
-        sums
+        lanes.add(ifma, &points[..count], generator);
+        FirstOperandLanes { lanes, total: None }
     };
     // A thread being torn down has no memo left: compute without it.
-    let mut sums = FIRST_OPERAND_LANES
-        .try_with(|sums| sums.borrow_mut().get_or_insert_with(*a, first))
+    let first = FIRST_OPERAND_LANES
+        .try_with(|memo| memo.borrow_mut().get_or_insert_with(*a, first))
         .unwrap_or_else(|_| first());
     let mut points = NO_POINTS;
     let count = gather(b, &tables.low[1], &tables.high[1], &mut points);
-    sums.add(ifma, &points[..count], &tables.generator);
+    let sum = if count >= LANES_FROM {
+        let mut lanes = first.lanes;
+        lanes.add(ifma, &points[..count], generator);
+        lanes.total(ifma, generator)?
+    } else {
+        let mut sum = match first.total {
+            Some(total) => total,
+            None => {
+                let total = first.lanes.total(ifma, generator)?;
+                let kept = FirstOperandLanes {
+                    total: Some(total),
+                    ..first
+                };
+                // Without a memo (a thread being torn down) there is nothing to keep.
+                let _ = FIRST_OPERAND_LANES.try_with(|memo| memo.borrow_mut().insert(*a, kept));
+                total
+            }
+        };
+        with_fastest_multiplier!(|multiplier| {
+            for point in &points[..count] {
+                sum = sum.add_affine_with(multiplier, point);
+            }
+        });
+        sum
+    };
     // The sum is at infinity only for inputs that solve a discrete logarithm.
-    Some(
-        sums.total(ifma, &tables.generator)?
-            .affine_x()
-            .unwrap_or(Fp::ZERO),
-    )
+    Some(sum.affine_x().unwrap_or(Fp::ZERO))
 }
 
 /// [`compute`] with one kind of multiplication (see `Multiplier`).

@@ -40,6 +40,7 @@ impl Jacobian {
     };
 
     /// The point with these Jacobian coordinates (`z = 0` for infinity).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub(crate) fn new(x: Fp, y: Fp, z: Fp) -> Jacobian {
         Jacobian { x, y, z }
     }
@@ -133,6 +134,7 @@ impl Jacobian {
 
     /// `self + other` for any two points (add-2007-bl, with infinity, the doubling and the
     /// opposite cases handled).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub fn add(&self, other: &Jacobian) -> Jacobian {
         if self.is_infinity() {
             return *other;

@@ -37,6 +37,7 @@ impl<Key: AsRef<[u64]> + PartialEq + Copy, Value: Copy, const SLOTS: usize>
     }
 
     /// Keeps `value` for `key`, replacing the slot's entry.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     #[inline]
     pub(crate) fn insert(&mut self, key: Key, value: Value) {
         self.slots[slot_of::<SLOTS>(key.as_ref())] = Some((key, value));

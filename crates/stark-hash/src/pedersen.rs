@@ -41,6 +41,7 @@ const LOW_WINDOWS: usize = 248_usize.div_ceil(WINDOW);
 struct Tables {
     shift: Affine,
     /// The curve's generator: the IFMA sums start three of their lanes at its multiples.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     generator: Affine,
     /// a_low's base (P1), b_low's (P3): window `j`, digit `d` at `j·512 + d − 1`.
     low: [Vec<Affine>; 2],

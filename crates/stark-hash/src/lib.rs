@@ -5,10 +5,11 @@
 //! - [`field`]: the Stark field in Montgomery form, with a reduction specialised to the
 //!   prime's shape (p = 2^251 + 17·2^192 + 1).
 //!   On x86-64 processors with BMI2 and ADX (checked at run time), the hashes multiply in
-//!   assembly (`adx`, the crate's only `unsafe`); elsewhere in portable Rust, with the same
-//!   results.
+//!   assembly (`adx`), and with AVX-512 IFMA independent multiplications go to the vector
+//!   units (`ifma`: Poseidon's full rounds, Pedersen's sums in four lanes); those two modules
+//!   hold the crate's only `unsafe`. Elsewhere the portable Rust runs, with the same results.
 //! - [`pedersen_hash`]: fixed-base tables with signed 10-bit windows, affine table points,
-//!   mixed additions and one inversion; each thread keeps the first operand's half of the sum
+//!   mixed additions (with IFMA, into four sums at once) and one inversion; each thread keeps the first operand's half of the sum
 //!   for the first operands it saw last (a storage variable's base, hashed with every key),
 //!   and its last whole hashes (a storage read and then a write hash one pair twice).
 //! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /

@@ -136,33 +136,60 @@ impl Jacobian {
     /// opposite cases handled).
     #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub fn add(&self, other: &Jacobian) -> Jacobian {
+        with_fastest_multiplier!(|multiplier| self.add_with(multiplier, other))
+    }
+
+    /// [`Jacobian::add`] with one kind of multiplication, reduced lazily as
+    /// [`Jacobian::add_affine_with`] is (H and s tested for zero, the coordinates reduced).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn add_with<M: Multiplier>(&self, multiplier: M, other: &Jacobian) -> Jacobian {
         if self.is_infinity() {
             return *other;
         }
         if other.is_infinity() {
             return *self;
         }
-        let z1z1 = self.z.square();
-        let z2z2 = other.z.square();
-        let u1 = self.x.mul(&z2z2);
-        let u2 = other.x.mul(&z1z1);
-        let s1 = self.y.mul(&other.z).mul(&z2z2);
-        let s2 = other.y.mul(&self.z).mul(&z1z1);
-        let h = u2.sub(&u1);
-        let r = s2.sub(&s1).double();
+        let p = |k| Fp::multiple_of_p(k);
+        let z1z1 = multiplier.square_lazy(&self.z);
+        let z2z2 = multiplier.square_lazy(&other.z);
+        let u1 = multiplier.mul_lazy(&self.x, &z2z2);
+        let u2 = multiplier.mul_lazy(&other.x, &z1z1);
+        let s1 = multiplier.mul_lazy(&multiplier.mul_lazy(&self.y, &other.z), &z2z2);
+        let s2 = multiplier.mul_lazy(&multiplier.mul_lazy(&other.y, &self.z), &z1z1);
+        // U2 + 2p − U1 and S2 + 2p − S1 below 4p, reduced (r = 2s).
+        let h = u2.add_lazy(&p(2)).sub_lazy(&u1).reduce_lazy_value();
+        let s = s2.add_lazy(&p(2)).sub_lazy(&s1).reduce_lazy_value();
         if h.is_zero() {
-            return if r.is_zero() {
+            return if s.is_zero() {
                 self.double()
             } else {
                 Jacobian::INFINITY
             };
         }
-        let i = h.double().square();
-        let j = h.mul(&i);
-        let v = u1.mul(&i);
-        let x = r.square().sub(&j).sub(&v.double());
-        let y = r.mul(&v.sub(&x)).sub(&s1.mul(&j).double());
-        let z = self.z.add(&other.z).square().sub(&z1z1).sub(&z2z2).mul(&h);
+        let r = s.double_lazy();
+        // I = (2H)², J = H·I, V = U1·I, each below 2p.
+        let i = multiplier.square_lazy(&h.double_lazy());
+        let j = multiplier.mul_lazy(&h, &i);
+        let v = multiplier.mul_lazy(&u1, &i);
+        // X3 = r² + 6p − J − 2V.
+        let x = multiplier
+            .square_lazy(&r)
+            .add_lazy(&p(6))
+            .sub_lazy(&j)
+            .sub_lazy(&v.double_lazy())
+            .reduce_lazy_value();
+        // Y3 = r·(V + p − X3) + 4p − 2·S1·J.
+        let s1_j = multiplier.mul_lazy(&s1, &j);
+        let y = multiplier
+            .mul_lazy(&r, &v.add_lazy(&p(1)).sub_lazy(&x))
+            .add_lazy(&p(4))
+            .sub_lazy(&s1_j.double_lazy())
+            .reduce_lazy_value();
+        // Z3 = (Z1 + Z2)² − Z1Z1 − Z2Z2 times H = 2·Z1·Z2·H.
+        let z = multiplier
+            .mul_lazy(&multiplier.mul_lazy(&self.z, &other.z), &h)
+            .double_lazy()
+            .reduce_lazy_value();
         Jacobian { x, y, z }
     }
 
@@ -242,6 +269,20 @@ mod tests {
             assert_eq!(
                 multiple(a).add(&multiple(b)).to_affine(),
                 expected,
+                "{a} + {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_general_addition_gives_the_same_limbs_with_either_multiplication() {
+        for (a, b) in [(1, 2), (3, 5), (7, 7), (2, 9)] {
+            let (first, second) = (multiple(a), multiple(b));
+            let portable = first.add_with(crate::field::Portable, &second);
+            let fastest = first.add(&second);
+            assert_eq!(
+                [portable.x, portable.y, portable.z],
+                [fastest.x, fastest.y, fastest.z],
                 "{a} + {b}"
             );
         }

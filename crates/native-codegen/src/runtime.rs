@@ -159,12 +159,14 @@ unsafe extern "C" fn ec_point_from_x(point: *mut [[u8; 32]; 2], x: *const [u8; 3
     // SAFETY: per the contract above.
     unsafe {
         let x = felt_at(&*x);
-        let Some(y) = (x * x * x + x + cairn_values_abi::stark_curve_beta()).sqrt() else {
+        let y_squared = x * x * x + x + cairn_values_abi::stark_curve_beta();
+        // The smaller root, by Cipolla's method (`starknet-types-core`'s Tonelli–Shanks took
+        // about ten times as long: p − 1 has the factor 2^192).
+        let Some(y) = cairn_stark_hash::felt_sqrt_le(&y_squared.to_bytes_le()) else {
             return 0;
         };
-        let y = y.min(-y);
         (*point)[0] = x.to_bytes_le();
-        (*point)[1] = y.to_bytes_le();
+        (*point)[1] = y;
         1
     }
 }

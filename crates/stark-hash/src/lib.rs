@@ -56,6 +56,7 @@ mod inverse;
 mod memo;
 mod pedersen;
 mod poseidon;
+mod sqrt;
 
 use starknet_types_core::felt::Felt;
 
@@ -125,6 +126,23 @@ pub fn felt_inverse_le(value: &[u8; 32]) -> Option<[u8; 32]> {
             .to_canonical(),
     };
     Some(bytes_of(inverse))
+}
+
+/// The smaller square root (at most (p − 1)/2) of a felt as native Cairo code holds it (see
+/// [`pedersen_hash_le`]), `None` if it has none: what `ec_point_from_x` takes for y. Cipolla's
+/// method (`sqrt`), about ten times faster than `starknet-types-core`'s Tonelli–Shanks, which
+/// p − 1's factor 2^192 makes slow.
+pub fn felt_sqrt_le(value: &[u8; 32]) -> Option<[u8; 32]> {
+    let value = Fp::from_canonical_reduced(limbs_of(value));
+    let root = sqrt::sqrt(&value)?;
+    let (root, negation) = (root.to_canonical(), root.neg().to_canonical());
+    // Limbs compare as numbers from the most significant one.
+    let smaller = if root.iter().rev().le(negation.iter().rev()) {
+        root
+    } else {
+        negation
+    };
+    Some(bytes_of(smaller))
 }
 
 /// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and

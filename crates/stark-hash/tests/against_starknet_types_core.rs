@@ -171,6 +171,11 @@ fn check_bytes(a: &[u8; 32], b: &[u8; 32]) {
         x.inverse().map(|inverse| inverse.to_bytes_le()),
         "inverse_le({x:#x})"
     );
+    assert_eq!(
+        cairn_stark_hash::felt_sqrt_le(a),
+        x.sqrt().map(|root| root.min(-root).to_bytes_le()),
+        "sqrt_le({x:#x})"
+    );
     let mut ours = [*a, *b, (x + y).to_bytes_le()];
     let mut theirs = [x, y, x + y];
     cairn_stark_hash::hades_permutation_le(&mut ours);

@@ -1,0 +1,170 @@
+//! Square roots in the Stark field by Cipolla's method.
+//!
+//! Why not Tonelli–Shanks (what `lambdaworks-math`, and so `starknet-types-core`, runs): p − 1 =
+//! 2^192·(2^59 + 17), and Tonelli–Shanks' work grows with the square of that power of two (up to
+//! about 18,000 squarings; a root took about 120 µs there). Cipolla's method raises t + √ω, in
+//! the field extended by the root of a non-residue ω = t² − a, to the power (p + 1)/2 =
+//! 2^250 + 2^195 + 2^191 + 1: 250 squarings and three multiplications in the extension, four
+//! and three field multiplications each. Finding t takes a Legendre symbol or two (an
+//! exponentiation by (p − 1)/2, as sparse), as does telling first whether `a` has a root.
+
+use crate::field::Fp;
+
+/// An element u + v·√ω of the field extended by the square root of `ω`.
+#[derive(Clone, Copy)]
+struct Extended {
+    u: Fp,
+    v: Fp,
+}
+
+impl Extended {
+    /// `self²` = (u² + ω·v²) + 2uv·√ω.
+    fn square(&self, omega: &Fp) -> Extended {
+        let uu = self.u.square();
+        let vv = self.v.square();
+        let uv = self.u.mul(&self.v);
+        Extended {
+            u: uu.add(&omega.mul(&vv)),
+            v: uv.double(),
+        }
+    }
+
+    /// `self · (t + √ω)` = (u·t + ω·v) + (u + v·t)·√ω.
+    fn times_base(&self, t: &Fp, omega: &Fp) -> Extended {
+        Extended {
+            u: self.u.mul(t).add(&omega.mul(&self.v)),
+            v: self.u.add(&self.v.mul(t)),
+        }
+    }
+}
+
+/// `value^(2^count)`.
+fn square_times(value: Fp, count: u32) -> Fp {
+    (0..count).fold(value, |value, _| value.square())
+}
+
+/// Whether `value` is a square of a non-zero element: value^((p − 1)/2) = 1, with (p − 1)/2 =
+/// 2^250 + 17·2^191 = 2^191·(2^59 + 17).
+fn is_nonzero_square(value: &Fp) -> bool {
+    // value^17 = value^16 · value, then value^(2^59 + 17) = value^(2^59) · value^17.
+    let power_17 = square_times(*value, 4).mul(value);
+    let power = square_times(*value, 59).mul(&power_17);
+    square_times(power, 191) == Fp::ONE
+}
+
+/// A square root of `a`, `None` if `a` has none. Which of the two roots comes back is not
+/// specified (callers that need one pick it, as `ec_point_from_x` picks the smaller).
+pub(crate) fn sqrt(a: &Fp) -> Option<Fp> {
+    if a.is_zero() {
+        return Some(Fp::ZERO);
+    }
+    if !is_nonzero_square(a) {
+        return None;
+    }
+    // t = 1, 2, …: about half of all t give a non-residue t² − a. Some a make the first t
+    // residues for longer than any bound; past this one, Tonelli–Shanks finds the root.
+    let Some((t, omega)) = (1..=64)
+        .map(Fp::from_u64)
+        .map(|t| (t, t.square().sub(a)))
+        .find(|(_, omega)| !omega.is_zero() && !is_nonzero_square(omega))
+    else {
+        return sqrt_by_tonelli_shanks(a);
+    };
+    // (t + √ω)^(2^250 + 2^195 + 2^191 + 1), by squaring from the top bit, multiplying in the
+    // base at bits 195, 191 and 0: for a square a it lies in the field and its square is a.
+    let mut power = Extended { u: t, v: Fp::ONE };
+    for bit in (0..250).rev() {
+        power = power.square(&omega);
+        if matches!(bit, 195 | 191 | 0) {
+            power = power.times_base(&t, &omega);
+        }
+    }
+    Some(power.u)
+}
+
+/// `starknet-types-core`'s root (Tonelli–Shanks), for the rare `a` whose search above fails.
+fn sqrt_by_tonelli_shanks(a: &Fp) -> Option<Fp> {
+    let mut bytes = [0u8; 32];
+    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(a.to_canonical()) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    let root = starknet_types_core::felt::Felt::from_bytes_le(&bytes).sqrt()?;
+    let bytes = root.to_bytes_le();
+    let mut limbs = [0u64; 4];
+    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
+    }
+    Some(Fp::from_canonical_reduced(limbs))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use starknet_types_core::felt::Felt;
+
+    use super::*;
+
+    fn felt(value: Fp) -> Felt {
+        let limbs = value.to_canonical();
+        let mut bytes = [0u8; 32];
+        for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
+            chunk.copy_from_slice(&limb.to_le_bytes());
+        }
+        Felt::from_bytes_le(&bytes)
+    }
+
+    /// Our answer and `starknet-types-core`'s agree: both none, or roots of the same value.
+    fn agrees(a: Fp) {
+        let ours = sqrt(&a);
+        let theirs = felt(a).sqrt();
+        match (ours, theirs) {
+            (None, None) => {}
+            (Some(root), Some(their_root)) => {
+                assert_eq!(root.square(), a);
+                let root = felt(root);
+                assert_eq!(root.min(-root), their_root.min(-their_root), "{}", felt(a));
+            }
+            (ours, theirs) => panic!("sqrt({}): {ours:?} against {theirs:?}", felt(a)),
+        }
+    }
+
+    #[test]
+    fn edge_values_have_the_roots_starknet_types_core_finds() {
+        for value in [0, 1, 2, 3, 4, 5, 9, 16, 17, 1 << 40] {
+            agrees(Fp::from_u64(value));
+            agrees(Fp::from_u64(value).neg());
+        }
+        // A square of a large element, and 2^251.
+        let large = Fp::from_u64(0x1234_5678_9abc_def1).mul(&Fp::from_u64(u64::MAX));
+        agrees(large.square());
+        agrees(Fp::from_canonical_reduced([0, 0, 0, 1 << 59]));
+    }
+
+    #[test]
+    fn the_fallback_finds_the_same_roots() {
+        for value in [1, 4, 5, 9, 1 << 40] {
+            let a = Fp::from_u64(value).square();
+            let root = sqrt_by_tonelli_shanks(&a).expect("a square");
+            assert_eq!(root.square(), a);
+        }
+        // The smallest non-square has no root either way.
+        let non_square = (2..)
+            .map(Fp::from_u64)
+            .find(|value| !is_nonzero_square(value))
+            .expect("half of all values are non-squares");
+        assert_eq!(sqrt_by_tonelli_shanks(&non_square), None);
+        assert_eq!(sqrt(&non_square), None);
+    }
+
+    proptest! {
+        #[test]
+        fn roots_agree_with_starknet_types_core(limbs: [u64; 4]) {
+            let a = Fp::from_canonical_reduced(limbs);
+            agrees(a);
+            // And a certain square.
+            agrees(a.square());
+        }
+    }
+}

@@ -52,19 +52,54 @@ impl Jacobian {
 
     /// `2·self` (dbl-2007-bl, with the curve's a = 1).
     pub fn double(&self) -> Jacobian {
+        with_fastest_multiplier!(|multiplier| self.double_with(multiplier))
+    }
+
+    /// [`Jacobian::double`] with one kind of multiplication, reduced lazily (products below
+    /// 2p, sums and differences offset by multiples of p, S and M reduced before they
+    /// multiply, the coordinates reduced).
+    fn double_with<M: Multiplier>(&self, multiplier: M) -> Jacobian {
         if self.is_infinity() || self.y.is_zero() {
             return Jacobian::INFINITY;
         }
-        let xx = self.x.square();
-        let yy = self.y.square();
-        let yyyy = yy.square();
-        let zz = self.z.square();
-        let s = self.x.add(&yy).square().sub(&xx).sub(&yyyy).double();
-        let m = xx.double().add(&xx).add(&zz.square());
-        let x = m.square().sub(&s.double());
-        let eight_yyyy = yyyy.double().double().double();
-        let y = m.mul(&s.sub(&x)).sub(&eight_yyyy);
-        let z = self.y.add(&self.z).square().sub(&yy).sub(&zz);
+        let p = |k| Fp::multiple_of_p(k);
+        let xx = multiplier.square_lazy(&self.x);
+        let yy = multiplier.square_lazy(&self.y);
+        let yyyy = multiplier.square_lazy(&yy);
+        let zz = multiplier.square_lazy(&self.z);
+        // S = 2·((X + YY)² − XX − YYYY), the inner value below 6p, reduced.
+        let s = multiplier
+            .square_lazy(&self.x.add_lazy(&yy))
+            .add_lazy(&p(4))
+            .sub_lazy(&xx)
+            .sub_lazy(&yyyy)
+            .reduce_lazy_value()
+            .double_lazy();
+        // M = 3·XX + ZZ², below 8p, reduced.
+        let m = xx
+            .add_lazy(&xx)
+            .add_lazy(&xx)
+            .add_lazy(&multiplier.square_lazy(&zz))
+            .reduce_lazy_value();
+        // X3 = M² + 4p − 2S.
+        let x = multiplier
+            .square_lazy(&m)
+            .add_lazy(&p(4))
+            .sub_lazy(&s.double_lazy())
+            .reduce_lazy_value();
+        // Y3 = M·(S + p − X3) + 16p − 8·YYYY.
+        let y = multiplier
+            .mul_lazy(&m, &s.add_lazy(&p(1)).sub_lazy(&x))
+            .add_lazy(&p(16))
+            .sub_lazy(&yyyy.double_lazy().double_lazy().double_lazy())
+            .reduce_lazy_value();
+        // Z3 = (Y + Z)² + 4p − YY − ZZ.
+        let z = multiplier
+            .square_lazy(&self.y.add_lazy(&self.z))
+            .add_lazy(&p(4))
+            .sub_lazy(&yy)
+            .sub_lazy(&zz)
+            .reduce_lazy_value();
         Jacobian { x, y, z }
     }
 
@@ -134,14 +169,12 @@ impl Jacobian {
 
     /// `self + other` for any two points (add-2007-bl, with infinity, the doubling and the
     /// opposite cases handled).
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub fn add(&self, other: &Jacobian) -> Jacobian {
         with_fastest_multiplier!(|multiplier| self.add_with(multiplier, other))
     }
 
     /// [`Jacobian::add`] with one kind of multiplication, reduced lazily as
     /// [`Jacobian::add_affine_with`] is (H and s tested for zero, the coordinates reduced).
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     fn add_with<M: Multiplier>(&self, multiplier: M, other: &Jacobian) -> Jacobian {
         if self.is_infinity() {
             return *other;
@@ -191,6 +224,32 @@ impl Jacobian {
             .double_lazy()
             .reduce_lazy_value();
         Jacobian { x, y, z }
+    }
+
+    /// `scalar · self` for a scalar given as canonical limbs (its integer value, any 256 bits):
+    /// 4-bit windows from the top, four doublings and one addition of a multiple 1·P…15·P
+    /// each. Every case (infinity, a sum meeting its addend) goes through the general
+    /// addition's and the doubling's own handling.
+    pub fn mul(&self, scalar: &[u64; 4]) -> Jacobian {
+        let mut multiples = [Jacobian::INFINITY; 16];
+        for index in 1..16 {
+            multiples[index] = multiples[index - 1].add(self);
+        }
+        let mut sum = Jacobian::INFINITY;
+        let mut started = false;
+        for window in (0..64).rev() {
+            if started {
+                for _ in 0..4 {
+                    sum = sum.double();
+                }
+            }
+            let digit = (scalar[window / 16] >> (4 * (window % 16))) & 0xf;
+            if digit != 0 {
+                sum = sum.add(&multiples[digit as usize]);
+                started = true;
+            }
+        }
+        sum
     }
 
     /// The affine point, `None` at infinity.
@@ -285,6 +344,21 @@ mod tests {
                 [fastest.x, fastest.y, fastest.z],
                 "{a} + {b}"
             );
+        }
+    }
+
+    #[test]
+    fn the_doubling_gives_the_same_limbs_with_either_multiplication() {
+        for k in [1, 2, 3, 7, 100] {
+            let point = multiple(k);
+            let portable = point.double_with(crate::field::Portable);
+            let fastest = point.double();
+            assert_eq!(
+                [portable.x, portable.y, portable.z],
+                [fastest.x, fastest.y, fastest.z],
+                "2·{k}G"
+            );
+            assert_eq!(fastest.to_affine(), multiple(2 * k).to_affine(), "2·{k}G");
         }
     }
 

@@ -145,6 +145,36 @@ pub fn felt_sqrt_le(value: &[u8; 32]) -> Option<[u8; 32]> {
     Some(bytes_of(smaller))
 }
 
+/// `sum + scalar · point` on the Stark curve (what `ec_state_add_mul` computes), with points as
+/// native Cairo code holds them: `[x, y]`, 32 little-endian bytes each, `(0, 0)` for the
+/// point at infinity, and the scalar's value as any felt (read modulo p). The points must be on
+/// the curve (as Sierra's `EcPoint` is); the result is given the same way.
+pub fn ec_add_mul_le(
+    sum: &[[u8; 32]; 2],
+    scalar: &[u8; 32],
+    point: &[[u8; 32]; 2],
+) -> [[u8; 32]; 2] {
+    let jacobian = |[x, y]: &[[u8; 32]; 2]| {
+        if *x == [0; 32] && *y == [0; 32] {
+            curve::Jacobian::INFINITY
+        } else {
+            curve::Jacobian::from(curve::Affine {
+                x: Fp::from_canonical_reduced(limbs_of(x)),
+                y: Fp::from_canonical_reduced(limbs_of(y)),
+            })
+        }
+    };
+    let scalar = field::reduce_below_p(limbs_of(scalar));
+    let total = jacobian(sum).add(&jacobian(point).mul(&scalar));
+    match total.to_affine() {
+        Some(affine) => [
+            bytes_of(affine.x.to_canonical()),
+            bytes_of(affine.y.to_canonical()),
+        ],
+        None => [[0; 32]; 2],
+    }
+}
+
 /// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and
 /// `hades_permutation` compute).
 pub fn hades_permutation(state: &mut [Felt; 3]) {

@@ -291,3 +291,70 @@ fn a_million_random_felts_hash_as_starknet_types_core_hashes_them() {
         (a, b) = (Poseidon::hash(&a, &b), a * b + Felt::from(7));
     }
 }
+
+/// `k·G` as `starknet-types-core` computes it (the identity for k = 0).
+fn multiple_of_generator(k: &Felt) -> starknet_types_core::curve::ProjectivePoint {
+    let generator = starknet_types_core::curve::ProjectivePoint::from_affine(
+        starknet_types_core::curve::AffinePoint::generator().x(),
+        starknet_types_core::curve::AffinePoint::generator().y(),
+    )
+    .expect("the generator is on the curve");
+    &generator * *k
+}
+
+/// A point as native code holds it: `[x, y]` little-endian, `(0, 0)` for the identity.
+fn point_bytes(point: &starknet_types_core::curve::ProjectivePoint) -> [[u8; 32]; 2] {
+    match point.to_affine() {
+        Ok(affine) => [affine.x().to_bytes_le(), affine.y().to_bytes_le()],
+        Err(_) => [[0; 32]; 2],
+    }
+}
+
+/// `sum + scalar · point` against `starknet-types-core`, with sum and point multiples of G.
+fn check_add_mul(sum_k: &Felt, scalar: &Felt, point_k: &Felt) {
+    let (sum, point) = (multiple_of_generator(sum_k), multiple_of_generator(point_k));
+    let expected = &sum + &(&point * *scalar);
+    assert_eq!(
+        cairn_stark_hash::ec_add_mul_le(
+            &point_bytes(&sum),
+            &scalar.to_bytes_le(),
+            &point_bytes(&point)
+        ),
+        point_bytes(&expected),
+        "{sum_k}·G + {scalar}·{point_k}·G"
+    );
+}
+
+#[test]
+fn ec_add_mul_handles_the_identity_doublings_and_opposites() {
+    let minus_one = Felt::ZERO - Felt::ONE;
+    let values = [
+        Felt::ZERO,
+        Felt::ONE,
+        Felt::TWO,
+        Felt::from(15),
+        Felt::from(16),
+        Felt::from(17),
+        minus_one,
+        Felt::TWO.pow(251u32),
+    ];
+    for sum_k in &values {
+        for scalar in &values {
+            for point_k in &values {
+                check_add_mul(sum_k, scalar, point_k);
+            }
+        }
+    }
+    // sum = −scalar·point: the point at infinity; sum = scalar·point: a doubling.
+    check_add_mul(&Felt::from(-6i64), &Felt::from(3), &Felt::TWO);
+    check_add_mul(&Felt::from(6), &Felt::from(3), &Felt::TWO);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn ec_add_mul_agrees_with_starknet_types_core(sum_k in felt(), scalar in felt(), point_k in felt()) {
+        check_add_mul(&sum_k, &scalar, &point_k);
+    }
+}

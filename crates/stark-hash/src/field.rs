@@ -281,7 +281,7 @@ impl Fp {
 
     /// `self^(2^count)`.
     #[inline(always)]
-    fn square_times(&self, count: u32) -> Fp {
+    pub(crate) fn square_times(&self, count: u32) -> Fp {
         let mut value = *self;
         for _ in 0..count {
             value = value.square();

@@ -9,9 +9,12 @@
 //!   units (`ifma`: Poseidon's full rounds, Pedersen's sums in four lanes); those two modules
 //!   hold the crate's only `unsafe`. Elsewhere the portable Rust runs, with the same results.
 //! - [`pedersen_hash`]: fixed-base tables with signed 10-bit windows, affine table points,
-//!   mixed additions (with IFMA, into four sums at once) and one inversion; each thread keeps the first operand's half of the sum
-//!   for the first operands it saw last (a storage variable's base, hashed with every key),
-//!   and its last whole hashes (a storage read and then a write hash one pair twice).
+//!   mixed additions (with IFMA, into four sums at once) and one inversion; each thread keeps
+//!   the first operand's half of the sum for the first operands it saw last (a storage
+//!   variable's base, hashed with every key), and its last whole hashes (a storage read and
+//!   then a write hash one pair twice).
+//! - [`felt_sqrt_le`] and [`ec_add_mul_le`]: square roots (Cipolla's method) and `sum +
+//!   scalar·point` on the curve, for native `ec_point_from_x` and `ec_state_add_mul`.
 //! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /
 //!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
 //!

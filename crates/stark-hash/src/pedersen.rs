@@ -40,9 +40,6 @@ const LOW_WINDOWS: usize = 248_usize.div_ceil(WINDOW);
 /// The fixed-base tables of one hash.
 struct Tables {
     shift: Affine,
-    /// The curve's generator: the IFMA sums start three of their lanes at its multiples.
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    generator: Affine,
     /// a_low's base (P1), b_low's (P3): window `j`, digit `d` at `j·512 + d − 1`.
     low: [Vec<Affine>; 2],
     /// a_high's base (P2), b_high's (P4): digit `d` (1…15) at `d − 1`.
@@ -105,7 +102,6 @@ fn tables() -> &'static Tables {
         let [shift, p1, p2, p3, p4] = base_points::<PedersenStarkCurve>();
         Tables {
             shift,
-            generator: generator(),
             low: [
                 table(p1, LOW_WINDOWS, PER_WINDOW),
                 table(p3, LOW_WINDOWS, PER_WINDOW),
@@ -266,12 +262,11 @@ const LANES_FROM: usize = 10;
 pub(crate) fn compute_with_ifma(ifma: crate::ifma::Ifma, a: &[u64; 4], b: &[u64; 4]) -> Option<Fp> {
     use crate::ifma::curve::LaneSums;
     let tables = tables();
-    let generator = &tables.generator;
     let first = || {
-        let mut lanes = LaneSums::start(&tables.shift, generator);
+        let mut lanes = LaneSums::start(&tables.shift);
         let mut points = NO_POINTS;
         let count = gather(a, &tables.low[0], &tables.high[0], &mut points);
-        lanes.add(ifma, &points[..count], generator);
+        lanes.add(ifma, &points[..count]);
         FirstOperandLanes { lanes, total: None }
     };
     // A thread being torn down has no memo left: compute without it.
@@ -282,13 +277,13 @@ pub(crate) fn compute_with_ifma(ifma: crate::ifma::Ifma, a: &[u64; 4], b: &[u64;
     let count = gather(b, &tables.low[1], &tables.high[1], &mut points);
     let sum = if count >= LANES_FROM {
         let mut lanes = first.lanes;
-        lanes.add(ifma, &points[..count], generator);
-        lanes.total(ifma, generator)?
+        lanes.add(ifma, &points[..count]);
+        lanes.total(ifma)?
     } else {
         let mut sum = match first.total {
             Some(total) => total,
             None => {
-                let total = first.lanes.total(ifma, generator)?;
+                let total = first.lanes.total(ifma)?;
                 let kept = FirstOperandLanes {
                     total: Some(total),
                     ..first
@@ -332,7 +327,8 @@ pub fn hash(a: &[u64; 4], b: &[u64; 4]) -> Fp {
         .unwrap_or_else(|_| compute(a, b))
 }
 
-/// The Stark curve's generator.
+/// The Stark curve's generator (the IFMA sums start three lanes at its multiples).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) fn generator() -> Affine {
     affine(&StarkCurve::generator())
 }

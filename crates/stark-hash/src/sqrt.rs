@@ -38,18 +38,13 @@ impl Extended {
     }
 }
 
-/// `value^(2^count)`.
-fn square_times(value: Fp, count: u32) -> Fp {
-    (0..count).fold(value, |value, _| value.square())
-}
-
 /// Whether `value` is a square of a non-zero element: value^((p − 1)/2) = 1, with (p − 1)/2 =
 /// 2^250 + 17·2^191 = 2^191·(2^59 + 17).
 fn is_nonzero_square(value: &Fp) -> bool {
     // value^17 = value^16 · value, then value^(2^59 + 17) = value^(2^59) · value^17.
-    let power_17 = square_times(*value, 4).mul(value);
-    let power = square_times(*value, 59).mul(&power_17);
-    square_times(power, 191) == Fp::ONE
+    let power_17 = value.square_times(4).mul(value);
+    let power = value.square_times(59).mul(&power_17);
+    power.square_times(191) == Fp::ONE
 }
 
 /// A square root of `a`, `None` if `a` has none. Which of the two roots comes back is not
@@ -84,36 +79,14 @@ pub(crate) fn sqrt(a: &Fp) -> Option<Fp> {
 
 /// `starknet-types-core`'s root (Tonelli–Shanks), for the rare `a` whose search above fails.
 fn sqrt_by_tonelli_shanks(a: &Fp) -> Option<Fp> {
-    let mut bytes = [0u8; 32];
-    for (chunk, limb) in bytes.chunks_exact_mut(8).zip(a.to_canonical()) {
-        chunk.copy_from_slice(&limb.to_le_bytes());
-    }
-    let root = starknet_types_core::felt::Felt::from_bytes_le(&bytes).sqrt()?;
-    let bytes = root.to_bytes_le();
-    let mut limbs = [0u64; 4];
-    for (limb, chunk) in limbs.iter_mut().zip(bytes.chunks_exact(8)) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        *limb = u64::from_le_bytes(word);
-    }
-    Some(Fp::from_canonical_reduced(limbs))
+    crate::to_felt(*a).sqrt().map(|root| crate::to_fp(&root))
 }
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-    use starknet_types_core::felt::Felt;
-
     use super::*;
-
-    fn felt(value: Fp) -> Felt {
-        let limbs = value.to_canonical();
-        let mut bytes = [0u8; 32];
-        for (chunk, limb) in bytes.chunks_exact_mut(8).zip(limbs) {
-            chunk.copy_from_slice(&limb.to_le_bytes());
-        }
-        Felt::from_bytes_le(&bytes)
-    }
+    use crate::to_felt as felt;
+    use proptest::prelude::*;
 
     /// Our answer and `starknet-types-core`'s agree: both none, or roots of the same value.
     fn agrees(a: Fp) {
@@ -143,7 +116,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fallback_finds_the_same_roots() {
+    fn the_fallback_finds_roots_and_refuses_a_non_square() {
         for value in [1, 4, 5, 9, 1 << 40] {
             let a = Fp::from_u64(value).square();
             let root = sqrt_by_tonelli_shanks(&a).expect("a square");

@@ -73,8 +73,7 @@ fn digits_times_16(limbs: [u64; 4]) -> [u64; 5] {
 
 /// Four elements (below p) in the lanes' domain.
 fn lanes_of(values: [Fp; 4]) -> LaneDigits {
-    let digits = values.map(|value| digits_times_16(value.to_montgomery()));
-    std::array::from_fn(|k| std::array::from_fn(|lane| digits[lane][k]))
+    super::transpose(values.map(|value| digits_times_16(value.to_montgomery())))
 }
 
 /// One value's digits in every lane.
@@ -82,16 +81,17 @@ fn broadcast(digits: [u64; 5]) -> LaneDigits {
     digits.map(|digit| [digit; 4])
 }
 
-fn constants(generator: &Affine) -> &'static Constants {
+fn constants() -> &'static Constants {
     static CONSTANTS: OnceLock<Constants> = OnceLock::new();
     CONSTANTS.get_or_init(|| {
+        let generator = &crate::pedersen::generator();
         let multiple_of_p = |k: u64| broadcast(super::digits_of([k, 0, 0, k * P[3]]));
         let g = Jacobian::from(*generator);
         let two_g = g.double();
-        let minus_three_g = two_g.add_affine(generator);
+        let three_g = two_g.add_affine(generator);
         // The multiples of a generator of a prime-order group are never at infinity.
         let [two_g, three_g] =
-            [two_g, minus_three_g].map(|point| point.to_affine().unwrap_or(*generator));
+            [two_g, three_g].map(|point| point.to_affine().unwrap_or(*generator));
         Constants {
             four_p: multiple_of_p(4),
             six_p: multiple_of_p(6),
@@ -110,9 +110,10 @@ fn constants(generator: &Affine) -> &'static Constants {
 }
 
 impl LaneSums {
-    /// `shift` in lane 0, and in lanes 1–3 three multiples of `generator` that sum to infinity.
-    pub(crate) fn start(shift: &Affine, generator: &Affine) -> LaneSums {
-        let [g, two_g, minus_three_g] = constants(generator).starts;
+    /// `shift` in lane 0, and in lanes 1–3 three multiples of the curve's generator that sum
+    /// to infinity.
+    pub(crate) fn start(shift: &Affine) -> LaneSums {
+        let [g, two_g, minus_three_g] = constants().starts;
         let points = [*shift, g, two_g, minus_three_g];
         LaneSums {
             x: lanes_of(points.map(|point| point.x)),
@@ -122,9 +123,9 @@ impl LaneSums {
     }
 
     /// Adds `points` to the sums, the i-th to lane i mod 4.
-    pub(crate) fn add(&mut self, _: Ifma, points: &[Affine], generator: &Affine) {
+    pub(crate) fn add(&mut self, _: Ifma, points: &[Affine]) {
         const QUADS: usize = 8;
-        let constants = constants(generator);
+        let constants = constants();
         for group in points.chunks(4 * QUADS) {
             let mut quads: [Quad; QUADS] = std::array::from_fn(|_| Quad {
                 x: [[0; 4]; 5],
@@ -147,8 +148,8 @@ impl LaneSums {
 
     /// The four sums added together, or `None` if a lane met a case its mixed additions do not
     /// handle (a zero Z).
-    pub(crate) fn total(&self, _: Ifma, generator: &Affine) -> Option<Jacobian> {
-        let constants = constants(generator);
+    pub(crate) fn total(&self, _: Ifma) -> Option<Jacobian> {
+        let constants = constants();
         let mut out = [[[0u64; 4]; 5]; 3];
         // SAFETY: an `Ifma` exists, so the processor has AVX-512F, VL and IFMA, the features the
         // function is compiled for.
@@ -285,12 +286,12 @@ mod tests {
 
     fn lane_sum(shift: &Affine, points: &[Affine]) -> Option<Option<Affine>> {
         let ifma = Ifma::detect()?;
-        let mut sums = LaneSums::start(shift, &generator());
+        let mut sums = LaneSums::start(shift);
         // In two calls, as a hash adds its two operands' points.
         let half = points.len() / 2;
-        sums.add(ifma, &points[..half], &generator());
-        sums.add(ifma, &points[half..], &generator());
-        Some(sums.total(ifma, &generator()).and_then(Jacobian::to_affine))
+        sums.add(ifma, &points[..half]);
+        sums.add(ifma, &points[half..]);
+        Some(sums.total(ifma).and_then(Jacobian::to_affine))
     }
 
     #[test]
@@ -324,9 +325,9 @@ mod tests {
         ] {
             let points = [two_g, second, g];
             if let Some(ifma) = Ifma::detect() {
-                let mut sums = LaneSums::start(&shift, &generator());
-                sums.add(ifma, &points, &generator());
-                assert!(sums.total(ifma, &generator()).is_none());
+                let mut sums = LaneSums::start(&shift);
+                sums.add(ifma, &points);
+                assert!(sums.total(ifma).is_none());
             }
         }
     }

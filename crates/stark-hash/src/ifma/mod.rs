@@ -70,10 +70,14 @@ fn limbs_of(digits: [u64; 5]) -> [u64; 4] {
     ]
 }
 
+/// Up to four values' digits, one value a lane (the lanes after them zero), as [`LaneDigits`].
+fn transpose<const N: usize>(digits: [[u64; 5]; N]) -> LaneDigits {
+    std::array::from_fn(|k| std::array::from_fn(|lane| digits.get(lane).map_or(0, |d| d[k])))
+}
+
 /// Up to four values (the lanes after them zero) as [`LaneDigits`].
 fn lane_digits<const N: usize>(values: [[u64; 4]; N]) -> LaneDigits {
-    let digits = values.map(digits_of);
-    std::array::from_fn(|k| std::array::from_fn(|lane| digits.get(lane).map_or(0, |d| d[k])))
+    transpose(values.map(digits_of))
 }
 
 /// Lane `lane`'s value (normalised digits, below 2^256) as limbs.

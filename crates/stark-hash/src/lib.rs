@@ -13,8 +13,9 @@
 //!   the first operand's half of the sum for the first operands it saw last (a storage
 //!   variable's base, hashed with every key), and its last whole hashes (a storage read and
 //!   then a write hash one pair twice).
-//! - [`felt_sqrt_le`] and [`ec_add_mul_le`]: square roots (Cipolla's method) and `sum +
-//!   scalar·point` on the curve, for native `ec_point_from_x` and `ec_state_add_mul`.
+//! - [`felt_sqrt_le`], [`ec_add_mul_le`] and [`ec_add_le`]: square roots (Cipolla's method),
+//!   `sum + scalar·point` (by the generator, from a fixed-base table) and `sum + point` on the
+//!   curve, for native `ec_point_from_x`, `ec_state_add_mul` and `ec_state_add`.
 //! - [`hades_permutation`] and [`poseidon_hash`] / [`poseidon_hash_single`] /
 //!   [`poseidon_hash_many`]: the optimised round structure, no allocation per call.
 //!
@@ -52,6 +53,7 @@ macro_rules! with_fastest_multiplier {
 mod adx;
 mod curve;
 pub mod field;
+mod fixed_base;
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod ifma;
@@ -148,34 +150,64 @@ pub fn felt_sqrt_le(value: &[u8; 32]) -> Option<[u8; 32]> {
     Some(bytes_of(smaller))
 }
 
-/// `sum + scalar · point` on the Stark curve (what `ec_state_add_mul` computes), with points as
-/// native Cairo code holds them: `[x, y]`, 32 little-endian bytes each, `(0, 0)` for the
-/// point at infinity, and the scalar's value as any felt (read modulo p). The points must be on
-/// the curve (as Sierra's `EcPoint` is); the result is given the same way.
-pub fn ec_add_mul_le(
-    sum: &[[u8; 32]; 2],
-    scalar: &[u8; 32],
-    point: &[[u8; 32]; 2],
-) -> [[u8; 32]; 2] {
-    let jacobian = |[x, y]: &[[u8; 32]; 2]| {
-        if *x == [0; 32] && *y == [0; 32] {
-            curve::Jacobian::INFINITY
-        } else {
-            curve::Jacobian::from(curve::Affine {
-                x: Fp::from_canonical_reduced(limbs_of(x)),
-                y: Fp::from_canonical_reduced(limbs_of(y)),
-            })
-        }
-    };
-    let scalar = field::reduce_below_p(limbs_of(scalar));
-    let total = jacobian(sum).add(&jacobian(point).mul(&scalar));
-    match total.to_affine() {
+/// A point as native Cairo code holds it (`[x, y]`, `(0, 0)` for infinity) in affine
+/// coordinates; `None` for infinity.
+fn affine_of_le([x, y]: &[[u8; 32]; 2]) -> Option<curve::Affine> {
+    if *x == [0; 32] && *y == [0; 32] {
+        return None;
+    }
+    Some(curve::Affine {
+        x: Fp::from_canonical_reduced(limbs_of(x)),
+        y: Fp::from_canonical_reduced(limbs_of(y)),
+    })
+}
+
+/// A point as native Cairo code holds it, in Jacobian coordinates.
+fn jacobian_of_le(point: &[[u8; 32]; 2]) -> curve::Jacobian {
+    affine_of_le(point).map_or(curve::Jacobian::INFINITY, curve::Jacobian::from)
+}
+
+/// A point as native Cairo code holds it: `[x, y]`, `(0, 0)` for infinity.
+fn le_of_jacobian(point: curve::Jacobian) -> [[u8; 32]; 2] {
+    match point.to_affine() {
         Some(affine) => [
             bytes_of(affine.x.to_canonical()),
             bytes_of(affine.y.to_canonical()),
         ],
         None => [[0; 32]; 2],
     }
+}
+
+/// `sum + scalar · point` on the Stark curve (what `ec_state_add_mul` computes), with points as
+/// native Cairo code holds them: `[x, y]`, 32 little-endian bytes each, `(0, 0)` for the
+/// point at infinity, and the scalar's value as any felt (read modulo p). The points must be on
+/// the curve (as Sierra's `EcPoint` is); the result is given the same way. A multiple of the
+/// curve's generator (ECDSA's `z·G`) is read from a table of its multiples, others computed by
+/// 4-bit windows.
+pub fn ec_add_mul_le(
+    sum: &[[u8; 32]; 2],
+    scalar: &[u8; 32],
+    point: &[[u8; 32]; 2],
+) -> [[u8; 32]; 2] {
+    let scalar = field::reduce_below_p(limbs_of(scalar));
+    let sum = jacobian_of_le(sum);
+    let total = if fixed_base::is_generator(&point.map(|word| limbs_of(&word))) {
+        fixed_base::add_multiple_of_generator(sum, &scalar)
+    } else {
+        sum.add(&jacobian_of_le(point).mul(&scalar))
+    };
+    le_of_jacobian(total)
+}
+
+/// `sum + point` on the Stark curve (what `ec_state_add` computes), points given as
+/// [`ec_add_mul_le`] takes them (on the curve, `(0, 0)` for infinity); every case (infinity,
+/// a doubling, opposite points) gives the group's sum.
+pub fn ec_add_le(sum: &[[u8; 32]; 2], point: &[[u8; 32]; 2]) -> [[u8; 32]; 2] {
+    let sum = jacobian_of_le(sum);
+    le_of_jacobian(match affine_of_le(point) {
+        Some(point) => sum.add_affine(&point),
+        None => sum,
+    })
 }
 
 /// The Hades permutation of Starknet's Poseidon, in place (what the `poseidon` builtin and

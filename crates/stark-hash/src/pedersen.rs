@@ -26,8 +26,9 @@ use lambdaworks_math::elliptic_curve::traits::IsEllipticCurve;
 use lambdaworks_math::field::element::FieldElement;
 use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark252PrimeField;
 
-use crate::curve::{batch_to_affine, Affine, Jacobian};
+use crate::curve::{Affine, Jacobian};
 use crate::field::{Fp, Multiplier};
+use crate::fixed_base::{bits, window_table};
 use crate::memo::Recent;
 
 /// Bits per window.
@@ -61,29 +62,6 @@ fn affine(point: &ShortWeierstrassProjectivePoint<StarkCurve>) -> Affine {
     }
 }
 
-/// `1·base … count·base`, each window of `windows` a factor 2^WINDOW above the last.
-fn table(base: Affine, windows: usize, count: usize) -> Vec<Affine> {
-    let mut points = Vec::with_capacity(windows * count);
-    let mut window_base = base;
-    for _ in 0..windows {
-        let mut multiples = Vec::with_capacity(count);
-        let mut sum = Jacobian::from(window_base);
-        multiples.push(sum);
-        for _ in 1..count {
-            sum = sum.add_affine(&window_base);
-            multiples.push(sum);
-        }
-        // A multiple below the group's order is never at infinity.
-        points.extend(batch_to_affine(&multiples).unwrap_or_default());
-        let mut next = Jacobian::from(window_base);
-        for _ in 0..WINDOW {
-            next = next.double();
-        }
-        window_base = next.to_affine().unwrap_or(window_base);
-    }
-    points
-}
-
 /// lambdaworks' shift point and P1…P4 (the first entries of its tables), read through its
 /// public `Pedersen` trait (the parameters' own trait is private there).
 fn base_points<Parameters: Pedersen<EC = StarkCurve>>() -> [Affine; 5] {
@@ -103,23 +81,15 @@ fn tables() -> &'static Tables {
         Tables {
             shift,
             low: [
-                table(p1, LOW_WINDOWS, PER_WINDOW),
-                table(p3, LOW_WINDOWS, PER_WINDOW),
+                window_table(p1, WINDOW, LOW_WINDOWS, PER_WINDOW),
+                window_table(p3, WINDOW, LOW_WINDOWS, PER_WINDOW),
             ],
-            high: [table(p2, 1, 15), table(p4, 1, 15)],
+            high: [
+                window_table(p2, WINDOW, 1, 15),
+                window_table(p4, WINDOW, 1, 15),
+            ],
         }
     })
-}
-
-/// The `count` bits of `value` from bit `start` on.
-#[inline(always)]
-fn bits(value: &[u64; 4], start: usize, count: usize) -> u64 {
-    let (limb, shift) = (start / 64, start % 64);
-    let mut word = value[limb] >> shift;
-    if shift + count > 64 && limb + 1 < 4 {
-        word |= value[limb + 1] << (64 - shift);
-    }
-    word & ((1 << count) - 1)
 }
 
 /// Points of one scalar's sum: at most a point a low window and one for the top bits.
@@ -327,8 +297,8 @@ pub fn hash(a: &[u64; 4], b: &[u64; 4]) -> Fp {
         .unwrap_or_else(|_| compute(a, b))
 }
 
-/// The Stark curve's generator (the IFMA sums start three lanes at its multiples).
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+/// The Stark curve's generator (the IFMA sums start three lanes at its multiples; ECDSA's
+/// `z·G` reads `fixed_base`'s table of its multiples).
 pub(crate) fn generator() -> Affine {
     affine(&StarkCurve::generator())
 }

@@ -345,9 +345,49 @@ fn ec_add_mul_handles_the_identity_doublings_and_opposites() {
             }
         }
     }
-    // sum = −scalar·point: the point at infinity; sum = scalar·point: a doubling.
+    // sum = −scalar·point: the point at infinity; sum = scalar·point: a doubling. The same by
+    // the generator itself (its multiples come from the fixed-base table), with scalars whose
+    // signed 6-bit digits carry (33, 63) or reach the top window.
     check_add_mul(&Felt::from(-6i64), &Felt::from(3), &Felt::TWO);
     check_add_mul(&Felt::from(6), &Felt::from(3), &Felt::TWO);
+    for scalar in [3u64, 33, 63, 64, u64::MAX] {
+        let scalar = Felt::from(scalar);
+        check_add_mul(&-scalar, &scalar, &Felt::ONE);
+        check_add_mul(&scalar, &scalar, &Felt::ONE);
+    }
+    check_add_mul(&Felt::ONE, &minus_one, &Felt::ONE);
+}
+
+/// `sum + point` through `ec_add_le` against `starknet-types-core`, both given as multiples of
+/// the generator (`0` for infinity).
+fn check_add(sum_k: &Felt, point_k: &Felt) {
+    let (sum, point) = (multiple_of_generator(sum_k), multiple_of_generator(point_k));
+    let expected = &sum + &point;
+    assert_eq!(
+        cairn_stark_hash::ec_add_le(&point_bytes(&sum), &point_bytes(&point)),
+        point_bytes(&expected),
+        "{sum_k}·G + {point_k}·G"
+    );
+}
+
+#[test]
+fn ec_add_handles_the_identity_doublings_and_opposites() {
+    let minus_one = Felt::ZERO - Felt::ONE;
+    let values = [
+        Felt::ZERO,
+        Felt::ONE,
+        Felt::TWO,
+        Felt::from(17),
+        minus_one,
+        -Felt::TWO,
+        Felt::TWO.pow(251u32),
+    ];
+    for sum_k in &values {
+        for point_k in &values {
+            check_add(sum_k, point_k);
+            check_add(sum_k, &-*point_k);
+        }
+    }
 }
 
 proptest! {
@@ -356,5 +396,15 @@ proptest! {
     #[test]
     fn ec_add_mul_agrees_with_starknet_types_core(sum_k in felt(), scalar in felt(), point_k in felt()) {
         check_add_mul(&sum_k, &scalar, &point_k);
+    }
+
+    #[test]
+    fn ec_add_mul_by_the_generator_agrees_with_starknet_types_core(sum_k in felt(), scalar in felt()) {
+        check_add_mul(&sum_k, &scalar, &Felt::ONE);
+    }
+
+    #[test]
+    fn ec_add_agrees_with_starknet_types_core(sum_k in felt(), point_k in felt()) {
+        check_add(&sum_k, &point_k);
     }
 }

@@ -28,6 +28,36 @@ pub(crate) fn bits(value: &[u64; 4], start: usize, count: usize) -> u64 {
     word & ((1 << count) - 1)
 }
 
+/// The table point of a window's signed digit: a window's bits plus the carry into it, `raw`,
+/// above half the window's range (2^(bits − 1)) stand for the negative digit raw − 2^bits and
+/// carry one into the next window. Returns the point (`None` for digit zero) from the window's
+/// `1·B … 2^(bits − 1)·B` in `window_points`, negated for a negative digit, and the carry out.
+#[inline(always)]
+pub(crate) fn signed_window_point(
+    window_points: &[Affine],
+    window_bits: usize,
+    raw: u64,
+) -> (Option<Affine>, u64) {
+    let half = 1u64 << (window_bits - 1);
+    let (digit, negative, carry) = if raw > half {
+        ((1 << window_bits) - raw, true, 1)
+    } else {
+        (raw, false, 0)
+    };
+    let point = (digit != 0).then(|| {
+        let point = window_points[digit as usize - 1];
+        if negative {
+            Affine {
+                x: point.x,
+                y: point.y.neg(),
+            }
+        } else {
+            point
+        }
+    });
+    (point, carry)
+}
+
 /// `1·base … count·base` for each of `windows` windows, each window's base 2^`window_bits`
 /// times the last one's: window `j`, digit `d` at `j·count + d − 1`.
 pub(crate) fn window_table(
@@ -94,27 +124,13 @@ pub(crate) fn add_multiple_of_generator(sum: Jacobian, scalar: &[u64; 4]) -> Jac
     let table = &generator_table().points;
     let mut sum = sum;
     let mut carry = 0;
-    for window in 0..WINDOWS {
+    for (window, window_points) in table.chunks_exact(PER_WINDOW).enumerate() {
         let raw = bits(scalar, window * WINDOW, WINDOW) + carry;
-        let (digit, negative) = if raw > PER_WINDOW as u64 {
-            carry = 1;
-            ((1 << WINDOW) - raw, true)
-        } else {
-            carry = 0;
-            (raw, false)
-        };
-        if digit == 0 {
-            continue;
+        let (point, carry_out) = signed_window_point(window_points, WINDOW, raw);
+        carry = carry_out;
+        if let Some(point) = point {
+            sum = sum.add_affine(&point);
         }
-        let point = &table[window * PER_WINDOW + digit as usize - 1];
-        sum = if negative {
-            sum.add_affine(&Affine {
-                x: point.x,
-                y: point.y.neg(),
-            })
-        } else {
-            sum.add_affine(point)
-        };
     }
     sum
 }

@@ -28,7 +28,7 @@ use lambdaworks_math::field::fields::fft_friendly::stark_252_prime_field::Stark2
 
 use crate::curve::{Affine, Jacobian};
 use crate::field::{Fp, Multiplier};
-use crate::fixed_base::{bits, window_table};
+use crate::fixed_base::{bits, signed_window_point, window_table};
 use crate::memo::Recent;
 
 /// Bits per window.
@@ -112,23 +112,11 @@ fn gather(scalar: &[u64; 4], low: &[Affine], high: &[Affine], points: &mut Gathe
         let raw = bits(scalar, start, width) + carry;
         // Digits above 512 become negative with a carry into the next window; the last
         // window (8 bits and a carry, at most 256) never carries out.
-        let (digit, negative) = if raw > PER_WINDOW as u64 {
-            carry = 1;
-            ((1 << WINDOW) - raw, true)
-        } else {
-            carry = 0;
-            (raw, false)
-        };
-        if digit != 0 {
-            let point = &low[window * PER_WINDOW + digit as usize - 1];
-            points[count] = if negative {
-                Affine {
-                    x: point.x,
-                    y: point.y.neg(),
-                }
-            } else {
-                *point
-            };
+        let window_points = &low[window * PER_WINDOW..(window + 1) * PER_WINDOW];
+        let (point, carry_out) = signed_window_point(window_points, WINDOW, raw);
+        carry = carry_out;
+        if let Some(point) = point {
+            points[count] = point;
             count += 1;
         }
     }

@@ -146,4 +146,40 @@ fn main() {
         ));
     });
     println!("pedersen memo hit from bytes: via Felt {hit_via_felt:6.1} ns  _le {hit_le:6.1} ns");
+
+    // The curve operations of an ECDSA verification: a square root (a public key's y), a
+    // scalar multiplication by an arbitrary point and by the generator, and a point sum.
+    let squares: Vec<[u8; 32]> = inputs.iter().map(|(a, _)| (a * a).to_bytes_le()).collect();
+    let sqrt = fastest(20, |turn| {
+        black_box(cairn_stark_hash::felt_sqrt_le(black_box(
+            &squares[turn as usize % squares.len()],
+        )));
+    });
+    let generator = starknet_types_core::curve::AffinePoint::generator();
+    let generator = [generator.x().to_bytes_le(), generator.y().to_bytes_le()];
+    let identity = [[0; 32]; 2];
+    let point =
+        cairn_stark_hash::ec_add_mul_le(&identity, &Felt::from(7).to_bytes_le(), &generator);
+    let add_mul = fastest(5, |turn| {
+        let scalar = &bytes[turn as usize % bytes.len()];
+        black_box(cairn_stark_hash::ec_add_mul_le(
+            &identity,
+            black_box(scalar),
+            &point,
+        ));
+    });
+    let add_mul_generator = fastest(20, |turn| {
+        let scalar = &bytes[turn as usize % bytes.len()];
+        black_box(cairn_stark_hash::ec_add_mul_le(
+            &identity,
+            black_box(scalar),
+            &generator,
+        ));
+    });
+    let add = fastest(200, |_| {
+        black_box(cairn_stark_hash::ec_add_le(black_box(&point), &generator));
+    });
+    println!(
+        "curve: sqrt {sqrt:8.1} ns  k·P {add_mul:8.1} ns  k·G {add_mul_generator:8.1} ns  P + Q {add:6.1} ns"
+    );
 }

@@ -282,11 +282,16 @@ impl Fp {
     /// `self^(2^count)`.
     #[inline(always)]
     pub(crate) fn square_times(&self, count: u32) -> Fp {
-        let mut value = *self;
-        for _ in 0..count {
-            value = value.square();
-        }
-        value
+        // A chain of lazy squares (each below 2p, a valid input to the next) reduced once, on
+        // one multiplication kind: a full reduction per square is a branch taken about half
+        // the time, at random, on the chain.
+        with_fastest_multiplier!(|multiplier| {
+            let mut value = *self;
+            for _ in 0..count {
+                value = multiplier.square_lazy(&value);
+            }
+            value.reduce_lazy_value()
+        })
     }
 
     /// `self⁻¹`, or `None` for zero: by Bernstein and Yang's divsteps (`crate::inverse`),

@@ -12,10 +12,10 @@
 
 use crate::field::P;
 
-const M62: u64 = u64::MAX >> 2;
+pub(crate) const M62: u64 = u64::MAX >> 2;
 /// p = 1 + 17·2^192 + 2^251 as signed 62-bit limbs: 2^192 is bit 6 of limb 3, 2^251 bit 3 of
 /// limb 4.
-const MODULUS: [i64; 5] = [1, 0, 0, 17 << 6, 1 << 3];
+pub(crate) const MODULUS: [i64; 5] = [1, 0, 0, 17 << 6, 1 << 3];
 /// p⁻¹ modulo 2^62: p ≡ 1 (mod 2^192).
 const MODULUS_INVERSE_62: u64 = 1;
 /// Rounds of 62 divsteps: 590 divsteps always suffice for 256-bit inputs; past this many rounds
@@ -24,11 +24,11 @@ const MAX_ROUNDS: usize = 16;
 
 /// The matrix of 62 divsteps: `[f', g'] = [[u, v], [q, r]] · [f, g] / 2^62`.
 #[derive(Clone, Copy)]
-struct Transition {
-    u: i64,
-    v: i64,
-    q: i64,
-    r: i64,
+pub(crate) struct Transition {
+    pub(crate) u: i64,
+    pub(crate) v: i64,
+    pub(crate) q: i64,
+    pub(crate) r: i64,
 }
 
 /// 62 divsteps on the low bits of `f` (odd) and `g`, from `eta` (−δ); the new `eta`.
@@ -132,7 +132,7 @@ fn update_de(d: &mut [i64; 5], e: &mut [i64; 5], t: Transition) {
 }
 
 /// `[f, g] = t · [f, g] / 2^62` (exact), on their low `length` limbs.
-fn update_fg(length: usize, f: &mut [i64; 5], g: &mut [i64; 5], t: Transition) {
+pub(crate) fn update_fg(length: usize, f: &mut [i64; 5], g: &mut [i64; 5], t: Transition) {
     let Transition { u, v, q, r } = t;
     let mut cf = i128::from(u) * i128::from(f[0]) + i128::from(v) * i128::from(g[0]);
     let mut cg = i128::from(q) * i128::from(f[0]) + i128::from(r) * i128::from(g[0]);
@@ -178,7 +178,7 @@ fn normalize(value: &mut [i64; 5], sign: i64) {
     carry_limbs(value);
 }
 
-fn to_signed_62(x: &[u64; 4]) -> [i64; 5] {
+pub(crate) fn to_signed_62(x: &[u64; 4]) -> [i64; 5] {
     [
         x[0] & M62,
         ((x[0] >> 62) | (x[1] << 2)) & M62,

@@ -58,6 +58,7 @@ mod fixed_base;
 #[allow(unsafe_code)]
 mod ifma;
 mod inverse;
+mod legendre;
 mod memo;
 mod pedersen;
 mod poseidon;

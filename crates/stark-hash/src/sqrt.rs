@@ -5,12 +5,14 @@
 //! about 18,000 squarings; a root took about 120 µs there). Cipolla's method raises t + √ω, in
 //! the field extended by the root of a non-residue ω = t² − a, to the power (p + 1)/2 =
 //! 2^250 + 2^195 + 2^191 + 1: 250 squarings and three multiplications in the extension, four
-//! and three field multiplications each. Finding t takes a Legendre symbol or two (an
-//! exponentiation by (p − 1)/2, as sparse), as does telling first whether `a` has a root.
+//! and three field multiplications each, reduced lazily. Finding t takes a Legendre symbol or
+//! two, as does telling first whether `a` has a root: by divsteps (`legendre`, about 1.4 µs),
+//! an exponentiation by (p − 1)/2 (as sparse: 250 squarings, about 2.1 µs) as the fallback.
 
-use crate::field::Fp;
+use crate::field::{Fp, Multiplier};
 
-/// An element u + v·√ω of the field extended by the square root of `ω`.
+/// An element u + v·√ω of the field extended by the square root of `ω`, each coordinate
+/// reduced lazily (below 4p).
 #[derive(Clone, Copy)]
 struct Extended {
     u: Fp,
@@ -18,29 +20,48 @@ struct Extended {
 }
 
 impl Extended {
-    /// `self²` = (u² + ω·v²) + 2uv·√ω.
-    fn square(&self, omega: &Fp) -> Extended {
-        let uu = self.u.square();
-        let vv = self.v.square();
-        let uv = self.u.mul(&self.v);
+    /// `self²` = (u² + ω·v²) + 2uv·√ω: products below 2p (factors below 4p: 16p² < p·2^256),
+    /// so both coordinates stay below 4p.
+    #[inline(always)]
+    fn square<M: Multiplier>(&self, multiplier: M, omega: &Fp) -> Extended {
+        let uu = multiplier.square_lazy(&self.u);
+        let vv = multiplier.square_lazy(&self.v);
+        let uv = multiplier.mul_lazy(&self.u, &self.v);
         Extended {
-            u: uu.add(&omega.mul(&vv)),
-            v: uv.double(),
+            u: uu.add_lazy(&multiplier.mul_lazy(omega, &vv)),
+            v: uv.double_lazy(),
         }
     }
 
-    /// `self · (t + √ω)` = (u·t + ω·v) + (u + v·t)·√ω.
-    fn times_base(&self, t: &Fp, omega: &Fp) -> Extended {
+    /// `self · (t + √ω)` = (u·t + ω·v) + (u + v·t)·√ω, reduced below p (u + v·t is below 6p).
+    #[inline(always)]
+    fn times_base<M: Multiplier>(&self, multiplier: M, t: &Fp, omega: &Fp) -> Extended {
         Extended {
-            u: self.u.mul(t).add(&omega.mul(&self.v)),
-            v: self.u.add(&self.v.mul(t)),
+            u: multiplier
+                .mul_lazy(&self.u, t)
+                .add_lazy(&multiplier.mul_lazy(omega, &self.v))
+                .reduce_lazy_value(),
+            v: self
+                .u
+                .add_lazy(&multiplier.mul_lazy(&self.v, t))
+                .reduce_lazy_value(),
         }
     }
 }
 
-/// Whether `value` is a square of a non-zero element: value^((p − 1)/2) = 1, with (p − 1)/2 =
-/// 2^250 + 17·2^191 = 2^191·(2^59 + 17).
+/// Whether `value` is a square of a non-zero element: its Legendre symbol by divsteps
+/// (`legendre`), on its Montgomery limbs (value·2^256, the same symbol as 2^256 is a square),
+/// or, if those did not converge, by [`is_nonzero_square_by_exponentiation`].
 fn is_nonzero_square(value: &Fp) -> bool {
+    if value.is_zero() {
+        return false;
+    }
+    crate::legendre::is_square(&value.to_montgomery())
+        .unwrap_or_else(|| is_nonzero_square_by_exponentiation(value))
+}
+
+/// value^((p − 1)/2) = 1, with (p − 1)/2 = 2^250 + 17·2^191 = 2^191·(2^59 + 17).
+pub(crate) fn is_nonzero_square_by_exponentiation(value: &Fp) -> bool {
     // value^17 = value^16 · value, then value^(2^59 + 17) = value^(2^59) · value^17.
     let power_17 = value.square_times(4).mul(value);
     let power = value.square_times(59).mul(&power_17);
@@ -67,14 +88,20 @@ pub(crate) fn sqrt(a: &Fp) -> Option<Fp> {
     };
     // (t + √ω)^(2^250 + 2^195 + 2^191 + 1), by squaring from the top bit, multiplying in the
     // base at bits 195, 191 and 0: for a square a it lies in the field and its square is a.
-    let mut power = Extended { u: t, v: Fp::ONE };
-    for bit in (0..250).rev() {
-        power = power.square(&omega);
-        if matches!(bit, 195 | 191 | 0) {
-            power = power.times_base(&t, &omega);
+    // One multiplication kind for the whole chain, reduced lazily: a full reduction after each
+    // product (a branch taken about half the time, at random) and a processor check per call
+    // had doubled the root's time.
+    let power = with_fastest_multiplier!(|multiplier| {
+        let mut power = Extended { u: t, v: Fp::ONE };
+        for bit in (0..250).rev() {
+            power = power.square(multiplier, &omega);
+            if matches!(bit, 195 | 191 | 0) {
+                power = power.times_base(multiplier, &t, &omega);
+            }
         }
-    }
-    Some(power.u)
+        power
+    });
+    Some(power.u.reduce_lazy_value())
 }
 
 /// `starknet-types-core`'s root (Tonelli–Shanks), for the rare `a` whose search above fails.

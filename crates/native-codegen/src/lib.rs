@@ -17,6 +17,7 @@ mod libfuncs;
 pub mod metadata;
 mod program;
 mod runtime;
+mod target;
 pub mod types;
 mod validate;
 

@@ -738,6 +738,77 @@ pub fn cases() -> Vec<Case> {
             "ec_from_x",
             one(tuple(vec![b(true), f(AffinePoint::generator().x())])),
         ),
+        // ECDSA: the expected keys and multiples computed apart from both backends (affine
+        // arithmetic in Python over the curve's published parameters).
+        case(
+            "ecdsa",
+            one(tuple(vec![
+                tuple(
+                    [true, true, false, false, false, false, false, false]
+                        .into_iter()
+                        .map(b)
+                        .collect(),
+                ),
+                some(f(hex(
+                    "0x7b7454acbe7845da996377f85eb0892044d75ae95d04d3325a391951f35d2ec",
+                ))),
+                some(f(hex(
+                    "0xccafaf925662d6e6d973c0ff474391ab0106b733226317c87a01e3b6cd7d14",
+                ))),
+                tuple(vec![
+                    none(),
+                    some(f(AffinePoint::generator().x())),
+                    some(f(hex(
+                        "0x6e8cbde114bdd013f1885a70873d6b9ef435f239b732bc410e3c3a55efec859",
+                    ))),
+                    some(f(AffinePoint::generator().x())),
+                    none(),
+                    some(f(AffinePoint::generator().x())),
+                    some(f(hex(
+                        "0x744c580160555c929177056d0ab2392492de80d4619bdd8dba1e1add7ec8f",
+                    ))),
+                ]),
+            ])),
+        ),
+        // Two signed conversions side by side (LLVM 22's EVEX compression miscompiled them
+        // natively): a·(a − 11), a, a − 11 (a itself past i8's range), span_sum([1]).
+        case(
+            "signed_felt_pairs",
+            one(Value::Array(vec![
+                f(felt(-10)),
+                f(felt(1)),
+                f(felt(-10)),
+                f(felt(1)),
+            ])),
+        ),
+        call(
+            "signed_felt_pairs",
+            "pair",
+            "[-1]",
+            one(Value::Array(vec![
+                f(felt(12)),
+                f(felt(-1)),
+                f(felt(-12)),
+                f(felt(1)),
+            ])),
+        ),
+        call(
+            "signed_felt_pairs",
+            "pair",
+            "[10]",
+            one(Value::Array(vec![
+                f(felt(-10)),
+                f(felt(10)),
+                f(felt(-1)),
+                f(felt(1)),
+            ])),
+        ),
+        call(
+            "signed_felt_pairs",
+            "pair",
+            "[-128]",
+            panic(vec![short("i8_mul Overflow")]),
+        ),
         case(
             "pointer_args",
             one(tuple(vec![

@@ -219,7 +219,8 @@ pub struct Generated {
 }
 
 /// What every program shares: a struct, an enum, a generic span walk, recursion.
-const PRELUDE: &str = r#"use core::nullable::{match_nullable, FromNullableResult};
+const PRELUDE: &str = r#"use core::ec::{EcPointTrait, EcStateTrait};
+use core::nullable::{match_nullable, FromNullableResult};
 use core::num::traits::{
     CheckedAdd, CheckedMul, CheckedSub, SaturatingAdd, SaturatingMul, SaturatingSub, WrappingAdd,
     WrappingMul, WrappingSub,
@@ -259,6 +260,23 @@ fn rec_sum(n: u32, acc: felt252) -> felt252 {
         acc
     } else {
         rec_sum(n - 1, acc * 3 + n.into()) + 1
+    }
+}
+
+// The curve: `scalar·G`, plus `x`'s point and `(scalar + 1)` times it when `x` is on the
+// curve, the sum's x (1 at infinity).
+fn ec_mix(scalar: felt252, x: felt252) -> felt252 {
+    let generator = EcPointTrait::new_nz(core::ec::stark_curve::GEN_X, core::ec::stark_curve::GEN_Y)
+        .unwrap();
+    let mut state = EcStateTrait::init();
+    state.add_mul(scalar, generator);
+    if let Option::Some(point) = EcPointTrait::new_nz_from_x(x) {
+        state.add(point);
+        state.add_mul(scalar + 1, point);
+    }
+    match state.finalize_nz() {
+        Option::Some(sum) => sum.x(),
+        Option::None => 1,
     }
 }
 
@@ -410,7 +428,8 @@ impl<'a> FunctionBuilder<'a> {
                 79..=82 => self.dictionary(),
                 83..=86 => self.box_and_nullable(),
                 87..=89 => self.recursion(),
-                90..=97 => self.call(),
+                90..=95 => self.call(),
+                96..=97 => self.hashing(),
                 _ => self.panic(),
             }
         }
@@ -704,6 +723,28 @@ impl<'a> FunctionBuilder<'a> {
                 ),
             );
         }
+    }
+
+    /// A felt from the hashes and the curve, on felts in scope: Pedersen, the Hades
+    /// permutation, Poseidon over a span, and `ec_mix` (scalar multiples of the generator and
+    /// of a point from an x, which half of all x have).
+    fn hashing(&mut self) {
+        let a = self.operand(Ty::Felt);
+        let b = self.operand(Ty::Felt);
+        let c = self.operand(Ty::Felt);
+        let expression = match self.rng.below(4) {
+            0 => format!("core::pedersen::pedersen({a}, {b})"),
+            1 => {
+                let word = self.rng.below(3);
+                format!(
+                    "{{ let (s0, s1, s2) = core::poseidon::hades_permutation({a}, {b}, {c}); \
+                     let words = array![s0, s1, s2]; *words.at({word}) }}"
+                )
+            }
+            2 => format!("core::poseidon::poseidon_hash_span(array![{a}, {b}, {c}].span())"),
+            _ => format!("ec_mix({a}, {b})"),
+        };
+        self.bind(Ty::Felt, expression);
     }
 
     fn recursion(&mut self) {

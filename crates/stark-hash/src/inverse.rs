@@ -32,7 +32,19 @@ pub(crate) struct Transition {
 }
 
 /// 62 divsteps on the low bits of `f` (odd) and `g`, from `eta` (−δ); the new `eta`.
-fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
+///
+/// `POSITIVE` selects the posdivsteps of `legendre`: the swap does not negate, so `f` and `g`
+/// stay non-negative, and bit 0 of `jacobi` follows the Jacobi symbol's sign changes (dividing
+/// g by an odd power of two flips it when f ≡ 3 or 5 (mod 8), swapping when both are 3
+/// (mod 4)); `f0`, `g0` then need their low 64 bits, for the residues of the last steps.
+/// Without it (inversion) `jacobi` is left alone.
+#[inline(always)]
+pub(crate) fn divsteps_62<const POSITIVE: bool>(
+    mut eta: i64,
+    f0: u64,
+    g0: u64,
+    jacobi: &mut u64,
+) -> (i64, Transition) {
     let (mut u, mut v, mut q, mut r) = (1u64, 0u64, 0u64, 1u64);
     let (mut f, mut g) = (f0, g0);
     let mut left = 62u32;
@@ -45,38 +57,37 @@ fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
         v <<= zeros;
         eta -= i64::from(zeros);
         left -= zeros;
+        if POSITIVE {
+            // (2 | f) = −1 for f ≡ 3, 5 (mod 8): an odd number of halvings flips the sign.
+            *jacobi ^= u64::from(zeros) & ((f >> 1) ^ (f >> 2));
+        }
         if left == 0 {
             break;
         }
         // g is odd now. (A branch-free form of what follows, with masks, measured slower.)
-        let (mask_bits, w);
-        if eta < 0 {
-            // Swap: f, g = g, −f (and the matrix rows likewise).
+        let swapped = eta < 0;
+        if swapped {
             eta = -eta;
-            let old_f = f;
-            f = g;
-            g = old_f.wrapping_neg();
-            let old_u = u;
-            u = q;
-            q = old_u.wrapping_neg();
-            let old_v = v;
-            v = r;
-            r = old_v.wrapping_neg();
-            // Up to six bits of g cancelled by adding w·f (f·(2 − f²) inverts f modulo 64).
-            mask_bits = 63u64;
-            w = f
-                .wrapping_mul(g)
-                .wrapping_mul(f.wrapping_mul(f).wrapping_sub(2));
-        } else {
-            // Up to four bits, with a cheaper inverse of f modulo 16 (eta tends to be small
-            // here, which limits the bits anyway).
-            mask_bits = 15u64;
-            let f_inverse = f.wrapping_add(((f.wrapping_add(1)) & 4) << 1);
-            w = f_inverse.wrapping_neg().wrapping_mul(g);
+            if POSITIVE {
+                // f, g = g, f, by reciprocity flipping the sign when both are 3 (mod 4).
+                std::mem::swap(&mut f, &mut g);
+                std::mem::swap(&mut u, &mut q);
+                std::mem::swap(&mut v, &mut r);
+                *jacobi ^= (f & g) >> 1;
+            } else {
+                // f, g = g, −f (and the matrix rows likewise).
+                let old_f = f;
+                f = g;
+                g = old_f.wrapping_neg();
+                let old_u = u;
+                u = q;
+                q = old_u.wrapping_neg();
+                let old_v = v;
+                v = r;
+                r = old_v.wrapping_neg();
+            }
         }
-        // No more bits than `left`, and no more than eta + 1 (eta's sign flips after those).
-        let limit = ((eta + 1) as u32).min(left);
-        let w = w & (u64::MAX >> (64 - limit)) & mask_bits;
+        let w = cancelling_multiple(swapped, eta, left, f, g);
         g = g.wrapping_add(f.wrapping_mul(w));
         q = q.wrapping_add(u.wrapping_mul(w));
         r = r.wrapping_add(v.wrapping_mul(w));
@@ -88,6 +99,27 @@ fn divsteps_62(mut eta: i64, f0: u64, g0: u64) -> (i64, Transition) {
         r: r as i64,
     };
     (eta, transition)
+}
+
+/// The multiple w of `f` (odd) whose addition cancels low bits of `g` (odd), as a round of
+/// divsteps takes it: up to six bits right after a swap (f·(f² −
+/// 2) is −f⁻¹ modulo 64), else up to four, with a cheaper inverse of f modulo 16 (eta tends to
+/// be small there, which limits the bits anyway); never more than `left` (the round's divsteps
+/// left) or eta + 1 (eta's sign flips after those).
+#[inline(always)]
+fn cancelling_multiple(swapped: bool, eta: i64, left: u32, f: u64, g: u64) -> u64 {
+    let (mask_bits, w) = if swapped {
+        (
+            63u64,
+            f.wrapping_mul(g)
+                .wrapping_mul(f.wrapping_mul(f).wrapping_sub(2)),
+        )
+    } else {
+        let f_inverse = f.wrapping_add(((f.wrapping_add(1)) & 4) << 1);
+        (15u64, f_inverse.wrapping_neg().wrapping_mul(g))
+    };
+    let limit = ((eta + 1) as u32).min(left);
+    w & (u64::MAX >> (64 - limit)) & mask_bits
 }
 
 /// `[d, e] = t · [d, e] / 2^62 (mod p)`, for `d, e` in (−2p, p); the results stay in it.
@@ -208,7 +240,7 @@ pub(crate) fn inverse(x: &[u64; 4]) -> Option<[u64; 4]> {
     let mut length = 5;
     let mut eta = -1;
     for _ in 0..MAX_ROUNDS {
-        let (next_eta, transition) = divsteps_62(eta, f[0] as u64, g[0] as u64);
+        let (next_eta, transition) = divsteps_62::<false>(eta, f[0] as u64, g[0] as u64, &mut 0);
         eta = next_eta;
         update_de(&mut d, &mut e, transition);
         update_fg(length, &mut f, &mut g, transition);

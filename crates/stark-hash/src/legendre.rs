@@ -3,73 +3,18 @@
 //! followed from their low bits (libsecp256k1's `jacobi64_maybe_var`, written here from its
 //! description, for p only): dividing `g` by an odd power of two flips the sign when f ≡ 3 or 5
 //! (mod 8), swapping `f` and `g` flips it when both are 3 (mod 4), and when `f` reaches 1 the
-//! symbol is the sign followed. The rounds share `inverse`'s 62-bit limbs and matrix update.
+//! symbol is the sign followed. The rounds are `inverse`'s (its `divsteps_62` in the positive
+//! form), on its 62-bit limbs and matrix update.
 //!
 //! Why: telling whether a value has a square root was an exponentiation by (p − 1)/2, 250
 //! dependent squarings (about 2.1 µs), done about three times a root (`sqrt`: is the value a
 //! square, then the search for a non-residue ω); divsteps take about half that.
 
-use crate::inverse::{to_signed_62, update_fg, Transition, MODULUS};
+use crate::inverse::{divsteps_62, to_signed_62, update_fg, MODULUS};
 
 /// Rounds of 62 posdivsteps before giving up (the caller then exponentiates): libsecp256k1's
 /// bound for 256-bit inputs is 25 rounds; convergence within it is not proven, only observed.
 const MAX_ROUNDS: usize = 25;
-
-/// 62 posdivsteps on the low 64 bits of `f` (odd) and `g`, from `eta` (−δ), with the sign's
-/// bit `jacobi` (bit 0: 1 for a negative symbol so far) updated; the new `eta`.
-fn posdivsteps_62(mut eta: i64, f0: u64, g0: u64, jacobi: &mut u64) -> (i64, Transition) {
-    let (mut u, mut v, mut q, mut r) = (1u64, 0u64, 0u64, 1u64);
-    let (mut f, mut g) = (f0, g0);
-    let mut left = 62u32;
-    loop {
-        // The zero bits at the bottom of g (at most `left`, by a sentinel bit) are as many
-        // posdivsteps that only halve g.
-        let zeros = (g | (u64::MAX << left)).trailing_zeros();
-        g >>= zeros;
-        u <<= zeros;
-        v <<= zeros;
-        eta -= i64::from(zeros);
-        left -= zeros;
-        // (2 | f) = −1 for f ≡ 3, 5 (mod 8): an odd number of halvings flips the sign.
-        *jacobi ^= u64::from(zeros) & ((f >> 1) ^ (f >> 2));
-        if left == 0 {
-            break;
-        }
-        let (mask_bits, w);
-        if eta < 0 {
-            // Swap f and g (no negation: both stay non-negative), by reciprocity flipping the
-            // sign when both are 3 (mod 4).
-            eta = -eta;
-            std::mem::swap(&mut f, &mut g);
-            std::mem::swap(&mut u, &mut q);
-            std::mem::swap(&mut v, &mut r);
-            *jacobi ^= (f & g) >> 1;
-            // Up to six bits of g cancelled by adding w·f (f·(f² − 2) is −f⁻¹ modulo 64).
-            mask_bits = 63u64;
-            w = f
-                .wrapping_mul(g)
-                .wrapping_mul(f.wrapping_mul(f).wrapping_sub(2));
-        } else {
-            // Up to four bits, with a cheaper inverse of f modulo 16.
-            mask_bits = 15u64;
-            let f_inverse = f.wrapping_add(((f.wrapping_add(1)) & 4) << 1);
-            w = f_inverse.wrapping_neg().wrapping_mul(g);
-        }
-        // No more bits than `left`, and no more than eta + 1 (eta's sign flips after those).
-        let limit = ((eta + 1) as u32).min(left);
-        let w = w & (u64::MAX >> (64 - limit)) & mask_bits;
-        g = g.wrapping_add(f.wrapping_mul(w));
-        q = q.wrapping_add(u.wrapping_mul(w));
-        r = r.wrapping_add(v.wrapping_mul(w));
-    }
-    let transition = Transition {
-        u: u as i64,
-        v: v as i64,
-        q: q as i64,
-        r: r as i64,
-    };
-    (eta, transition)
-}
 
 /// The low 64 bits of a value held as 62-bit limbs.
 fn low_64(limbs: &[i64; 5]) -> u64 {
@@ -85,7 +30,7 @@ pub(crate) fn is_square(x: &[u64; 4]) -> Option<bool> {
     let mut eta = -1;
     let mut jacobi = 0u64;
     for _ in 0..MAX_ROUNDS {
-        let (next_eta, transition) = posdivsteps_62(eta, low_64(&f), low_64(&g), &mut jacobi);
+        let (next_eta, transition) = divsteps_62::<true>(eta, low_64(&f), low_64(&g), &mut jacobi);
         eta = next_eta;
         update_fg(length, &mut f, &mut g, transition);
         // f = 1: the symbol is the sign followed, (g | 1) = 1.

@@ -96,13 +96,14 @@ fn native_backend_prints_what_the_vm_prints() {
         // The summary line prints cells; for values holding pointers (arrays, boxes, nullables
         // or dictionaries) the VM prints addresses, which native code does not have, and for
         // secp256 points a handle into its syscall state.
-        const RETURN_POINTERS: [&str; 6] = [
+        const RETURN_POINTERS: [&str; 7] = [
             "array_of_structs",
             "boxes",
             "byte_array",
             "dict_squash",
             "nullables",
             "secp_points",
+            "signed_felt_pairs",
         ];
         if !RETURN_POINTERS.contains(&name.as_str()) {
             let vm_text = cairn(&[&["run", path][..], &gas].concat());

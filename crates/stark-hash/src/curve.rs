@@ -55,52 +55,10 @@ impl Jacobian {
         with_fastest_multiplier!(|multiplier| self.double_with(multiplier))
     }
 
-    /// [`Jacobian::double`] with one kind of multiplication, reduced lazily (products below
-    /// 2p, sums and differences offset by multiples of p, S and M reduced before they
-    /// multiply, the coordinates reduced).
+    /// [`Jacobian::double`] with one kind of multiplication: one round of
+    /// [`Jacobian::double_times_with`], which holds the formulas.
     fn double_with<M: Multiplier>(&self, multiplier: M) -> Jacobian {
-        if self.is_infinity() || self.y.is_zero() {
-            return Jacobian::INFINITY;
-        }
-        let p = |k| Fp::multiple_of_p(k);
-        let xx = multiplier.square_lazy(&self.x);
-        let yy = multiplier.square_lazy(&self.y);
-        let yyyy = multiplier.square_lazy(&yy);
-        let zz = multiplier.square_lazy(&self.z);
-        // S = 2·((X + YY)² − XX − YYYY), the inner value below 6p, reduced.
-        let s = multiplier
-            .square_lazy(&self.x.add_lazy(&yy))
-            .add_lazy(&p(4))
-            .sub_lazy(&xx)
-            .sub_lazy(&yyyy)
-            .reduce_lazy_value()
-            .double_lazy();
-        // M = 3·XX + ZZ², below 8p, reduced.
-        let m = xx
-            .add_lazy(&xx)
-            .add_lazy(&xx)
-            .add_lazy(&multiplier.square_lazy(&zz))
-            .reduce_lazy_value();
-        // X3 = M² + 4p − 2S.
-        let x = multiplier
-            .square_lazy(&m)
-            .add_lazy(&p(4))
-            .sub_lazy(&s.double_lazy())
-            .reduce_lazy_value();
-        // Y3 = M·(S + p − X3) + 16p − 8·YYYY.
-        let y = multiplier
-            .mul_lazy(&m, &s.add_lazy(&p(1)).sub_lazy(&x))
-            .add_lazy(&p(16))
-            .sub_lazy(&yyyy.double_lazy().double_lazy().double_lazy())
-            .reduce_lazy_value();
-        // Z3 = (Y + Z)² + 4p − YY − ZZ.
-        let z = multiplier
-            .square_lazy(&self.y.add_lazy(&self.z))
-            .add_lazy(&p(4))
-            .sub_lazy(&yy)
-            .sub_lazy(&zz)
-            .reduce_lazy_value();
-        Jacobian { x, y, z }
+        self.double_times_with(multiplier, 1)
     }
 
     /// `2^count·self`: [`Jacobian::double`] `count` times, with each doubling's ZZ and ZZ²
@@ -116,8 +74,9 @@ impl Jacobian {
         with_fastest_multiplier!(|multiplier| self.double_times_with(multiplier, count))
     }
 
-    /// [`Jacobian::double_times`] with one kind of multiplication, reduced as
-    /// [`Jacobian::double_with`] is.
+    /// [`Jacobian::double_times`] with one kind of multiplication (dbl-2007-bl with the curve's
+    /// a = 1), reduced lazily: products below 2p, sums and differences offset by multiples of
+    /// p, S and M reduced before they multiply, the coordinates reduced.
     fn double_times_with<M: Multiplier>(&self, multiplier: M, count: u32) -> Jacobian {
         if count == 0 {
             return *self;

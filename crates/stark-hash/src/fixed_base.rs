@@ -94,26 +94,21 @@ const PER_WINDOW: usize = 1 << (WINDOW - 1);
 /// Windows of a scalar below 2^252, and one more for the last window's carry.
 const WINDOWS: usize = 253_usize.div_ceil(WINDOW);
 
-/// The generator's table and its coordinates as canonical limbs (to recognise it).
-struct GeneratorTable {
-    limbs: [[u64; 4]; 2],
-    points: Vec<Affine>,
+/// The generator's table of multiples, built on the first multiple of the generator.
+fn generator_table() -> &'static [Affine] {
+    static TABLE: OnceLock<Vec<Affine>> = OnceLock::new();
+    TABLE.get_or_init(|| window_table(crate::pedersen::generator(), WINDOW, WINDOWS, PER_WINDOW))
 }
 
-fn generator_table() -> &'static GeneratorTable {
-    static TABLE: OnceLock<GeneratorTable> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let generator = crate::pedersen::generator();
-        GeneratorTable {
-            limbs: [generator.x.to_canonical(), generator.y.to_canonical()],
-            points: window_table(generator, WINDOW, WINDOWS, PER_WINDOW),
-        }
-    })
-}
-
-/// Whether the point with these canonical coordinates is the curve's generator.
+/// Whether the point with these canonical coordinates is the curve's generator (its limbs
+/// kept apart from the table, so that a multiple of another point builds no table).
 pub(crate) fn is_generator(coordinates: &[[u64; 4]; 2]) -> bool {
-    generator_table().limbs == *coordinates
+    static LIMBS: OnceLock<[[u64; 4]; 2]> = OnceLock::new();
+    let limbs = LIMBS.get_or_init(|| {
+        let generator = crate::pedersen::generator();
+        [generator.x.to_canonical(), generator.y.to_canonical()]
+    });
+    limbs == coordinates
 }
 
 /// `sum + scalar·G` for a scalar below 2^252 (canonical limbs of a felt): its signed 6-bit
@@ -121,7 +116,7 @@ pub(crate) fn is_generator(coordinates: &[[u64; 4]; 2]) -> bool {
 /// next window) each pick a table point or its negation, added to `sum` by mixed additions,
 /// which handle every case (infinity, a sum meeting ± its addend) exactly.
 pub(crate) fn add_multiple_of_generator(sum: Jacobian, scalar: &[u64; 4]) -> Jacobian {
-    let table = &generator_table().points;
+    let table = generator_table();
     let mut sum = sum;
     let mut carry = 0;
     for (window, window_points) in table.chunks_exact(PER_WINDOW).enumerate() {

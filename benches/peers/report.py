@@ -25,7 +25,7 @@ COMPUTE_LOOPS = {"fib", "factorial", "int_maths", "array_sum", "dict_loop", "enu
 # at most this much, and is held to the compute loops' targets too.
 PATTERNS = {
     "array_index", "span_read", "pass_snapshot", "array_of_structs", "array_of_arrays",
-    "byte_array", "dict_of_arrays", "u256_maths",
+    "byte_array", "dict_of_arrays", "u256_maths", "merge_sort",
 }
 COMPUTE_LOOPS |= PATTERNS
 GROWTH_LIMIT = 2.3

@@ -239,3 +239,48 @@ pub fn u256_maths(n: u64) -> Felt {
     }
     Felt::from_bytes_le_slice(&x.to_bytes_le())
 }
+
+fn merge(left: &[u32], right: &[u32]) -> Vec<u32> {
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() || j < right.len() {
+        if j == right.len() || (i < left.len() && left[i] <= right[j]) {
+            merged.push(left[i]);
+            i += 1;
+        } else {
+            merged.push(right[j]);
+            j += 1;
+        }
+    }
+    merged
+}
+
+fn merge_sort(values: &[u32]) -> Vec<u32> {
+    if values.len() <= 1 {
+        return values.to_vec();
+    }
+    let (left, right) = values.split_at(values.len() / 2);
+    merge(&merge_sort(left), &merge_sort(right))
+}
+
+/// `merge_sort.cairo`: blocks of 128 pseudo-random values merge-sorted, a new vector per merge.
+pub fn merge_sort_blocks(n: u64) -> Felt {
+    let mut state: u64 = 12345;
+    let mut remaining = n;
+    let mut checksum = Felt::ZERO;
+    while remaining != 0 {
+        let block = remaining.min(128);
+        let values: Vec<u32> = (0..block)
+            .map(|_| {
+                state = (state * 1103515245 + 12345) % 2147483648;
+                (state % 100000) as u32
+            })
+            .collect();
+        let sorted = merge_sort(black_box(&values));
+        for (position, value) in sorted.iter().enumerate() {
+            checksum += Felt::from(position as u64 + 1) * Felt::from(*value);
+        }
+        remaining -= block;
+    }
+    checksum
+}

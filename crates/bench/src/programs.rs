@@ -208,6 +208,15 @@ pub const PROGRAMS: &[BenchProgram] = &[
         baseline: baseline::dict_of_arrays,
     },
     BenchProgram {
+        name: "merge_sort",
+        description: "merge sort through spans: slices, `[]` reads, an array built per merge",
+        sierra_json: sierra!("merge_sort"),
+        size: 10_000,
+        quick_size: 300,
+        scaling: true,
+        baseline: baseline::merge_sort_blocks,
+    },
+    BenchProgram {
         name: "u256_maths",
         description: "u256 multiply-add-modulo recurrence",
         sierra_json: sierra!("u256_maths"),

@@ -14,7 +14,8 @@ use melior::ir::{BlockRef, Value};
 use crate::error::{NativeError, Result};
 use crate::helper::{load_at, push, store_at, Invocation};
 use crate::metadata::arrays::{
-    buffer_from_elements, element_address, element_size, header_load, header_store, make_room,
+    buffer_from_elements, destroy_buffer_if, element_address, element_size, header_load,
+    header_store, make_room, unref_buffer,
 };
 use crate::metadata::values::{clone_value, drop_value, extract, insert};
 use crate::types::{concrete, has_heap_parts};
@@ -236,16 +237,19 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
                 length,
                 location,
             ))?;
+            // The view's reference is given up first and the buffer destroyed (when that was
+            // the last reference) once the element is cloned: see `unref_buffer`.
+            let was_last = unref_buffer(cx, block, p.ptr)?;
             let (item_block, out_block) = split(invocation, inside);
-            drop_value(cx, &out_block, array, array_ty)?;
-            invocation.br(&out_block, 1, &[range_check])?;
+            let out_done = destroy_if(invocation, out_block, was_last, p.ptr, &element)?;
+            invocation.br(&out_done, 1, &[range_check])?;
             let position = push(&item_block, arith::addi(p.start, index, location))?;
             let address = element_address(cx, &item_block, p.ptr, position, &element)?;
             let item = load_at(context, &item_block, address, 0, cx.ty(&element)?)?;
             let copy = clone_value(cx, &item_block, item, &element)?;
             let box_ptr = store_in_box(invocation, &item_block, copy, &element)?;
-            drop_value(cx, &item_block, array, array_ty)?;
-            invocation.br(&item_block, 0, &[range_check, box_ptr])
+            let item_done = destroy_if(invocation, item_block, was_last, p.ptr, &element)?;
+            invocation.br(&item_done, 0, &[range_check, box_ptr])
         }
         ArrayConcreteLibfunc::Slice(_) => {
             let range_check = invocation.input(0)?;
@@ -351,6 +355,20 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &ArrayConcreteLibfun
             invocation.br(&pop, 0, &[range_check, rest, boxed])
         }
     }
+}
+
+/// `if was_last { destroy the buffer at ptr }` at the end of `block`; returns the block after.
+fn destroy_if<'c, 'a>(
+    invocation: &Invocation<'c, 'a, '_>,
+    block: BlockRef<'c, 'a>,
+    was_last: Value<'c, 'a>,
+    ptr: Value<'c, 'a>,
+    element: &ConcreteTypeId,
+) -> Result<BlockRef<'c, 'a>> {
+    let destroy = invocation.append_block(&[]);
+    let done = invocation.append_block(&[]);
+    destroy_buffer_if(invocation.cx, block, destroy, done, was_last, ptr, element)?;
+    Ok(done)
 }
 
 /// The number of members of the tuple type `ty`.

@@ -56,12 +56,44 @@ pub(crate) fn header_load<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     ptr: Value<'c, '_>,
     field: usize,
 ) -> Result<Value<'c, 'a>> {
-    let bits = if field == header_fields::REFCOUNT {
-        64
-    } else {
-        32
-    };
-    load_at(cx.context, block, ptr, field, cx.int_type(bits))
+    if field == header_fields::REFCOUNT {
+        return load_live_refcount(cx, block, ptr, field);
+    }
+    load_at(cx.context, block, ptr, field, cx.int_type(32))
+}
+
+/// Loads the u64 reference count at `ptr + offset` of a live buffer or dictionary, telling
+/// LLVM that it is positive (the caller's own reference is one of them).
+///
+/// Knowing that lets LLVM cancel a retain and the release that follows it — a snapshot or span
+/// `dup`ed for one read (`*span[i]`, `span.len()`) and dropped — into nothing: without it the
+/// release's "was that the last reference?" branch keeps both read-modify-writes of the count,
+/// a store-to-load chain on every read of a shared array.
+pub(crate) fn load_live_refcount<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    ptr: Value<'c, '_>,
+    offset: usize,
+) -> Result<Value<'c, 'a>> {
+    let context = cx.context;
+    let location = cx.location();
+    let i64_type = cx.int_type(64);
+    let count = load_at(context, block, ptr, offset, i64_type)?;
+    let zero = const_int(context, block, i64_type, 0)?;
+    let positive = push(
+        block,
+        arith::cmpi(context, CmpiPredicate::Sgt, count, zero, location),
+    )?;
+    block.append_operation(
+        OperationBuilder::new("llvm.intr.assume", location)
+            .add_attributes(&[(
+                Identifier::new(context, "op_bundle_sizes"),
+                melior::ir::attribute::DenseI32ArrayAttribute::new(context, &[]).into(),
+            )])
+            .add_operands(&[positive])
+            .build()?,
+    );
+    Ok(count)
 }
 
 /// Stores header field `field` of the buffer at `ptr`.
@@ -158,64 +190,146 @@ pub(crate) fn retain<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     Ok(())
 }
 
-/// The body of an array type's drop helper: releases the view's reference, and with the last
-/// one drops the elements the buffer owns and frees it. Ends in `region`'s last block.
-pub(crate) fn build_release<'c: 'a, 'a>(
+/// Gives up one reference to the buffer at `ptr` (null for none) of `element`s; the last one
+/// drops the elements the buffer owns and frees it.
+pub(crate) fn release<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
-    region: &'a Region<'c>,
-    block: BlockRef<'c, 'a>,
-    view: Value<'c, 'a>,
+    block: &B,
+    ptr: Value<'c, '_>,
     element: &ConcreteTypeId,
 ) -> Result<()> {
-    let context = cx.context;
-    let location = cx.location();
-    let i64_type = cx.int_type(64);
-    let ptr = extract(cx, &block, view, 0, cx.ptr_type())?;
-    let decrement = region.append_block(Block::new(&[]));
-    let keep = region.append_block(Block::new(&[]));
-    let last = region.append_block(Block::new(&[]));
-    let null = is_null(cx, &block, ptr)?;
-
-    let count = header_load(cx, &decrement, ptr, header_fields::REFCOUNT)?;
-    let one = const_int(context, &decrement, i64_type, 1)?;
-    let count = push(&decrement, arith::subi(count, one, location))?;
-    let zero = const_int(context, &decrement, i64_type, 0)?;
-    let was_last = push(
-        &decrement,
-        arith::cmpi(context, CmpiPredicate::Eq, count, zero, location),
+    let name = format!("cairn_array_release_{}", element.id);
+    emit_function(
+        cx,
+        &name,
+        &[cx.ptr_type()],
+        &[],
+        Some(&|region, entry| {
+            let ptr: Value = entry.argument(0)?.into();
+            let was_last = unref_buffer(cx, &entry, ptr)?;
+            let destroy = region.append_block(Block::new(&[]));
+            let done = region.append_block(Block::new(&[]));
+            destroy_buffer_if(cx, entry, destroy, done, was_last, ptr, element)?;
+            done.append_operation(melior::dialect::func::r#return(&[], cx.location()));
+            Ok(())
+        }),
     )?;
-    decrement.append_operation(cf::cond_br(
-        context,
-        was_last,
-        &last,
-        &keep,
-        &[],
-        &[],
-        location,
-    ));
-    header_store(cx, &keep, ptr, header_fields::REFCOUNT, count)?;
+    call(cx, block, &name, &[ptr], &[])?;
+    Ok(())
+}
 
-    let mut after = last;
-    if has_heap_parts(cx.registry, element)? {
-        let first = header_load(cx, &last, ptr, header_fields::FIRST)?;
-        let len = header_load(cx, &last, ptr, header_fields::LEN)?;
-        after = for_each_element(cx, region, last, ptr, first, len, element, &|body, item| {
-            drop_value(cx, &body, item, element)
-        })?;
-    }
-    free(cx, &after, ptr)?;
-    let done = region.append_block(Block::new(&[]));
+/// Gives up one reference to the buffer at `ptr` (null for none) and returns whether it was
+/// the last one (an i1), leaving the buffer in place: the caller then destroys it with
+/// [`destroy_buffer_if`], after reading from it what it needs.
+///
+/// A libfunc that reads an element of a view and drops the view (`array_get`) gives up the
+/// reference *before* its bounds check: the decrement then sits in the same block as the
+/// increment of the `dup` that made the view, and LLVM cancels the two (see
+/// [`load_live_refcount`]); released in each branch, both stayed.
+pub(crate) fn unref_buffer<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    ptr: Value<'c, '_>,
+) -> Result<Value<'c, 'a>> {
+    let name = "cairn_array_unref";
+    let bool_type = cx.int_type(1);
+    emit_function(
+        cx,
+        name,
+        &[cx.ptr_type()],
+        &[bool_type],
+        Some(&|region, entry| {
+            let context = cx.context;
+            let location = cx.location();
+            let i64_type = cx.int_type(64);
+            let ptr: Value = entry.argument(0)?.into();
+            let decrement = region.append_block(Block::new(&[]));
+            let done = region.append_block(Block::new(&[(bool_type, location)]));
+            let null = is_null(cx, &entry, ptr)?;
+            let no = const_int(context, &entry, bool_type, 0)?;
+            entry.append_operation(cf::cond_br(
+                context,
+                null,
+                &done,
+                &decrement,
+                &[no],
+                &[],
+                location,
+            ));
+            let count = header_load(cx, &decrement, ptr, header_fields::REFCOUNT)?;
+            let one = const_int(context, &decrement, i64_type, 1)?;
+            let count = push(&decrement, arith::subi(count, one, location))?;
+            // Stored even when it reaches zero: the buffer is freed after, unread.
+            header_store(cx, &decrement, ptr, header_fields::REFCOUNT, count)?;
+            let zero = const_int(context, &decrement, i64_type, 0)?;
+            let was_last = push(
+                &decrement,
+                arith::cmpi(context, CmpiPredicate::Eq, count, zero, location),
+            )?;
+            decrement.append_operation(cf::br(&done, &[was_last], location));
+            let result: Value = done.argument(0)?.into();
+            done.append_operation(melior::dialect::func::r#return(&[result], location));
+            Ok(())
+        }),
+    )?;
+    let results = call(cx, block, name, &[ptr], &[bool_type])?;
+    results
+        .into_iter()
+        .next()
+        .ok_or_else(|| NativeError::Mlir("cairn_array_unref returned nothing".to_owned()))
+}
+
+/// Ends `block` with `if was_last { destroy } ; done`: `destroy` (an empty block of the same
+/// region) drops the elements the buffer at `ptr` owns and frees it, then goes on to `done`.
+pub(crate) fn destroy_buffer_if<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    block: BlockRef<'c, 'a>,
+    destroy: BlockRef<'c, 'a>,
+    done: BlockRef<'c, 'a>,
+    was_last: Value<'c, 'a>,
+    ptr: Value<'c, 'a>,
+    element: &ConcreteTypeId,
+) -> Result<()> {
+    let location = cx.location();
     block.append_operation(cf::cond_br(
-        context,
-        null,
+        cx.context,
+        was_last,
+        &destroy,
         &done,
-        &decrement,
         &[],
         &[],
         location,
     ));
-    keep.append_operation(cf::br(&done, &[], location));
-    after.append_operation(cf::br(&done, &[], location));
+    let name = format!("cairn_array_destroy_{}", element.id);
+    emit_function(
+        cx,
+        &name,
+        &[cx.ptr_type()],
+        &[],
+        Some(&|region, entry| {
+            let ptr: Value = entry.argument(0)?.into();
+            let mut after = entry;
+            if has_heap_parts(cx.registry, element)? {
+                let first = header_load(cx, &entry, ptr, header_fields::FIRST)?;
+                let len = header_load(cx, &entry, ptr, header_fields::LEN)?;
+                after = for_each_element(
+                    cx,
+                    region,
+                    entry,
+                    ptr,
+                    first,
+                    len,
+                    element,
+                    &|body, item| drop_value(cx, &body, item, element),
+                )?;
+            }
+            free(cx, &after, ptr)?;
+            after.append_operation(melior::dialect::func::r#return(&[], cx.location()));
+            Ok(())
+        }),
+    )?;
+    call(cx, &destroy, &name, &[ptr], &[])?;
+    destroy.append_operation(cf::br(&done, &[], location));
     Ok(())
 }
 
@@ -463,13 +577,7 @@ pub(crate) fn retain_dict<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     dict: Value<'c, '_>,
 ) -> Result<()> {
     let location = cx.location();
-    let count = load_at(
-        cx.context,
-        block,
-        dict,
-        dict_fields::REFCOUNT,
-        cx.int_type(64),
-    )?;
+    let count = load_live_refcount(cx, block, dict, dict_fields::REFCOUNT)?;
     let one = const_int(cx.context, block, cx.int_type(64), 1)?;
     let count = push(block, arith::addi(count, one, location))?;
     store_at(cx.context, block, dict, dict_fields::REFCOUNT, count)
@@ -487,7 +595,7 @@ pub(crate) fn release_dict<'c: 'a, 'a>(
     let context = cx.context;
     let location = cx.location();
     let i64_type = cx.int_type(64);
-    let count = load_at(context, &block, dict, dict_fields::REFCOUNT, i64_type)?;
+    let count = load_live_refcount(cx, &block, dict, dict_fields::REFCOUNT)?;
     let one = const_int(context, &block, i64_type, 1)?;
     let count = push(&block, arith::subi(count, one, location))?;
     store_at(context, &block, dict, dict_fields::REFCOUNT, count)?;
@@ -531,7 +639,7 @@ pub(crate) fn unshare_dict<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
             let location = cx.location();
             let i64_type = cx.int_type(64);
             let dict: Value = entry.argument(0)?.into();
-            let count = load_at(context, &entry, dict, dict_fields::REFCOUNT, i64_type)?;
+            let count = load_live_refcount(cx, &entry, dict, dict_fields::REFCOUNT)?;
             let one = const_int(context, &entry, i64_type, 1)?;
             let alone = push(
                 &entry,

@@ -150,6 +150,9 @@ pub(crate) fn clone_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     if !has_heap_parts(cx.registry, ty)? {
         return Ok(value);
     }
+    if let Some(copy) = clone_in_line(cx, block, value, ty)? {
+        return Ok(copy);
+    }
     let name = format!("cairn_clone_{}", ty.id);
     let mlir_type = cx.ty(ty)?;
     if cx.first_emission(&format!("{name}.requested")) {
@@ -178,6 +181,9 @@ pub(crate) fn drop_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     if !has_heap_parts(cx.registry, ty)? {
         return Ok(());
     }
+    if drop_in_line(cx, block, value, ty)? {
+        return Ok(());
+    }
     let name = format!("cairn_drop_{}", ty.id);
     let mlir_type = cx.ty(ty)?;
     if cx.first_emission(&format!("{name}.requested")) {
@@ -195,6 +201,97 @@ pub(crate) fn drop_value<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     }
     call(cx, block, &name, &[value], &[])?;
     Ok(())
+}
+
+// Arrays, spans, snapshots of them and structs of those are copied and dropped in the caller's
+// block, down to a call on the buffer pointer alone. Through a helper taking the whole value,
+// LLVM would see the pointer as `extractvalue (extractvalue %span, 0), 0` after inlining, which
+// it never folds into the caller's `extractvalue %span, 0, 0` (MLIR folds that chain): two
+// names for one buffer, so a `dup`'s retain and the release of the copy that follows could not
+// cancel (see `arrays::load_live_refcount`).
+
+/// [`clone_value`] without a helper when `ty` needs no control flow; `None` otherwise.
+fn clone_in_line<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<Option<Value<'c, 'a>>> {
+    match concrete(cx.registry, ty)? {
+        CoreTypeConcrete::Array(_) | CoreTypeConcrete::Span(_) => {
+            let pointer = extract(cx, block, value, 0, cx.ptr_type())?;
+            super::arrays::retain(cx, block, pointer)?;
+            Ok(Some(value))
+        }
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner)
+            if is_in_line(cx, &inner.ty)? =>
+        {
+            clone_in_line(cx, block, value, &inner.ty)
+        }
+        CoreTypeConcrete::Struct(info) if is_in_line(cx, ty)? => {
+            let mut result = value;
+            for (position, member) in info.members.iter().enumerate() {
+                if has_heap_parts(cx.registry, member)? {
+                    let item = extract(cx, block, result, position, cx.ty(member)?)?;
+                    let copy = clone_value(cx, block, item, member)?;
+                    result = insert(cx, block, result, position, copy)?;
+                }
+            }
+            Ok(Some(result))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// [`drop_value`] without a helper when `ty` needs no control flow; false otherwise.
+fn drop_in_line<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    value: Value<'c, 'a>,
+    ty: &ConcreteTypeId,
+) -> Result<bool> {
+    match concrete(cx.registry, ty)? {
+        CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
+            let pointer = extract(cx, block, value, 0, cx.ptr_type())?;
+            super::arrays::release(cx, block, pointer, &inner.ty)?;
+            Ok(true)
+        }
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner)
+            if is_in_line(cx, &inner.ty)? =>
+        {
+            drop_in_line(cx, block, value, &inner.ty)
+        }
+        CoreTypeConcrete::Struct(info) if is_in_line(cx, ty)? => {
+            for (position, member) in info.members.iter().enumerate() {
+                if has_heap_parts(cx.registry, member)? {
+                    let item = extract(cx, block, value, position, cx.ty(member)?)?;
+                    drop_value(cx, block, item, member)?;
+                }
+            }
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Whether every heap part of `ty` is an array reference reached through structs and
+/// snapshots (so copying or dropping it is straight-line code).
+fn is_in_line(cx: &CodegenContext<'_, '_>, ty: &ConcreteTypeId) -> Result<bool> {
+    Ok(match concrete(cx.registry, ty)? {
+        CoreTypeConcrete::Array(_) | CoreTypeConcrete::Span(_) => true,
+        CoreTypeConcrete::Snapshot(inner) | CoreTypeConcrete::NonZero(inner) => {
+            is_in_line(cx, &inner.ty)?
+        }
+        CoreTypeConcrete::Struct(info) => {
+            for member in &info.members {
+                if has_heap_parts(cx.registry, member)? && !is_in_line(cx, member)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        _ => !has_heap_parts(cx.registry, ty)?,
+    })
 }
 
 // Generated bodies end in the region's last block: builders that branch append blocks and
@@ -380,7 +477,8 @@ fn build_drop<'c: 'a, 'a>(
     let i64_type = cx.int_type(64);
     match concrete(cx.registry, ty)? {
         CoreTypeConcrete::Array(inner) | CoreTypeConcrete::Span(inner) => {
-            super::arrays::build_release(cx, region, block, value, &inner.ty)
+            let pointer = extract(cx, &block, value, 0, cx.ptr_type())?;
+            super::arrays::release(cx, &block, pointer, &inner.ty)
         }
         CoreTypeConcrete::Box(inner) => drop_boxed(cx, &block, value, &inner.ty),
         // Circuit values that own the values buffer hold it first.

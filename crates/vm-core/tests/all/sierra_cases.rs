@@ -556,6 +556,14 @@ pub fn cases() -> Vec<Case> {
                 Value::U32(1),
             ])),
         ),
+        // A span holding the last reference to its buffer read by index: the row copied out
+        // before the buffer is dropped; past the end, the buffer dropped all the same.
+        call(
+            "shared_arrays",
+            "read_through_last_reference",
+            "[]",
+            one(tuple(vec![Value::U32(2), Value::U32(5), b(true)])),
+        ),
         call(
             "shared_arrays",
             "queue",

@@ -216,6 +216,85 @@ mod random_inputs {
             .unwrap_or_else(|failure| panic!("{entry}: {failure}"));
     }
 
+    /// Operands for the felt multiplication test: uniform felts and felts near the values its
+    /// reduction turns on (0, P, 2^251, 2^192, (P − 1)/2), offset by up to 2^70 either way.
+    fn felt_operand() -> impl Strategy<Value = Felt252> {
+        let near = |base: Felt252| {
+            (any::<u64>(), any::<u8>(), any::<bool>()).prop_map(move |(low, high, up)| {
+                let offset = Felt252::from(low)
+                    + Felt252::from(u64::from(high % 64)) * Felt252::TWO.pow(64u32);
+                if up {
+                    base + offset
+                } else {
+                    base - offset
+                }
+            })
+        };
+        prop_oneof![
+            any::<[u8; 32]>().prop_map(|bytes| Felt252::from_bytes_be(&bytes)),
+            near(Felt252::ZERO),
+            near(Felt252::TWO.pow(251u32)),
+            near(Felt252::TWO.pow(192u32)),
+            near(Felt252::ZERO - Felt252::ONE).prop_map(|felt| felt),
+            near(Felt252::MAX.field_div(&Felt252::TWO.try_into().expect("non-zero"))),
+        ]
+    }
+
+    /// Native felt multiplication (a series for the quotient by P, see `libfuncs/felt252.rs`)
+    /// against `starknet-types-core` on random operands: `products(a, b)` of `felt_arith` gives
+    /// a·b, a², b², −a and a 64-step chain x ← x² + a, so each case checks 68 products.
+    /// 3,000 cases by default; `PROPTEST_CASES=N` for more (a million runs in about a minute).
+    #[test]
+    fn felt_multiplication_matches_starknet_types_core() {
+        let sierra = cairn_frontend::load_sierra_json_file(&super::compiled("felt_arith"))
+            .expect("felt_arith fixture");
+        let vm = SierraProgram::new(sierra.clone()).expect("VM program");
+        let native = JitProgram::compile(sierra, OptLevel::default()).expect("native program");
+        let func = vm.function("products").expect("entry");
+        let param_types = vm.user_param_types(func);
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(3000);
+        let config = Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        };
+        let mut runner = TestRunner::new(config);
+        runner
+            .run(&(felt_operand(), felt_operand()), |(a, b)| {
+                let json = serde_json::json!([format!("{a:#x}"), format!("{b:#x}")]);
+                let args =
+                    args_from_json(&json, &param_types, vm.registry()).expect("arguments fit");
+                let run = native
+                    .run("products", &args, Some(100_000_000))
+                    .expect("native run");
+                let mut x = b;
+                for _ in 0..64 {
+                    x = x * x + a;
+                }
+                let expected: Vec<cairn::vm::values::Value> = [a * b, a * a, b * b, -a, x]
+                    .into_iter()
+                    .map(cairn::vm::values::Value::Felt252)
+                    .collect();
+                match run.outcome {
+                    NativeOutcome::Success(values) => prop_assert_eq!(
+                        values,
+                        vec![cairn::vm::values::Value::Array(expected)],
+                        "products({:#x}, {:#x})",
+                        a,
+                        b
+                    ),
+                    NativeOutcome::Panic(data) => {
+                        return Err(TestCaseError::fail(format!("panicked: {data:?}")))
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|failure| panic!("{failure}"));
+    }
+
     #[test]
     fn integer_and_felt_libfuncs_agree_on_random_inputs() {
         let backends = Backends::load();

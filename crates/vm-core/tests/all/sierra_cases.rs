@@ -1156,6 +1156,55 @@ pub fn cases() -> Vec<Case> {
         // x = 1 is on neither side of P-256.
         call("secp_points", "r1_from_x", "[1, true]", one(none())),
     ]
+    .into_iter()
+    .chain(felt_products())
+    .collect()
+}
+
+/// `products(a, b)` of `felt_arith.cairo` on operands at the edges of felt multiplication's
+/// reduction (P − 1, 2^251, 2^192, (P ± 1)/2, 0, 1, a 2^128 boundary and two dense values),
+/// the expected products computed by `starknet-types-core`.
+fn felt_products() -> Vec<Case> {
+    let minus_one = Felt252::ZERO - Felt252::ONE;
+    let two_251 = Felt252::from(2u8).pow(251u32);
+    let two_192 = Felt252::from(2u8).pow(192u32);
+    let two_128 = Felt252::from(2u8).pow(128u32);
+    let half = minus_one.field_div(&Felt252::from(2u8).try_into().expect("non-zero"));
+    let dense = hex("0x7a3b5c9d1e2f40516273849506a7b8c9dae0f1021324354657687980a1b2c3d");
+    let other = hex("0x5f0e1d2c3b4a59687796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f");
+    let pairs = [
+        (minus_one, minus_one),
+        (minus_one, Felt252::from(2u8)),
+        (two_251, two_251),
+        (half, half + Felt252::ONE),
+        (Felt252::ZERO, minus_one),
+        (Felt252::ONE, two_251 + Felt252::from(17u8) * two_192),
+        (two_192, Felt252::from(17u8) * two_192),
+        (two_128 - Felt252::ONE, two_128 + Felt252::ONE),
+        (dense, other),
+        (other, minus_one - dense),
+    ];
+    pairs
+        .iter()
+        .map(|&(a, b)| {
+            let mut x = b;
+            for _ in 0..64 {
+                x = x * x + a;
+            }
+            Case {
+                program: "felt_arith",
+                entry: "products",
+                args: Cow::Owned(format!("[\"{a:#x}\", \"{b:#x}\"]")),
+                gas: Some(100_000_000),
+                expect: one(Value::Array(
+                    [a * b, a * a, b * b, a * minus_one, x]
+                        .into_iter()
+                        .map(f)
+                        .collect(),
+                )),
+            }
+        })
+        .collect()
 }
 
 /// `r1_from_x(G.x, y odd)` and `(G.x, y even)` for P-256's generator.

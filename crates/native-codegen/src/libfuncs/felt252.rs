@@ -169,10 +169,10 @@ fn wide_product<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
 /// `t(i) ≈ (17^i · h) >> 59i` (a fifth term would be below 2^-20) is within 9 of `x / P` (the
 /// floors, the bits of h each term leaves out and ε's 2^-251 part cost a unit or a few each; 3
 /// at most on a million random products), so `r = x − q·P` lies in (−10P, 10P), inside a
-/// signed 256-bit word; `r − (r >> 251)·P` is then in
-/// (−P, 2P), and one addition or subtraction of P ends in [0, P). The product is the one
-/// general multiplication: a chain of dense felt products takes 27 ns a step (Barrett: 39), a
-/// felt times a u64-sized one 11.6 ns (Barrett: 24).
+/// signed 256-bit word; `r − (r >> 251)·P` is then in (−P, 2P), and one addition or
+/// subtraction of P ends in [0, P). The product is the one general multiplication: a chain of
+/// dense felt products takes 27 ns a step (Barrett: 39), a felt times a u64-sized one 11.6 ns
+/// (Barrett: 24).
 fn multiply<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
     block: &B,

@@ -96,6 +96,28 @@ pub(crate) fn load_live_refcount<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     Ok(count)
 }
 
+/// Takes one from the live reference count at `ptr + offset` and returns whether it reached
+/// zero (an i1). The count is stored even then: the owner is freed after, the count unread.
+fn decrement_refcount<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    cx: &CodegenContext<'c, '_>,
+    block: &B,
+    ptr: Value<'c, '_>,
+    offset: usize,
+) -> Result<Value<'c, 'a>> {
+    let context = cx.context;
+    let location = cx.location();
+    let i64_type = cx.int_type(64);
+    let count = load_live_refcount(cx, block, ptr, offset)?;
+    let one = const_int(context, block, i64_type, 1)?;
+    let count = push(block, arith::subi(count, one, location))?;
+    store_at(context, block, ptr, offset, count)?;
+    let zero = const_int(context, block, i64_type, 0)?;
+    push(
+        block,
+        arith::cmpi(context, CmpiPredicate::Eq, count, zero, location),
+    )
+}
+
 /// Stores header field `field` of the buffer at `ptr`.
 pub(crate) fn header_store<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     cx: &CodegenContext<'c, '_>,
@@ -241,7 +263,6 @@ pub(crate) fn unref_buffer<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
         Some(&|region, entry| {
             let context = cx.context;
             let location = cx.location();
-            let i64_type = cx.int_type(64);
             let ptr: Value = entry.argument(0)?.into();
             let decrement = region.append_block(Block::new(&[]));
             let done = region.append_block(Block::new(&[(bool_type, location)]));
@@ -256,16 +277,7 @@ pub(crate) fn unref_buffer<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
                 &[],
                 location,
             ));
-            let count = header_load(cx, &decrement, ptr, header_fields::REFCOUNT)?;
-            let one = const_int(context, &decrement, i64_type, 1)?;
-            let count = push(&decrement, arith::subi(count, one, location))?;
-            // Stored even when it reaches zero: the buffer is freed after, unread.
-            header_store(cx, &decrement, ptr, header_fields::REFCOUNT, count)?;
-            let zero = const_int(context, &decrement, i64_type, 0)?;
-            let was_last = push(
-                &decrement,
-                arith::cmpi(context, CmpiPredicate::Eq, count, zero, location),
-            )?;
+            let was_last = decrement_refcount(cx, &decrement, ptr, header_fields::REFCOUNT)?;
             decrement.append_operation(cf::br(&done, &[was_last], location));
             let result: Value = done.argument(0)?.into();
             done.append_operation(melior::dialect::func::r#return(&[result], location));
@@ -312,16 +324,7 @@ pub(crate) fn destroy_buffer_if<'c: 'a, 'a>(
             if has_heap_parts(cx.registry, element)? {
                 let first = header_load(cx, &entry, ptr, header_fields::FIRST)?;
                 let len = header_load(cx, &entry, ptr, header_fields::LEN)?;
-                after = for_each_element(
-                    cx,
-                    region,
-                    entry,
-                    ptr,
-                    first,
-                    len,
-                    element,
-                    &|body, item| drop_value(cx, &body, item, element),
-                )?;
+                after = drop_elements(cx, region, entry, ptr, first, len, element)?;
             }
             free(cx, &after, ptr)?;
             after.append_operation(melior::dialect::func::r#return(&[], cx.location()));
@@ -331,6 +334,21 @@ pub(crate) fn destroy_buffer_if<'c: 'a, 'a>(
     call(cx, &destroy, &name, &[ptr], &[])?;
     destroy.append_operation(cf::br(&done, &[], location));
     Ok(())
+}
+
+/// Drops elements `from..to` (i32s) of the buffer at `ptr`; returns the block after.
+fn drop_elements<'c: 'a, 'a>(
+    cx: &CodegenContext<'c, '_>,
+    region: &'a Region<'c>,
+    block: BlockRef<'c, 'a>,
+    ptr: Value<'c, 'a>,
+    from: Value<'c, 'a>,
+    to: Value<'c, 'a>,
+    element: &ConcreteTypeId,
+) -> Result<BlockRef<'c, 'a>> {
+    for_each_element(cx, region, block, ptr, from, to, element, &|body, item| {
+        drop_value(cx, &body, item, element)
+    })
 }
 
 /// Runs `body` on each element `from..to` (i32s) of the buffer at `ptr`; returns the block
@@ -489,16 +507,7 @@ fn build_make_room<'c: 'a, 'a>(
     if has_heap_parts(cx.registry, element)? {
         let first = header_load(cx, &unique, ptr, header_fields::FIRST)?;
         let len = header_load(cx, &unique, ptr, header_fields::LEN)?;
-        unique_after = for_each_element(
-            cx,
-            region,
-            unique,
-            ptr,
-            first,
-            start,
-            element,
-            &|b, item| drop_value(cx, &b, item, element),
-        )?;
+        unique_after = drop_elements(cx, region, unique, ptr, first, start, element)?;
         unique_after = for_each_element(
             cx,
             region,
@@ -594,16 +603,7 @@ pub(crate) fn release_dict<'c: 'a, 'a>(
 ) -> Result<(BlockRef<'c, 'a>, BlockRef<'c, 'a>)> {
     let context = cx.context;
     let location = cx.location();
-    let i64_type = cx.int_type(64);
-    let count = load_live_refcount(cx, &block, dict, dict_fields::REFCOUNT)?;
-    let one = const_int(context, &block, i64_type, 1)?;
-    let count = push(&block, arith::subi(count, one, location))?;
-    store_at(context, &block, dict, dict_fields::REFCOUNT, count)?;
-    let zero = const_int(context, &block, i64_type, 0)?;
-    let was_last = push(
-        &block,
-        arith::cmpi(context, CmpiPredicate::Eq, count, zero, location),
-    )?;
+    let was_last = decrement_refcount(cx, &block, dict, dict_fields::REFCOUNT)?;
     let last = region.append_block(Block::new(&[]));
     let other = region.append_block(Block::new(&[]));
     block.append_operation(cf::cond_br(

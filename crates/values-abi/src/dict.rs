@@ -283,3 +283,65 @@ impl NativeDict {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::{entry_stride, NativeDict, KEY_SIZE};
+
+    fn key(n: u64, high: u64) -> [u8; KEY_SIZE] {
+        let mut bytes = [0u8; KEY_SIZE];
+        bytes[..8].copy_from_slice(&n.to_le_bytes());
+        bytes[24..].copy_from_slice(&high.to_le_bytes());
+        bytes
+    }
+
+    /// Reads, writes and read-then-write pairs against a `HashMap`, across index rebuilds,
+    /// buffer growth and a sort (which drops the index); every lookup counts once.
+    #[test]
+    fn lookups_agree_with_a_map_through_growth_and_sorting() {
+        let stride = entry_stride(std::alloc::Layout::new::<u64>());
+        let dict = NativeDict::allocate();
+        let mut model: HashMap<[u8; KEY_SIZE], u64> = HashMap::new();
+        let mut lookups = 0u64;
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        // SAFETY: `dict` is a fresh dictionary of u64 values (entries `stride` apart) used only
+        // here; each value pointer is used before the next lookup; released once at the end.
+        unsafe {
+            for round in 0..6_000u64 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let k = key(state % 700, (state >> 40) % 3);
+                let slot = (*dict).entry(&k, stride).cast::<u64>();
+                lookups += 1;
+                assert_eq!(
+                    slot.read(),
+                    model.get(&k).copied().unwrap_or(0),
+                    "round {round}"
+                );
+                if round % 3 != 0 {
+                    // Read, then write the same key: a second lookup, as `insert` makes.
+                    let again = (*dict).entry(&k, stride).cast::<u64>();
+                    lookups += 1;
+                    again.write(round);
+                    model.insert(k, round);
+                } else {
+                    model.entry(k).or_insert(0);
+                }
+                if round == 3_000 {
+                    (*dict).sort_by_key(stride);
+                }
+            }
+            assert_eq!((*dict).accesses, lookups);
+            assert_eq!((*dict).len as usize, model.len());
+            for (k, value) in &model {
+                let slot = (*dict).entry(k, stride).cast::<u64>();
+                assert_eq!(slot.read(), *value);
+            }
+            assert!(NativeDict::drop_reference(dict));
+            NativeDict::release(dict);
+        }
+    }
+}

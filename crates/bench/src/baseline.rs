@@ -284,3 +284,43 @@ pub fn merge_sort_blocks(n: u64) -> Felt {
     }
     checksum
 }
+
+/// `ec_circuit.cairo`'s field: BN254's base field.
+fn bn254_prime() -> BigUint {
+    BigUint::parse_bytes(
+        b"30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47",
+        16,
+    )
+    .unwrap_or_default()
+}
+
+/// `(numerator / denominator)² − a − b` and `slope·(a − x) − y`, the chord-and-tangent
+/// formulas, given the slope's numerator and denominator.
+fn chord(
+    (numerator, denominator): (BigUint, BigUint),
+    (x, y): (&BigUint, &BigUint),
+    other_x: &BigUint,
+    prime: &BigUint,
+) -> (BigUint, BigUint) {
+    let inverse = denominator.modinv(prime).unwrap_or_default();
+    let slope = numerator * inverse % prime;
+    let new_x = (&slope * &slope + 2u32 * prime - x - other_x) % prime;
+    let new_y = (slope * ((x + prime - &new_x) % prime) + prime - y) % prime;
+    (new_x, new_y)
+}
+
+/// `ec_circuit.cairo`: the generator (1, 2) doubled, then added n times.
+pub fn ec_circuit(n: u64) -> Felt {
+    let prime = bn254_prime();
+    let (gx, gy) = (BigUint::from(1u32), BigUint::from(2u32));
+    let doubling = (
+        BigUint::from(3u32) * &gx * &gx % &prime,
+        (&gy + &gy) % &prime,
+    );
+    let (mut x, mut y) = chord(doubling, (&gx, &gy), &gx, &prime);
+    for _ in 0..n {
+        let addition = ((&gy + &prime - &y) % &prime, (&gx + &prime - &x) % &prime);
+        (x, y) = chord(addition, (&x, &y), &gx, &prime);
+    }
+    Felt::from_bytes_le_slice(&x.to_bytes_le()) + Felt::from_bytes_le_slice(&y.to_bytes_le())
+}

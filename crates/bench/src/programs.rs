@@ -217,6 +217,15 @@ pub const PROGRAMS: &[BenchProgram] = &[
         baseline: baseline::merge_sort_blocks,
     },
     BenchProgram {
+        name: "ec_circuit",
+        description: "BN254 point additions through arithmetic circuits (`core::circuit`)",
+        sierra_json: sierra!("ec_circuit"),
+        size: 20_000,
+        quick_size: 100,
+        scaling: false,
+        baseline: baseline::ec_circuit,
+    },
+    BenchProgram {
         name: "u256_maths",
         description: "u256 multiply-add-modulo recurrence",
         sierra_json: sierra!("u256_maths"),

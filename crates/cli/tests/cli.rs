@@ -138,6 +138,34 @@ fn python_hint_errors_show_the_traceback() {
 }
 
 #[test]
+fn a_rust_hint_missing_a_python_variable_points_to_the_shared_scope() {
+    // A Python hint sets `initial_dict`; the library's `dict_new` runs in Rust and, with the
+    // variables kept apart, cannot see it: the error says why and what shares them.
+    let apart = cairn(&[
+        "run",
+        "compiled/py_shared_scope.json",
+        "--layout",
+        "small",
+        "--python-hints",
+    ]);
+    let stderr = assert_clean_failure(&apart);
+    assert!(stderr.contains("without an initial dict"), "{stderr}");
+    assert!(
+        stderr.contains("a Python hint set `initial_dict`") && stderr.contains("--shared-scope"),
+        "{stderr}"
+    );
+    let shared = cairn(&[
+        "run",
+        "compiled/py_shared_scope.json",
+        "--layout",
+        "small",
+        "--python-hints",
+        "--shared-scope",
+    ]);
+    assert!(shared.status.success(), "{}", text(&shared.stderr));
+}
+
+#[test]
 fn files_written_by_run_match_cairo_run() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = |name: &str| dir.path().join(name).display().to_string();

@@ -582,6 +582,26 @@ impl HintExtension for PythonHints {
             self.rule_outcome(outcome)
         })
     }
+
+    fn note_on_missing_variable(&self, scope_depth: usize, name: &str) -> Option<String> {
+        if self.shared_scope.is_some() {
+            return None;
+        }
+        let set_by_python = Python::attach(|py| {
+            let scopes = self.state.scopes.borrow();
+            let scope = scope_depth
+                .checked_sub(1)
+                .and_then(|index| scopes.get(index))?;
+            scope.bind(py).contains(name).ok()
+        });
+        set_by_python.unwrap_or(false).then(|| {
+            format!(
+                "a Python hint set `{name}`, but Python and Rust hints keep their variables \
+                 apart unless the run shares one scope as cairo-run does (`--shared-scope`, or \
+                 `shared_scope=True` from Python)"
+            )
+        })
+    }
 }
 
 impl PythonHints {

@@ -567,8 +567,11 @@ def test_the_shared_scope_lets_python_and_rust_hints_see_each_others_variables(c
     # Apart (the default), the library's dict_new (in Rust) cannot see Python's initial_dict.
     apart = cairn.CairoRunner(program_json("py_shared_scope"), layout="small")
     apart.initialize()
-    with pytest.raises(cairn.VmError, match="without an initial dict"):
+    with pytest.raises(cairn.VmError, match="without an initial dict") as caught:
         apart.run_until_end()
+    # The error says which variable a Python hint set and how to share it.
+    assert "a Python hint set `initial_dict`" in str(caught.value)
+    assert "shared_scope=True" in str(caught.value)
     capfd.readouterr()
     # Shared, as under cairo-run: Python's `initial_dict` reaches dict_new (in Rust), which
     # deletes it, and the Rust hints' counter reaches Python as it goes down.

@@ -65,6 +65,14 @@ pub trait HintExtension {
     fn at_end(&mut self, _vm: &mut VirtualMachine) -> Result<(), HintError> {
         Ok(())
     }
+
+    /// A note for the error of a Rust hint that looked for the variable `name` in the scope at
+    /// `scope_depth` (1: the main scope) and did not find it, or `None`. An extension whose
+    /// hints keep variables apart from the Rust hints' says here that one of its hints set it
+    /// (a Python hint's `initial_dict`, which the library's `dict_new`, in Rust, reads).
+    fn note_on_missing_variable(&self, _scope_depth: usize, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A program a hint loaded into the run, its code at `base` (cairo-run's `vm_load_program`).
@@ -140,6 +148,27 @@ impl HintDispatcher {
     }
 }
 
+impl HintDispatcher {
+    /// `error` with the extension's note when it says a Rust hint missed a variable that the
+    /// extension's hints set (their variables being kept apart).
+    fn with_missing_variable_note(&self, error: HintError, scopes: &ExecutionScopes) -> HintError {
+        let name = match &error {
+            HintError::VariableNotInScopeError(name) => name.as_ref(),
+            HintError::NoInitialDict => "initial_dict",
+            _ => return error,
+        };
+        let note = self.extension.as_ref().and_then(|extension| {
+            extension
+                .borrow()
+                .note_on_missing_variable(scopes.data.len(), name)
+        });
+        match note {
+            Some(note) => HintError::CustomHint(format!("{error}; {note}").into_boxed_str()),
+            None => error,
+        }
+    }
+}
+
 impl HintProcessorLogic for HintDispatcher {
     fn execute_hint(
         &mut self,
@@ -165,6 +194,7 @@ impl HintProcessorLogic for HintDispatcher {
                         .remove("initial_dict");
                     return Ok(());
                 }
+                Err(error) => return Err(self.with_missing_variable_note(error, exec_scopes)),
                 result => return result,
             }
         }

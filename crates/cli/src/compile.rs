@@ -84,7 +84,14 @@ pub fn compile(args: CompileArgs) -> Result<()> {
         );
     }
     let program = if is_sierra {
-        cairn_frontend::load_sierra_json_file(&args.path)?
+        cairn_frontend::load_sierra_json_file(&args.path).map_err(|error| match error {
+            // These name no file; the others do.
+            cairn_frontend::FrontendError::MalformedSierra(_)
+            | cairn_frontend::FrontendError::InvalidSierra(_) => {
+                anyhow::Error::new(error).context(args.path.display().to_string())
+            }
+            other => other.into(),
+        })?
     } else {
         let corelib = cairn_frontend::locate_corelib(args.corelib.as_deref())?;
         let options = CompileOptions {

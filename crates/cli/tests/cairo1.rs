@@ -219,6 +219,18 @@ fn bad_sierra_inputs_fail_clearly() {
         &cairn(&["run", &malformed.display().to_string()]),
         "malformed Sierra JSON",
     );
+    // Compiling it names the file too.
+    let library = dir.path().join("broken.so");
+    assert_clean_failure(
+        &cairn(&[
+            "compile",
+            &malformed.display().to_string(),
+            "--native",
+            "-o",
+            &library.display().to_string(),
+        ]),
+        &format!("{}: malformed Sierra JSON", malformed.display()),
+    );
 
     // A libfunc the pinned Cairo version does not know.
     let json = std::fs::read_to_string(fixtures().join("compiled/felt_arith.sierra.json"))

@@ -324,3 +324,25 @@ pub fn ec_circuit(n: u64) -> Felt {
     }
     Felt::from_bytes_le_slice(&x.to_bytes_le()) + Felt::from_bytes_le_slice(&y.to_bytes_le())
 }
+
+/// `linear_search.cairo`: n linear searches in 1,000 felts, every fourth for a missing one.
+pub fn linear_search(n: u64) -> Felt {
+    let values: Vec<Felt> = (0..1000u64)
+        .map(|i| Felt::from(i) * Felt::from(7919))
+        .collect();
+    let values = black_box(values);
+    let mut total = Felt::ZERO;
+    for k in 0..n {
+        let needle = if k % 4 == 3 {
+            -Felt::ONE
+        } else {
+            values[((k * 13) % 1000) as usize]
+        };
+        let index = values
+            .iter()
+            .position(|value| *value == needle)
+            .unwrap_or(values.len());
+        total += Felt::from(index as u64);
+    }
+    total
+}

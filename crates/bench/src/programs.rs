@@ -217,6 +217,15 @@ pub const PROGRAMS: &[BenchProgram] = &[
         baseline: baseline::merge_sort_blocks,
     },
     BenchProgram {
+        name: "linear_search",
+        description: "linear search for felts in a span (`==` on felts in a loop)",
+        sierra_json: sierra!("linear_search"),
+        size: 500,
+        quick_size: 20,
+        scaling: true,
+        baseline: baseline::linear_search,
+    },
+    BenchProgram {
         name: "ec_circuit",
         description: "BN254 point additions through arithmetic circuits (`core::circuit`)",
         sierra_json: sierra!("ec_circuit"),

@@ -1,9 +1,12 @@
 //! One Sierra function as one MLIR function: a block per reachable statement whose arguments are
 //! the variables alive there, and branches as `cf` jumps between them.
 
+mod difference;
+
 use std::collections::{BTreeMap, VecDeque};
 
 use cairo_lang_sierra::extensions::core::CoreConcreteLibfunc;
+use cairo_lang_sierra::extensions::felt252::Felt252Concrete;
 use cairo_lang_sierra::extensions::lib_func::ConcreteLibfunc;
 use cairo_lang_sierra::ids::ConcreteTypeId;
 use cairo_lang_sierra::program::{BranchTarget as SierraTarget, Function, Statement, StatementIdx};
@@ -14,6 +17,8 @@ use melior::ir::r#type::FunctionType;
 use melior::ir::{Block, BlockRef, Identifier, Region, RegionLike, Value};
 
 use crate::error::{NativeError, Result};
+pub(crate) use difference::{Difference, Subtrahend};
+
 use crate::helper::{BranchTarget, CodegenContext, Invocation, Operand};
 use crate::Registry;
 
@@ -177,6 +182,7 @@ pub(crate) fn build(
         .collect::<Result<Vec<Value<'_, '_>>>>()?;
     restart.append_operation(cf::br(first, &entry_args, location));
 
+    let predecessors = difference::predecessors(statements, &states, function.entry_point.0);
     for (&statement_index, block) in &blocks {
         let state = &states[&statement_index];
         let mut values = BTreeMap::new();
@@ -272,6 +278,19 @@ pub(crate) fn build(
                         libfunc,
                     )
                     .then_some(restart),
+                    tested_difference: match libfunc {
+                        CoreConcreteLibfunc::Felt252(Felt252Concrete::IsZero(_)) => {
+                            difference::tested_difference(
+                                cx.registry,
+                                statements,
+                                &states,
+                                &blocks,
+                                &predecessors,
+                                statement_index,
+                            )
+                        }
+                        _ => None,
+                    },
                 };
                 crate::libfuncs::build(&invocation_context, libfunc).map_err(
                     |error| match error {

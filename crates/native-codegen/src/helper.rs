@@ -67,6 +67,28 @@ pub(crate) fn push<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     Ok(block.append_operation(operation).result(0)?.into())
 }
 
+/// Tells LLVM that the i1 `condition` holds (`llvm.intr.assume`): a fact the code guarantees
+/// but LLVM cannot derive, which lets it fold comparisons that depend on it.
+pub(crate) fn assume<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
+    context: &'c Context,
+    block: &B,
+    condition: Value<'c, '_>,
+) -> Result<()> {
+    block.append_operation(
+        melior::ir::operation::OperationBuilder::new(
+            "llvm.intr.assume",
+            Location::unknown(context),
+        )
+        .add_attributes(&[(
+            melior::ir::Identifier::new(context, "op_bundle_sizes"),
+            DenseI32ArrayAttribute::new(context, &[]).into(),
+        )])
+        .add_operands(&[condition])
+        .build()?,
+    );
+    Ok(())
+}
+
 /// A constant integer of any width, from its decimal text.
 pub(crate) fn const_int<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
     context: &'c Context,
@@ -180,6 +202,9 @@ pub(crate) struct Invocation<'c, 'a, 'r> {
     /// For a call of the function being compiled whose results are returned as they are: the
     /// block that restarts the function with new arguments, so the call becomes a jump.
     pub tail_self_call: Option<BlockRef<'c, 'a>>,
+    /// For a `felt252_is_zero` of a difference computed on the one path into it: that
+    /// difference's operands (see `function::difference`).
+    pub tested_difference: Option<crate::function::Difference<'c, 'a>>,
 }
 
 impl<'c, 'a> Invocation<'c, 'a, '_> {

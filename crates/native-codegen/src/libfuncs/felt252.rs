@@ -10,6 +10,7 @@ use num_bigint::BigInt;
 use num_traits::Euclid;
 
 use crate::error::Result;
+use crate::function::{Difference, Subtrahend};
 use crate::helper::{const_int, push, CodegenContext, Invocation};
 use crate::metadata::values::{felt_inverse, PRIME};
 
@@ -45,12 +46,25 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Felt252Concrete) ->
         }
         Felt252Concrete::IsZero(_) => {
             let value = invocation.input(0)?;
-            let zero = invocation.constant(felt, 0)?;
+            // `a − b` is 0 exactly when `a = b` (both reduced): compare those when known.
+            let (lhs, rhs) = match &invocation.tested_difference {
+                Some(Difference {
+                    minuend,
+                    subtrahend,
+                }) => {
+                    let subtrahend = match subtrahend {
+                        Subtrahend::Value(value) => *value,
+                        Subtrahend::Constant(c) => invocation.constant(felt, felt_constant(c))?,
+                    };
+                    (*minuend, subtrahend)
+                }
+                None => (value, invocation.constant(felt, 0)?),
+            };
             let is_zero = invocation.push(arith::cmpi(
                 cx.context,
                 CmpiPredicate::Eq,
-                value,
-                zero,
+                lhs,
+                rhs,
                 invocation.location(),
             ))?;
             invocation.cond_br(block, is_zero, (0, &[]), (1, &[value]))

@@ -16,7 +16,7 @@ use melior::ir::operation::OperationBuilder;
 use melior::ir::{Attribute, Block, BlockRef, Identifier, Region, RegionLike, Value};
 
 use crate::error::{NativeError, Result};
-use crate::helper::{const_int, load_at, push, store_at, CodegenContext};
+use crate::helper::{assume, const_int, load_at, push, store_at, CodegenContext};
 use crate::metadata::values::{
     call, call_runtime, clone_value, drop_value, emit_function, emit_loop, extract, free,
     gep_bytes, insert, is_null, malloc, memcpy, realloc,
@@ -84,15 +84,7 @@ pub(crate) fn load_live_refcount<'c: 'a, 'a, B: BlockLike<'c, 'a>>(
         block,
         arith::cmpi(context, CmpiPredicate::Sgt, count, zero, location),
     )?;
-    block.append_operation(
-        OperationBuilder::new("llvm.intr.assume", location)
-            .add_attributes(&[(
-                Identifier::new(context, "op_bundle_sizes"),
-                melior::ir::attribute::DenseI32ArrayAttribute::new(context, &[]).into(),
-            )])
-            .add_operands(&[positive])
-            .build()?,
-    );
+    assume(context, block, positive)?;
     Ok(count)
 }
 

@@ -215,6 +215,73 @@ pub fn cases() -> Vec<Case> {
             one(tuple(vec![f(short("zero")), f(short("nonzero")), b(true)])),
         ),
         case(
+            "felt_equality",
+            one(tuple(vec![
+                some(Value::U32(1)),
+                none(),
+                f(short("minus one")),
+                f(short("five")),
+            ])),
+        ),
+        call(
+            "felt_equality",
+            "search",
+            "[[5, 0, -1, 9], 9]",
+            one(some(Value::U32(3))),
+        ),
+        call(
+            "felt_equality",
+            "search",
+            "[[5, 0, -1, 9], -2]",
+            one(none()),
+        ),
+        call("felt_equality", "search", "[[], 0]", one(none())),
+        call("felt_equality", "classify", "[0]", one(f(short("zero")))),
+        call("felt_equality", "classify", "[1]", one(f(short("one")))),
+        call(
+            "felt_equality",
+            "classify",
+            "[-1]",
+            one(f(short("minus one"))),
+        ),
+        call("felt_equality", "classify", "[-5]", one(f(short("other")))),
+        call(
+            "felt_equality",
+            "difference_kept",
+            "[7, 7]",
+            one(tuple(vec![b(true), f(felt(0))])),
+        ),
+        call(
+            "felt_equality",
+            "difference_kept",
+            "[3, 5]",
+            one(tuple(vec![b(false), f(felt(-2))])),
+        ),
+        call(
+            "felt_equality",
+            "difference_kept",
+            "[-1, 0]",
+            one(tuple(vec![b(false), f(felt(-1))])),
+        ),
+        call(
+            "felt_equality",
+            "either_difference",
+            "[4, 4, 9, true]",
+            one(b(true)),
+        ),
+        call(
+            "felt_equality",
+            "either_difference",
+            "[4, 4, 9, false]",
+            one(b(false)),
+        ),
+        call(
+            "felt_equality",
+            "either_difference",
+            "[4, 9, 4, false]",
+            one(b(true)),
+        ),
+        case(
             "u8_ops",
             one(tuple(vec![
                 Value::U8(255),

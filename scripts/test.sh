@@ -21,8 +21,9 @@ test_executable() {
 }
 if command -v valgrind >/dev/null 2>&1; then
     echo "== values in native memory under valgrind (invalid accesses, leaks)"
-    for values_test in native felt_arrays; do
-        values_tests=$(test_executable -p cairn-values-abi --test "$values_test")
+    for values_test in "--test native" "--test felt_arrays" "--lib"; do
+        # shellcheck disable=SC2086 # two words: the selector and the test's name
+        values_tests=$(test_executable -p cairn-values-abi $values_test)
         PROPTEST_CASES=64 valgrind --quiet --leak-check=full --show-possibly-lost=no \
             --errors-for-leak-kinds=definite \
             --error-exitcode=7 "$values_tests" --quiet

@@ -206,21 +206,46 @@ impl NativeDict {
     /// # Safety
     /// As [`NativeDict::entry`].
     pub unsafe fn sort_by_key(&mut self, stride: usize) {
-        // SAFETY: entries `0..len` are valid; they are copied out, sorted, and copied back.
+        // SAFETY: entries `0..len` are valid; each is copied once into a new buffer of `len`
+        // entries, which replaces the old one (freed after).
         unsafe {
             let len = self.len as usize;
-            let mut entries: Vec<Vec<u8>> = (0..len)
-                .map(|index| {
-                    std::slice::from_raw_parts(self.entries.add(index * stride), stride).to_vec()
-                })
-                .collect();
-            entries.sort_by(|a, b| a[..KEY_SIZE].iter().rev().cmp(b[..KEY_SIZE].iter().rev()));
-            for (index, entry) in entries.iter().enumerate() {
-                std::ptr::copy_nonoverlapping(
-                    entry.as_ptr(),
-                    self.entries.add(index * stride),
-                    stride,
-                );
+            if len > 1 {
+                // Keys as numbers: little-endian, so the high half (bytes 16..32) first.
+                let key_of = |index: usize| {
+                    let key = &*self.entries.add(index * stride).cast::<[u8; KEY_SIZE]>();
+                    let half = |range: std::ops::Range<usize>| {
+                        u128::from_le_bytes(key[range].try_into().unwrap_or_default())
+                    };
+                    (half(16..32), half(0..16))
+                };
+                // Sorted as (key, index) pairs side by side, not through the entries (two
+                // scattered reads per comparison) nor as copies of each entry (an allocation
+                // each): a million entries with random keys 0.75–0.9 s → 0.15–0.17 s.
+                let mut keyed: Vec<(u128, u128, usize)> = (0..len)
+                    .map(|index| {
+                        let (high, low) = key_of(index);
+                        (high, low, index)
+                    })
+                    .collect();
+                keyed.sort_unstable();
+                // Gathered into a new buffer in that order: the reads are scattered but
+                // independent, so they overlap (moving entries along the permutation's cycles
+                // in place chains each read to the one before: 0.21–0.24 s in all).
+                let sorted = libc::malloc(len * stride).cast::<u8>();
+                if sorted.is_null() {
+                    out_of_memory();
+                }
+                for (position, &(_, _, index)) in keyed.iter().enumerate() {
+                    std::ptr::copy_nonoverlapping(
+                        self.entries.add(index * stride),
+                        sorted.add(position * stride),
+                        stride,
+                    );
+                }
+                libc::free(self.entries.cast());
+                self.entries = sorted;
+                self.capacity = len as u64;
             }
             libc::free(self.slots.cast());
             self.slots = std::ptr::null_mut();
@@ -339,6 +364,52 @@ mod tests {
             for (k, value) in &model {
                 let slot = (*dict).entry(k, stride).cast::<u64>();
                 assert_eq!(slot.read(), *value);
+            }
+            assert!(NativeDict::drop_reference(dict));
+            NativeDict::release(dict);
+        }
+    }
+
+    /// Squashing orders the entries by key as numbers (little-endian: the last bytes weigh
+    /// most), each value staying with its key.
+    #[test]
+    fn sorting_orders_entries_by_key_as_numbers() {
+        let stride = entry_stride(std::alloc::Layout::new::<u64>());
+        let dict = NativeDict::allocate();
+        // (low word, word at bytes 16..24, top word), in numeric order.
+        let mut keys = Vec::new();
+        for top in [0u64, 1, u64::MAX >> 5] {
+            for middle in [0u64, 7, u64::MAX] {
+                for low in [0u64, 1, 255, 256, u64::MAX] {
+                    keys.push((low, middle, top));
+                }
+            }
+        }
+        let bytes = |(low, middle, top): (u64, u64, u64)| {
+            let mut bytes = [0u8; KEY_SIZE];
+            bytes[..8].copy_from_slice(&low.to_le_bytes());
+            bytes[16..24].copy_from_slice(&middle.to_le_bytes());
+            bytes[24..].copy_from_slice(&top.to_le_bytes());
+            bytes
+        };
+        let value_of = |(low, middle, top): (u64, u64, u64)| low ^ middle.rotate_left(8) ^ top;
+        // SAFETY: `dict` is a fresh dictionary of u64 values (entries `stride` apart) used only
+        // here; entries are read below its length; released once at the end.
+        unsafe {
+            // Inserted in a scrambled order.
+            for step in 0..keys.len() {
+                let key = keys[(step * 17) % keys.len()];
+                (*dict)
+                    .entry(&bytes(key), stride)
+                    .cast::<u64>()
+                    .write(value_of(key));
+            }
+            (*dict).sort_by_key(stride);
+            assert_eq!((*dict).len as usize, keys.len());
+            for (index, key) in keys.iter().enumerate() {
+                let (entry_key, value) = (*dict).entry_at(index, stride);
+                assert_eq!(*entry_key, bytes(*key), "entry {index}");
+                assert_eq!(value.cast::<u64>().read(), value_of(*key), "entry {index}");
             }
             assert!(NativeDict::drop_reference(dict));
             NativeDict::release(dict);

@@ -5,8 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
-use melior::dialect::DialectHandle;
-use melior::dialect::{func, llvm, DialectRegistry};
+use melior::dialect::{func, llvm, DialectHandle, DialectRegistry};
 use melior::ir::attribute::{IntegerAttribute, StringAttribute, TypeAttribute};
 use melior::ir::block::BlockLike;
 use melior::ir::operation::{OperationBuilder, OperationLike};

@@ -17,10 +17,10 @@ use melior::ir::r#type::FunctionType;
 use melior::ir::{Block, BlockRef, Identifier, Region, RegionLike, Value};
 
 use crate::error::{NativeError, Result};
-pub(crate) use difference::{Difference, Subtrahend};
-
 use crate::helper::{BranchTarget, CodegenContext, Invocation, Operand};
 use crate::Registry;
+
+pub(crate) use difference::{Difference, Subtrahend};
 
 /// The variables alive at a statement, by id, with their types.
 type VarState = BTreeMap<u64, ConcreteTypeId>;

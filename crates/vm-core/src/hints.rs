@@ -146,9 +146,7 @@ impl HintDispatcher {
             ..Self::new(Some(extension))
         }
     }
-}
 
-impl HintDispatcher {
     /// `error` with the extension's note when it says a Rust hint missed a variable that the
     /// extension's hints set (their variables being kept apart).
     fn with_missing_variable_note(&self, error: HintError, scopes: &ExecutionScopes) -> HintError {

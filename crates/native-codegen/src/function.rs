@@ -20,7 +20,7 @@ use crate::error::{NativeError, Result};
 use crate::helper::{BranchTarget, CodegenContext, Invocation, Operand};
 use crate::Registry;
 
-pub(crate) use difference::{Difference, Subtrahend};
+pub(crate) use difference::Difference;
 
 /// The variables alive at a statement, by id, with their types.
 type VarState = BTreeMap<u64, ConcreteTypeId>;

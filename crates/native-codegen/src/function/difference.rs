@@ -16,21 +16,16 @@ use cairo_lang_sierra::extensions::mem::MemConcreteLibfunc;
 use cairo_lang_sierra::program::{BranchTarget as SierraTarget, Statement, StatementIdx};
 use melior::ir::block::BlockLike;
 use melior::ir::{BlockRef, Value};
-use num_bigint::BigInt;
 
 use super::VarState;
 use crate::Registry;
 
-/// What a difference subtracts: a variable, or a constant (`felt252_sub` with a const).
-pub(crate) enum Subtrahend<'c, 'a> {
-    Value(Value<'c, 'a>),
-    Constant(BigInt),
-}
-
-/// The operands of the difference a `felt252_is_zero` tests.
+/// The operands of the difference a `felt252_is_zero` tests. (Only a difference of two
+/// variables: the compiler writes `x == 5` as a constant variable subtracted, never with
+/// `felt252_sub`'s constant form.)
 pub(crate) struct Difference<'c, 'a> {
     pub minuend: Value<'c, 'a>,
-    pub subtrahend: Subtrahend<'c, 'a>,
+    pub subtrahend: Value<'c, 'a>,
 }
 
 /// Each statement's predecessors: the statements with a branch to it (once per branch), and
@@ -102,26 +97,13 @@ pub(crate) fn tested_difference<'c, 'a>(
             blocks.get(&previous)?.argument(slot).ok().map(Value::from)
         };
         match libfunc {
-            CoreConcreteLibfunc::Felt252(Felt252Concrete::BinaryOperation(operation)) => {
-                return match operation {
-                    Felt252BinaryOperationConcrete::WithVar(info)
-                        if info.operator == Felt252BinaryOperator::Sub =>
-                    {
-                        Some(Difference {
-                            minuend: value_of(0)?,
-                            subtrahend: Subtrahend::Value(value_of(1)?),
-                        })
-                    }
-                    Felt252BinaryOperationConcrete::WithConst(info)
-                        if info.operator == Felt252BinaryOperator::Sub =>
-                    {
-                        Some(Difference {
-                            minuend: value_of(0)?,
-                            subtrahend: Subtrahend::Constant(info.c.clone()),
-                        })
-                    }
-                    _ => None,
-                };
+            CoreConcreteLibfunc::Felt252(Felt252Concrete::BinaryOperation(
+                Felt252BinaryOperationConcrete::WithVar(info),
+            )) if info.operator == Felt252BinaryOperator::Sub => {
+                return Some(Difference {
+                    minuend: value_of(0)?,
+                    subtrahend: value_of(1)?,
+                });
             }
             CoreConcreteLibfunc::Mem(MemConcreteLibfunc::StoreTemp(_))
             | CoreConcreteLibfunc::Mem(MemConcreteLibfunc::Rename(_))

@@ -10,7 +10,7 @@ use num_bigint::BigInt;
 use num_traits::Euclid;
 
 use crate::error::Result;
-use crate::function::{Difference, Subtrahend};
+use crate::function::Difference;
 use crate::helper::{const_int, push, CodegenContext, Invocation};
 use crate::metadata::values::{felt_inverse, PRIME};
 
@@ -51,13 +51,7 @@ pub fn build(invocation: &Invocation<'_, '_, '_>, selector: &Felt252Concrete) ->
                 Some(Difference {
                     minuend,
                     subtrahend,
-                }) => {
-                    let subtrahend = match subtrahend {
-                        Subtrahend::Value(value) => *value,
-                        Subtrahend::Constant(c) => invocation.constant(felt, felt_constant(c))?,
-                    };
-                    (*minuend, subtrahend)
-                }
+                }) => (*minuend, *subtrahend),
                 None => (value, invocation.constant(felt, 0)?),
             };
             let is_zero = invocation.push(arith::cmpi(
